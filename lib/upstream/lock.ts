@@ -62,8 +62,11 @@ export const MIRROR_ENV = 'INFRAFLUX_UPSTREAM_MIRROR';
 /** Environment variable overriding the cache folder (default `<repo>/.upstream-cache`). */
 export const CACHE_ENV = 'INFRAFLUX_UPSTREAM_CACHE';
 
+/** Environment variable overriding the lock file (tests use it to run the fetcher on a small lock). */
+export const LOCK_ENV = 'INFRAFLUX_UPSTREAM_LOCK';
+
 export function lockPath(root: string = projectRoot()): string {
-  return join(root, LOCK_FILE_NAME);
+  return process.env[LOCK_ENV] ? resolve(process.env[LOCK_ENV] as string) : join(root, LOCK_FILE_NAME);
 }
 
 export function cacheDir(root: string = projectRoot()): string {
