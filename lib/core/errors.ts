@@ -1,0 +1,60 @@
+import { IConstruct } from 'constructs';
+
+/** Stable error codes: tests and users can match on them; messages may improve over time. */
+export enum ErrorCode {
+  /** A prop has a value outside what is allowed. */
+  INVALID_PROP = 'INFRAFLUX_INVALID_PROP',
+  /** Two things that must be unique are not (names, files, ids). */
+  DUPLICATE = 'INFRAFLUX_DUPLICATE',
+  /** A dependency points at something no Flux Kustomization of the cluster deploys. */
+  MISSING_DEPENDENCY = 'INFRAFLUX_MISSING_DEPENDENCY',
+  /** Flux Kustomizations depend on each other in a cycle. */
+  DEPENDENCY_CYCLE = 'INFRAFLUX_DEPENDENCY_CYCLE',
+  /** A Flux Kustomization would report Ready without checking anything. */
+  NO_HEALTH_CHECKS = 'INFRAFLUX_NO_HEALTH_CHECKS',
+  /** A dependency points from an earlier Flux layer to a later one. */
+  LAYER_ORDER = 'INFRAFLUX_LAYER_ORDER',
+  /** Synthesis found one or more validation errors. */
+  SYNTH_FAILED = 'INFRAFLUX_SYNTH_FAILED',
+}
+
+/**
+ * The one error class of InfraFlux. The message starts with the construct path in brackets,
+ * then names the bad value and what is allowed: `[fleet/prod/cilium] clusterId 0 is reserved; use 1-255`.
+ */
+export class InfraFluxError extends Error {
+  public readonly code: ErrorCode;
+  public readonly constructPath: string;
+
+  public constructor(code: ErrorCode, scope: IConstruct | string, message: string) {
+    const path = typeof scope === 'string' ? scope : scope.node.path;
+    super(`[${path}] ${message}`);
+    this.name = 'InfraFluxError';
+    this.code = code;
+    this.constructPath = path;
+  }
+}
+
+/** Throws an {@link ErrorCode.INVALID_PROP} error for `scope`. */
+export function invalidProp(scope: IConstruct, message: string): never {
+  throw new InfraFluxError(ErrorCode.INVALID_PROP, scope, message);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Kubernetes names of namespaces, services and most objects: RFC 1123 label, at most 63 characters. */
+export function validateDnsLabel(scope: IConstruct, what: string, value: string): string {
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    invalidProp(scope, `${what} "${value}" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+  }
+  return value;
+}
+
+/** Kubernetes object names of most kinds: RFC 1123 subdomain, at most 253 characters. */
+export function validateDnsSubdomain(scope: IConstruct, what: string, value: string): string {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    invalidProp(scope, `${what} "${value}" is not a DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters`);
+  }
+  return value;
+}

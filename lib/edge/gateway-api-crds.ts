@@ -1,0 +1,101 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
+import { goDuration } from '../core/duration';
+import { invalidProp } from '../core/errors';
+import { FluxLayer, IFluxUnit, LayerName } from '../flux/gitops-cluster';
+import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { UPSTREAM_VERSIONS } from '../core/versions';
+
+/**
+ * Release channel of the Gateway API CRDs.
+ * @see https://gateway-api.sigs.k8s.io/concepts/versioning/#release-channels
+ */
+export class GatewayApiChannel {
+  /** GA and beta resources: Gateway, HTTPRoute, GRPCRoute, ReferenceGrant, BackendTLSPolicy, ListenerSet, TCP/TLS/UDPRoute. */
+  public static readonly STANDARD = new GatewayApiChannel('standard', [
+    'backendtlspolicies',
+    'gatewayclasses',
+    'gateways',
+    'grpcroutes',
+    'httproutes',
+    'listenersets',
+    'referencegrants',
+    'tcproutes',
+    'tlsroutes',
+    'udproutes',
+  ]);
+  /** Standard plus experimental fields and the x-k8s.io resources; needed only by features that ask for it. */
+  public static readonly EXPERIMENTAL = new GatewayApiChannel('experimental', [
+    ...GatewayApiChannel.STANDARD.plurals,
+  ], ['xbackends', 'xbackendtrafficpolicies', 'xmeshes']);
+
+  private constructor(
+    public readonly name: string,
+    /** Plural names of the channel's `gateway.networking.k8s.io` CRDs. */
+    public readonly plurals: readonly string[],
+    /** Plural names of the channel's `gateway.networking.x-k8s.io` CRDs. */
+    public readonly experimentalPlurals: readonly string[] = [],
+  ) {}
+
+  /** `metadata.name` of every CRD of the channel. */
+  public get crdNames(): string[] {
+    return [
+      ...this.plurals.map((p) => `${p}.gateway.networking.k8s.io`),
+      ...this.experimentalPlurals.map((p) => `${p}.gateway.networking.x-k8s.io`),
+    ].sort();
+  }
+}
+
+export interface GatewayApiCrdsProps extends ReconcileTiming {
+  /**
+   * @default GatewayApiChannel.STANDARD
+   */
+  readonly channel?: GatewayApiChannel;
+}
+
+/**
+ * The Gateway API CRDs, installed by Flux straight from the pinned upstream release tag
+ * (a GitRepository on kubernetes-sigs/gateway-api at the tag, not a vendored copy), with a health
+ * check on every CRD so nothing that uses them is applied before they are Established.
+ * Create it in the cluster's `crds` layer; Cilium's Gateway API support and cert-manager's
+ * Gateway API solver reference it.
+ */
+export class GatewayApiCrds extends Construct implements IFluxUnit {
+  public readonly layer: FluxLayer;
+  public readonly kustomization: FluxKustomization;
+  public readonly channel: GatewayApiChannel;
+  public readonly source: ApiObject;
+
+  public constructor(scope: FluxLayer, id: string, props: GatewayApiCrdsProps = {}) {
+    super(scope, id);
+    if (!(scope instanceof FluxLayer) || scope.layerName !== LayerName.CRDS) {
+      invalidProp(this, 'GatewayApiCrds must be created in a cluster\'s crds layer (cluster.crds)');
+    }
+    this.layer = scope;
+    this.channel = props.channel ?? GatewayApiChannel.STANDARD;
+    const name = `gateway-api-${this.channel.name}`;
+    this.source = new GitRepository(this, 'Source', {
+      metadata: { name: 'gateway-api', namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: goDuration(Duration.hours(12)),
+        url: 'https://github.com/kubernetes-sigs/gateway-api',
+        ref: { tag: UPSTREAM_VERSIONS.gatewayApi },
+        ignore: `/*\n!/config/crd/\n`,
+      },
+    });
+    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+      ...props,
+      name,
+      path: `./config/crd/${this.channel.name}`,
+      source: { kind: 'GitRepository', name: 'gateway-api' },
+      // CRDs are never pruned: deleting one deletes every Gateway and route in the cluster.
+      prune: false,
+      healthChecks: this.channel.crdNames.map((crd) => ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: crd,
+      })),
+    });
+  }
+}

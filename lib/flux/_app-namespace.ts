@@ -1,0 +1,17 @@
+import * as kplus from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { PodSecurityLevel } from './pod-security';
+
+/** @internal The Namespace of an app, with Pod Security Admission labels (enforce as asked, audit/warn restricted). */
+export function appNamespace(scope: Construct, name: string, level: PodSecurityLevel = PodSecurityLevel.RESTRICTED): kplus.Namespace {
+  return new kplus.Namespace(scope, 'Namespace', {
+    metadata: {
+      name,
+      labels: {
+        'pod-security.kubernetes.io/enforce': level.value,
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+    },
+  });
+}

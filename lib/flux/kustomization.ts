@@ -1,0 +1,148 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize.toolkit.fluxcd.io';
+import { goDuration } from '../core/duration';
+import { ErrorCode, InfraFluxError } from '../core/errors';
+
+/** The namespace Flux runs in and where every Kustomization and shared source of InfraFlux lives. */
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** An object Flux checks before it reports a Kustomization Ready. */
+export interface HealthCheck {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** @default - cluster-scoped object */
+  readonly namespace?: string;
+}
+
+/** The Flux source a Kustomization reads manifests from. */
+export interface KustomizationSource {
+  readonly kind: 'GitRepository' | 'OCIRepository' | 'Bucket' | 'ExternalArtifact';
+  readonly name: string;
+  /** @default flux-system */
+  readonly namespace?: string;
+}
+
+/** Reconciliation timing shared by Flux objects. */
+export interface ReconcileTiming {
+  /**
+   * How often Flux reconciles.
+   * @default Duration.minutes(10)
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#interval
+   */
+  readonly interval?: Duration;
+  /**
+   * How soon Flux retries after a failure.
+   * @default Duration.minutes(1)
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#retry-interval
+   */
+  readonly retryInterval?: Duration;
+  /**
+   * How long Flux waits for apply and health checks.
+   * @default Duration.minutes(5)
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#timeout
+   */
+  readonly timeout?: Duration;
+}
+
+export interface FluxKustomizationProps extends ReconcileTiming {
+  /** `metadata.name`; unique among the Kustomizations of a cluster. */
+  readonly name: string;
+  /** Path inside the source, e.g. `./dist/mgmt/controllers`. */
+  readonly path: string;
+  /**
+   * @default - the cluster's GitRepository `flux-system`
+   */
+  readonly source?: KustomizationSource;
+  /**
+   * Wait for every applied object to become ready (kstatus). When true, Flux ignores `healthChecks`.
+   * @default false
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#wait
+   */
+  readonly wait?: boolean;
+  /**
+   * Objects whose readiness makes this Kustomization Ready. Required unless `wait` is true.
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-checks
+   */
+  readonly healthChecks?: readonly HealthCheck[];
+  /**
+   * Delete objects removed from the source.
+   * @default true
+   */
+  readonly prune?: boolean;
+}
+
+/**
+ * A Flux `Kustomization` (kustomize.toolkit.fluxcd.io/v1) with InfraFlux's rules: always
+ * `interval`, `retryInterval`, `timeout` and `prune`; `wait` or at least one health check;
+ * `dependsOn` only through {@link FluxKustomization.addDependency}, never as strings.
+ */
+export class FluxKustomization extends Construct {
+  public readonly name: string;
+  /** The raw object: escape hatch for `addJsonPatch()`. */
+  public readonly resource: ApiObject;
+  private readonly dependencies = new Set<FluxKustomization>();
+  private readonly healthChecks: HealthCheck[];
+  private readonly wait: boolean;
+
+  public constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.wait = props.wait ?? false;
+    this.healthChecks = [...(props.healthChecks ?? [])];
+    const source = props.source ?? { kind: 'GitRepository', name: FLUX_NAMESPACE };
+    this.resource = new Kustomization(this, 'Resource', {
+      metadata: { name: props.name, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: goDuration(props.interval ?? Duration.minutes(10)),
+        retryInterval: goDuration(props.retryInterval ?? Duration.minutes(1)),
+        timeout: goDuration(props.timeout ?? Duration.minutes(5)),
+        path: props.path,
+        prune: props.prune ?? true,
+        wait: this.wait,
+        sourceRef: {
+          kind: source.kind as KustomizationSpecSourceRefKind,
+          name: source.name,
+          namespace: source.namespace ?? FLUX_NAMESPACE,
+        },
+        dependsOn: Lazy.any({
+          produce: () =>
+            [...this.dependencies]
+              .map((d) => d.name)
+              .sort()
+              .map((name) => ({ name, namespace: FLUX_NAMESPACE })),
+        }),
+        healthChecks: Lazy.any({ produce: () => (this.healthChecks.length ? [...this.healthChecks] : undefined) }),
+      },
+    });
+    this.node.addValidation({
+      validate: () =>
+        this.wait || this.healthChecks.length > 0
+          ? []
+          : [
+              new InfraFluxError(
+                ErrorCode.NO_HEALTH_CHECKS,
+                this,
+                `Kustomization "${this.name}" has neither wait: true nor healthChecks; Flux would report it Ready before anything it applied is healthy. Set wait or add a health check`,
+              ).message,
+            ],
+    });
+  }
+
+  /** Adds an object Flux must see healthy before this Kustomization is Ready. */
+  public addHealthCheck(check: HealthCheck): void {
+    this.healthChecks.push(check);
+  }
+
+  /** Makes Flux apply this Kustomization only after `other` is Ready. */
+  public addDependency(other: FluxKustomization): void {
+    if (other !== this) this.dependencies.add(other);
+  }
+
+  /** The Kustomizations this one waits for. */
+  public get dependsOn(): readonly FluxKustomization[] {
+    return [...this.dependencies];
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The reference fleet: a management cluster and two workload clusters, each with the four Flux
+ * layers exercised (Gateway API CRDs → cert-manager → an internal CA → podinfo). Cluster internals
+ * (Cluster API objects, Cilium) plug into the same GitOpsCluster objects in later work.
+ */
+import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
+
+/** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
+export const FLEET_REPOSITORY = 'ssh://git@github.com/infraflux/infraflux.git';
+export const FLEET_DOMAIN = 'infraflux.example.com';
+
+export interface ReferenceCluster {
+  /** Folder and cluster name. */
+  readonly name: string;
+  /** cert-manager controller replicas. */
+  readonly certManagerReplicas: number;
+}
+
+export const REFERENCE_CLUSTERS: readonly ReferenceCluster[] = [
+  { name: 'mgmt', certManagerReplicas: 2 },
+  { name: 'dev-proxmox', certManagerReplicas: 1 },
+  { name: 'prod-aws', certManagerReplicas: 2 },
+];
+
+/** Adds the baseline every cluster of the reference fleet runs. */
+export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): void {
+  const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+  const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi, replicas: spec.certManagerReplicas });
+  const issuer = new InternalCaIssuer(cluster.configs, 'InternalCa', { certManager });
+  new Podinfo(cluster.apps, 'Podinfo', { issuer, hostname: `podinfo.${spec.name}.${FLEET_DOMAIN}` });
+}
+
+export function buildReferenceFleet(outdir = 'dist'): Fleet {
+  const fleet = new Fleet({ outdir, source: { url: FLEET_REPOSITORY, branch: 'main', secretName: 'flux-system' } });
+  for (const spec of REFERENCE_CLUSTERS) {
+    addBaseline(fleet.addCluster(spec.name, { name: spec.name }), spec);
+  }
+  return fleet;
+}
