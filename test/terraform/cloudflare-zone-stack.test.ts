@@ -3,6 +3,9 @@ import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudfla
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { CloudflareZoneStack } from '../../lib';
 
+// Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
+import 'cdktf/lib/testing/adapters/jest';
+
 Testing.setupJest();
 
 function synth(zoneName = 'example.com'): string {
