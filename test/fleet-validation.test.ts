@@ -4,7 +4,7 @@
  * rejected), every HelmRelease's values merged over its pinned chart's defaults against the chart's
  * schema and values.yaml keys. No object or chart without a pinned schema passes.
  */
-import { validateObjects } from '../lib/validation';
+import { validateFleetManifests } from '../lib/validation';
 import { buildReferenceFleet, REFERENCE_CLUSTERS } from '../stacks/fleet';
 
 describe('reference fleet', () => {
@@ -13,15 +13,7 @@ describe('reference fleet', () => {
 
   test('every object and every HelmRelease validates against its pinned upstream schema', () => {
     // WHEN each cluster's objects are validated (valuesFrom and chartRef resolve within one cluster)
-    const reports = REFERENCE_CLUSTERS.map(({ name }) =>
-      validateObjects(manifests.filter((m) => m.file.startsWith(`${name}/`)).map((m) => ({ source: `dist/${m.file}`, object: m.object }))),
-    );
-    const report = {
-      issues: reports.flatMap((r) => r.issues),
-      objectsValidated: reports.reduce((n, r) => n + r.objectsValidated, 0),
-      helmReleasesValidated: reports.reduce((n, r) => n + r.helmReleasesValidated, 0),
-      celRulesNotEvaluated: Math.max(...reports.map((r) => r.celRulesNotEvaluated)),
-    };
+    const report = validateFleetManifests(manifests);
     // THEN it says how much it checked, and finds nothing
     process.stdout.write(
       `fleet validation: ${report.objectsValidated} objects and ${report.helmReleasesValidated} HelmReleases validated against pinned schemas ` +
@@ -31,6 +23,21 @@ describe('reference fleet', () => {
     expect(report.objectsValidated).toBe(manifests.length);
     expect(report.helmReleasesValidated).toBe(manifests.filter((m) => m.object.kind === 'HelmRelease').length);
     expect(report.helmReleasesValidated).toBeGreaterThanOrEqual(REFERENCE_CLUSTERS.length);
+    expect([...report.clusters].sort()).toEqual(REFERENCE_CLUSTERS.map((c) => c.name).sort());
+  });
+
+  test('the harness catches a broken value in one cluster even when other clusters hold the same objects', () => {
+    // GIVEN the fleet with one cluster's cert-manager values ConfigMap given an unknown key
+    const broken = manifests.map((m) => ({ file: m.file, object: JSON.parse(JSON.stringify(m.object)) as Record<string, any> }));
+    const target = `${REFERENCE_CLUSTERS[0].name}/releases/cert-manager/configmap-cert-manager-values.yaml`;
+    const configMap = broken.find((m) => m.file === target)!.object;
+    configMap.data['values.yaml'] += 'replicaCountt: 3\n';
+    // WHEN validated
+    const report = validateFleetManifests(broken);
+    // THEN exactly that release is reported, with the value path
+    expect(report.issues).toHaveLength(1);
+    expect(report.issues[0]).toMatchObject({ path: '/replicaCountt' });
+    expect(report.issues[0].object).toContain(`dist/${REFERENCE_CLUSTERS[0].name}/releases/cert-manager/helmrelease-cert-manager.yaml`);
   });
 
   test('has one folder per cluster, each with flux-system and the four layers in use', () => {

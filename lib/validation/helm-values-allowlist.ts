@@ -1,0 +1,18 @@
+/**
+ * Helm value keys a chart supports but documents only in *comments* of its pinned values.yaml
+ * (so they are neither keys of values.yaml nor properties of values.schema.json).
+ *
+ * Keyed by chart name; each entry is a JSON pointer into the values. An entry allows that key and
+ * everything below it. Every entry must carry a comment naming the values.yaml line (pinned
+ * version) it comes from, so the next chart bump can re-check it. Keep this list short: prefer
+ * keys that values.yaml or the schema really declare.
+ */
+export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> = {
+  // (empty: no pinned chart needed an exception so far)
+};
+
+/** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */
+export function isAllowlistedValuePath(chart: string, path: string): boolean {
+  const entries = HELM_VALUES_ALLOWLIST[chart] ?? [];
+  return entries.some((entry) => path === entry || path.startsWith(`${entry}/`));
+}

@@ -1,0 +1,84 @@
+import { UpstreamCache } from '../upstream/lock';
+import { ObjectIndex, isHelmRelease, validateHelmRelease } from './helm-values';
+import { validateObject } from './manifest-validator';
+import { SchemaRegistry, parseApiVersion } from './schema-registry';
+import { describeObject, field, stringField, type SourcedObject, type ValidationIssue } from './types';
+
+export * from './types';
+export * from './schema-registry';
+export * from './manifest-validator';
+export * from './helm-values';
+export { coalesceHelmValues, mergeFluxValues } from './helm-merge';
+export { HELM_VALUES_ALLOWLIST, isAllowlistedValuePath } from './helm-values-allowlist';
+export type { SchemaError } from './schema-errors';
+
+export interface ValidationReport {
+  readonly issues: ValidationIssue[];
+  readonly objectsValidated: number;
+  readonly helmReleasesValidated: number;
+  /**
+   * CEL rules (`x-kubernetes-validations`) in the schemas used, which were NOT evaluated; counted
+   * once per distinct apiVersion/kind.
+   */
+  readonly celRulesNotEvaluated: number;
+}
+
+export interface ValidateObjectsOptions {
+  readonly registry?: SchemaRegistry;
+  readonly cache?: UpstreamCache;
+}
+
+/**
+ * Validates a synthesized object set: every object against its pinned schema, every Flux
+ * HelmRelease against its pinned chart (with the ConfigMaps/Secrets/sources of the same set), and
+ * that no object is defined twice.
+ */
+export function validateObjects(objects: readonly SourcedObject[], options: ValidateObjectsOptions = {}): ValidationReport {
+  const registry = options.registry ?? SchemaRegistry.default();
+  const cache = options.cache ?? registry.cache;
+  const index = new ObjectIndex(objects);
+  const issues: ValidationIssue[] = [];
+  const celByKind = new Map<string, number>();
+  let helmReleasesValidated = 0;
+  issues.push(...duplicateObjects(objects));
+  for (const entry of objects) {
+    issues.push(...validateObject(entry.object, entry.source, registry));
+    countCelRules(entry.object, registry, celByKind);
+    if (isHelmRelease(entry.object)) {
+      issues.push(...validateHelmRelease(entry, index, cache));
+      helmReleasesValidated++;
+    }
+  }
+  const celRulesNotEvaluated = [...celByKind.values()].reduce((a, b) => a + b, 0);
+  return { issues, objectsValidated: objects.length, helmReleasesValidated, celRulesNotEvaluated };
+}
+
+/**
+ * Two objects with the same API group, kind, namespace and name are one object on the cluster:
+ * the later apply silently overwrites the earlier one.
+ */
+function duplicateObjects(objects: readonly SourcedObject[]): ValidationIssue[] {
+  const seen = new Map<string, string>();
+  const issues: ValidationIssue[] = [];
+  for (const entry of objects) {
+    const apiVersion = stringField(entry.object, 'apiVersion');
+    const kind = stringField(entry.object, 'kind');
+    const name = stringField(field(entry.object, 'metadata'), 'name');
+    if (!apiVersion || !kind || !name) continue;
+    const namespace = stringField(field(entry.object, 'metadata'), 'namespace') ?? '';
+    const key = `${parseApiVersion(apiVersion).group}/${kind}/${namespace}/${name}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, entry.source);
+    else issues.push({ object: describeObject(entry.object, entry.source), path: '/metadata/name', message: `duplicate object: ${kind} ${namespace ? `${namespace}/` : ''}${name} is also defined in ${first}` });
+  }
+  return issues;
+}
+
+function countCelRules(obj: unknown, registry: SchemaRegistry, celByKind: Map<string, number>): void {
+  const typed = obj as { apiVersion?: unknown; kind?: unknown } | null;
+  if (!typed || typeof typed.apiVersion !== 'string' || typeof typed.kind !== 'string') return;
+  const key = `${typed.apiVersion}/${typed.kind}`;
+  if (celByKind.has(key)) return;
+  celByKind.set(key, registry.compile(typed.apiVersion, typed.kind)?.celRulesIgnored ?? 0);
+}
+export * from './fleet';
