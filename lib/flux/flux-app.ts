@@ -54,6 +54,12 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
+   * Create (and own) the Namespace. Set false for namespaces that exist on every cluster and must
+   * never be pruned by Flux, such as `kube-system`.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
    * Retries before Flux remediates a failed install or upgrade (upgrades roll back, never uninstall).
    * @default 3
    * @see https://fluxcd.io/flux/components/helm/helmreleases/#configuring-failure-handling
@@ -85,7 +91,8 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   /** The HelmRelease: escape hatch through `addJsonPatch()`. */
   public readonly helmRelease: ApiObject;
   public readonly valuesConfigMap: kplus.ConfigMap;
-  public readonly namespaceObject: kplus.Namespace;
+  /** The app's Namespace; undefined when `createNamespace` is false. */
+  public readonly namespaceObject?: kplus.Namespace;
   /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder). */
   public readonly chartSource: ApiObject;
   public readonly chart: PinnedChart;
@@ -106,7 +113,7 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
     if (!Number.isInteger(retries) || retries < 0) invalidProp(this, `remediationRetries ${retries} must be a whole number >= 0`);
     const cluster = GitOpsCluster.of(scope);
 
-    this.namespaceObject = appNamespace(this, this.namespace, props.podSecurity);
+    if (props.createNamespace ?? true) this.namespaceObject = appNamespace(this, this.namespace, props.podSecurity);
 
     const oci = this.chart.repository.startsWith('oci://');
     this.chartSource = oci
