@@ -22,18 +22,32 @@ export const REFERENCE_CLUSTERS: readonly ReferenceCluster[] = [
   { name: 'prod-aws', certManagerReplicas: 2 },
 ];
 
+/** What the baseline of one cluster is made of, for the constructs that build on it. */
+export interface Baseline {
+  readonly cluster: GitOpsCluster;
+  readonly spec: ReferenceCluster;
+  readonly gatewayApi: GatewayApiCrds;
+  readonly certManager: CertManager;
+  readonly issuer: InternalCaIssuer;
+  readonly podinfo: Podinfo;
+}
+
 /** Adds the baseline every cluster of the reference fleet runs. */
-export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): void {
+export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): Baseline {
   const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
   const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi, replicas: spec.certManagerReplicas });
   const issuer = new InternalCaIssuer(cluster.configs, 'InternalCa', { certManager });
-  new Podinfo(cluster.apps, 'Podinfo', { issuer, hostname: `podinfo.${spec.name}.${FLEET_DOMAIN}` });
+  const podinfo = new Podinfo(cluster.apps, 'Podinfo', { issuer, hostname: `podinfo.${spec.name}.${FLEET_DOMAIN}` });
+  return { cluster, spec, gatewayApi, certManager, issuer, podinfo };
+}
+
+/** The reference fleet and each cluster's baseline, for stacks that add to it. */
+export function buildReferenceFleetWithBaselines(outdir = 'dist'): { fleet: Fleet; baselines: Baseline[] } {
+  const fleet = new Fleet({ outdir, source: { url: FLEET_REPOSITORY, branch: 'main', secretName: 'flux-system' } });
+  const baselines = REFERENCE_CLUSTERS.map((spec) => addBaseline(fleet.addCluster(spec.name, { name: spec.name }), spec));
+  return { fleet, baselines };
 }
 
 export function buildReferenceFleet(outdir = 'dist'): Fleet {
-  const fleet = new Fleet({ outdir, source: { url: FLEET_REPOSITORY, branch: 'main', secretName: 'flux-system' } });
-  for (const spec of REFERENCE_CLUSTERS) {
-    addBaseline(fleet.addCluster(spec.name, { name: spec.name }), spec);
-  }
-  return fleet;
+  return buildReferenceFleetWithBaselines(outdir).fleet;
 }
