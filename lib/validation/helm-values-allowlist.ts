@@ -8,7 +8,9 @@
  * keys that values.yaml or the schema really declare.
  */
 export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> = {
-  // (empty: no pinned chart needed an exception so far)
+  // oauth2-proxy 10.7.0 values.yaml line 41, under `config:`: "# existingSecret: secret" — the
+  // chart's way to take the client and cookie secrets from an existing Secret (GitOps: never inline).
+  'oauth2-proxy': ['/config/existingSecret'],
 };
 
 /** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */

@@ -1,0 +1,540 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { EXTERNAL_DNS_CHART } from '../../imports/helm/charts';
+import { ExternalDnsValues } from '../../imports/helm/external-dns';
+import { deepMerge } from '../core/_merge';
+import { goDuration } from '../core/duration';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
+import { GatewayApiChannel, GatewayApiCrds } from '../edge/gateway-api-crds';
+import { FluxApp } from '../flux/flux-app';
+import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
+import { SecretKeyReference } from './secret-reference';
+
+/** Annotation prefix ExternalDNS 0.21.0 reads (0.22.0 changed the default to `external-dns.kubernetes.io/`). */
+export const EXTERNAL_DNS_ANNOTATION_PREFIX = 'external-dns.alpha.kubernetes.io';
+
+/**
+ * A Kubernetes resource kind ExternalDNS reads host names from (`--source`).
+ * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/sources/gateway-api/
+ */
+export class ExternalDnsSource {
+  /** HTTPRoute v1 (standard channel). */
+  public static readonly GATEWAY_HTTPROUTE = new ExternalDnsSource('gateway-httproute', true, false);
+  /** GRPCRoute v1 (standard channel). */
+  public static readonly GATEWAY_GRPCROUTE = new ExternalDnsSource('gateway-grpcroute', true, false);
+  /** TLSRoute: ExternalDNS 0.21.0 reads v1alpha2, which only the experimental-channel CRD serves. */
+  public static readonly GATEWAY_TLSROUTE = new ExternalDnsSource('gateway-tlsroute', true, true);
+  /** TCPRoute v1alpha2: experimental channel only. */
+  public static readonly GATEWAY_TCPROUTE = new ExternalDnsSource('gateway-tcproute', true, true);
+  /** UDPRoute v1alpha2: experimental channel only. */
+  public static readonly GATEWAY_UDPROUTE = new ExternalDnsSource('gateway-udproute', true, true);
+  /** Services of type LoadBalancer (and annotated others). */
+  public static readonly SERVICE = new ExternalDnsSource('service', false, false);
+  /** networking.k8s.io/v1 Ingress. */
+  public static readonly INGRESS = new ExternalDnsSource('ingress', false, false);
+  /** DNSEndpoint custom resources (externaldns.k8s.io/v1alpha1). */
+  public static readonly CRD = new ExternalDnsSource('crd', false, false);
+
+  /** The InfraFlux default: HTTPRoute, GRPCRoute, Service, Ingress. */
+  public static defaults(): ExternalDnsSource[] {
+    return [ExternalDnsSource.GATEWAY_HTTPROUTE, ExternalDnsSource.GATEWAY_GRPCROUTE, ExternalDnsSource.SERVICE, ExternalDnsSource.INGRESS];
+  }
+
+  private constructor(
+    /** The `--source` value. */
+    public readonly name: string,
+    /** Reads Gateway API objects. */
+    public readonly gatewayApi: boolean,
+    /** Needs the experimental-channel Gateway API CRDs. */
+    public readonly experimental: boolean,
+  ) {}
+}
+
+/**
+ * How ExternalDNS reconciles records (`--policy`). The chart defaults to `upsert-only` (never
+ * deletes); InfraFlux always sets the policy explicitly.
+ * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/flags/
+ */
+export class DnsPolicy {
+  /** Create, update and delete the records it owns (TXT registry). */
+  public static readonly SYNC = new DnsPolicy('sync');
+  /** Create and update, never delete. */
+  public static readonly UPSERT_ONLY = new DnsPolicy('upsert-only');
+  /** Only create. */
+  public static readonly CREATE_ONLY = new DnsPolicy('create-only');
+  private constructor(public readonly value: 'sync' | 'upsert-only' | 'create-only') {}
+}
+
+/** What a {@link DnsProvider} contributes to the ExternalDNS chart values. */
+interface ProviderConfig {
+  readonly name: string;
+  readonly env: Array<Record<string, unknown>>;
+  readonly args: string[];
+  readonly volumes: Array<Record<string, unknown>>;
+  readonly volumeMounts: Array<Record<string, unknown>>;
+  readonly serviceAccountAnnotations: Record<string, string>;
+  readonly podLabels: Record<string, string>;
+  readonly secrets: SecretKeyReference[];
+}
+
+const EMPTY: Omit<ProviderConfig, 'name'> = { env: [], args: [], volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {}, secrets: [] };
+
+function secretEnv(name: string, ref: SecretKeyReference): Record<string, unknown> {
+  return { name, valueFrom: { secretKeyRef: ref.toSelector() } };
+}
+
+/** Options of {@link DnsProvider.cloudflare}. */
+export interface CloudflareDnsOptions {
+  /**
+   * Secret key holding a scoped Cloudflare API token (Zone:Read, DNS:Edit on the managed zones),
+   * in the ExternalDNS namespace. Read as `CF_API_TOKEN`.
+   * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/tutorials/cloudflare/
+   */
+  readonly apiToken: SecretKeyReference;
+  /**
+   * Publish records proxied (orange cloud) by default; routes can override it per host.
+   * @default true
+   */
+  readonly proxied?: boolean;
+  /**
+   * Records fetched per Cloudflare API page (1-5000); raise it for large zones.
+   * @default 5000
+   */
+  readonly recordsPerPage?: number;
+}
+
+/** AWS credentials for Route53: IRSA / Pod Identity role, or an access key by Secret reference. */
+export class AwsCredentials {
+  /** IAM role for the ExternalDNS service account (EKS IRSA annotation). */
+  public static serviceAccountRole(roleArn: string): AwsCredentials {
+    return new AwsCredentials(roleArn, undefined, undefined);
+  }
+  /** A static access key pair from Secret keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). */
+  public static fromSecret(accessKeyId: SecretKeyReference, secretAccessKey: SecretKeyReference): AwsCredentials {
+    return new AwsCredentials(undefined, accessKeyId, secretAccessKey);
+  }
+  private constructor(
+    public readonly roleArn: string | undefined,
+    public readonly accessKeyId: SecretKeyReference | undefined,
+    public readonly secretAccessKey: SecretKeyReference | undefined,
+  ) {}
+}
+
+/** Options of {@link DnsProvider.route53}. */
+export interface Route53DnsOptions {
+  readonly credentials: AwsCredentials;
+  /** AWS region of the API endpoint, e.g. `eu-central-1`. */
+  readonly region: string;
+  /**
+   * Restrict to public or private hosted zones.
+   * @default - both
+   */
+  readonly zoneType?: 'public' | 'private';
+}
+
+/** Google credentials for Cloud DNS: Workload Identity, or a service-account key by Secret reference. */
+export class GcpCredentials {
+  /** GKE Workload Identity: the Google service account the Kubernetes one impersonates. */
+  public static workloadIdentity(serviceAccountEmail: string): GcpCredentials {
+    return new GcpCredentials(serviceAccountEmail, undefined);
+  }
+  /** A JSON key file from a Secret key, mounted and named by `GOOGLE_APPLICATION_CREDENTIALS`. */
+  public static fromSecret(keyFile: SecretKeyReference): GcpCredentials {
+    return new GcpCredentials(undefined, keyFile);
+  }
+  private constructor(
+    public readonly serviceAccountEmail: string | undefined,
+    public readonly keyFile: SecretKeyReference | undefined,
+  ) {}
+}
+
+/** Options of {@link DnsProvider.googleCloudDns}. */
+export interface CloudDnsOptions {
+  /** Google Cloud project that holds the managed zones. */
+  readonly project: string;
+  readonly credentials: GcpCredentials;
+}
+
+/** Options of {@link DnsProvider.azureDns}. */
+export interface AzureDnsOptions {
+  /** Resource group of the DNS zones. */
+  readonly resourceGroup: string;
+  /** Subscription id of the DNS zones. */
+  readonly subscriptionId: string;
+  /**
+   * Secret key holding the `azure.json` provider config (tenant, client or managed identity /
+   * workload identity settings), mounted at `/etc/kubernetes/azure.json`.
+   * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/tutorials/azure/
+   */
+  readonly config: SecretKeyReference;
+  /**
+   * Client id for Azure Workload Identity (adds the service-account annotation and pod label).
+   * @default - none
+   */
+  readonly workloadIdentityClientId?: string;
+}
+
+/**
+ * The DNS provider ExternalDNS writes to. Credentials only by reference (Secret keys, cloud
+ * workload identities), never as values.
+ */
+export class DnsProvider {
+  /** Cloudflare, token in `CF_API_TOKEN`; records proxied by default. */
+  public static cloudflare(options: CloudflareDnsOptions): DnsProvider {
+    const perPage = options.recordsPerPage ?? 5000;
+    const proxied = options.proxied ?? true;
+    return new DnsProvider('cloudflare', proxied, (scope): ProviderConfig => {
+      options.apiToken.validate(scope, 'Cloudflare API token');
+      if (!Number.isInteger(perPage) || perPage < 1 || perPage > 5000) invalidProp(scope, `recordsPerPage ${perPage} must be 1-5000`);
+      return {
+        ...EMPTY,
+        name: 'cloudflare',
+        env: [secretEnv('CF_API_TOKEN', options.apiToken)],
+        args: [...(proxied ? ['--cloudflare-proxied'] : []), `--cloudflare-dns-records-per-page=${perPage}`],
+        secrets: [options.apiToken],
+      };
+    });
+  }
+
+  /** AWS Route53. */
+  public static route53(options: Route53DnsOptions): DnsProvider {
+    return new DnsProvider('aws', false, (scope): ProviderConfig => {
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)) invalidProp(scope, `region "${options.region}" is not an AWS region such as eu-central-1`);
+      const c = options.credentials;
+      if (c.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
+        invalidProp(scope, `roleArn "${c.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+      }
+      c.accessKeyId?.validate(scope, 'AWS access key id');
+      c.secretAccessKey?.validate(scope, 'AWS secret access key');
+      return {
+        ...EMPTY,
+        name: 'aws',
+        env: [
+          { name: 'AWS_DEFAULT_REGION', value: options.region },
+          ...(c.accessKeyId && c.secretAccessKey
+            ? [secretEnv('AWS_ACCESS_KEY_ID', c.accessKeyId), secretEnv('AWS_SECRET_ACCESS_KEY', c.secretAccessKey)]
+            : []),
+        ],
+        args: options.zoneType ? [`--aws-zone-type=${options.zoneType}`] : [],
+        serviceAccountAnnotations: c.roleArn ? { 'eks.amazonaws.com/role-arn': c.roleArn } : {},
+        secrets: [c.accessKeyId, c.secretAccessKey].filter((s): s is SecretKeyReference => s !== undefined),
+      };
+    });
+  }
+
+  /** Google Cloud DNS. */
+  public static googleCloudDns(options: CloudDnsOptions): DnsProvider {
+    return new DnsProvider('google', false, (scope): ProviderConfig => {
+      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) invalidProp(scope, `project "${options.project}" is not a Google Cloud project id`);
+      const c = options.credentials;
+      if (c.serviceAccountEmail !== undefined && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(c.serviceAccountEmail)) {
+        invalidProp(scope, `serviceAccountEmail "${c.serviceAccountEmail}" is not a Google service account (<name>@<project>.iam.gserviceaccount.com)`);
+      }
+      c.keyFile?.validate(scope, 'Google service account key');
+      const mountPath = '/etc/secrets/google';
+      return {
+        ...EMPTY,
+        name: 'google',
+        args: [`--google-project=${options.project}`],
+        env: c.keyFile ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${mountPath}/${c.keyFile.key}` }] : [],
+        volumes: c.keyFile ? [{ name: 'google-credentials', secret: { secretName: c.keyFile.secretName, items: [{ key: c.keyFile.key, path: c.keyFile.key }] } }] : [],
+        volumeMounts: c.keyFile ? [{ name: 'google-credentials', mountPath, readOnly: true }] : [],
+        serviceAccountAnnotations: c.serviceAccountEmail ? { 'iam.gke.io/gcp-service-account': c.serviceAccountEmail } : {},
+        secrets: c.keyFile ? [c.keyFile] : [],
+      };
+    });
+  }
+
+  /** Azure DNS. */
+  public static azureDns(options: AzureDnsOptions): DnsProvider {
+    return new DnsProvider('azure', false, (scope): ProviderConfig => {
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+      if (!uuid.test(options.subscriptionId)) invalidProp(scope, `subscriptionId "${options.subscriptionId}" is not a UUID`);
+      if (options.workloadIdentityClientId !== undefined && !uuid.test(options.workloadIdentityClientId)) {
+        invalidProp(scope, `workloadIdentityClientId "${options.workloadIdentityClientId}" is not a UUID`);
+      }
+      if (!/^[-\w._()]{1,90}$/.test(options.resourceGroup)) invalidProp(scope, `resourceGroup "${options.resourceGroup}" is not an Azure resource group name`);
+      options.config.validate(scope, 'Azure config');
+      return {
+        ...EMPTY,
+        name: 'azure',
+        args: [`--azure-resource-group=${options.resourceGroup}`, `--azure-subscription-id=${options.subscriptionId}`],
+        volumes: [{ name: 'azure-config', secret: { secretName: options.config.secretName, items: [{ key: options.config.key, path: 'azure.json' }] } }],
+        volumeMounts: [{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }],
+        serviceAccountAnnotations: options.workloadIdentityClientId ? { 'azure.workload.identity/client-id': options.workloadIdentityClientId } : {},
+        podLabels: options.workloadIdentityClientId ? { 'azure.workload.identity/use': 'true' } : {},
+        secrets: [options.config],
+      };
+    });
+  }
+
+  private constructor(
+    /** `provider.name` of the chart. */
+    public readonly name: string,
+    /** Whether records are Cloudflare-proxied unless a route says otherwise (Cloudflare only). */
+    public readonly proxiedByDefault: boolean,
+    private readonly build: (scope: IConstruct) => ProviderConfig,
+  ) {}
+
+  /** @internal */
+  public _config(scope: IConstruct): ProviderConfig {
+    return this.build(scope);
+  }
+
+  /** Whether records of this provider can be Cloudflare-proxied. */
+  public get isCloudflare(): boolean {
+    return this.name === 'cloudflare';
+  }
+}
+
+export interface ExternalDnsProps extends ReconcileTiming {
+  /** Where records are written, with credentials by reference. */
+  readonly provider: DnsProvider;
+  /**
+   * DNS zones (domain suffixes) this instance manages (`--domain-filter`). Never empty: an
+   * ExternalDNS without filters may touch every zone the credentials reach.
+   */
+  readonly domainFilters: readonly string[];
+  /**
+   * TXT registry owner id (`--txt-owner-id`): unique per cluster across the fleet, so two
+   * clusters never delete each other's records.
+   * @default - the cluster name
+   */
+  readonly ownerId?: string;
+  /**
+   * @default ExternalDnsSource.defaults() (gateway-httproute, gateway-grpcroute, service, ingress)
+   */
+  readonly sources?: readonly ExternalDnsSource[];
+  /**
+   * Gateway API CRDs of the cluster: required with gateway-* sources (ExternalDNS is applied after
+   * they are Established); the TLS/TCP/UDP route sources require the experimental channel.
+   * @default - none; then no gateway-* source is allowed
+   */
+  readonly gatewayApi?: GatewayApiCrds;
+  /**
+   * @default DnsPolicy.SYNC
+   */
+  readonly policy?: DnsPolicy;
+  /**
+   * Prefix of the TXT ownership records (`--txt-prefix`); the `%{record_type}` placeholder keeps
+   * CNAME-flattened records apart.
+   * @default 'infraflux-%{record_type}-'
+   */
+  readonly txtPrefix?: string;
+  /**
+   * Reconcile interval of ExternalDNS.
+   * @default Duration.minutes(1)
+   */
+  readonly syncInterval?: Duration;
+  /**
+   * Release name and namespace.
+   * @default 'external-dns'
+   */
+  readonly name?: string;
+  /**
+   * Extra chart values, merged over InfraFlux's.
+   * @default {}
+   */
+  readonly values?: ExternalDnsValues;
+}
+
+/**
+ * Top-level keys of the pinned external-dns 1.21.1 values.yaml. The chart's values.schema.json has
+ * `additionalProperties: true` at the root, so neither Helm nor the validation harness catches a
+ * misspelt top-level key there: {@link ExternalDns} checks its values against this list, and
+ * test/dns/external-dns.test.ts checks the list against the pinned values.yaml.
+ */
+export const EXTERNAL_DNS_VALUE_KEYS: readonly string[] = [
+  'affinity',
+  'annotationFilter',
+  'annotationPrefix',
+  'automountServiceAccountToken',
+  'commonLabels',
+  'deploymentAnnotations',
+  'deploymentStrategy',
+  'dnsConfig',
+  'dnsPolicy',
+  'domainFilters',
+  'enableGatewayListenerSets',
+  'enabled',
+  'env',
+  'excludeDomains',
+  'extraArgs',
+  'extraContainers',
+  'extraVolumeMounts',
+  'extraVolumes',
+  'fullnameOverride',
+  'gatewayNamespace',
+  'global',
+  'image',
+  'imagePullSecrets',
+  'initContainers',
+  'interval',
+  'labelFilter',
+  'livenessProbe',
+  'logFormat',
+  'logLevel',
+  'managedRecordTypes',
+  'nameOverride',
+  'namespaceOverride',
+  'namespaced',
+  'nodeSelector',
+  'podAnnotations',
+  'podLabels',
+  'podSecurityContext',
+  'policy',
+  'priorityClassName',
+  'provider',
+  'rbac',
+  'readinessProbe',
+  'registry',
+  'resources',
+  'revisionHistoryLimit',
+  'secretConfiguration',
+  'securityContext',
+  'service',
+  'serviceAccount',
+  'serviceMonitor',
+  'shareProcessNamespace',
+  'sourceNamespace',
+  'sources',
+  'terminationGracePeriodSeconds',
+  'tolerations',
+  'topologySpreadConstraints',
+  'triggerLoopOnEvent',
+  'txtOwnerId',
+  'txtPrefix',
+  'txtSuffix',
+];
+
+/** Top-level keys of `values` that the pinned chart does not know. */
+export function unknownExternalDnsValueKeys(values: object): string[] {
+  return Object.keys(values).filter((k) => !EXTERNAL_DNS_VALUE_KEYS.includes(k));
+}
+
+const OWNER_REGISTRY = Symbol.for('infraflux.external-dns.owners');
+interface RootWithOwners {
+  [OWNER_REGISTRY]?: ExternalDns[];
+}
+
+/**
+ * ExternalDNS (pinned chart external-dns 1.21.1, app 0.21.0) for one DNS provider: TXT registry
+ * with a fleet-unique owner id, `policy: sync` set explicitly, non-empty domain filters, Gateway
+ * API route sources, credentials by reference. Create it in the `controllers` layer.
+ * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/
+ */
+export class ExternalDns extends FluxApp<ExternalDnsValues> {
+  /** Zones this instance manages. */
+  public readonly domainFilters: readonly string[];
+  public readonly ownerId: string;
+  public readonly provider: DnsProvider;
+  public readonly sources: readonly ExternalDnsSource[];
+  public readonly policy: DnsPolicy;
+
+  public constructor(scope: FluxLayer, id: string, props: ExternalDnsProps) {
+    // Props are checked before the chart values are built; errors name the construct's path.
+    const self = pathScope(scope, id);
+    const cluster = GitOpsCluster.of(scope);
+    const sources = props.sources ?? ExternalDnsSource.defaults();
+    const policy = props.policy ?? DnsPolicy.SYNC;
+    const ownerId = props.ownerId ?? cluster.name;
+    const domainFilters = [...props.domainFilters];
+    if (!(scope instanceof FluxLayer) || scope.layerName !== LayerName.CONTROLLERS) {
+      invalidProp(self, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
+    }
+    if (domainFilters.length === 0) invalidProp(self, 'domainFilters is empty; give the zones this ExternalDNS manages, e.g. ["example.com"]');
+    for (const d of domainFilters) validateDnsSubdomain(self, 'domainFilter', d);
+    if (!/^[a-z0-9]([-a-z0-9._]{0,61}[a-z0-9])?$/.test(ownerId)) invalidProp(self, `ownerId "${ownerId}" must be 1-63 lowercase letters, digits, '-', '_' or '.'`);
+    if (sources.length === 0) invalidProp(self, 'sources is empty; give at least one, e.g. ExternalDnsSource.GATEWAY_HTTPROUTE');
+    const names = sources.map((s) => s.name);
+    if (new Set(names).size !== names.length) invalidProp(self, `sources ${names.join(', ')} contain duplicates`);
+    for (const s of sources) {
+      if (s.gatewayApi && !props.gatewayApi) invalidProp(self, `source ${s.name} needs the Gateway API CRDs; pass gatewayApi`);
+      if (s.experimental && props.gatewayApi?.channel !== GatewayApiChannel.EXPERIMENTAL) {
+        invalidProp(self, `source ${s.name} reads v1alpha2 routes, which only the experimental Gateway API CRDs serve; use GatewayApiChannel.EXPERIMENTAL or drop the source`);
+      }
+    }
+    const interval = props.syncInterval ?? Duration.minutes(1);
+    if (interval.toSeconds() < 30) invalidProp(self, `syncInterval ${interval.toSeconds()}s is too short; DNS provider APIs rate-limit, use at least 30s`);
+    const cfg = props.provider._config(self);
+    const values: ExternalDnsValues = {
+      provider: { name: cfg.name },
+      sources: names,
+      policy: policy.value,
+      registry: 'txt',
+      txtOwnerId: ownerId,
+      txtPrefix: props.txtPrefix ?? 'infraflux-%{record_type}-',
+      domainFilters,
+      interval: goDuration(interval),
+      triggerLoopOnEvent: true,
+      logFormat: 'json',
+      env: cfg.env,
+      extraArgs: cfg.args,
+      ...(cfg.volumes.length ? { extraVolumes: cfg.volumes, extraVolumeMounts: cfg.volumeMounts } : {}),
+      ...(Object.keys(cfg.serviceAccountAnnotations).length ? { serviceAccount: { annotations: cfg.serviceAccountAnnotations } } : {}),
+      ...(Object.keys(cfg.podLabels).length ? { podLabels: cfg.podLabels } : {}),
+    };
+    const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
+    if (unknown.length) invalidProp(self, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
+    const name = props.name ?? 'external-dns';
+    super(scope, id, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
+    this.domainFilters = domainFilters;
+    this.ownerId = ownerId;
+    this.provider = props.provider;
+    this.sources = sources;
+    this.policy = policy;
+    if (props.gatewayApi) this.addDependency(props.gatewayApi);
+
+    const root = this.node.root as unknown as RootWithOwners;
+    let all = root[OWNER_REGISTRY];
+    if (!all) {
+      const created: ExternalDns[] = [];
+      root[OWNER_REGISTRY] = created;
+      all = created;
+      this.node.root.node.addValidation({ validate: () => duplicateOwners(created) });
+    }
+    all.push(this);
+  }
+
+  /** Whether `hostname` lies in one of the managed zones. */
+  public manages(hostname: string): boolean {
+    return this.domainFilters.some((zone) => hostname === zone || hostname.endsWith(`.${zone}`));
+  }
+}
+
+function duplicateOwners(all: readonly ExternalDns[]): string[] {
+  const seen = new Map<string, ExternalDns>();
+  const errors: string[] = [];
+  for (const e of all) {
+    const key = `${e.ownerId}`;
+    const other = seen.get(key);
+    if (other) {
+      errors.push(
+        new InfraFluxError(
+          ErrorCode.DUPLICATE,
+          e,
+          `ExternalDNS owner id "${e.ownerId}" is already used by ${other.node.path}; each cluster needs its own TXT owner id or the two delete each other's records`,
+        ).message,
+      );
+    } else seen.set(key, e);
+  }
+  return errors;
+}
+
+/** A stand-in scope for errors raised before `super()`: the path the construct will have. */
+function pathScope(scope: IConstruct, id: string): IConstruct {
+  return { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
+}
+
+export interface ExternalDnsCloudflareProps extends Omit<ExternalDnsProps, 'provider'>, CloudflareDnsOptions {}
+
+/**
+ * ExternalDNS for Cloudflare (the design's `ExternalDnsCloudflare`): token by Secret reference,
+ * records proxied by default.
+ */
+export class ExternalDnsCloudflare extends ExternalDns {
+  public constructor(scope: FluxLayer, id: string, props: ExternalDnsCloudflareProps) {
+    super(scope, id, { ...props, provider: DnsProvider.cloudflare(props) });
+  }
+}

@@ -1,0 +1,151 @@
+import { HEADLAMP_CHART, OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
+import { HeadlampValues } from '../../imports/helm/headlamp';
+import { Oauth2ProxyValues } from '../../imports/helm/oauth2-proxy';
+import { ApiObject } from 'cdk8s';
+import { invalidProp, validateDnsSubdomain } from '../core/errors';
+import { FluxApp } from '../flux/flux-app';
+import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
+import { GatewayStack, ISsoGuard, RouteOptions } from './gateway-stack';
+import { ServiceReference } from './service-reference';
+
+export interface OAuth2ProxySsoProps {
+  /**
+   * OIDC issuer URL (authentik: `https://<host>/application/o/<slug>/`, Dex: its issuer).
+   * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/openid_connect
+   */
+  readonly issuerUrl: string;
+  /**
+   * Name of a Secret (in each proxy's namespace) with the keys `client-id`, `client-secret` and
+   * `cookie-secret` (created by Sealed Secrets / External Secrets; never a value here).
+   */
+  readonly credentialsSecretName: string;
+  /**
+   * E-mail domains allowed to log in.
+   * @default ['*'] (every user the identity provider authenticates)
+   */
+  readonly emailDomains?: readonly string[];
+  /**
+   * Groups allowed (OIDC `groups` claim).
+   * @default - any group
+   */
+  readonly allowedGroups?: readonly string[];
+}
+
+/**
+ * SSO with oauth2-proxy (pinned chart 10.7.0, app 7.15.3 ≥ the 7.15.2 security floor): one proxy
+ * per protected UI, in front of the UI's Service (`--upstream`), reached by the route instead of
+ * the UI. The hook point for {@link GatewayStack} routes and the platform UI helpers.
+ * @see https://oauth2-proxy.github.io/oauth2-proxy/
+ */
+export class OAuth2ProxySso implements ISsoGuard {
+  public constructor(private readonly props: OAuth2ProxySsoProps) {}
+
+  public protect(stack: GatewayStack, id: string, upstream: ServiceReference, hostname: string): ServiceReference {
+    if (!/^https:\/\/[^\s]+$/.test(this.props.issuerUrl)) invalidProp(stack, `SSO issuerUrl "${this.props.issuerUrl}" must be https://`);
+    validateDnsSubdomain(stack, 'SSO credentials secret name', this.props.credentialsSecretName);
+    const cluster = GitOpsCluster.of(stack);
+    const name = `oauth2-proxy-${id.toLowerCase()}`;
+    const extraArgs: Record<string, string> = {
+      provider: 'oidc',
+      'oidc-issuer-url': this.props.issuerUrl,
+      'redirect-url': `https://${hostname}/oauth2/callback`,
+      'cookie-secure': 'true',
+      'cookie-domain': hostname,
+      'whitelist-domain': hostname,
+      'reverse-proxy': 'true',
+      'skip-provider-button': 'true',
+      ...(this.props.allowedGroups?.length ? { 'allowed-group': this.props.allowedGroups.join(',') } : {}),
+    };
+    const app = new FluxApp<Oauth2ProxyValues>(cluster.apps, `${stack.node.id}Sso${id}`, {
+      chart: OAUTH2_PROXY_CHART,
+      name,
+      values: {
+        config: {
+          existingSecret: this.props.credentialsSecretName,
+          emailDomains: [...(this.props.emailDomains ?? ['*'])],
+          upstreams: [`http://${upstream.name}.${upstream.namespace}.svc.cluster.local:${upstream.port}`],
+        },
+        extraArgs,
+      } as Oauth2ProxyValues,
+    });
+    if (upstream.deployedBy) app.addDependency(upstream.deployedBy);
+    return { namespace: app.namespace, name, port: 80, deployedBy: app };
+  }
+}
+
+/** The Hubble UI Service Cilium deploys (`kube-system/hubble-ui:80`). */
+export const HUBBLE_UI_SERVICE: ServiceReference = { namespace: 'kube-system', name: 'hubble-ui', port: 80 };
+
+/** Options shared by the platform UI helpers. */
+export interface PlatformUiRouteOptions extends Omit<RouteOptions, 'backends' | 'sso' | 'protocol'> {
+  /** SSO in front of the UI: required; exposing a platform UI without it is refused. */
+  readonly sso: ISsoGuard;
+}
+
+function requireSso(stack: GatewayStack, ui: string, sso: ISsoGuard | undefined): ISsoGuard {
+  if (!sso) invalidProp(stack, `${ui} must not be exposed without SSO; pass sso (e.g. new OAuth2ProxySso(...))`);
+  return sso;
+}
+
+/**
+ * Exposes Hubble UI behind SSO. Takes any `{ namespace, name, port }` (e.g. the reference
+ * CiliumNetworking exposes).
+ */
+export function exposeHubbleUi(stack: GatewayStack, options: PlatformUiRouteOptions & { readonly service?: ServiceReference }): ApiObject {
+  const sso = requireSso(stack, 'Hubble UI', options.sso);
+  return stack.exposeService('HubbleUi', options.service ?? HUBBLE_UI_SERVICE, { ...options, sso });
+}
+
+export interface HeadlampProps {
+  /**
+   * Keep the chart's cluster-admin binding for Headlamp's service account. Off: users act with
+   * their own OIDC identity and RBAC.
+   * @default false
+   */
+  readonly clusterAdmin?: boolean;
+}
+
+/**
+ * Headlamp (pinned chart 0.45.0), the maintained successor of the retired kubernetes/dashboard,
+ * without the chart's default cluster-admin binding.
+ * @see https://headlamp.dev/docs/latest/installation/in-cluster/
+ */
+export class Headlamp extends FluxApp<HeadlampValues> {
+  public readonly service: ServiceReference;
+  public constructor(scope: FluxLayer, id: string, props: HeadlampProps = {}) {
+    super(scope, id, {
+      chart: HEADLAMP_CHART,
+      name: 'headlamp',
+      values: { clusterRoleBinding: { create: props.clusterAdmin ?? false } } as HeadlampValues,
+    });
+    this.service = { namespace: this.namespace, name: 'headlamp', port: 80, deployedBy: this };
+  }
+}
+
+/** Exposes Headlamp behind SSO. */
+export function exposeHeadlamp(stack: GatewayStack, headlamp: Headlamp, options: PlatformUiRouteOptions): ApiObject {
+  const sso = requireSso(stack, 'Headlamp', options.sso);
+  return stack.exposeService('Headlamp', headlamp.service, { ...options, sso });
+}
+
+/**
+ * Exposes authentik's server (the identity provider itself: its own login is the SSO, so no
+ * proxy goes in front). Default Service: the pinned chart's `authentik/authentik-server:80`.
+ */
+export function exposeAuthentik(stack: GatewayStack, options: Omit<RouteOptions, 'backends' | 'sso' | 'protocol'> & { readonly service?: ServiceReference }): ApiObject {
+  return stack.exposeService('Authentik', options.service ?? { namespace: 'authentik', name: 'authentik-server', port: 80 }, options);
+}
+
+/** Well-known storage UIs. */
+export class StorageUi {
+  /** Longhorn's UI (`longhorn-system/longhorn-frontend:80`). */
+  public static readonly LONGHORN: ServiceReference = { namespace: 'longhorn-system', name: 'longhorn-frontend', port: 80 };
+  /** Rook-Ceph's mgr dashboard (`rook-ceph/rook-ceph-mgr-dashboard:7000`, plain HTTP mode). */
+  public static readonly CEPH_DASHBOARD: ServiceReference = { namespace: 'rook-ceph', name: 'rook-ceph-mgr-dashboard', port: 7000 };
+}
+
+/** Exposes a storage UI (e.g. {@link StorageUi.LONGHORN}) behind SSO. */
+export function exposeStorageUi(stack: GatewayStack, service: ServiceReference, options: PlatformUiRouteOptions): ApiObject {
+  const sso = requireSso(stack, 'the storage UI', options.sso);
+  return stack.exposeService('StorageUi', service, { ...options, sso });
+}

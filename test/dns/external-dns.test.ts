@@ -1,0 +1,207 @@
+import { parse } from 'yaml';
+import {
+  AwsCredentials,
+  DnsPolicy,
+  DnsProvider,
+  EXTERNAL_DNS_VALUE_KEYS,
+  ExternalDns,
+  ExternalDnsCloudflare,
+  ExternalDnsSource,
+  GcpCredentials,
+  SecretKeyReference,
+} from '../../lib/dns';
+import { GatewayApiChannel, GatewayApiCrds } from '../../lib/edge';
+import { Fleet } from '../../lib';
+import { UpstreamCache } from '../../lib/upstream/lock';
+import { validateFleetManifests } from '../../lib/validation';
+import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+
+const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+
+function values(fleet: Fleet, cluster = 'test'): Record<string, any> {
+  return parse(manifest(fleet, `${cluster}/releases/external-dns/configmap-external-dns-values.yaml`).data['values.yaml']);
+}
+
+function setup() {
+  const { fleet, cluster } = testCluster();
+  const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+  return { fleet, cluster, gatewayApi };
+}
+
+describe('ExternalDns', () => {
+  test('Cloudflare: token by reference, proxied, sync, TXT owner = cluster, gateway sources', () => {
+    // GIVEN a Cloudflare ExternalDNS
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi });
+    // THEN
+    const v = values(fleet);
+    expect(v).toMatchObject({
+      provider: { name: 'cloudflare' },
+      sources: ['gateway-httproute', 'gateway-grpcroute', 'service', 'ingress'],
+      policy: 'sync',
+      registry: 'txt',
+      txtOwnerId: 'test',
+      domainFilters: ['example.com'],
+      env: [{ name: 'CF_API_TOKEN', valueFrom: { secretKeyRef: { name: 'cloudflare-api-token', key: 'api-token' } } }],
+      extraArgs: ['--cloudflare-proxied', '--cloudflare-dns-records-per-page=5000'],
+    });
+    expect(manifest(fleet, 'test/flux-system/kustomization-controllers.yaml').spec.dependsOn).toEqual([{ name: 'crds', namespace: 'flux-system' }]);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+    expect(manifestsByFile(fleet)).toMatchSnapshot();
+  });
+
+  test('Cloudflare proxying can be switched off', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, proxied: false, domainFilters: ['example.com'], gatewayApi });
+    expect(values(fleet).extraArgs).toEqual(['--cloudflare-dns-records-per-page=5000']);
+  });
+
+  test('Route53 with an IRSA role: no secret, role on the service account', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/external-dns'), zoneType: 'public' }),
+      domainFilters: ['aws.example.com'],
+      gatewayApi,
+    });
+    const v = values(fleet);
+    expect(v.provider).toEqual({ name: 'aws' });
+    expect(v.serviceAccount).toEqual({ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/external-dns' } });
+    expect(v.env).toEqual([{ name: 'AWS_DEFAULT_REGION', value: 'eu-central-1' }]);
+    expect(v.extraArgs).toEqual(['--aws-zone-type=public']);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('Route53 with an access key: both keys by secretKeyRef', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.route53({
+        region: 'us-east-1',
+        credentials: AwsCredentials.fromSecret(SecretKeyReference.fromSecret('aws', 'id'), SecretKeyReference.fromSecret('aws', 'secret')),
+      }),
+      domainFilters: ['aws.example.com'],
+      gatewayApi,
+    });
+    expect(values(fleet).env).toEqual([
+      { name: 'AWS_DEFAULT_REGION', value: 'us-east-1' },
+      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'aws', key: 'id' } } },
+      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'aws', key: 'secret' } } },
+    ]);
+  });
+
+  test('Cloud DNS with a key file mounted from a Secret', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.fromSecret(SecretKeyReference.fromSecret('gcp-dns', 'key.json')) }),
+      domainFilters: ['gcp.example.com'],
+      gatewayApi,
+    });
+    const v = values(fleet);
+    expect(v.provider).toEqual({ name: 'google' });
+    expect(v.extraArgs).toEqual(['--google-project=infraflux-prod']);
+    expect(v.env).toEqual([{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/secrets/google/key.json' }]);
+    expect(v.extraVolumes).toEqual([{ name: 'google-credentials', secret: { secretName: 'gcp-dns', items: [{ key: 'key.json', path: 'key.json' }] } }]);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('Cloud DNS with Workload Identity', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.workloadIdentity('dns@infraflux-prod.iam.gserviceaccount.com') }),
+      domainFilters: ['gcp.example.com'],
+      gatewayApi,
+    });
+    expect(values(fleet).serviceAccount).toEqual({ annotations: { 'iam.gke.io/gcp-service-account': 'dns@infraflux-prod.iam.gserviceaccount.com' } });
+  });
+
+  test('Azure DNS: azure.json from a Secret, resource group and subscription as flags', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.azureDns({
+        resourceGroup: 'dns-rg',
+        subscriptionId: '00000000-0000-0000-0000-000000000001',
+        config: SecretKeyReference.fromSecret('azure-dns', 'azure.json'),
+        workloadIdentityClientId: '00000000-0000-0000-0000-000000000002',
+      }),
+      domainFilters: ['azure.example.com'],
+      gatewayApi,
+    });
+    const v = values(fleet);
+    expect(v.provider).toEqual({ name: 'azure' });
+    expect(v.extraArgs).toEqual(['--azure-resource-group=dns-rg', '--azure-subscription-id=00000000-0000-0000-0000-000000000001']);
+    expect(v.extraVolumeMounts).toEqual([{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }]);
+    expect(v.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('the experimental TLS/TCP/UDP route sources work with the experimental CRDs', () => {
+    const { fleet, cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi', { channel: GatewayApiChannel.EXPERIMENTAL });
+    new ExternalDnsCloudflare(cluster.controllers, 'Dns', {
+      apiToken: TOKEN,
+      domainFilters: ['example.com'],
+      gatewayApi,
+      sources: [ExternalDnsSource.GATEWAY_HTTPROUTE, ExternalDnsSource.GATEWAY_TLSROUTE, ExternalDnsSource.GATEWAY_TCPROUTE, ExternalDnsSource.GATEWAY_UDPROUTE],
+      policy: DnsPolicy.UPSERT_ONLY,
+    });
+    expect(values(fleet)).toMatchObject({ sources: ['gateway-httproute', 'gateway-tlsroute', 'gateway-tcproute', 'gateway-udproute'], policy: 'upsert-only' });
+  });
+
+  test('the guarded key list is exactly the top-level keys of the pinned values.yaml', () => {
+    // The chart schema has additionalProperties: true at the root; this list is the guard.
+    const cache = UpstreamCache.default();
+    const chart = cache.chart('external-dns');
+    const pinned = Object.keys(parse(cache.read(chart.valuesPath!)) as object).sort();
+    expect([...EXTERNAL_DNS_VALUE_KEYS].sort()).toEqual(pinned);
+  });
+
+  test('fails on a misspelt top-level value key the chart schema would let through', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(
+      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { domainFilter: ['x.com'] } as never }),
+    ).toThrow(/\[test\/controllers\/Dns\] values key\(s\) domainFilter do not exist in external-dns 1.21.1/);
+  });
+
+  test('fails on empty domainFilters', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: [], gatewayApi })).toThrow(
+      /\[test\/controllers\/Dns\] domainFilters is empty/,
+    );
+  });
+
+  test('fails when two clusters share an owner id', () => {
+    // GIVEN two clusters whose ExternalDNS use the same TXT owner id
+    const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+    for (const name of ['a', 'b']) {
+      const c = fleet.addCluster(name, { name });
+      new ExternalDnsCloudflare(c.controllers, 'Dns', { apiToken: TOKEN, domainFilters: [`${name}.example.com`], ownerId: 'shared', sources: [ExternalDnsSource.SERVICE] });
+    }
+    // THEN synth reports the second one
+    expect(() => fleet.manifests()).toThrow(/\[b\/controllers\/Dns\] ExternalDNS owner id "shared" is already used by a\/controllers\/Dns/);
+  });
+
+  test('fails on an experimental route source with the standard CRDs', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(
+      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, sources: [ExternalDnsSource.GATEWAY_TLSROUTE] }),
+    ).toThrow(/source gateway-tlsroute reads v1alpha2 routes, which only the experimental Gateway API CRDs serve/);
+  });
+
+  test('fails on a gateway source without the Gateway API CRDs', () => {
+    const { cluster } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'] })).toThrow(
+      /source gateway-httproute needs the Gateway API CRDs; pass gatewayApi/,
+    );
+  });
+
+  test('fails outside the controllers layer', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.apps, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi })).toThrow(/must be created in the controllers layer/);
+  });
+
+  test('fails on an invalid secret key reference', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(
+      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: SecretKeyReference.fromSecret('cf', 'bad key!'), domainFilters: ['example.com'], gatewayApi }),
+    ).toThrow(/Cloudflare API token secret key "bad key!" is not a valid Secret key/);
+  });
+});

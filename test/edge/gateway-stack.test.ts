@@ -1,0 +1,237 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Capability, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
+import { ExternalDnsCloudflare, SecretKeyReference, DnsProvider, ExternalDns, AwsCredentials, ExternalDnsSource } from '../../lib/dns';
+import {
+  EdgeImplementation,
+  exposeHubbleUi,
+  GatewayApiCrds,
+  GatewayStack,
+  GatewayStackProps,
+  isCiliumGatewayObject,
+  OAuth2ProxySso,
+  RouteProtocol,
+} from '../../lib/edge';
+import { validateFleetManifests } from '../../lib/validation';
+import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+
+const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const SSO = new OAuth2ProxySso({ issuerUrl: 'https://auth.example.com/application/o/hubble/', credentialsSecretName: 'oauth2-proxy' });
+
+function setup(extra: Partial<GatewayStackProps> = {}) {
+  const { fleet, cluster } = testCluster();
+  const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+  const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi });
+  const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager });
+  const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi });
+  const web = new FluxManifestApp(cluster.apps, 'web');
+  const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com', ...extra });
+  return { fleet, cluster, stack, web, issuer, gatewayApi };
+}
+
+const WEB = (web: FluxManifestApp) => ({ namespace: 'web', name: 'web', port: 80, deployedBy: web });
+
+describe('GatewayStack (Cilium)', () => {
+  test('emits a Gateway with HTTP→HTTPS redirect and a wildcard HTTPS listener', () => {
+    // GIVEN a stack with one route
+    const { fleet, stack, web } = setup();
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    // THEN
+    const gw = manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml');
+    expect(gw.spec.gatewayClassName).toBe('cilium');
+    expect(gw.spec.listeners.map((l: { name: string; port: number }) => [l.name, l.port])).toEqual([['http', 80], ['https', 443]]);
+    expect(gw.spec.listeners[1]).toMatchObject({ hostname: '*.test.example.com', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'gateway-wildcard-tls' }] } });
+    expect(manifest(fleet, 'test/releases/gateway/httproute-gateway-https-redirect.yaml').spec.rules[0].filters[0]).toEqual({
+      type: 'RequestRedirect',
+      requestRedirect: { scheme: 'https', statusCode: 301 },
+    });
+    expect(manifest(fleet, 'test/releases/gateway/certificate-gateway-wildcard-tls.yaml').spec.dnsNames).toEqual(['*.test.example.com']);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+    expect(manifestsByFile(fleet)).toMatchSnapshot();
+  });
+
+  test('routes carry ExternalDNS annotations and ReferenceGrants across namespaces', () => {
+    const { fleet, stack, web } = setup();
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    stack.exposeService('Api', { namespace: 'web', name: 'api', port: 9000 }, { hostname: 'api.test.example.com', protocol: RouteProtocol.GRPC, cloudflareProxied: false, dnsTtlSeconds: 300 });
+    const route = manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml');
+    expect(route.metadata).toMatchObject({
+      namespace: 'gateway',
+      annotations: {
+        'external-dns.alpha.kubernetes.io/hostname': 'web.test.example.com',
+        'external-dns.alpha.kubernetes.io/ttl': '1',
+        'external-dns.alpha.kubernetes.io/cloudflare-proxied': 'true',
+      },
+    });
+    expect(route.spec.parentRefs[0]).toMatchObject({ name: 'gateway', sectionName: 'https' });
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'web', namespace: 'web', port: 80 }]);
+    const grpc = manifest(fleet, 'test/releases/gateway-routes/grpcroute-api.yaml');
+    expect(grpc.metadata.annotations['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBe('false');
+    expect(manifest(fleet, 'test/releases/gateway-routes/referencegrant-from-gateway-to-web.yaml').spec).toEqual({
+      from: [
+        { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'gateway' },
+        { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'gateway' },
+      ],
+      to: [{ group: '', kind: 'Service', name: 'api' }, { group: '', kind: 'Service', name: 'web' }],
+    });
+    // routes are applied after the gateway and the backend's app; the gateway after its issuer's layer
+    expect(manifest(fleet, 'test/apps/kustomization-gateway-routes.yaml').spec.dependsOn.map((d: { name: string }) => d.name)).toEqual(['gateway', 'web']);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('a dedicated certificate adds its own listener; routes in the backend namespace need no grant', () => {
+    const { fleet, stack, web } = setup();
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com', dedicatedCertificate: true, namespace: 'web' });
+    const gw = manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml');
+    expect(gw.spec.listeners[2]).toMatchObject({ name: 'https-web.test.example.com', hostname: 'web.test.example.com', tls: { certificateRefs: [{ name: 'web-gateway-tls' }] } });
+    expect(gw.spec.listeners[1].allowedRoutes.namespaces).toEqual({
+      from: 'Selector',
+      selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['gateway', 'web'] }] },
+    });
+    expect(fleet.manifests().some((m) => m.object.kind === 'ReferenceGrant')).toBe(false);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('the GatewayClass name is a prop', () => {
+    const { fleet } = setup({ gatewayClassName: 'cilium-public' });
+    expect(manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml').spec.gatewayClassName).toBe('cilium-public');
+  });
+
+  test('the Gateway is reachable through addJsonPatch', () => {
+    const { fleet, stack } = setup();
+    ApiObject.of(stack.gateway!).addJsonPatch(JsonPatch.add('/metadata/labels', { tier: 'edge' }));
+    expect(manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml').metadata.labels).toEqual({ tier: 'edge' });
+  });
+
+  test('Hubble UI is exposed through an oauth2-proxy', () => {
+    const { fleet, stack } = setup();
+    exposeHubbleUi(stack, { hostname: 'hubble.test.example.com', sso: SSO });
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-hubbleui.yaml').spec.rules[0].backendRefs[0]).toMatchObject({ name: 'oauth2-proxy-hubbleui', port: 80 });
+    expect(manifest(fleet, 'test/releases/gateway-routes/referencegrant-from-gateway-to-oauth2-proxy-hubbleui.yaml')).toBeDefined();
+    const values = manifest(fleet, 'test/releases/oauth2-proxy-hubbleui/configmap-oauth2-proxy-hubbleui-values.yaml').data['values.yaml'];
+    expect(values).toContain('http://hubble-ui.kube-system.svc.cluster.local:80');
+    expect(values).toContain('existingSecret: oauth2-proxy');
+  });
+
+  test('fails to expose a platform UI without SSO', () => {
+    const { stack } = setup();
+    expect(() => exposeHubbleUi(stack, { hostname: 'hubble.test.example.com', sso: undefined as never })).toThrow(/Hubble UI must not be exposed without SSO/);
+  });
+
+  test('fails on a route hostname outside every managed DNS zone', () => {
+    // fixture: the zone is example.com, the host is in example.org
+    const { fleet, stack, web } = setup({ zones: ['test.example.com'] });
+    stack.exposeService('Web', WEB(web), { hostname: 'web.example.org', dedicatedCertificate: true });
+    expect(() => fleet.manifests()).toThrow(/route Web hostname "web.example.org" lies in no managed DNS zone/);
+  });
+
+  test('fails on a route hostname no listener certificate covers', () => {
+    // fixture: two labels below the wildcard's domain
+    const { fleet, stack, web } = setup();
+    stack.exposeService('Web', WEB(web), { hostname: 'a.web.test.example.com' });
+    expect(() => fleet.manifests()).toThrow(/hostname "a.web.test.example.com" is not covered by a listener certificate/);
+  });
+
+  test('fails without any managed zone', () => {
+    const { cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    expect(() => new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, domain: 'test.example.com' })).toThrow(/no managed DNS zone/);
+  });
+
+  test('fails on a Cloudflare TTL under 120 that is not automatic', () => {
+    const { stack, web } = setup();
+    expect(() => stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com', cloudflareProxied: false, dnsTtlSeconds: 60 })).toThrow(/Cloudflare TTL 60 must be 1/);
+  });
+
+  test('fails on cloudflareProxied with a non-Cloudflare provider', () => {
+    const { fleet, cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    const dns = new ExternalDns(cluster.controllers, 'Dns', {
+      provider: DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/dns') }),
+      domainFilters: ['example.com'],
+      sources: [ExternalDnsSource.SERVICE],
+    });
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' });
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com', cloudflareProxied: true })).toThrow(/cloudflareProxied needs a Cloudflare ExternalDns/);
+    expect(fleet).toBeDefined();
+  });
+});
+
+describe('GatewayStack alternatives (one switch each, no Cilium objects left behind)', () => {
+  function noCilium(objects: Array<{ object: Record<string, any> }>) {
+    return objects.filter((m) => isCiliumGatewayObject(m.object));
+  }
+
+  test('the Cilium default does emit Cilium Gateway objects (the check can fail)', () => {
+    const { fleet } = setup();
+    expect(noCilium(fleet.manifests()).length).toBeGreaterThan(0);
+  });
+
+  test('Envoy Gateway: its GatewayClass, chart without bundled Gateway API CRDs, CRDs from the tag', () => {
+    const { fleet, stack, web } = setup({ implementation: EdgeImplementation.envoyGateway() });
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    const manifests = fleet.manifests();
+    expect(noCilium(manifests)).toEqual([]);
+    expect(manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml').spec.gatewayClassName).toBe('envoy-gateway');
+    expect(manifest(fleet, 'test/configs/gatewayclass-envoy-gateway.yaml').spec.controllerName).toBe('gateway.envoyproxy.io/gatewayclass-controller');
+    expect(manifest(fleet, 'test/releases/envoy-gateway/configmap-envoy-gateway-values.yaml').data['values.yaml']).toBe('crds:\n  enabled: false\n');
+    expect(manifest(fleet, 'test/crds/kustomization-envoy-gateway-crds.yaml').spec.path).toBe('./charts/gateway-helm/charts/crds/crds/generated');
+  });
+
+  test('Traefik: entry-point ports 8000/8443 and the traefik GatewayClass', () => {
+    const { fleet } = setup({ implementation: EdgeImplementation.traefik() });
+    const manifests = fleet.manifests();
+    expect(noCilium(manifests)).toEqual([]);
+    const gw = manifest(fleet, 'test/releases/gateway/gateway-gateway.yaml');
+    expect(gw.spec.gatewayClassName).toBe('traefik');
+    expect(gw.spec.listeners.map((l: { port: number }) => l.port)).toEqual([8000, 8443]);
+    expect(validateFleetManifests(manifests).issues).toEqual([]);
+  });
+
+  test('ingress-nginx: Ingress objects, no Gateway, and a synth warning (retired upstream)', () => {
+    const { fleet, stack, web } = setup({ implementation: EdgeImplementation.ingressNginx() });
+    stack.exposeService('Web', { ...WEB(web) }, { hostname: 'web.test.example.com' });
+    const manifests = fleet.manifests();
+    expect(noCilium(manifests)).toEqual([]);
+    expect(manifests.filter((m) => ['Gateway', 'HTTPRoute'].includes(m.object.kind))).toEqual([]);
+    expect(manifest(fleet, 'test/releases/gateway-routes/ingress-web.yaml')).toMatchObject({
+      metadata: { namespace: 'web', annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'web.test.example.com' } },
+      spec: { ingressClassName: 'nginx', tls: [{ hosts: ['web.test.example.com'], secretName: 'web-tls' }] },
+    });
+    expect(stack.warnings[0]).toMatch(/ingress-nginx is retired upstream/);
+    expect(stack.node.metadata.some((m) => m.type === 'infraflux:warning')).toBe(true);
+    expect(validateFleetManifests(manifests).issues).toEqual([]);
+  });
+
+  test('Cilium Ingress as the simple on-ramp', () => {
+    const { fleet, stack, web } = setup({ implementation: EdgeImplementation.ciliumIngress() });
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    expect(manifest(fleet, 'test/releases/gateway-routes/ingress-web.yaml').spec.ingressClassName).toBe('cilium');
+    expect(fleet.manifests().filter((m) => m.object.kind === 'Gateway')).toEqual([]);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('MetalLB: pool and L2 advertisement after the chart', () => {
+    const { fleet } = setup({ metalLb: { addresses: ['192.168.10.0/28'] } });
+    expect(manifest(fleet, 'test/configs/ipaddresspool-default.yaml').spec.addresses).toEqual(['192.168.10.0/28']);
+    expect(manifest(fleet, 'test/configs/l2advertisement-default.yaml').spec.ipAddressPools).toEqual(['default']);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('fails when MetalLB and Cilium LB IPAM both provide LoadBalancer IPs', () => {
+    // GIVEN Cilium's claim (what CiliumNetworking does) and MetalLB on the same cluster
+    const { fleet, cluster } = setup({ metalLb: { addresses: ['192.168.10.0/28'] } });
+    claimCapability(cluster, Capability.LOAD_BALANCER_IPS, cluster.controllers);
+    expect(() => fleet.manifests()).toThrow(/claims "load-balancer-ips"/);
+  });
+
+  test('fails on a MetalLB address that is no CIDR or range', () => {
+    expect(() => setup({ metalLb: { addresses: ['192.168.10.0/33'] } })).toThrow(/address "192.168.10.0\/33" is not a CIDR/);
+  });
+
+  test('fails on gatewayClassName with a non-Cilium implementation', () => {
+    expect(() => setup({ implementation: EdgeImplementation.traefik(), gatewayClassName: 'x' })).toThrow(/only applies to the Cilium implementation/);
+  });
+});
+
