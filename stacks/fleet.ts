@@ -4,6 +4,7 @@
  * (Cluster API objects, Cilium) plug into the same GitOpsCluster objects in later work.
  */
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
+import { addEdge } from './edge';
 
 /** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
 export const FLEET_REPOSITORY = 'ssh://git@github.com/infraflux/infraflux.git';
@@ -48,6 +49,9 @@ export function buildReferenceFleetWithBaselines(outdir = 'dist'): { fleet: Flee
   return { fleet, baselines };
 }
 
+/** The complete reference fleet: baselines plus the edge (Gateway, DNS, TLS, platform UIs) of every cluster. */
 export function buildReferenceFleet(outdir = 'dist'): Fleet {
-  return buildReferenceFleetWithBaselines(outdir).fleet;
+  const { fleet, baselines } = buildReferenceFleetWithBaselines(outdir);
+  for (const baseline of baselines) addEdge(baseline, { zone: FLEET_DOMAIN });
+  return fleet;
 }

@@ -63,7 +63,13 @@ describe('reference fleet', () => {
     for (const { name } of REFERENCE_CLUSTERS) {
       const dependsOn = (layer: string) =>
         ((manifests.find((m) => m.file === `${name}/flux-system/kustomization-${layer}.yaml`)!.object as { spec: { dependsOn: Array<{ name: string }> } }).spec.dependsOn).map((d) => d.name);
-      expect([dependsOn('crds'), dependsOn('controllers'), dependsOn('configs'), dependsOn('apps')]).toEqual([[], ['crds'], ['controllers'], ['configs']]);
+      const order = ['crds', 'controllers', 'configs', 'apps'];
+      // each layer waits for the one before it (derived from references), and only for earlier layers
+      expect(dependsOn('crds')).toEqual([]);
+      for (let i = 1; i < order.length; i++) {
+        expect(dependsOn(order[i])).toContain(order[i - 1]);
+        for (const d of dependsOn(order[i])) expect(order.indexOf(d)).toBeLessThan(i);
+      }
     }
   });
 });
