@@ -3,6 +3,8 @@ export * from './core/duration';
 export * from './core/versions';
 export * from './core/capabilities';
 export * from './talos/cilium-machine-config';
+export * from './versions';
+export * from './management';
 export * from './flux/output-folder';
 export * from './flux/kustomization';
 export * from './flux/gitops-cluster';

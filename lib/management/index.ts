@@ -1,0 +1,3 @@
+export * from './providers';
+export * from './management-cluster';
+export * from './workload-cluster-bootstrap';

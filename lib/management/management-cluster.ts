@@ -1,0 +1,216 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  AddonProvider,
+  BootstrapProvider,
+  ControlPlaneProvider,
+  CoreProvider,
+  InfrastructureProvider,
+  IpamProvider,
+} from '../../imports/capi-operator-operator.cluster.x-k8s.io';
+import { CLUSTER_API_OPERATOR_CHART } from '../../imports/helm/charts';
+import { ClusterApiOperatorChartValues } from '../../imports/helm/cluster-api-operator';
+import { deepMerge } from '../core/_merge';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
+import { FluxApp } from '../flux/flux-app';
+import { GitOpsCluster } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
+import { FluxManifestApp } from '../flux/manifest-app';
+import { appNamespace } from '../flux/_app-namespace';
+import { PodSecurityLevel } from '../flux/pod-security';
+import { VersionSet } from '../versions/version-set';
+import { CapiProvider, InfrastructureProviderChoice, ProviderConfigSecret, ProviderType } from './providers';
+
+/** Props of {@link ManagementCluster}. */
+export interface ManagementClusterProps extends ReconcileTiming {
+  /**
+   * cert-manager of this cluster: cluster-api-operator and every provider serve webhooks with
+   * cert-manager certificates, so the operator is applied only after it.
+   * @see https://cluster-api-operator.sigs.k8s.io/ (Installation → Prerequisites)
+   */
+  readonly certManager: IConstruct;
+  /**
+   * Every version installed. A provider upgrade is a version bump here.
+   * @default VersionSet.pinned()
+   */
+  readonly versions?: VersionSet;
+  /**
+   * Infrastructure providers to install. Proxmox brings the in-cluster IPAM provider, Metal3 the
+   * Metal3 IPAM provider.
+   * @default InfrastructureProviderChoice.all() (AWS, Azure, GCP, Proxmox, Metal3)
+   */
+  readonly infrastructure?: readonly InfrastructureProviderChoice[];
+  /**
+   * Install the RKE2 bootstrap and control-plane providers (the alternative distribution).
+   * @default true
+   */
+  readonly rke2?: boolean;
+  /**
+   * Install the Helm add-on provider (CAAPH). InfraFlux bootstraps workload clusters with Flux
+   * (docs/decisions/0030-workload-cluster-bootstrap.md), so it is off unless you use HelmChartProxy.
+   * @default false
+   */
+  readonly helmAddonProvider?: boolean;
+  /**
+   * Turn on Cluster API's ClusterTopology feature gate (ClusterClass; Alpha and off upstream in v1.12).
+   * @default true
+   * @see https://cluster-api.sigs.k8s.io/tasks/experimental-features/cluster-class/
+   */
+  readonly clusterTopology?: boolean;
+  /**
+   * Extra values for the cluster-api-operator chart, merged over InfraFlux's.
+   * @default {}
+   */
+  readonly operatorValues?: ClusterApiOperatorChartValues;
+}
+
+/** One provider CR as emitted. */
+export interface InstalledProvider {
+  readonly provider: CapiProvider;
+  readonly version: string;
+  /** The operator CR (escape hatch). */
+  readonly resource: ApiObject;
+}
+
+/**
+ * The management cluster's Cluster API, installed the GitOps way with cluster-api-operator:
+ *
+ * - controllers layer: the pinned `cluster-api-operator` chart (after cert-manager);
+ * - configs layer: one app `capi-providers` with a Namespace per provider and the operator CRs
+ *   (CoreProvider `cluster-api`, Bootstrap/ControlPlaneProvider `talos` (+ `rke2`), an
+ *   InfrastructureProvider per cloud, IPAMProviders, optionally the AddonProvider `helm`) at the
+ *   versions of the VersionSet; Flux waits for every provider to be Ready.
+ *
+ * Provider credentials are referenced by Secret name (`spec.configSecret`), never given as values.
+ * The ClusterTopology feature gate is set on the CoreProvider's manager.
+ *
+ * @see https://cluster-api-operator.sigs.k8s.io/
+ */
+export class ManagementCluster extends Construct {
+  public readonly cluster: GitOpsCluster;
+  public readonly versions: VersionSet;
+  /** The cluster-api-operator release (controllers layer). */
+  public readonly operator: FluxApp<ClusterApiOperatorChartValues>;
+  /** The app holding the provider CRs (configs layer). */
+  public readonly providersApp: FluxManifestApp;
+  /** Every provider CR, in install order. */
+  public readonly providers: readonly InstalledProvider[];
+  /** The CoreProvider CR (`Resource` is the primary child). */
+  public readonly coreProvider: ApiObject;
+
+  public constructor(scope: GitOpsCluster, id: string, props: ManagementClusterProps) {
+    super(scope, id);
+    if (!(scope instanceof GitOpsCluster)) invalidProp(this, 'a ManagementCluster must be created directly in a GitOpsCluster');
+    this.cluster = scope;
+    this.versions = props.versions ?? VersionSet.pinned();
+    this.versions.validate(this);
+    const infrastructure = props.infrastructure ?? InfrastructureProviderChoice.all();
+    const seen = new Set<string>();
+    for (const choice of infrastructure) {
+      if (seen.has(choice.provider.name)) {
+        throw new InfraFluxError(ErrorCode.DUPLICATE, this, `infrastructure provider "${choice.provider.name}" is listed twice; list each provider once`);
+      }
+      seen.add(choice.provider.name);
+    }
+
+    const operatorNamespace = 'capi-operator-system';
+    const values: ClusterApiOperatorChartValues = {
+      image: {
+        manager: {
+          repository: 'registry.k8s.io/capi-operator/cluster-api-operator',
+          tag: this.versions.capiOperator,
+          pullPolicy: 'IfNotPresent',
+        },
+      },
+      leaderElection: { enabled: true },
+      containerSecurityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    };
+    this.operator = new FluxApp<ClusterApiOperatorChartValues>(scope.controllers, `${id}-Operator`, {
+      ...props,
+      chart: { ...CLUSTER_API_OPERATOR_CHART, version: this.versions.capiOperatorChart },
+      name: 'capi-operator',
+      namespace: operatorNamespace,
+      values: deepMerge(values, props.operatorValues),
+    });
+    this.operator.addDependency(props.certManager);
+
+    this.providersApp = new FluxManifestApp(scope.configs, `${id}-Providers`, {
+      ...props,
+      name: 'capi-providers',
+      namespace: 'capi-system',
+      podSecurity: PodSecurityLevel.BASELINE,
+    });
+    this.providersApp.addDependency(this.operator);
+
+    const wanted: Array<{ provider: CapiProvider; configSecret?: ProviderConfigSecret }> = [
+      { provider: CapiProvider.CORE },
+      { provider: CapiProvider.TALOS_BOOTSTRAP },
+      { provider: CapiProvider.TALOS_CONTROL_PLANE },
+      ...((props.rke2 ?? true) ? [{ provider: CapiProvider.RKE2_BOOTSTRAP }, { provider: CapiProvider.RKE2_CONTROL_PLANE }] : []),
+      ...infrastructure.map((c) => ({ provider: c.provider, configSecret: c.configSecret })),
+      ...(seen.has('proxmox') ? [{ provider: CapiProvider.IPAM_IN_CLUSTER }] : []),
+      ...(seen.has('metal3') ? [{ provider: CapiProvider.IPAM_METAL3 }] : []),
+      ...((props.helmAddonProvider ?? false) ? [{ provider: CapiProvider.HELM_ADDON }] : []),
+    ];
+
+    const content = this.providersApp.content;
+    const installed: InstalledProvider[] = [];
+    for (const { provider, configSecret } of wanted) {
+      if (provider.requiredVariables.length > 0 && !configSecret) {
+        invalidProp(this, `${provider} needs a config secret with ${provider.requiredVariables.join(', ')}; pass ProviderConfigSecret.fromName(...)`);
+      }
+      if (configSecret) {
+        validateDnsSubdomain(this, `${provider} config secret name`, configSecret.name);
+        if (configSecret.namespace !== undefined && configSecret.namespace !== provider.namespace) {
+          invalidProp(
+            this,
+            `${provider} config secret "${configSecret.namespace}/${configSecret.name}" is in namespace "${configSecret.namespace}"; cluster-api-operator reads it only from the provider's namespace "${provider.namespace}"`,
+          );
+        }
+      }
+      const scopeId = `${provider.type.kind}-${provider.name}`;
+      const holder = new Construct(content, scopeId);
+      // capi-system is the app's own namespace (FluxManifestApp created it).
+      if (provider.namespace !== this.providersApp.namespace) appNamespace(holder, provider.namespace, PodSecurityLevel.BASELINE);
+      const version = provider.version(this.versions);
+      const spec = {
+        version,
+        ...(configSecret ? { configSecret: { name: configSecret.name, namespace: provider.namespace } } : {}),
+        ...(provider === CapiProvider.CORE && (props.clusterTopology ?? true) ? { manager: { featureGates: { ClusterTopology: true } } } : {}),
+      };
+      const metadata = { name: provider.name, namespace: provider.namespace };
+      const resource = providerObject(holder, provider.type, { metadata, spec });
+      installed.push({ provider, version, resource });
+    }
+    this.providers = installed;
+    this.coreProvider = installed[0].resource;
+  }
+
+  /** The installed provider CR of `provider`, or undefined. */
+  public provider(provider: CapiProvider): InstalledProvider | undefined {
+    return this.providers.find((p) => p.provider === provider);
+  }
+}
+
+function providerObject(scope: Construct, type: ProviderType, props: { metadata: { name: string; namespace: string }; spec: Record<string, unknown> }): ApiObject {
+  switch (type) {
+    case ProviderType.CORE:
+      return new CoreProvider(scope, 'Resource', props);
+    case ProviderType.BOOTSTRAP:
+      return new BootstrapProvider(scope, 'Resource', props);
+    case ProviderType.CONTROL_PLANE:
+      return new ControlPlaneProvider(scope, 'Resource', props);
+    case ProviderType.INFRASTRUCTURE:
+      return new InfrastructureProvider(scope, 'Resource', props);
+    case ProviderType.IPAM:
+      return new IpamProvider(scope, 'Resource', props);
+    default:
+      return new AddonProvider(scope, 'Resource', props);
+  }
+}

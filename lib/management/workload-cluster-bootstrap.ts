@@ -1,0 +1,328 @@
+import { ApiObject, Duration, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ClusterResourceSetV1Beta2,
+  ClusterResourceSetV1Beta2SpecResourcesKind,
+  ClusterResourceSetV1Beta2SpecStrategy,
+} from '../../imports/capi-core-addons.cluster.x-k8s.io';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartRefKind,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallStrategyName,
+  HelmReleaseSpecUpgradeRemediationStrategy,
+  HelmReleaseSpecValuesFromKind,
+} from '../../imports/flux-helm.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize.toolkit.fluxcd.io';
+import { FluxInstance, FluxInstanceSpecClusterType, FluxInstanceSpecComponents } from '../../imports/flux-operator-fluxcd.controlplane.io';
+import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/flux-source.toolkit.fluxcd.io';
+import { CILIUM_CHART, FLUX_OPERATOR_CHART } from '../../imports/helm/charts';
+import { CiliumValues } from '../../imports/helm/cilium';
+import { deepMerge } from '../core/_merge';
+import { goDuration } from '../core/duration';
+import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { repositoryName } from '../flux/flux-app';
+import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
+import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
+import { OutputFolder } from '../flux/output-folder';
+import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings } from '../talos/cilium-machine-config';
+import { VersionSet } from '../versions/version-set';
+
+/**
+ * Label a workload cluster's CAPI `Cluster` object must carry (value: the cluster name) so the
+ * ClusterResourceSet of its bootstrap copies the Flux Git credentials into it.
+ */
+export const WORKLOAD_CLUSTER_LABEL = 'infraflux.io/cluster-name';
+
+/** Annotation that stops Flux from deleting (and so uninstalling) an object removed from Git. */
+const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+
+/** Props of {@link WorkloadCni.cilium}. */
+export interface CiliumCniProps {
+  /**
+   * What the Talos nodes do for Cilium (the same object the Talos machine-config patch is built from).
+   * @default DEFAULT_TALOS_CNI_SETTINGS
+   */
+  readonly talos?: TalosCniSettings;
+  /**
+   * Extra Cilium values, merged over the Talos baseline (e.g. the values of a CiliumNetworking construct).
+   * @default {}
+   * @see https://docs.cilium.io/en/v1.20/installation/k8s-install-helm/
+   */
+  readonly values?: CiliumValues;
+}
+
+/** The CNI the management cluster installs into a new workload cluster before anything else. */
+export class WorkloadCni {
+  /**
+   * Cilium from its pinned chart with the settings Talos needs (KubePrism API access, kube-proxy
+   * replacement, no cgroup auto-mount, agent capabilities without SYS_MODULE, legacy host routing
+   * while Talos forwards kube DNS to the host).
+   * @see ../shared/upstream/README.md "Cilium on Talos"
+   */
+  public static cilium(props: CiliumCniProps = {}): WorkloadCni {
+    const talos = props.talos ?? DEFAULT_TALOS_CNI_SETTINGS;
+    const base: CiliumValues = {
+      ipam: { mode: 'kubernetes' },
+      kubeProxyReplacement: talos.kubeProxyDisabled,
+      k8sServiceHost: 'localhost',
+      k8sServicePort: talos.kubePrismPort,
+      cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+      securityContext: {
+        capabilities: {
+          ciliumAgent: ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+          cleanCiliumState: ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'],
+        },
+      },
+      ...(talos.forwardKubeDNSToHost ? { bpf: { hostLegacyRouting: true } } : {}),
+    };
+    return new WorkloadCni('cilium', deepMerge(base, props.values));
+  }
+
+  private constructor(
+    /** Release name on the workload cluster (namespace kube-system). */
+    public readonly releaseName: string,
+    /** The chart values. */
+    public readonly values: CiliumValues,
+  ) {}
+}
+
+/** Props of {@link WorkloadClusterBootstrap}. */
+export interface WorkloadClusterBootstrapProps {
+  /** The workload cluster's own GitOps tree (`dist/<name>/`): what its Flux reconciles once it runs. */
+  readonly workload: GitOpsCluster;
+  /**
+   * Name of the Cluster API `Cluster` on the management cluster; its kubeconfig Secret is
+   * `<clusterName>-kubeconfig` (key `value`), written by Cluster API.
+   * @default - the workload GitOpsCluster's name
+   * @see https://cluster-api.sigs.k8s.io/developer/architecture/controllers/cluster.html#kubeconfig-secrets
+   */
+  readonly clusterName?: string;
+  /**
+   * Namespace of the `Cluster` on the management cluster. Every bootstrap object lives there,
+   * because Flux reads `spec.kubeConfig.secretRef` from the object's own namespace.
+   * @default - the cluster name
+   */
+  readonly namespace?: string;
+  /**
+   * The CNI installed first.
+   * @default WorkloadCni.cilium()
+   */
+  readonly cni?: WorkloadCni;
+  /**
+   * Versions (Flux distribution, charts).
+   * @default VersionSet.pinned()
+   */
+  readonly versions?: VersionSet;
+  /**
+   * Name of a Secret in `namespace` on the management cluster, of type
+   * `addons.cluster.x-k8s.io/resource-set`, whose data holds the manifests of the Namespace
+   * `flux-system` and the Git credentials Secret the workload's GitRepository references. A
+   * ClusterResourceSet copies it into the workload cluster. Create it with a SealedSecret or an
+   * ExternalSecret; only its name is written here.
+   * @default - `<clusterName>-flux-git` when the workload's GitRepository has a `secretRef`; none otherwise
+   * @see https://cluster-api.sigs.k8s.io/tasks/experimental-features/cluster-resource-set
+   */
+  readonly gitCredentialsResourceSet?: string;
+  /**
+   * The construct that emits the workload's Cluster API objects on this management cluster, when
+   * it is in the same layer (apps) of this cluster: the bootstrap is applied after it.
+   * @default - no ordering
+   */
+  readonly capiCluster?: IConstruct;
+}
+
+/**
+ * Everything the management cluster does so that a workload cluster created by Cluster API runs
+ * its CNI and reconciles its own `dist/<cluster>/` with no manual step
+ * (docs/decisions/0030-workload-cluster-bootstrap.md). In `dist/<mgmt>/`:
+ *
+ * - `apps/kustomization-<cluster>-bootstrap.yaml`: applies the folder below and health-checks the two HelmReleases;
+ * - `releases/<cluster>-bootstrap/` (namespace `<namespace>`):
+ *   - HelmRelease `cilium` into the workload cluster (`spec.kubeConfig.secretRef: <cluster>-kubeconfig`),
+ *     upgrade remediation by rollback, install retried in place, never pruned: the CNI is never uninstalled;
+ *   - OCIRepository + HelmRelease `flux-operator` into the workload cluster, after Cilium;
+ *   - ClusterResourceSet `<cluster>-flux-git`: the Git credentials into the workload cluster;
+ *   - Kustomization `flux-instance` (remote): applies `dist/<workload>/bootstrap/` (FluxInstance `flux`);
+ *   - Kustomization `flux-sync` (remote, never prunes): applies the workload's `dist/<cluster>/flux-system/`,
+ *     after which the workload's own Flux reconciles it.
+ */
+export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
+  public readonly layer: FluxLayer;
+  /** The management-side Kustomization `<cluster>-bootstrap`. */
+  public readonly kustomization: FluxKustomization;
+  public readonly clusterName: string;
+  public readonly namespace: string;
+  /** `<clusterName>-kubeconfig`. */
+  public readonly kubeconfigSecretName: string;
+  /** The Cilium HelmRelease (primary child `Resource`; escape hatch). */
+  public readonly cniRelease: ApiObject;
+  public readonly fluxOperatorRelease: ApiObject;
+  public readonly fluxInstance: ApiObject;
+  public readonly fluxInstanceKustomization: ApiObject;
+  public readonly syncKustomization: ApiObject;
+  public readonly gitCredentials?: ApiObject;
+
+  public constructor(scope: FluxLayer, id: string, props: WorkloadClusterBootstrapProps) {
+    super(scope, id);
+    if (!(scope instanceof FluxLayer)) invalidProp(this, 'a WorkloadClusterBootstrap must be created directly in a FluxLayer of the management cluster (e.g. mgmt.apps)');
+    this.layer = scope;
+    const mgmt = GitOpsCluster.of(scope);
+    const workload = props.workload;
+    if (workload === mgmt) invalidProp(this, `workload "${workload.name}" is the management cluster itself; bootstrap a workload cluster`);
+    this.clusterName = validateDnsLabel(this, 'clusterName', props.clusterName ?? workload.name);
+    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.clusterName);
+    this.kubeconfigSecretName = `${this.clusterName}-kubeconfig`;
+    const versions = props.versions ?? VersionSet.pinned();
+    versions.validate(this);
+    const cni = props.cni ?? WorkloadCni.cilium();
+    const unitName = `${this.clusterName}-bootstrap`;
+    const ns = this.namespace;
+    const kubeConfig = { secretRef: { name: this.kubeconfigSecretName, key: 'value' } };
+
+    const content = new OutputFolder(this, 'Content', `${mgmt.name}/releases/${unitName}`);
+
+    // 1. The CNI, first: nothing (Flux included) runs on the workload cluster without it.
+    const cilium = { ...CILIUM_CHART, version: versions.ciliumChart };
+    const repoName = repositoryName(cilium.repository);
+    mgmt.sharedObject(`HelmRepository-${repoName}`, (s, sid) => new HelmRepository(s, sid, {
+      metadata: { name: repoName, namespace: FLUX_NAMESPACE },
+      spec: { interval: goDuration(Duration.hours(12)), url: cilium.repository },
+    }));
+    new kplus.ConfigMap(content, 'CniValues', {
+      metadata: { name: `${cni.releaseName}-values`, namespace: ns },
+      data: { 'values.yaml': Yaml.stringify(deepMerge({ cluster: { name: this.clusterName } } as CiliumValues, cni.values)).trimEnd() + '\n' },
+    });
+    this.cniRelease = new HelmRelease(content, 'Resource', {
+      metadata: { name: cni.releaseName, namespace: ns, annotations: PRUNE_DISABLED },
+      spec: {
+        interval: goDuration(Duration.minutes(30)),
+        kubeConfig,
+        releaseName: cni.releaseName,
+        targetNamespace: 'kube-system',
+        storageNamespace: 'kube-system',
+        chart: {
+          spec: {
+            chart: cilium.name,
+            version: cilium.version,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repoName, namespace: FLUX_NAMESPACE },
+            interval: goDuration(Duration.hours(12)),
+          },
+        },
+        // A failed first install is retried in place (no uninstall); a failed upgrade rolls back
+        // to the last good release, never uninstalls.
+        install: { strategy: { name: HelmReleaseSpecInstallStrategyName.RETRY_ON_FAILURE, retryInterval: '2m' } },
+        upgrade: {
+          remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK, remediateLastFailure: true },
+        },
+        uninstall: { keepHistory: true },
+        valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${cni.releaseName}-values`, valuesKey: 'values.yaml' }],
+      },
+    });
+
+    // 2. Flux on the workload cluster: flux-operator, then a FluxInstance without sync.
+    const fluxOperator = { ...FLUX_OPERATOR_CHART, version: versions.chartVersion('flux-operator') };
+    new OciRepository(content, 'FluxOperatorChart', {
+      metadata: { name: fluxOperator.name, namespace: ns },
+      spec: {
+        interval: goDuration(Duration.hours(12)),
+        url: `${fluxOperator.repository.replace(/\/$/, '')}/${fluxOperator.name}`,
+        ref: { tag: fluxOperator.version },
+        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: OciRepositorySpecLayerSelectorOperation.COPY },
+      },
+    });
+    this.fluxOperatorRelease = new HelmRelease(content, 'FluxOperator', {
+      metadata: { name: fluxOperator.name, namespace: ns, annotations: PRUNE_DISABLED },
+      spec: {
+        interval: goDuration(Duration.minutes(30)),
+        kubeConfig,
+        releaseName: fluxOperator.name,
+        targetNamespace: FLUX_NAMESPACE,
+        storageNamespace: FLUX_NAMESPACE,
+        chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: fluxOperator.name, namespace: ns },
+        dependsOn: [{ name: cni.releaseName, namespace: ns }],
+        install: { createNamespace: true, remediation: { retries: 3 } },
+        upgrade: { remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK } },
+      },
+    });
+
+    // 3. The Git credentials the workload's GitRepository needs, copied by Cluster API.
+    const gitSecretRef = (workload.gitRepository.toJson() as { spec: { secretRef?: { name: string } } }).spec.secretRef;
+    const resourceSet = props.gitCredentialsResourceSet ?? (gitSecretRef ? `${this.clusterName}-flux-git` : undefined);
+    if (resourceSet !== undefined) {
+      validateDnsSubdomain(this, 'gitCredentialsResourceSet', resourceSet);
+      this.gitCredentials = new ClusterResourceSetV1Beta2(content, 'GitCredentials', {
+        metadata: { name: `${this.clusterName}-flux-git`, namespace: ns },
+        spec: {
+          clusterSelector: { matchLabels: { [WORKLOAD_CLUSTER_LABEL]: this.clusterName } },
+          resources: [{ kind: ClusterResourceSetV1Beta2SpecResourcesKind.SECRET, name: resourceSet }],
+          strategy: ClusterResourceSetV1Beta2SpecStrategy.RECONCILE,
+        },
+      });
+    }
+
+    // 4. The FluxInstance, applied to the workload cluster once flux-operator is Ready.
+    // It belongs to the workload cluster: `dist/<workload>/bootstrap/`, a folder no layer of the
+    // workload applies (only the management cluster's remote Kustomization does).
+    const remote = new OutputFolder(this, 'Remote', `${workload.name}/bootstrap`);
+    this.fluxInstance = new FluxInstance(remote, 'FluxInstance', {
+      metadata: { name: 'flux', namespace: FLUX_NAMESPACE },
+      spec: {
+        distribution: { version: versions.flux.replace(/^v/, ''), registry: 'ghcr.io/fluxcd' },
+        components: [
+          FluxInstanceSpecComponents.SOURCE_HYPHEN_CONTROLLER,
+          FluxInstanceSpecComponents.KUSTOMIZE_HYPHEN_CONTROLLER,
+          FluxInstanceSpecComponents.HELM_HYPHEN_CONTROLLER,
+          FluxInstanceSpecComponents.NOTIFICATION_HYPHEN_CONTROLLER,
+        ],
+        cluster: { type: FluxInstanceSpecClusterType.KUBERNETES, networkPolicy: true },
+        wait: true,
+      },
+    });
+    const common = {
+      interval: goDuration(Duration.minutes(10)),
+      retryInterval: goDuration(Duration.minutes(1)),
+      timeout: goDuration(Duration.minutes(10)),
+      kubeConfig,
+      sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
+    };
+    const mgmtDist = mgmt.sourcePath.slice(0, mgmt.sourcePath.length - mgmt.name.length - 1);
+    this.fluxInstanceKustomization = new Kustomization(content, 'FluxInstanceSync', {
+      metadata: { name: 'flux-instance', namespace: ns, annotations: PRUNE_DISABLED },
+      spec: {
+        ...common,
+        path: `${mgmtDist}/${remote.folder}`,
+        prune: false,
+        wait: true,
+        // After this bootstrap's own Kustomization is Ready: Cilium and flux-operator are installed.
+        dependsOn: [{ name: unitName, namespace: FLUX_NAMESPACE }],
+      },
+    });
+
+    // 5. The workload's own flux-system folder: from then on its Flux reconciles itself.
+    this.syncKustomization = new Kustomization(content, 'FluxSystemSync', {
+      metadata: { name: 'flux-sync', namespace: ns, annotations: PRUNE_DISABLED },
+      spec: {
+        ...common,
+        path: `${workload.sourcePath}/${FLUX_NAMESPACE}`,
+        prune: false,
+        wait: false,
+        healthChecks: [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE }],
+        dependsOn: [{ name: 'flux-instance', namespace: ns }],
+      },
+    });
+
+    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+      name: unitName,
+      path: `${mgmt.sourcePath}/releases/${unitName}`,
+      // Not `wait`: the two remote Kustomizations depend on this one, so it must not wait for them.
+      healthChecks: [
+        { apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: cni.releaseName, namespace: ns },
+        { apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: fluxOperator.name, namespace: ns },
+      ],
+      timeout: Duration.minutes(30),
+    });
+    if (props.capiCluster) mgmt.addDependency(this, props.capiCluster);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './version-set';
+export * from './compatibility';

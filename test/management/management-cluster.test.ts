@@ -1,0 +1,131 @@
+import { JsonPatch } from 'cdk8s';
+import { CertManager, Fleet, GitOpsCluster } from '../../lib';
+import { CapiProvider, InfrastructureProviderChoice, ManagementCluster, ProviderConfigSecret } from '../../lib/management';
+import { VersionSet } from '../../lib/versions';
+
+function setup(): { fleet: Fleet; mgmt: GitOpsCluster; certManager: CertManager } {
+  const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git', secretName: 'flux-system' } });
+  const mgmt = fleet.addCluster('mgmt', { name: 'mgmt' });
+  const certManager = new CertManager(mgmt.controllers, 'CertManager');
+  return { fleet, mgmt, certManager };
+}
+
+function objects(fleet: Fleet, prefix: string): Array<{ file: string; object: any }> {
+  return fleet.manifests().filter((m) => m.file.startsWith(prefix)) as Array<{ file: string; object: any }>;
+}
+
+describe('ManagementCluster', () => {
+  test('snapshot of the management cluster objects', () => {
+    const { fleet, mgmt, certManager } = setup();
+    new ManagementCluster(mgmt, 'ClusterApi', { certManager });
+    const out = fleet.manifests().filter((m) => /capi/.test(m.file)).map((m) => ({ file: m.file, object: m.object }));
+    expect(out).toMatchSnapshot();
+  });
+
+  test('installs the operator chart in controllers after cert-manager, the provider CRs in configs after the operator', () => {
+    // GIVEN a management cluster with cert-manager
+    const { fleet, mgmt, certManager } = setup();
+    // WHEN Cluster API is added
+    const capi = new ManagementCluster(mgmt, 'ClusterApi', { certManager });
+    fleet.validateAll();
+    // THEN the operator app depends on cert-manager and the configs layer on the controllers layer
+    const operatorKs = objects(fleet, 'mgmt/controllers/kustomization-capi-operator.yaml')[0].object;
+    expect(operatorKs.spec.dependsOn).toEqual([{ name: 'cert-manager', namespace: 'flux-system' }]);
+    const configsKs = objects(fleet, 'mgmt/flux-system/kustomization-configs.yaml')[0].object;
+    expect(configsKs.spec.dependsOn).toEqual(expect.arrayContaining([{ name: 'controllers', namespace: 'flux-system' }]));
+    const release = objects(fleet, 'mgmt/releases/capi-operator/helmrelease-capi-operator.yaml')[0].object;
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'cluster-api-operator', version: '0.28.0' });
+    expect(capi.operator.values.image?.manager?.tag).toBe('v0.28.0');
+  });
+
+  test('emits every provider at the VersionSet version with the ClusterTopology gate on core', () => {
+    const { fleet, mgmt, certManager } = setup();
+    new ManagementCluster(mgmt, 'ClusterApi', { certManager });
+    const byFile = new Map(objects(fleet, 'mgmt/releases/capi-providers/').map((m) => [m.file.split('/').pop(), m.object]));
+    expect(byFile.get('coreprovider-cluster-api.yaml').spec).toEqual({ version: 'v1.12.11', manager: { featureGates: { ClusterTopology: true } } });
+    expect(byFile.get('bootstrapprovider-talos.yaml').metadata).toEqual({ name: 'talos', namespace: 'cabpt-system' });
+    expect(byFile.get('bootstrapprovider-talos.yaml').spec.version).toBe('v0.6.12');
+    expect(byFile.get('controlplaneprovider-talos.yaml').spec.version).toBe('v0.5.12');
+    expect(byFile.get('controlplaneprovider-rke2.yaml').spec.version).toBe('v0.25.0');
+    expect(byFile.get('infrastructureprovider-aws.yaml').spec).toEqual({ version: 'v2.11.1', configSecret: { name: 'capa-variables', namespace: 'capa-system' } });
+    expect(byFile.get('infrastructureprovider-gcp.yaml').spec.configSecret).toEqual({ name: 'capg-variables', namespace: 'capg-system' });
+    expect(byFile.get('infrastructureprovider-proxmox.yaml').spec).toEqual({ version: 'v0.9.0' });
+    expect(byFile.get('ipamprovider-in-cluster.yaml').spec.version).toBe('v1.0.3');
+    expect(byFile.get('ipamprovider-metal3.yaml').spec.version).toBe('v1.12.6');
+    expect(byFile.has('addonprovider-helm.yaml')).toBe(false);
+    // every provider namespace exists
+    for (const ns of ['cabpt-system', 'cacppt-system', 'capa-system', 'capz-system', 'capg-system', 'capmox-system', 'capm3-system']) {
+      expect(byFile.has(`namespace-${ns}.yaml`)).toBe(true);
+    }
+  });
+
+  test('a provider upgrade is a version bump in the VersionSet', () => {
+    const { fleet, mgmt, certManager } = setup();
+    new ManagementCluster(mgmt, 'ClusterApi', { certManager, versions: VersionSet.of({ capa: 'v2.11.2' }) });
+    const aws = objects(fleet, 'mgmt/releases/capi-providers/infrastructureprovider-aws.yaml')[0].object;
+    expect(aws.spec.version).toBe('v2.11.2');
+  });
+
+  test('no secret value is ever emitted: credentials are Secret names only', () => {
+    const { fleet, mgmt, certManager } = setup();
+    new ManagementCluster(mgmt, 'ClusterApi', { certManager });
+    const kinds = fleet.manifests().map((m) => (m.object as { kind: string }).kind);
+    expect(kinds).not.toContain('Secret');
+  });
+
+  test('only the chosen providers; RKE2 and CAAPH by prop', () => {
+    const { mgmt, certManager } = setup();
+    const capi = new ManagementCluster(mgmt, 'ClusterApi', {
+      certManager,
+      infrastructure: [InfrastructureProviderChoice.proxmox()],
+      rke2: false,
+      helmAddonProvider: true,
+      clusterTopology: false,
+    });
+    expect(capi.providers.map((p) => p.provider.toString())).toEqual([
+      'CoreProvider/cluster-api', 'BootstrapProvider/talos', 'ControlPlaneProvider/talos',
+      'InfrastructureProvider/proxmox', 'IPAMProvider/in-cluster', 'AddonProvider/helm',
+    ]);
+    expect(capi.provider(CapiProvider.CORE)!.resource.toJson().spec.manager).toBeUndefined();
+  });
+
+  test('escape hatch: the CoreProvider is reachable and patchable', () => {
+    const { mgmt, certManager } = setup();
+    const capi = new ManagementCluster(mgmt, 'ClusterApi', { certManager });
+    expect(capi.coreProvider.node.id).toBe('Resource');
+    capi.coreProvider.addJsonPatch(JsonPatch.add('/spec/manager/featureGates/MachinePool', true));
+    expect(capi.coreProvider.toJson().spec.manager.featureGates).toEqual({ ClusterTopology: true, MachinePool: true });
+  });
+
+  test('fails on an unsupported VersionSet, naming the construct path', () => {
+    const { mgmt, certManager } = setup();
+    expect(() => new ManagementCluster(mgmt, 'ClusterApi', { certManager, versions: VersionSet.of({ talos: 'v1.13.9' }) })).toThrow(
+      /\[mgmt\/ClusterApi\] unsupported version set: talos "v1\.13\.9" is not supported by CACPPT v0\.5\.12/,
+    );
+  });
+
+  test('fails on a provider config secret outside the provider namespace', () => {
+    const { mgmt, certManager } = setup();
+    expect(
+      () =>
+        new ManagementCluster(mgmt, 'ClusterApi', {
+          certManager,
+          infrastructure: [InfrastructureProviderChoice.aws(ProviderConfigSecret.fromName('aws-creds', 'default'))],
+        }),
+    ).toThrow(/\[mgmt\/ClusterApi\] InfrastructureProvider\/aws config secret "default\/aws-creds" is in namespace "default"; .* "capa-system"/);
+  });
+
+  test('fails on a provider listed twice', () => {
+    const { mgmt, certManager } = setup();
+    expect(() => new ManagementCluster(mgmt, 'ClusterApi', { certManager, infrastructure: [InfrastructureProviderChoice.metal3(), InfrastructureProviderChoice.metal3()] })).toThrow(
+      /\[mgmt\/ClusterApi\] infrastructure provider "metal3" is listed twice/,
+    );
+  });
+
+  test('fails on a config secret name that is not a DNS-1123 subdomain', () => {
+    const { mgmt, certManager } = setup();
+    expect(() => new ManagementCluster(mgmt, 'ClusterApi', { certManager, infrastructure: [InfrastructureProviderChoice.gcp(ProviderConfigSecret.fromName('GCP_Creds'))] })).toThrow(
+      /\[mgmt\/ClusterApi\] InfrastructureProvider\/gcp config secret name "GCP_Creds" is not a DNS-1123 subdomain/,
+    );
+  });
+});

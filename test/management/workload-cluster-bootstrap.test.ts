@@ -1,0 +1,119 @@
+import { Fleet, GitOpsCluster } from '../../lib';
+import { WORKLOAD_CLUSTER_LABEL, WorkloadClusterBootstrap, WorkloadCni } from '../../lib/management';
+import { validateFleetManifests } from '../../lib/validation';
+import { VersionSet } from '../../lib/versions';
+
+function setup(): { fleet: Fleet; mgmt: GitOpsCluster; prod: GitOpsCluster } {
+  const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git', secretName: 'flux-system' } });
+  return { fleet, mgmt: fleet.addCluster('mgmt', { name: 'mgmt' }), prod: fleet.addCluster('prod-aws', { name: 'prod-aws' }) };
+}
+
+function file(fleet: Fleet, path: string): any {
+  const m = fleet.manifests().find((x) => x.file === path);
+  if (!m) throw new Error(`no ${path} in ${fleet.manifests().map((x) => x.file).join(', ')}`);
+  return m.object;
+}
+
+describe('WorkloadClusterBootstrap', () => {
+  test('snapshot', () => {
+    const { fleet, mgmt, prod } = setup();
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod });
+    const out = fleet.manifests().filter((m) => m.file.includes('bootstrap')).map((m) => ({ file: m.file, object: m.object }));
+    expect(out).toMatchSnapshot();
+  });
+
+  test('every object validates against its pinned schema', () => {
+    const { fleet, mgmt, prod } = setup();
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod });
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('installs Cilium into the workload cluster through the CAPI kubeconfig secret, never uninstalling it', () => {
+    // GIVEN a management cluster and a workload cluster
+    const { fleet, mgmt, prod } = setup();
+    // WHEN the workload cluster is bootstrapped
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod });
+    // THEN the Cilium HelmRelease targets the workload through prod-aws-kubeconfig (key value)
+    const hr = file(fleet, 'mgmt/releases/prod-aws-bootstrap/helmrelease-cilium.yaml');
+    expect(hr.metadata.namespace).toBe('prod-aws');
+    expect(hr.spec.kubeConfig).toEqual({ secretRef: { name: 'prod-aws-kubeconfig', key: 'value' } });
+    expect(hr.spec.targetNamespace).toBe('kube-system');
+    // AND no remediation path uninstalls it: install retried in place, upgrade rolled back, never pruned
+    expect(hr.spec.install.strategy.name).toBe('RetryOnFailure');
+    expect(hr.spec.install.remediation).toBeUndefined();
+    expect(hr.spec.upgrade.remediation.strategy).toBe('rollback');
+    expect(hr.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    // AND the values are the Talos ones (KubePrism, kube-proxy replacement)
+    const values = file(fleet, 'mgmt/releases/prod-aws-bootstrap/configmap-cilium-values.yaml').data['values.yaml'];
+    expect(values).toContain('k8sServiceHost: localhost');
+    expect(values).toContain('k8sServicePort: 7445');
+    expect(values).toContain('kubeProxyReplacement: true');
+    expect(values).toContain('name: prod-aws');
+  });
+
+  test('then Flux, then the workload\'s own flux-system folder', () => {
+    const { fleet, mgmt, prod } = setup();
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod });
+    const op = file(fleet, 'mgmt/releases/prod-aws-bootstrap/helmrelease-flux-operator.yaml');
+    expect(op.spec.dependsOn).toEqual([{ name: 'cilium', namespace: 'prod-aws' }]);
+    const instance = file(fleet, 'prod-aws/bootstrap/fluxinstance-flux.yaml');
+    expect(instance.spec.distribution.version).toBe('2.9.4');
+    const instanceKs = file(fleet, 'mgmt/releases/prod-aws-bootstrap/kustomization-flux-instance.yaml');
+    expect(instanceKs.spec).toMatchObject({ path: './dist/prod-aws/bootstrap', dependsOn: [{ name: 'prod-aws-bootstrap', namespace: 'flux-system' }] });
+    const sync = file(fleet, 'mgmt/releases/prod-aws-bootstrap/kustomization-flux-sync.yaml');
+    expect(sync.spec).toMatchObject({ path: './dist/prod-aws/flux-system', prune: false, dependsOn: [{ name: 'flux-instance', namespace: 'prod-aws' }] });
+    expect(sync.spec.kubeConfig.secretRef.name).toBe('prod-aws-kubeconfig');
+    // the management-side Kustomization health-checks the releases, and is not `wait` (no deadlock)
+    const ks = file(fleet, 'mgmt/apps/kustomization-prod-aws-bootstrap.yaml');
+    expect(ks.spec.wait).toBe(false);
+    expect(ks.spec.healthChecks.map((h: { name: string }) => h.name)).toEqual(['cilium', 'flux-operator']);
+  });
+
+  test('copies the Git credentials by reference with a ClusterResourceSet selecting the labelled Cluster', () => {
+    const { fleet, mgmt, prod } = setup();
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod });
+    const crs = file(fleet, 'mgmt/releases/prod-aws-bootstrap/clusterresourceset-prod-aws-flux-git.yaml');
+    expect(crs.spec).toEqual({
+      clusterSelector: { matchLabels: { [WORKLOAD_CLUSTER_LABEL]: 'prod-aws' } },
+      resources: [{ kind: 'Secret', name: 'prod-aws-flux-git' }],
+      strategy: 'Reconcile',
+    });
+    expect(fleet.manifests().map((m) => (m.object as { kind: string }).kind)).not.toContain('Secret');
+  });
+
+  test('custom CNI values are merged over the Talos baseline; a custom namespace and Cluster name', () => {
+    const { fleet, mgmt, prod } = setup();
+    const b = new WorkloadClusterBootstrap(mgmt.apps, 'B', {
+      workload: prod,
+      clusterName: 'prod-aws-1',
+      namespace: 'clusters',
+      cni: WorkloadCni.cilium({ values: { hubble: { enabled: true } } }),
+      versions: VersionSet.pinned(),
+    });
+    expect(b.kubeconfigSecretName).toBe('prod-aws-1-kubeconfig');
+    const values = file(fleet, 'mgmt/releases/prod-aws-1-bootstrap/configmap-cilium-values.yaml');
+    expect(values.metadata.namespace).toBe('clusters');
+    expect(values.data['values.yaml']).toContain('hubble:');
+    expect(values.data['values.yaml']).toContain('k8sServicePort: 7445');
+  });
+
+  test('fails when the workload is the management cluster itself', () => {
+    const { mgmt } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'Self', { workload: mgmt })).toThrow(/\[mgmt\/apps\/Self\] workload "mgmt" is the management cluster itself/);
+  });
+
+  test('fails on a cluster name that is not a DNS-1123 label', () => {
+    const { mgmt, prod } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'B', { workload: prod, clusterName: 'Prod_AWS' })).toThrow(/\[mgmt\/apps\/B\] clusterName "Prod_AWS" is not a DNS-1123 label/);
+  });
+
+  test('fails on an unsupported VersionSet', () => {
+    const { mgmt, prod } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'B', { workload: prod, versions: VersionSet.of({ flux: '2.9.4' }) })).toThrow(/\[mgmt\/apps\/B\] unsupported version set: flux "2\.9\.4" is not an exact version/);
+  });
+
+  test('fails outside a Flux layer', () => {
+    const { mgmt, prod } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt as never, 'B', { workload: prod })).toThrow(/must be created directly in a FluxLayer/);
+  });
+});
