@@ -18,4 +18,4 @@ export * from './certs/cert-manager';
 export * from './certs/cluster-issuer';
 export * from './certs/acme-issuer';
 export * from './apps/podinfo';
-export * from './terraform/cloudflare-zone-stack';
+export * from './terraform';

@@ -14,7 +14,9 @@
  *     longhorn's `csi.kubeletRootDir` could not be set) and names all empty `{}` defaults after one
  *     key; both are fixed on the inferred schema (`widenInferredSchema`, `inlineEmptyObjects`).
  *     Each module exports `<Chart>ChartValues` (full shape) and `<Chart>Values` (overrides).
- *  3. imports/README.md: modules → components and versions.
+ *  3. CDKTF bindings for the Proxmox and Talos Terraform providers (imports/terraform/): from the
+ *     pinned provider schemas with @cdktf/provider-generator, see scripts/import-terraform.ts.
+ *  4. imports/README.md: modules → components and versions.
  *
  * The script owns imports/ entirely: stale files are removed, and its output is byte-identical
  * from run to run. Upstream files are read only through the verified `UpstreamCache`.
@@ -28,6 +30,7 @@ import { compile, type Options as Json2TsOptions } from 'json-schema-to-typescri
 import { InputData, jsonInputForTargetLanguage, quicktype } from 'quicktype-core';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { projectRoot, UpstreamCache, type UpstreamChart, type UpstreamLockFile } from '../lib/upstream/lock';
+import { generateTerraformBindings, terraformReadmeSection } from './import-terraform';
 
 const run = promisify(execFile);
 
@@ -544,7 +547,7 @@ function renderHelmIndex(modules: readonly HelmModule[]): string {
 // README, output folder, summary
 // ---------------------------------------------------------------------------------------------
 
-function renderReadme(files: readonly CrdModuleFile[], helm: readonly HelmModule[]): string {
+function renderReadme(files: readonly CrdModuleFile[], helm: readonly HelmModule[], terraform: readonly string[]): string {
   const crdRows = [...files].sort(byString((f) => f.fileName)).map((f) => {
     const sources = f.unit.crds.filter((c) => c.group === f.group).map((c) => c.file);
     return `| \`${f.fileName}\` | ${f.unit.component} | ${versionsOf(sources)} | \`${f.group}\` | ${f.gvks.length} |`;
@@ -574,6 +577,7 @@ function renderReadme(files: readonly CrdModuleFile[], helm: readonly HelmModule
     '| --- | --- | --- | --- | --- | --- |',
     ...helmRows,
     '',
+    ...terraform,
   ].join('\n');
 }
 
@@ -655,8 +659,13 @@ async function main(): Promise<void> {
   outputs.set('helm/override.ts', OVERRIDE_MODULE);
   outputs.set('helm/charts.ts', renderChartsModule(charts));
   outputs.set('helm/index.ts', renderHelmIndex(helm));
-  outputs.set('README.md', renderReadme(crdFiles, helm));
   const helmTime = seconds(helmStart);
+
+  const terraformStart = Date.now();
+  const terraform = await generateTerraformBindings(cache);
+  for (const [file, content] of terraform) outputs.set(file, content);
+  const terraformTime = seconds(terraformStart);
+  outputs.set('README.md', renderReadme(crdFiles, helm, terraformReadmeSection(cache, terraform)));
 
   const sync = syncOutputDir(new Map([...outputs].sort(([a], [b]) => (a < b ? -1 : 1))));
   const bytes = [...outputs.values()].reduce((n, c) => n + Buffer.byteLength(c), 0);
@@ -668,6 +677,7 @@ async function main(): Promise<void> {
     `import: ${helm.length} charts → helm/ (${bySource('values.schema.json')} from values.schema.json, ` +
       `${bySource('values.yaml (inferred)')} inferred from values.yaml, ${bySource('none')} without values) (${helmTime})`,
   );
+  console.log(`import: ${terraform.size} CDKTF binding files → terraform/ (proxmox, talos) (${terraformTime})`);
   console.log(
     `import: ${outputs.size} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB in imports/: ` +
       `${sync.written} written, ${sync.unchanged} unchanged, ${sync.removed} stale removed (total ${seconds(start)})`,

@@ -3,6 +3,15 @@ import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudfla
 import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from '../core/errors';
+import {
+  CloudflareDnsApiToken,
+  CloudflareDnsApiTokenProps,
+  CloudflareDnsRecords,
+  CloudflareDnsRecordsProps,
+  CloudflareTunnel,
+  CloudflareTunnelProps,
+  ICloudflareZone,
+} from './cloudflare-dns';
 
 export interface CloudflareZoneStackProps {
   /** The zone's apex domain, e.g. `example.com`. */
@@ -24,9 +33,12 @@ export interface CloudflareZoneStackProps {
  * upstream; see docs/decisions/0002-cdktf-deprecation.md). Providers are imported by resource
  * path (`@cdktf/provider-cloudflare/lib/<resource>`), not the package root, to keep synth fast.
  */
-export class CloudflareZoneStack extends TerraformStack {
+export class CloudflareZoneStack extends TerraformStack implements ICloudflareZone {
   public readonly zone: DataCloudflareZone;
   public readonly apiToken: TerraformVariable;
+  /** Terraform reference to the looked-up zone id. */
+  public readonly zoneId: string;
+  public readonly zoneName: string;
 
   public constructor(scope: Construct, id: string, props: CloudflareZoneStackProps) {
     super(scope, id);
@@ -41,6 +53,34 @@ export class CloudflareZoneStack extends TerraformStack {
     });
     new CloudflareProvider(this, 'cloudflare', { apiToken: this.apiToken.stringValue });
     this.zone = new DataCloudflareZone(this, 'zone', { filter: { name: props.zoneName } });
+    this.zoneId = this.zone.zoneId;
+    this.zoneName = props.zoneName;
     new TerraformOutput(this, 'zone_id', { value: this.zone.zoneId, description: `Cloudflare zone id of ${props.zoneName}` });
+  }
+
+  /**
+   * A Zone:Read + DNS:Edit token on this zone only, for ExternalDNS; value in the sensitive output
+   * `external_dns_token`.
+   */
+  public addExternalDnsToken(options: Omit<CloudflareDnsApiTokenProps, 'zone'> = {}): CloudflareDnsApiToken {
+    return new CloudflareDnsApiToken(this, 'external-dns', { ...options, zone: this });
+  }
+
+  /**
+   * A Zone:Read + DNS:Edit token on this zone only, for cert-manager's DNS-01 solver; value in the
+   * sensitive output `cert_manager_token`.
+   */
+  public addCertManagerToken(options: Omit<CloudflareDnsApiTokenProps, 'zone'> = {}): CloudflareDnsApiToken {
+    return new CloudflareDnsApiToken(this, 'cert-manager', { ...options, zone: this });
+  }
+
+  /** DNS records in this zone (apex by default, optional wildcard, proxied flag). */
+  public addRecords(id: string, options: Omit<CloudflareDnsRecordsProps, 'zone'>): CloudflareDnsRecords {
+    return new CloudflareDnsRecords(this, id, { ...options, zone: this });
+  }
+
+  /** A remotely managed Zero Trust tunnel (optional; nothing is created unless called). */
+  public addTunnel(id: string, props: CloudflareTunnelProps): CloudflareTunnel {
+    return new CloudflareTunnel(this, id, props);
   }
 }

@@ -1,0 +1,46 @@
+/** @internal Address and name checks shared by the Terraform constructs. */
+import { isIP } from 'node:net';
+import { IConstruct } from 'constructs';
+import { invalidProp } from '../core/errors';
+
+/** An IPv4 or IPv6 address, or an IPv4/IPv6 CIDR (`10.0.0.0/8`, `2001:db8::/32`). */
+export function validateIpOrCidr(scope: IConstruct, what: string, value: string): string {
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address ?? '');
+  const max = family === 4 ? 32 : 128;
+  const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max);
+  if (family === 0 || rest.length > 0 || !prefixOk) {
+    invalidProp(scope, `${what} "${value}" is not an IP address or CIDR; use e.g. 203.0.113.7, 203.0.113.0/24 or 2001:db8::/32`);
+  }
+  return value;
+}
+
+/** An IPv4 address (no prefix). */
+export function validateIpv4(scope: IConstruct, what: string, value: string): string {
+  if (isIP(value) !== 4) invalidProp(scope, `${what} "${value}" is not an IPv4 address; use e.g. 192.168.10.21`);
+  return value;
+}
+
+/** An IPv4 CIDR whose prefix is 1-32, e.g. `192.168.10.21/24` (host address with its subnet prefix). */
+export function validateIpv4Cidr(scope: IConstruct, what: string, value: string): string {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(value);
+  if (!m || isIP(m[1] as string) !== 4 || Number(m[2]) < 1 || Number(m[2]) > 32) {
+    invalidProp(scope, `${what} "${value}" is not an IPv4 address with prefix; use e.g. 192.168.10.21/24`);
+  }
+  return value;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A lowercase DNS hostname (`example.com`, `api.k8s.example.com`). */
+export function validateHostname(scope: IConstruct, what: string, value: string): string {
+  if (!HOSTNAME.test(value)) {
+    invalidProp(scope, `${what} "${value}" is not a hostname; use lowercase letters, digits, '-' and '.' (e.g. api.example.com)`);
+  }
+  return value;
+}
+
+/** RFC 3339 UTC timestamp without fractional seconds, the format Cloudflare's token dates use. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,5 @@
+export * from './cloudflare-zone-stack';
+export * from './cloudflare-dns';
+export * from './proxmox-talos-cluster';
+export * from './proxmox-talos-stack';
+export * from './provider-schema';
