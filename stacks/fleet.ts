@@ -4,7 +4,11 @@
  * (Cluster API objects, Cilium) plug into the same GitOpsCluster objects in later work.
  */
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
+import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
+import { addManagement, addWorkloadBootstraps } from './management';
+import { addReferenceNetworking } from './networking';
+import { WorkloadCni } from '../lib/management';
 
 /** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
 export const FLEET_REPOSITORY = 'ssh://git@github.com/infraflux/infraflux.git';
@@ -17,11 +21,18 @@ export interface ReferenceCluster {
   readonly certManagerReplicas: number;
 }
 
+/** The management cluster and one workload cluster per infrastructure provider. */
 export const REFERENCE_CLUSTERS: readonly ReferenceCluster[] = [
   { name: 'mgmt', certManagerReplicas: 2 },
-  { name: 'dev-proxmox', certManagerReplicas: 1 },
   { name: 'prod-aws', certManagerReplicas: 2 },
+  { name: 'prod-azure', certManagerReplicas: 2 },
+  { name: 'dev-gcp', certManagerReplicas: 1 },
+  { name: 'dev-proxmox', certManagerReplicas: 1 },
+  { name: 'edge-metal3', certManagerReplicas: 1 },
 ];
+
+/** The cluster that runs Cluster API and creates every other cluster of the reference fleet. */
+export const MANAGEMENT_CLUSTER = 'mgmt';
 
 /** What the baseline of one cluster is made of, for the constructs that build on it. */
 export interface Baseline {
@@ -49,9 +60,32 @@ export function buildReferenceFleetWithBaselines(outdir = 'dist'): { fleet: Flee
   return { fleet, baselines };
 }
 
-/** The complete reference fleet: baselines plus the edge (Gateway, DNS, TLS, platform UIs) of every cluster. */
+/**
+ * The complete reference fleet: every cluster's baseline and edge (Gateway, DNS, TLS, platform
+ * UIs); on the management cluster, Cluster API with its providers, the five workload clusters
+ * (Talos on AWS, Azure, GCP, Proxmox, Metal3) and their bootstrap (CNI, Flux, then each workload's
+ * own dist/<cluster>/).
+ */
 export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const { fleet, baselines } = buildReferenceFleetWithBaselines(outdir);
-  for (const baseline of baselines) addEdge(baseline, { zone: FLEET_DOMAIN });
+  const byName = new Map(baselines.map((b) => [b.cluster.name, b.cluster]));
+  const mgmt = byName.get(MANAGEMENT_CLUSTER)!;
+  // Cilium everywhere; on clusters Cluster API creates, the management cluster installs it.
+  const { cilium } = addReferenceNetworking(fleet, baselines, { installedByManagementCluster: (name) => name !== MANAGEMENT_CLUSTER });
+  for (const baseline of baselines) {
+    const c = cilium[baseline.cluster.name];
+    addEdge(baseline, { zone: FLEET_DOMAIN, hubbleUi: c.hubbleUiService, ciliumController: c });
+  }
+  const management = addManagement(mgmt);
+  // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
+  const workloads = addWorkloadClusters(mgmt, { management: management.providersApp, versions: management.versions, cilium });
+  addWorkloadBootstraps(
+    management,
+    workloads.map((capiCluster) => ({
+      workload: byName.get(capiCluster.clusterName)!,
+      capiCluster,
+      cni: WorkloadCni.fromApp(cilium[capiCluster.clusterName]),
+    })),
+  );
   return fleet;
 }

@@ -32,6 +32,11 @@ export interface WorkloadBootstrapSpec {
   readonly workload: GitOpsCluster;
   /** The construct emitting its Cluster API objects on the management cluster (when in mgmt.apps). */
   readonly capiCluster?: IConstruct;
+  /**
+   * The CNI the management cluster installs (e.g. `WorkloadCni.fromApp(cilium)`).
+   * @default WorkloadCni.cilium()
+   */
+  readonly cni?: WorkloadCni;
 }
 
 /**
@@ -40,11 +45,11 @@ export interface WorkloadBootstrapSpec {
  */
 export function addWorkloadBootstraps(management: ManagementCluster, workloads: readonly WorkloadBootstrapSpec[]): WorkloadClusterBootstrap[] {
   return workloads.map(
-    ({ workload, capiCluster }) =>
+    ({ workload, capiCluster, cni }) =>
       new WorkloadClusterBootstrap(management.cluster.apps, `Bootstrap-${workload.name}`, {
         workload,
         versions: management.versions,
-        cni: WorkloadCni.cilium(),
+        cni: cni ?? WorkloadCni.cilium(),
         ...(capiCluster ? { capiCluster } : {}),
       }),
   );

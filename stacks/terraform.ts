@@ -7,6 +7,10 @@
  *   cert-manager DNS-01 (sensitive outputs), apex + wildcard records to the public ingress address.
  * - `proxmox-mgmt`: the management cluster of the Proxmox path, three Talos control planes on
  *   Proxmox VE with static addresses, bootstrapped by Terraform (kubeconfig/talosconfig outputs).
+ * - `aws-platform`: one hardened S3 bucket per cluster for Velero (Velero FAQ: a bucket per
+ *   cluster), IRSA for `prod-aws` (its IAM OIDC provider ARN is the variable
+ *   `prod_aws_oidc_provider_arn`), IAM users with access keys (sensitive outputs) for the Proxmox
+ *   clusters `mgmt` and `dev-proxmox`, which have no OIDC issuer registered in IAM.
  *
  * Every secret enters as a sensitive variable (`TF_VAR_cloudflare_api_token`,
  * `TF_VAR_proxmox_api_token`) and leaves only as a sensitive output. Backends are local with
@@ -17,10 +21,15 @@ import { CloudflareZoneStack } from '../lib/terraform/cloudflare-zone-stack';
 import { DnsTarget } from '../lib/terraform/cloudflare-dns';
 import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
+import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
+import { AwsVeleroCredentials } from '../lib/terraform/velero-storage';
 import { FLEET_DOMAIN } from './fleet';
 
 /** The apex domain of the fleet's Cloudflare zone (FLEET_DOMAIN's last two labels). */
 export const FLEET_ZONE = FLEET_DOMAIN.split('.').slice(-2).join('.');
+
+/** Region of the fleet's Velero buckets. */
+export const VELERO_AWS_REGION = 'eu-central-1';
 
 export function buildTerraformApp(outdir = 'cdktf.out'): App {
   const app = new App({ outdir, skipValidation: false });
@@ -44,6 +53,15 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
       gateway: '192.168.10.1',
     }),
   });
+
+  const aws = new AwsPlatformStack(app, 'aws-platform', { region: VELERO_AWS_REGION });
+  const prodOidc = new TerraformVariable(aws, 'prod_aws_oidc_provider_arn', {
+    type: 'string',
+    description: 'IAM OIDC provider ARN of the prod-aws cluster\'s service-account issuer (arn:aws:iam::<account>:oidc-provider/<issuer>)',
+  });
+  aws.addVeleroStorage('velero-prod-aws', { bucketName: 'infraflux-velero-prod-aws', credentials: AwsVeleroCredentials.irsa(prodOidc.stringValue) });
+  aws.addVeleroStorage('velero-mgmt', { bucketName: 'infraflux-velero-mgmt', credentials: AwsVeleroCredentials.accessKey() });
+  aws.addVeleroStorage('velero-dev-proxmox', { bucketName: 'infraflux-velero-dev-proxmox', credentials: AwsVeleroCredentials.accessKey() });
   return app;
 }
 

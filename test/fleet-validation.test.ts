@@ -4,6 +4,7 @@
  * rejected), every HelmRelease's values merged over its pinned chart's defaults against the chart's
  * schema and values.yaml keys. No object or chart without a pinned schema passes.
  */
+import { validateTalosPatchesInManifests } from '../lib/cluster';
 import { validateFleetManifests } from '../lib/validation';
 import { buildReferenceFleet, REFERENCE_CLUSTERS } from '../stacks/fleet';
 
@@ -38,6 +39,13 @@ describe('reference fleet', () => {
     expect(report.issues).toHaveLength(1);
     expect(report.issues[0]).toMatchObject({ path: '/replicaCountt' });
     expect(report.issues[0].object).toContain(`dist/${REFERENCE_CLUSTERS[0].name}/releases/cert-manager/helmrelease-cert-manager.yaml`);
+  });
+
+  test('every Talos machine-config patch validates against the pinned Talos v1.12 config schema', () => {
+    const report = validateTalosPatchesInManifests(manifests);
+    process.stdout.write(`talos validation: ${report.checked} Talos config patches validated against talos/v1.12/config.schema.json\n`);
+    expect(report.issues).toEqual([]);
+    expect(report.checked).toBeGreaterThanOrEqual(5);
   });
 
   test('has one folder per cluster, each with flux-system and the four layers in use', () => {

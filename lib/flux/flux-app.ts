@@ -13,7 +13,7 @@ import {
 import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { FluxLayer, GitOpsCluster, IFluxUnit } from './gitops-cluster';
+import { FluxLayer, GitOpsCluster } from './gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
 import { appNamespace } from './_app-namespace';
@@ -60,6 +60,15 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    */
   readonly createNamespace?: boolean;
   /**
+   * The release is installed and upgraded from outside this cluster's tree — for a workload
+   * cluster's CNI, by the management cluster's Flux through the cluster's kubeconfig (see
+   * `WorkloadCni.fromApp()`), because no Flux can run in a cluster before its CNI. The app keeps its
+   * chart and values (the single source of truth for whoever installs it) but emits no objects,
+   * and dependencies on it are satisfied by definition: it runs before this cluster's Flux does.
+   * @default false
+   */
+  readonly installedElsewhere?: boolean;
+  /**
    * Retries before Flux remediates a failed install or upgrade (upgrades roll back, never uninstall).
    * @default 3
    * @see https://fluxcd.io/flux/components/helm/helmreleases/#configuring-failure-handling
@@ -83,18 +92,22 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
  * gets the values ConfigMap and the HelmRelease (the app's Kustomization applies them and waits for
  * the HelmRelease). Shared HelmRepositories go to `dist/<cluster>/flux-system/`.
  */
-export class FluxApp<V extends object = Record<string, unknown>> extends Construct implements IFluxUnit {
+export class FluxApp<V extends object = Record<string, unknown>> extends Construct {
   public readonly name: string;
   public readonly namespace: string;
   public readonly layer: FluxLayer;
-  public readonly kustomization: FluxKustomization;
-  /** The HelmRelease: escape hatch through `addJsonPatch()`. */
-  public readonly helmRelease: ApiObject;
-  public readonly valuesConfigMap: kplus.ConfigMap;
+  /** The app's Kustomization (an IFluxUnit's); undefined when the release is installed elsewhere. */
+  public readonly kustomization?: FluxKustomization;
+  /** The HelmRelease: escape hatch through `addJsonPatch()`; undefined when installed elsewhere. */
+  public readonly helmRelease?: ApiObject;
+  /** The values ConfigMap; undefined when installed elsewhere. */
+  public readonly valuesConfigMap?: kplus.ConfigMap;
+  /** See {@link FluxAppProps.installedElsewhere}. */
+  public readonly installedElsewhere: boolean;
   /** The app's Namespace; undefined when `createNamespace` is false. */
   public readonly namespaceObject?: kplus.Namespace;
-  /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder). */
-  public readonly chartSource: ApiObject;
+  /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder); undefined when installed elsewhere. */
+  public readonly chartSource?: ApiObject;
   public readonly chart: PinnedChart;
   /** The values this app sets (not merged with chart defaults). */
   public readonly values: V;
@@ -112,11 +125,13 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
     const retries = props.remediationRetries ?? 3;
     if (!Number.isInteger(retries) || retries < 0) invalidProp(this, `remediationRetries ${retries} must be a whole number >= 0`);
     const cluster = GitOpsCluster.of(scope);
+    this.installedElsewhere = props.installedElsewhere ?? false;
+    if (this.installedElsewhere) return;
 
     if (props.createNamespace ?? true) this.namespaceObject = appNamespace(this, this.namespace, props.podSecurity);
 
     const oci = this.chart.repository.startsWith('oci://');
-    this.chartSource = oci
+    const chartSource = oci
       ? new OciRepository(this, 'OCIRepository', {
           metadata: { name: this.name, namespace: FLUX_NAMESPACE },
           spec: {
@@ -135,7 +150,8 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
             spec: { interval: goDuration(Duration.hours(12)), url: this.chart.repository },
           });
         });
-    if (!oci && (this.chartSource.toJson() as { spec: { url: string } }).spec.url !== this.chart.repository) {
+    this.chartSource = chartSource;
+    if (!oci && (chartSource.toJson() as { spec: { url: string } }).spec.url !== this.chart.repository) {
       throw new InfraFluxError(
         ErrorCode.DUPLICATE,
         this,

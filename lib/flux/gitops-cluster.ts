@@ -53,6 +53,11 @@ function isFluxUnit(x: IConstruct): x is IFluxUnit {
   return (x as Partial<IFluxUnit>).kustomization instanceof FluxKustomization && (x as Partial<IFluxUnit>).layer !== undefined;
 }
 
+/** Whether `c` is inside an app whose release is installed from outside this cluster's tree (FluxApp `installedElsewhere`). */
+export function isInstalledElsewhere(c: IConstruct): boolean {
+  return [c, ...c.node.scopes].some((s) => (s as { installedElsewhere?: unknown }).installedElsewhere === true);
+}
+
 /** The unit (app or layer) that deploys `c`, or undefined. */
 export function fluxUnitOf(c: IConstruct): IFluxUnit | undefined {
   return [c, ...c.node.scopes.slice().reverse()].find(isFluxUnit);
@@ -161,6 +166,9 @@ export class GitOpsCluster extends Construct {
   public resolveDependencies(): { errors: string[] } {
     const errors: string[] = [];
     for (const { from, to } of this.edges) {
+      // A release installed from outside the cluster's tree (a workload's CNI) runs before this
+      // cluster's Flux does: nothing to wait for.
+      if (isInstalledElsewhere(to)) continue;
       const source = fluxUnitOf(from);
       const target = fluxUnitOf(to);
       if (!source || GitOpsCluster.of(source) !== this) {

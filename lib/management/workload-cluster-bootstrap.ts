@@ -1,5 +1,4 @@
-import { ApiObject, Duration, Yaml } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-33';
+import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   ClusterResourceSetV1Beta2,
@@ -21,8 +20,8 @@ import { CILIUM_CHART, FLUX_OPERATOR_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
-import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { repositoryName } from '../flux/flux-app';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { FluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
@@ -31,9 +30,10 @@ import { VersionSet } from '../versions/version-set';
 
 /**
  * Label a workload cluster's CAPI `Cluster` object must carry (value: the cluster name) so the
- * ClusterResourceSet of its bootstrap copies the Flux Git credentials into it.
+ * ClusterResourceSet of its bootstrap copies the Flux Git credentials into it. It is Cluster API's
+ * own cluster-name label, which TalosCluster puts on every object it emits, the Cluster included.
  */
-export const WORKLOAD_CLUSTER_LABEL = 'infraflux.io/cluster-name';
+export const WORKLOAD_CLUSTER_LABEL = 'cluster.x-k8s.io/cluster-name';
 
 /** Annotation that stops Flux from deleting (and so uninstalling) an object removed from Git. */
 const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
@@ -80,12 +80,34 @@ export class WorkloadCni {
     return new WorkloadCni('cilium', deepMerge(base, props.values));
   }
 
+  /**
+   * The CNI of a workload cluster's own `CiliumNetworking` (created with
+   * `installedByManagementCluster: true`): same chart, same values, read at synth, so the values
+   * have one source and the release one owner, the management cluster.
+   */
+  public static fromApp(app: FluxApp<CiliumValues>): WorkloadCni {
+    if (!app.installedElsewhere) {
+      throw new InfraFluxError(
+        ErrorCode.INVALID_PROP,
+        app,
+        `is installed by its own cluster's Flux; a release must have one owner: create it with installedByManagementCluster: true (CiliumNetworking) so the management cluster installs it`,
+      );
+    }
+    return new WorkloadCni(app.name, () => app.values, app.chart);
+  }
+
   private constructor(
     /** Release name on the workload cluster (namespace kube-system). */
     public readonly releaseName: string,
-    /** The chart values. */
-    public readonly values: CiliumValues,
+    private readonly produceValues: CiliumValues | (() => CiliumValues),
+    /** The chart; the pinned Cilium chart when undefined. */
+    public readonly chart?: PinnedChart,
   ) {}
+
+  /** The chart values (read when synthesized). */
+  public get values(): CiliumValues {
+    return typeof this.produceValues === 'function' ? this.produceValues() : this.produceValues;
+  }
 }
 
 /** Props of {@link WorkloadClusterBootstrap}. */
@@ -185,14 +207,24 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
 
     // 1. The CNI, first: nothing (Flux included) runs on the workload cluster without it.
     const cilium = { ...CILIUM_CHART, version: versions.ciliumChart };
+    if (cni.chart && (cni.chart.name !== cilium.name || cni.chart.version !== cilium.version)) {
+      invalidProp(this, `CNI chart ${cni.chart.name} ${cni.chart.version} differs from the VersionSet's ${cilium.name} ${cilium.version}; bump both together`);
+    }
     const repoName = repositoryName(cilium.repository);
     mgmt.sharedObject(`HelmRepository-${repoName}`, (s, sid) => new HelmRepository(s, sid, {
       metadata: { name: repoName, namespace: FLUX_NAMESPACE },
       spec: { interval: goDuration(Duration.hours(12)), url: cilium.repository },
     }));
-    new kplus.ConfigMap(content, 'CniValues', {
+    new ApiObject(content, 'CniValues', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: `${cni.releaseName}-values`, namespace: ns },
-      data: { 'values.yaml': Yaml.stringify(deepMerge({ cluster: { name: this.clusterName } } as CiliumValues, cni.values)).trimEnd() + '\n' },
+      // Read at synth: the workload's CiliumNetworking may still change its values (mesh peers).
+      data: {
+        'values.yaml': Lazy.any({
+          produce: () => Yaml.stringify(deepMerge({ cluster: { name: this.clusterName } } as CiliumValues, cni.values)).trimEnd() + '\n',
+        }),
+      },
     });
     this.cniRelease = new HelmRelease(content, 'Resource', {
       metadata: { name: cni.releaseName, namespace: ns, annotations: PRUNE_DISABLED },

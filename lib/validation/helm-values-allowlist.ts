@@ -11,6 +11,10 @@ export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   // oauth2-proxy 10.7.0 values.yaml line 41, under `config:`: "# existingSecret: secret" — the
   // chart's way to take the client and cookie secrets from an existing Secret (GitOps: never inline).
   'oauth2-proxy': ['/config/existingSecret'],
+  // cilium 1.20.0 values.yaml, under `loadBalancer:` (line 2551), documented only as comments:
+  // l.2552-2554 "# algorithm: random" (random|maglev), l.2556-2558 "# mode: snat" (snat|dsr|hybrid),
+  // l.2566-2568 "# dsrDispatch: opt" (opt|ipip|geneve).
+  cilium: ['/loadBalancer/algorithm', '/loadBalancer/mode', '/loadBalancer/dsrDispatch'],
 };
 
 /** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */

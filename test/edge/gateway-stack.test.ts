@@ -194,7 +194,7 @@ describe('GatewayStack alternatives (one switch each, no Cilium objects left beh
     stack.exposeService('Web', { ...WEB(web) }, { hostname: 'web.test.example.com' });
     const manifests = fleet.manifests();
     expect(noCilium(manifests)).toEqual([]);
-    expect(manifests.filter((m) => ['Gateway', 'HTTPRoute'].includes(m.object.kind))).toEqual([]);
+    expect(manifests.filter((m) => ['Gateway', 'HTTPRoute'].includes(m.object.kind as string))).toEqual([]);
     expect(manifest(fleet, 'test/releases/gateway-routes/ingress-web.yaml')).toMatchObject({
       metadata: { namespace: 'web', annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'web.test.example.com' } },
       spec: { ingressClassName: 'nginx', tls: [{ hosts: ['web.test.example.com'], secretName: 'web-tls' }] },

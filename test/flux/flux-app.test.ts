@@ -80,7 +80,7 @@ describe('FluxApp', () => {
   test('the HelmRelease is reachable for JSON patches', () => {
     const { fleet, cluster } = testCluster();
     const app = new FluxApp(cluster.controllers, 'demo', { chart: CHART });
-    app.helmRelease.addJsonPatch(JsonPatch.add('/spec/suspend', true));
+    app.helmRelease!.addJsonPatch(JsonPatch.add('/spec/suspend', true));
     expect(manifest(fleet, 'test/releases/demo/helmrelease-demo.yaml').spec.suspend).toBe(true);
   });
 

@@ -120,7 +120,7 @@ describe('secrets in the synthesized Terraform app', () => {
 
   test('no secret value appears outside sensitive variables and outputs', () => {
     const stacks = appStacks();
-    expect(stacks.map(([s]) => s).sort()).toEqual(['cloudflare-dns', 'proxmox-mgmt']);
+    expect(stacks.map(([s]) => s).sort()).toEqual(['aws-platform', 'cloudflare-dns', 'proxmox-mgmt']);
     for (const [, json] of stacks) {
       // sensitive inputs hold references only; outputs of sensitive values are sensitive
       expect(findSecretLeaks(allSchemas, json)).toEqual([]);

@@ -1,0 +1,77 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { UpstreamCache } from '../upstream/lock';
+
+/** The pinned Talos machine-config schema every generated patch must satisfy. */
+export const TALOS_CONFIG_SCHEMA_PATH = 'talos/v1.12/config.schema.json';
+
+let compiled: { cache: UpstreamCache; validate: ValidateFunction } | undefined;
+
+function validator(cache: UpstreamCache): ValidateFunction {
+  if (compiled?.cache === cache) return compiled.validate;
+  const schema = JSON.parse(cache.read(TALOS_CONFIG_SCHEMA_PATH)) as Record<string, unknown>;
+  if (schema.$schema !== 'https://json-schema.org/draft/2020-12/schema') {
+    throw new Error(`infraflux: ${TALOS_CONFIG_SCHEMA_PATH} declares ${String(schema.$schema)}, expected JSON Schema 2020-12`);
+  }
+  // $schema only picks the dialect (Ajv2020); strict off: the schema carries editor keywords
+  // (markdownDescription, x-intellij-html-description).
+  const { $schema: _dialect, ...body } = schema;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(body);
+  compiled = { cache, validate };
+  return validate;
+}
+
+/**
+ * Validates one Talos config document (a strategic merge patch: a partial v1alpha1 document, or a
+ * whole document of another kind such as `Layer2VIPConfig`) against the pinned Talos v1.12 config
+ * schema, read through the verified upstream cache. Returns the problems, empty when valid.
+ *
+ * A v1alpha1 patch has no apiVersion/kind, so of the schema's `oneOf` only `v1alpha1.Config`
+ * (no required fields, no unknown fields) can match it.
+ */
+export function validateTalosDocument(document: unknown, cache: UpstreamCache = UpstreamCache.default()): string[] {
+  const validate = validator(cache);
+  if (validate(document)) return [];
+  const problems = (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'const' && e.keyword !== 'required')
+    .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+    .filter((m, i, all) => all.indexOf(m) === i);
+  return problems.length > 0 ? problems : ['does not match any document of the Talos config schema'];
+}
+
+/** A Talos patch that failed validation, with where it was found. */
+export interface TalosPatchIssue {
+  readonly file: string;
+  readonly patchIndex: number;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Validates every `strategicPatches` entry of every TalosControlPlane and TalosConfigTemplate in a
+ * synthesized manifest set against the pinned Talos config schema. Returns the count checked and
+ * the failures.
+ */
+export function validateTalosPatchesInManifests(
+  manifests: ReadonlyArray<{ readonly file: string; readonly object: Record<string, unknown> }>,
+  cache: UpstreamCache = UpstreamCache.default(),
+): { checked: number; issues: TalosPatchIssue[] } {
+  const issues: TalosPatchIssue[] = [];
+  let checked = 0;
+  for (const m of manifests) {
+    const kind = m.object.kind;
+    const spec = m.object.spec as { controlPlaneConfig?: { controlplane?: { strategicPatches?: unknown } }; template?: { spec?: { strategicPatches?: unknown } } } | undefined;
+    let patches: unknown;
+    if (kind === 'TalosControlPlane') patches = spec?.controlPlaneConfig?.controlplane?.strategicPatches;
+    else if (kind === 'TalosConfigTemplate') patches = spec?.template?.spec?.strategicPatches;
+    if (!Array.isArray(patches)) continue;
+    patches.forEach((text, patchIndex) => {
+      checked++;
+      const problems = validateTalosDocument(parse(String(text)), cache);
+      if (problems.length > 0) issues.push({ file: m.file, patchIndex, problems });
+    });
+  }
+  return { checked, issues };
+}

@@ -1,0 +1,662 @@
+import { ApiObject, JsonPatch, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { CILIUM_CHART } from '../../imports/helm/charts';
+import { CiliumValues } from '../../imports/helm/cilium';
+import { deepMerge } from '../core/_merge';
+import { Capability, claimCapability } from '../core/capabilities';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
+import { GatewayApiCrds } from '../edge/gateway-api-crds';
+import { FluxApp } from '../flux/flux-app';
+import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
+import { TalosCniSettings } from '../talos/cilium-machine-config';
+import { Cidr } from './addresses';
+import { ProfileDecision, ResolvedProfile, resolveProfile } from './_profile';
+import { ClusterMeshExposure, DatapathMode, Encryption, FlowLogs, RoutingMode, ServiceReference, XdpAcceleration } from './options';
+import { Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
+import { CiliumBgp, CiliumBgpProps, CRITICAL_POOL_LABEL, L2Announcement, L2AnnouncementProps, LoadBalancerPool, LoadBalancerPoolProps, SelectorOperator } from './load-balancing';
+import { CiliumL7Policy, CiliumL7PolicyProps, CiliumZeroTrust, EgressGatewayPolicy, EgressGatewayPolicyProps, ZeroTrustProps } from './policies';
+
+/** Props of an intent method: the construct's props without `cilium`. */
+export type WithoutCilium<T> = Omit<T, 'cilium'>;
+
+/** Namespace Cilium (and Tetragon) run in. Never a Flux-owned Namespace. */
+export const CILIUM_NAMESPACE = 'kube-system';
+
+/** Agent capabilities on Talos: Cilium's defaults without SYS_MODULE (Talos forbids loading modules). */
+export const TALOS_CILIUM_AGENT_CAPABILITIES: readonly string[] = [
+  'CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID',
+];
+/** clean-cilium-state init container capabilities on Talos. */
+export const TALOS_CLEAN_STATE_CAPABILITIES: readonly string[] = ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'];
+
+/** Hubble flow log file on every node (for an OpenTelemetry Collector `filelog` receiver). */
+export const HUBBLE_FLOW_LOG_PATH = '/var/run/cilium/hubble/events.log';
+
+/**
+ * Props of {@link CiliumNetworking}. Every capability of the design's table is on unless switched
+ * off here; settings with prerequisites are resolved as docs/cilium.md describes (on when their
+ * prerequisites hold, off otherwise; an explicit `true` with an unmet prerequisite is an error).
+ */
+export interface CiliumNetworkingProps extends ReconcileTiming {
+  /**
+   * Cilium on a cluster that Cluster API creates is installed and upgraded by the management
+   * cluster's Flux through the cluster's kubeconfig (`WorkloadClusterBootstrap` with
+   * `WorkloadCni.fromApp(cilium)`): no Flux can run in a cluster before its CNI, and one release
+   * must have exactly one owner. This construct stays the single source of the values and of the
+   * Talos settings; it emits no HelmRelease in this cluster's tree, and Cilium's custom resources
+   * (BGP, pools, policies) in the configs layer need not wait for it.
+   * @default false - this cluster's own Flux installs Cilium
+   */
+  readonly installedByManagementCluster?: boolean;
+  /**
+   * The cluster's Gateway API CRDs: required while the Gateway API controller is on (Cilium
+   * starts its Gateway controller only if the CRDs exist); Cilium then waits for them.
+   * @default - none: set `gatewayApiController: false`
+   * @see https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/
+   */
+  readonly gatewayApi?: GatewayApiCrds;
+  /**
+   * Cilium's Gateway API controller (GatewayClass `cilium`).
+   * @default true
+   */
+  readonly gatewayApiController?: boolean;
+  /**
+   * Cilium's Ingress controller (shared load balancer, default IngressClass).
+   * @default true
+   * @see https://docs.cilium.io/en/stable/network/servicemesh/ingress/
+   */
+  readonly ingressController?: boolean;
+  /**
+   * Kube-proxy replacement (Talos then runs no kube-proxy).
+   * @default true
+   * @see https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/
+   */
+  readonly kubeProxyReplacement?: boolean;
+  /**
+   * L4 load balancing with Maglev, and DSR where the routing mode allows it.
+   * @default true (with kube-proxy replacement)
+   */
+  readonly l4LoadBalancer?: boolean;
+  /**
+   * XDP acceleration of north-south load balancing: NIC-dependent, so opt in.
+   * @default XdpAcceleration.DISABLED
+   */
+  readonly xdpAcceleration?: XdpAcceleration;
+  /**
+   * Routing mode.
+   * @default RoutingMode.native() (auto direct node routes, the pod CIDR routed natively)
+   */
+  readonly routingMode?: RoutingMode;
+  /**
+   * Pod network device.
+   * @default - netkit when eBPF host routing and native routing are on, else veth
+   */
+  readonly datapathMode?: DatapathMode;
+  /**
+   * IPv4 BIG TCP: needs mlx4/mlx5/ice NICs, native routing, eBPF host routing and no encryption.
+   * @default false
+   * @see https://docs.cilium.io/en/stable/operations/performance/tuning/#big-tcp
+   */
+  readonly bigTcp?: boolean;
+  /**
+   * Bandwidth manager (EDT, `kubernetes.io/egress-bandwidth`).
+   * @default true (with kube-proxy replacement)
+   */
+  readonly bandwidthManager?: boolean;
+  /**
+   * BBR congestion control for Pods.
+   * @default - on when the bandwidth manager and eBPF host routing are on
+   */
+  readonly bbr?: boolean;
+  /**
+   * Creation-time map tuning from the tuning guide: distributed LRU, `bpf.mapDynamicSizeRatio`
+   * 0.08 and `bpfClockProbe`. Changing it on a running cluster interrupts connections.
+   * @default true
+   */
+  readonly performanceTuning?: boolean;
+  /**
+   * Transparent encryption.
+   * @default Encryption.wireguard()
+   */
+  readonly encryption?: Encryption;
+  /**
+   * Talos `machine.features.hostDNS.forwardKubeDNSToHost`. When true, Cilium must use legacy host
+   * routing (siderolabs/talos#10002), which also turns netkit and BBR off.
+   * @default false
+   */
+  readonly talosForwardKubeDnsToHost?: boolean;
+  /**
+   * Talos KubePrism port (`k8sServicePort`).
+   * @default 7445
+   */
+  readonly kubePrismPort?: number;
+  /**
+   * The cluster's pod CIDR (Talos `cluster.network.podSubnets`): native routing CIDR, ClusterMesh
+   * and LB pool overlap checks.
+   * @default Cidr.of('10.244.0.0/16') (Talos default)
+   */
+  readonly podCidr?: Cidr;
+  /**
+   * The cluster's Service CIDR (Talos `cluster.network.serviceSubnets`), for overlap checks.
+   * @default Cidr.of('10.96.0.0/12') (Talos default)
+   */
+  readonly serviceCidr?: Cidr;
+  /**
+   * Node network CIDRs, for overlap checks of LB pools.
+   * @default []
+   */
+  readonly nodeCidrs?: readonly Cidr[];
+  /**
+   * ClusterMesh readiness: clustermesh-apiserver deployed, `cluster.name`/`cluster.id` set.
+   * Join clusters with {@link CiliumClusterMesh}.
+   * @default true
+   */
+  readonly clusterMesh?: boolean;
+  /**
+   * Cluster id, 1-255, unique in the mesh. Required while ClusterMesh is on.
+   * @default - none
+   */
+  readonly clusterId?: number;
+  /**
+   * How the clustermesh-apiserver is exposed.
+   * @default - ClusterMeshExposure.loadBalancer() when the cluster has load balancer IPs, else nodePort()
+   */
+  readonly clusterMeshExposure?: ClusterMeshExposure;
+  /**
+   * Egress gateway (`CiliumEgressGatewayPolicy`).
+   * @default true (with kube-proxy replacement)
+   */
+  readonly egressGateway?: boolean;
+  /**
+   * CiliumEndpointSlice (beta). Not supported together with the egress gateway.
+   * @default false
+   */
+  readonly ciliumEndpointSlice?: boolean;
+  /**
+   * Multicast (beta): needs VXLAN tunnel routing.
+   * @default - on with VXLAN tunnel routing, else off
+   */
+  readonly multicast?: boolean;
+  /**
+   * Host firewall (host policies).
+   * @default true
+   */
+  readonly hostFirewall?: boolean;
+  /**
+   * BGP control plane (configure with {@link CiliumNetworking.addBgp}).
+   * @default true
+   */
+  readonly bgpControlPlane?: boolean;
+  /**
+   * LB IPAM: Cilium allocates LoadBalancer IPs from `CiliumLoadBalancerIPPool`s. Switch off on
+   * clouds whose load balancer controller assigns them.
+   * @default true
+   */
+  readonly loadBalancerIpam?: boolean;
+  /**
+   * L2 announcements (ARP/NDP) of LoadBalancer IPs.
+   * @default false
+   */
+  readonly l2Announcements?: boolean;
+  /**
+   * Interfaces Cilium attaches to (`devices`); L2 announcements only announce on these.
+   * @default - auto-detected
+   */
+  readonly devices?: readonly string[];
+  /**
+   * Hubble relay + UI (the service map). The UI Service is only ever exposed through an
+   * authenticated route (see {@link CiliumNetworking.hubbleUiService}).
+   * @default true
+   */
+  readonly hubbleUi?: boolean;
+  /**
+   * Prometheus/OpenMetrics metrics of the agent, operator, Envoy, relay and Hubble.
+   * @default true
+   */
+  readonly metricsExport?: boolean;
+  /**
+   * The construct that installs the prometheus-operator CRDs in this cluster. When given,
+   * ServiceMonitors are created for every metrics endpoint and Cilium waits for the CRDs.
+   * @default - no ServiceMonitors
+   */
+  readonly prometheusOperatorCrds?: IConstruct;
+  /**
+   * Hubble flow log.
+   * @default FlowLogs.aggregated(30)
+   */
+  readonly flowLogs?: FlowLogs;
+  /**
+   * L7 visibility (HTTP/gRPC and DNS flows and metrics).
+   * @default true
+   */
+  readonly l7Visibility?: boolean;
+  /**
+   * Advanced network policy (deny policies, L7/FQDN rules).
+   * @default true
+   */
+  readonly advancedPolicy?: boolean;
+  /**
+   * Tetragon runtime security with the baseline TracingPolicies.
+   * @default true
+   */
+  readonly tetragon?: boolean;
+  /**
+   * Extra chart values, merged over InfraFlux's (escape hatch; still validated against the chart).
+   * @default {}
+   */
+  readonly values?: CiliumValues;
+}
+
+/** One capability of the design's table and whether this cluster has it on. */
+export interface CapabilityState {
+  readonly capability: string;
+  readonly enabled: boolean;
+}
+
+/** Where another cluster reaches this cluster's clustermesh-apiserver. */
+export interface ClusterMeshPeer {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * Cilium 1.20 as the cluster's CNI, from the pinned chart in the `controllers` layer, namespace
+ * kube-system (never created or pruned by Flux). Talos-correct values (KubePrism, no cgroup
+ * automount, no SYS_MODULE, kubernetes IPAM) derived from the same {@link TalosCniSettings} the
+ * cluster constructs apply with `talosCiliumPatch(cilium.talosCniSettings)`.
+ *
+ * Every capability of the design's table is on by default (docs/cilium.md); the conflicting ones are
+ * resolved or rejected at construction. Cilium custom resources (BGP, LB pools, policies) go to the
+ * `configs` layer through the `add*` intent methods and wait for this app.
+ */
+export class CiliumNetworking extends FluxApp<CiliumValues> {
+  /** What Talos must do for this Cilium: apply `talosCiliumPatch(talosCniSettings)` to every node. */
+  public readonly talosCniSettings: TalosCniSettings;
+  /** The resolved profile: every setting, on or off, and why. */
+  public readonly decisions: readonly ProfileDecision[];
+  public readonly clusterName: string;
+  public readonly clusterId: number | undefined;
+  public readonly podCidr: Cidr;
+  public readonly serviceCidr: Cidr;
+  public readonly nodeCidrs: readonly Cidr[];
+  /** The hubble-ui Service for the edge route helper; undefined when the UI is off. Never exposed without authentication. */
+  public readonly hubbleUiService: ServiceReference | undefined;
+  /** Metrics endpoints (Prometheus/OpenMetrics) an OpenTelemetry Collector or Prometheus scrapes. */
+  public readonly metricsServices: readonly ServiceReference[];
+  /** Host path of the Hubble flow log on every node; undefined when flow logs are off. */
+  public readonly flowLogPath: string | undefined;
+  /** The Tetragon app; undefined when Tetragon is off. */
+  public readonly tetragon: Tetragon | undefined;
+  /** @internal */
+  public readonly _profile: ResolvedProfile;
+  /** @internal LB pools of this cluster (overlap checks). */
+  public readonly _pools: LoadBalancerPool[] = [];
+  private readonly meshPeers: ClusterMeshPeer[] = [];
+  private meshCaShared = false;
+
+  public constructor(scope: FluxLayer, id: string, props: CiliumNetworkingProps = {}) {
+    const clusterName = GitOpsCluster.of(scope).name;
+    const failEarly = (message: string): never => {
+      throw new InfraFluxError(ErrorCode.INVALID_PROP, `${scope.node.path}/${id}`, message);
+    };
+    const profile = resolveProfile(props, failEarly);
+    const kubePrismPort = props.kubePrismPort ?? 7445;
+    if (!Number.isInteger(kubePrismPort) || kubePrismPort < 1 || kubePrismPort > 65535) failEarly(`kubePrismPort ${kubePrismPort} is not a TCP port; use 1-65535 (Talos default 7445)`);
+    const podCidr = props.podCidr ?? Cidr.of('10.244.0.0/16');
+    const serviceCidr = props.serviceCidr ?? Cidr.of('10.96.0.0/12');
+    if (podCidr.overlaps(serviceCidr)) failEarly(`podCidr ${podCidr} overlaps serviceCidr ${serviceCidr}; use disjoint ranges`);
+    if (profile.clusterMesh) {
+      if (props.clusterId === undefined) failEarly('clusterMesh is on but no clusterId is given; set clusterId 1-255 (unique in the mesh) or clusterMesh: false');
+      validateClusterId(props.clusterId as number, failEarly);
+      if (clusterName.length > 32) failEarly(`cluster name "${clusterName}" is longer than 32 characters, which ClusterMesh does not allow; use a shorter cluster name or clusterMesh: false`);
+    } else if (props.clusterId !== undefined) validateClusterId(props.clusterId, failEarly);
+    if (profile.gatewayApi && !props.gatewayApi) {
+      failEarly('the Gateway API controller is on but no Gateway API CRDs are given; pass gatewayApi (a GatewayApiCrds in the crds layer) or set gatewayApiController: false');
+    }
+    if (props.prometheusOperatorCrds && !profile.metrics) failEarly('prometheusOperatorCrds is given but metricsExport is off; ServiceMonitors need the metrics endpoints');
+    const lbIps = profile.lbIpam || profile.bgp || profile.l2;
+    const exposure = props.clusterMeshExposure ?? (lbIps ? ClusterMeshExposure.loadBalancer() : ClusterMeshExposure.nodePort());
+
+    const talosCniSettings: TalosCniSettings = {
+      kubePrismPort,
+      kubeProxyDisabled: profile.kpr,
+      forwardKubeDNSToHost: profile.forwardKubeDnsToHost,
+    };
+    const values = ciliumValues({
+      profile,
+      talos: talosCniSettings,
+      clusterName,
+      clusterId: props.clusterId ?? 0,
+      podCidr,
+      exposure,
+      devices: props.devices,
+      serviceMonitors: props.prometheusOperatorCrds !== undefined,
+    });
+
+    super(scope, id, {
+      ...props,
+      chart: CILIUM_CHART,
+      name: 'cilium',
+      namespace: CILIUM_NAMESPACE,
+      createNamespace: false,
+      installedElsewhere: props.installedByManagementCluster ?? false,
+      values: deepMerge(values, props.values),
+    });
+    if (scope.layerName !== LayerName.CONTROLLERS) invalidProp(this, `CiliumNetworking must be created in the controllers layer (cluster.controllers), not "${scope.layerName}"`);
+    if (profile.encryption.type === 'ipsec') validateDnsLabel(this, 'IPsec key secret name', profile.encryption.ipsecKeySecretName ?? '');
+    this._profile = profile;
+    this.decisions = profile.decisions;
+    this.talosCniSettings = talosCniSettings;
+    this.clusterName = clusterName;
+    this.clusterId = props.clusterId;
+    this.podCidr = podCidr;
+    this.serviceCidr = serviceCidr;
+    this.nodeCidrs = props.nodeCidrs ?? [];
+
+    const cluster = GitOpsCluster.of(this);
+    claimCapability(cluster, Capability.CNI, this);
+    if (lbIps) claimCapability(cluster, Capability.LOAD_BALANCER_IPS, this);
+    if (props.gatewayApi && profile.gatewayApi) this.addDependency(props.gatewayApi);
+    if (props.prometheusOperatorCrds) this.addDependency(props.prometheusOperatorCrds);
+
+    this.hubbleUiService = profile.hubbleUi ? { namespace: CILIUM_NAMESPACE, name: 'hubble-ui', port: 80 } : undefined;
+    this.metricsServices = profile.metrics
+      ? [
+          { namespace: CILIUM_NAMESPACE, name: 'cilium-agent', port: 9962 },
+          { namespace: CILIUM_NAMESPACE, name: 'cilium-operator', port: 9963 },
+          { namespace: CILIUM_NAMESPACE, name: 'cilium-envoy', port: 9964 },
+          { namespace: CILIUM_NAMESPACE, name: 'hubble-metrics', port: 9965 },
+          { namespace: CILIUM_NAMESPACE, name: 'hubble-relay', port: 9966 },
+        ]
+      : [];
+    this.flowLogPath = profile.flowLogs ? HUBBLE_FLOW_LOG_PATH : undefined;
+    this.tetragon = profile.tetragon
+      ? new Tetragon(scope, `${id}Tetragon`, { cilium: this, serviceMonitors: props.prometheusOperatorCrds !== undefined, metrics: profile.metrics })
+      : undefined;
+  }
+
+  /** Whether each of the design's capabilities is on (the rows of docs/cilium.md). */
+  public get capabilities(): readonly CapabilityState[] {
+    const p = this._profile;
+    return [
+      { capability: 'cni', enabled: true },
+      { capability: 'kubeProxyReplacement', enabled: p.kpr },
+      { capability: 'l4LoadBalancer', enabled: p.l4LoadBalancer },
+      { capability: 'gatewayApi', enabled: p.gatewayApi },
+      { capability: 'ingress', enabled: p.ingress },
+      { capability: 'clusterMesh', enabled: p.clusterMesh },
+      { capability: 'bandwidthManager', enabled: p.bandwidthManager },
+      { capability: 'bgp', enabled: p.bgp },
+      { capability: 'egressGateway', enabled: p.egressGateway },
+      { capability: 'multicast', enabled: p.multicast },
+      { capability: 'hostFirewall', enabled: p.hostFirewall },
+      { capability: 'serviceMap', enabled: p.hubbleUi },
+      { capability: 'metricsTracing', enabled: p.metrics },
+      { capability: 'flowLogs', enabled: p.flowLogs !== undefined },
+      { capability: 'l7Visibility', enabled: p.l7Visibility },
+      { capability: 'encryption', enabled: p.encryption.enabled },
+      { capability: 'tetragon', enabled: p.tetragon },
+      { capability: 'advancedPolicy', enabled: p.advancedPolicy },
+    ];
+  }
+
+  /** Whether `capability` (a name of {@link capabilities}) is on. */
+  public isEnabled(capability: string): boolean {
+    const found = this.capabilities.find((c) => c.capability === capability);
+    if (!found) invalidProp(this, `unknown capability "${capability}"; use one of ${this.capabilities.map((c) => c.capability).join(', ')}`);
+    return found.enabled;
+  }
+
+  /**
+   * @internal Called by CiliumClusterMesh: connect to `peers` with the shared CA. Rewrites the
+   * values ConfigMap (the values object is updated too).
+   */
+  public _joinMesh(peers: readonly ClusterMeshPeer[], sharedCa: boolean, apiServerAnnotations: Record<string, string>): void {
+    this.meshPeers.splice(0, this.meshPeers.length, ...peers);
+    this.meshCaShared = sharedCa;
+    const update: CiliumValues = {
+      clustermesh: {
+        config: {
+          enabled: true,
+          clusters: this.meshPeers.map((p) => ({ name: p.name, address: p.address, port: p.port })),
+        },
+        apiserver: {
+          ...(Object.keys(apiServerAnnotations).length > 0 ? { service: { annotations: apiServerAnnotations } } : {}),
+          // certgen (CronJob) reuses the pre-created kube-system/cilium-ca: the shared CA.
+          ...(this.meshCaShared ? { tls: { auto: { enabled: true, method: 'cronJob' } } } : {}),
+        },
+      },
+      ...(this.meshCaShared ? { hubble: { tls: { auto: { enabled: true, method: 'cronJob' } } } } : {}),
+    };
+    this.replaceValues(deepMerge(this.values, update));
+  }
+
+  /** BGP peering and advertisements (configs layer). */
+  public addBgp(props: WithoutCilium<CiliumBgpProps>): CiliumBgp {
+    return new CiliumBgp(this.configsLayer, `${this.node.id}Bgp`, { ...props, cilium: this });
+  }
+
+  /** An LB IPAM pool (configs layer); its name defaults to `id`. */
+  public addLoadBalancerPool(id: string, props: WithoutCilium<LoadBalancerPoolProps>): LoadBalancerPool {
+    return new LoadBalancerPool(this.configsLayer, `${this.node.id}Pool-${id}`, { ...props, name: props.name ?? id, cilium: this });
+  }
+
+  /**
+   * The design's two pools: `main` for every LoadBalancer Service without the label
+   * `priority: critical`, and `critical` for those with it.
+   */
+  public addDefaultPools(main: readonly Cidr[], critical: readonly Cidr[]): { main: LoadBalancerPool; critical: LoadBalancerPool } {
+    return {
+      main: this.addLoadBalancerPool('main', {
+        name: 'main-pool',
+        blocks: main,
+        serviceSelector: { matchExpressions: [{ key: CRITICAL_POOL_LABEL, operator: SelectorOperator.NOT_IN, values: ['critical'] }] },
+      }),
+      critical: this.addLoadBalancerPool('critical', {
+        name: 'critical-pool',
+        blocks: critical,
+        serviceSelector: { matchLabels: { [CRITICAL_POOL_LABEL]: 'critical' } },
+      }),
+    };
+  }
+
+  /** An L2 announcement policy (configs layer); needs `l2Announcements: true`. */
+  public addL2Announcement(id: string, props: WithoutCilium<L2AnnouncementProps> = {}): L2Announcement {
+    return new L2Announcement(this.configsLayer, `${this.node.id}L2-${id}`, { ...props, name: props.name ?? id, cilium: this });
+  }
+
+  /** An egress gateway policy (configs layer). */
+  public addEgressGatewayPolicy(id: string, props: WithoutCilium<EgressGatewayPolicyProps>): EgressGatewayPolicy {
+    return new EgressGatewayPolicy(this.configsLayer, `${this.node.id}Egress-${id}`, { ...props, name: props.name ?? id, cilium: this });
+  }
+
+  /** The zero-trust baseline (configs layer). */
+  public addZeroTrust(props: WithoutCilium<ZeroTrustProps> = {}): CiliumZeroTrust {
+    return new CiliumZeroTrust(this.configsLayer, `${this.node.id}ZeroTrust`, { ...props, cilium: this });
+  }
+
+  /** A policy with typed L7 rules (configs layer). */
+  public addL7Policy(id: string, props: WithoutCilium<CiliumL7PolicyProps>): CiliumL7Policy {
+    return new CiliumL7Policy(this.configsLayer, `${this.node.id}L7-${id}`, { ...props, name: props.name ?? id, cilium: this });
+  }
+
+  /** Tetragon's baseline TracingPolicies (configs layer); needs `tetragon` on. */
+  public addTetragonBaseline(props: Omit<TetragonBaselinePoliciesProps, 'tetragon'> = {}): TetragonBaselinePolicies {
+    if (!this.tetragon) invalidProp(this, 'Tetragon is off on this cluster (tetragon: false); switch it on to add its baseline policies');
+    return new TetragonBaselinePolicies(this.configsLayer, `${this.node.id}TetragonBaseline`, { ...props, tetragon: this.tetragon });
+  }
+
+  private get configsLayer(): FluxLayer {
+    return GitOpsCluster.of(this).configs;
+  }
+
+  /** The peers this cluster connects to in its mesh. */
+  public get clusterMeshPeers(): readonly ClusterMeshPeer[] {
+    return [...this.meshPeers];
+  }
+
+  private replaceValues(values: CiliumValues): void {
+    for (const key of Object.keys(this.values)) delete (this.values as Record<string, unknown>)[key];
+    Object.assign(this.values, values);
+    // Installed elsewhere (a workload's CNI), the installer reads `values` at synth: nothing to patch.
+    if (this.valuesConfigMap) ApiObject.of(this.valuesConfigMap).addJsonPatch(JsonPatch.replace('/data/values.yaml', Yaml.stringify(this.values).trimEnd() + '\n'));
+  }
+}
+
+function validateClusterId(id: number, fail: (m: string) => never): void {
+  if (!Number.isInteger(id) || id < 1 || id > 255) {
+    fail(`clusterId ${id} is invalid; use 1-255 (0 is reserved for clusters outside a mesh)`);
+  }
+}
+
+interface ValuesInput {
+  readonly profile: ResolvedProfile;
+  readonly talos: TalosCniSettings;
+  readonly clusterName: string;
+  readonly clusterId: number;
+  readonly podCidr: Cidr;
+  readonly exposure: ClusterMeshExposure;
+  readonly devices?: readonly string[];
+  readonly serviceMonitors: boolean;
+}
+
+/** The chart values for a resolved profile (every key exists in the pinned values.yaml or the allow-list). */
+function ciliumValues(input: ValuesInput): CiliumValues {
+  const { profile: p, talos } = input;
+  const sm = input.serviceMonitors;
+  const hubbleMetrics = [
+    'drop',
+    'tcp',
+    'flow',
+    'port-distribution',
+    'icmp',
+    'policy:sourceContext=app|workload-name|pod|reserved-identity;destinationContext=app|workload-name|pod|dns|reserved-identity;labelsContext=source_namespace,destination_namespace',
+    ...(p.l7Visibility
+      ? [
+          'dns:query;ignoreAAAA',
+          'httpV2:exemplars=true;labelsContext=source_ip,source_namespace,source_workload,destination_ip,destination_namespace,destination_workload,traffic_direction',
+        ]
+      : []),
+  ];
+  const values: CiliumValues = {
+    // --- Talos (derived from TalosCniSettings: one source of truth with talosCiliumPatch)
+    k8sServiceHost: 'localhost',
+    k8sServicePort: talos.kubePrismPort,
+    kubeProxyReplacement: talos.kubeProxyDisabled,
+    ipam: { mode: 'kubernetes' },
+    cgroup: { autoMount: { enabled: false }, hostRoot: '/sys/fs/cgroup' },
+    securityContext: {
+      capabilities: {
+        ciliumAgent: [...TALOS_CILIUM_AGENT_CAPABILITIES],
+        cleanCiliumState: [...TALOS_CLEAN_STATE_CAPABILITIES],
+      },
+    },
+    cluster: { name: input.clusterName, id: input.clusterId },
+    rollOutCiliumPods: true,
+    // --- routing and datapath
+    routingMode: p.routing.mode,
+    ...(p.routing.isNative
+      ? { ipv4NativeRoutingCIDR: (p.routing.nativeRoutingCidr ?? input.podCidr).text, autoDirectNodeRoutes: p.routing.autoDirectNodeRoutes }
+      : { tunnelProtocol: p.routing.tunnelProtocol }),
+    ...(input.devices ? { devices: input.devices.join(' ') } : {}),
+    bpf: {
+      masquerade: p.bpfMasquerade,
+      hostLegacyRouting: !p.ebpfHostRouting,
+      datapathMode: p.datapathMode.value,
+      ...(p.performanceTuning ? { distributedLRU: { enabled: true }, mapDynamicSizeRatio: 0.08 } : {}),
+    },
+    bpfClockProbe: p.performanceTuning,
+    enableIPv4BIGTCP: p.bigTcp,
+    bandwidthManager: { enabled: p.bandwidthManager, bbr: p.bbr },
+    // --- L4 load balancing
+    ...(p.l4LoadBalancer
+      ? {
+          loadBalancer: {
+            algorithm: 'maglev',
+            mode: p.lbMode,
+            ...(p.dsrDispatch ? { dsrDispatch: p.dsrDispatch } : {}),
+            acceleration: p.xdp.value,
+          },
+        }
+      : { loadBalancer: { acceleration: p.xdp.value } }),
+    // --- LB IPs
+    enableLBIPAM: p.lbIpam,
+    defaultLBServiceIPAM: p.lbIpam ? 'lbipam' : 'none',
+    bgpControlPlane: { enabled: p.bgp },
+    l2announcements: { enabled: p.l2 },
+    ...(p.l2 ? { k8sClientRateLimit: { qps: 50, burst: 100 } } : {}),
+    // --- edge
+    gatewayAPI: { enabled: p.gatewayApi },
+    ingressController: p.ingress ? { enabled: true, loadbalancerMode: 'shared', default: true } : { enabled: false },
+    l7Proxy: p.l7Proxy,
+    // --- multi-cluster
+    clustermesh: {
+      useAPIServer: p.clusterMesh,
+      ...(p.clusterMesh
+        ? { apiserver: { service: { type: input.exposure.serviceType, ...(input.exposure.nodePort ? { nodePort: input.exposure.nodePort } : {}) } } }
+        : {}),
+    },
+    // --- egress, multicast, host firewall, policy
+    egressGateway: { enabled: p.egressGateway },
+    ciliumEndpointSlice: { enabled: p.ciliumEndpointSlice },
+    ...(p.multicast ? { extraConfig: { 'multicast-enabled': 'true' } } : {}),
+    hostFirewall: { enabled: p.hostFirewall },
+    enableNonDefaultDenyPolicies: p.advancedPolicy,
+    policyEnforcementMode: 'default',
+    // --- encryption
+    encryption: p.encryption.enabled
+      ? {
+          enabled: true,
+          type: p.encryption.type,
+          ...(p.encryption.type === 'wireguard' ? { nodeEncryption: p.encryption.nodeEncryption } : {}),
+          ...(p.encryption.type === 'ipsec' ? { ipsec: { secretName: p.encryption.ipsecKeySecretName } } : {}),
+        }
+      : { enabled: false },
+    // --- observability
+    prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } },
+    operator: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
+    envoy: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
+    hubble: {
+      enabled: true,
+      metrics: p.metrics
+        ? { enabled: hubbleMetrics, enableOpenMetrics: true, serviceMonitor: { enabled: sm } }
+        : { enabled: null },
+      relay: {
+        enabled: true,
+        ...(p.metrics ? { prometheus: { enabled: true, serviceMonitor: { enabled: sm } } } : {}),
+      },
+      ui: { enabled: p.hubbleUi },
+      ...(p.flowLogs
+        ? {
+            export: {
+              static: {
+                enabled: true,
+                filePath: HUBBLE_FLOW_LOG_PATH,
+                allowList: [...p.flowLogs.allowList],
+                ...(p.flowLogs.aggregationSeconds > 0
+                  ? {
+                      fieldAggregate: ['source.namespace', 'source.workloads', 'destination.namespace', 'destination.workloads', 'l4', 'verdict', 'drop_reason_desc'],
+                      aggregationInterval: `${p.flowLogs.aggregationSeconds}s`,
+                    }
+                  : {}),
+              },
+            },
+          }
+        : {}),
+      redact: { enabled: true, http: { urlQuery: true, userInfo: true } },
+    },
+  };
+  if (p.clusterMesh && sm) {
+    (values as Record<string, any>).clustermesh.apiserver.metrics = { serviceMonitor: { enabled: true } };
+  }
+  return values;
+}
+
+/** @internal For tests: the profile decisions of a props set without building a construct. */
+export function _resolve(props: CiliumNetworkingProps): readonly ProfileDecision[] {
+  return resolveProfile(props, (m) => {
+    throw new Error(m);
+  }).decisions;
+}

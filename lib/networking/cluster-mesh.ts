@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
+import { ipFamilyOf } from './addresses';
+import type { CiliumNetworking, ClusterMeshPeer } from './cilium-networking';
+
+/**
+ * The CA every cluster of a mesh shares, delivered as a Secret by reference (Sealed Secrets or
+ * External Secrets put the same CA into each cluster). Cilium's certificate generator reuses the
+ * CA in `kube-system/cilium-ca` for the clustermesh-apiserver and Hubble certificates, so that is
+ * the only name the chart reads.
+ * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/#shared-certificate-authority
+ */
+export class ClusterMeshCa {
+  /** The Secret `kube-system/<name>` (keys `ca.crt`, `ca.key`), present with identical content in every member. */
+  public static fromSecret(name = 'cilium-ca'): ClusterMeshCa {
+    return new ClusterMeshCa(name);
+  }
+  private constructor(public readonly secretName: string) {}
+}
+
+export interface ClusterMeshMemberOptions {
+  /**
+   * DNS name or IP address under which the other clusters reach this cluster's
+   * clustermesh-apiserver (its LoadBalancer IP or a DNS record for it; a node address for NodePort).
+   */
+  readonly address: string;
+  /**
+   * Port of the clustermesh-apiserver as seen from the other clusters.
+   * @default 2379 for LoadBalancer exposure, the NodePort (32379) for NodePort exposure
+   */
+  readonly port?: number;
+}
+
+export interface CiliumClusterMeshProps {
+  /** The shared CA. */
+  readonly ca: ClusterMeshCa;
+}
+
+interface Member {
+  readonly cilium: CiliumNetworking;
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * A Cilium ClusterMesh across clusters of the fleet. Create it at fleet level
+ * (`new CiliumClusterMesh(fleet, 'Mesh', {...})`) and add each cluster's CiliumNetworking; every
+ * member then connects to all others (`clustermesh.config.clusters`), with the shared CA.
+ *
+ * Checked across the whole fleet at synth (all errors at once): every member has ClusterMesh on,
+ * unique cluster names and ids (1-255), non-overlapping pod CIDRs, and a reachable apiserver address.
+ * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
+ */
+export class CiliumClusterMesh extends Construct {
+  public readonly ca: ClusterMeshCa;
+  private readonly members: Member[] = [];
+
+  public constructor(scope: Construct, id: string, props: CiliumClusterMeshProps) {
+    super(scope, id);
+    if (!(props.ca instanceof ClusterMeshCa)) invalidProp(this, 'ca must be a ClusterMeshCa (ClusterMeshCa.fromSecret())');
+    if (props.ca.secretName !== 'cilium-ca') {
+      invalidProp(this, `ca secret "${props.ca.secretName}" is not read by Cilium's certificate generator; deliver the shared CA as kube-system/cilium-ca`);
+    }
+    this.ca = props.ca;
+    this.node.addValidation({ validate: () => this.check() });
+  }
+
+  /** Adds a cluster to the mesh; every member connects to every other one. */
+  public addCluster(cilium: CiliumNetworking, options: ClusterMeshMemberOptions): void {
+    if (!cilium._profile.clusterMesh) invalidProp(this, `${cilium.node.path} has clusterMesh off; switch it on (and give a clusterId) to join the mesh`);
+    if (!options.address || (!ipFamilyOf(options.address) && !isHostname(options.address))) {
+      invalidProp(this, `clustermesh-apiserver address "${options.address}" of ${cilium.clusterName} is neither an IP address nor a DNS name`);
+    }
+    if (this.members.some((m) => m.cilium === cilium)) invalidProp(this, `${cilium.node.path} is already a member`);
+    const nodePort = cilium._profile.clusterMesh ? (cilium.values as { clustermesh?: { apiserver?: { service?: { type?: string; nodePort?: number } } } }).clustermesh?.apiserver?.service : undefined;
+    const port = options.port ?? (nodePort?.type === 'NodePort' ? nodePort.nodePort ?? 32379 : 2379);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) invalidProp(this, `port ${port} of ${cilium.clusterName} is not a TCP port`);
+    this.members.push({ cilium, address: options.address, port });
+    this.wire();
+  }
+
+  /** Members' cluster names, in order of addition. */
+  public get clusterNames(): readonly string[] {
+    return this.members.map((m) => m.cilium.clusterName);
+  }
+
+  private wire(): void {
+    for (const member of this.members) {
+      const peers: ClusterMeshPeer[] = this.members
+        .filter((m) => m !== member)
+        .map((m) => ({ name: m.cilium.clusterName, address: m.address, port: m.port }));
+      const annotations: Record<string, string> =
+        ipFamilyOf(member.address) && member.cilium._profile.lbIpam ? { 'lbipam.cilium.io/ips': member.address } : {};
+      member.cilium._joinMesh(peers, true, annotations);
+    }
+  }
+
+  /** Fleet-wide checks; returns every problem. */
+  private check(): string[] {
+    const errors: string[] = [];
+    const err = (m: string) => errors.push(new InfraFluxError(ErrorCode.INVALID_PROP, this, m).message);
+    if (this.members.length < 2) err(`a mesh needs at least two clusters; it has ${this.members.length}`);
+    for (let i = 0; i < this.members.length; i++) {
+      const a = this.members[i].cilium;
+      for (let j = i + 1; j < this.members.length; j++) {
+        const b = this.members[j].cilium;
+        if (a.clusterName === b.clusterName) err(`cluster name "${a.clusterName}" is used by ${a.node.path} and ${b.node.path}; mesh members need unique names`);
+        if (a.clusterId === b.clusterId) err(`cluster id ${a.clusterId} is used by ${a.clusterName} and ${b.clusterName}; give each member a unique clusterId 1-255`);
+        if (a.podCidr.overlaps(b.podCidr)) err(`pod CIDR ${a.podCidr} of ${a.clusterName} overlaps pod CIDR ${b.podCidr} of ${b.clusterName}; mesh members need disjoint pod CIDRs`);
+      }
+    }
+    return errors;
+  }
+}
+
+const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+function isHostname(s: string): boolean {
+  return s.length <= 253 && HOSTNAME.test(s);
+}

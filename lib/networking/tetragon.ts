@@ -1,0 +1,165 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TETRAGON_CHART } from '../../imports/helm/charts';
+import { TetragonValues } from '../../imports/helm/tetragon';
+import { TracingPolicy } from '../../imports/tetragon-cilium.io';
+import { deepMerge } from '../core/_merge';
+import { invalidProp } from '../core/errors';
+import { FluxApp } from '../flux/flux-app';
+import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
+import type { CiliumNetworking } from './cilium-networking';
+
+export interface TetragonProps extends ReconcileTiming {
+  /** The cluster's Cilium (Tetragon runs next to it in kube-system). */
+  readonly cilium: CiliumNetworking;
+  /**
+   * Tetragon's Prometheus metrics.
+   * @default true
+   */
+  readonly metrics?: boolean;
+  /**
+   * ServiceMonitors (only when the prometheus-operator CRDs are installed).
+   * @default false
+   */
+  readonly serviceMonitors?: boolean;
+  /**
+   * Extra chart values, merged over InfraFlux's.
+   * @default {}
+   */
+  readonly values?: TetragonValues;
+}
+
+/**
+ * Tetragon 1.7 (eBPF runtime security) from its pinned chart in kube-system, next to Cilium. Its
+ * CRDs (TracingPolicy, TracingPolicyNamespaced, PodInfo) are installed by tetragon-operator.
+ * Created by {@link CiliumNetworking} unless `tetragon: false`; add the baseline policies with
+ * {@link TetragonBaselinePolicies} (CiliumNetworking does it in `addBaselinePolicies`).
+ * @see https://tetragon.io/docs/installation/kubernetes/
+ */
+export class Tetragon extends FluxApp<TetragonValues> {
+  public constructor(scope: FluxLayer, id: string, props: TetragonProps) {
+    const metrics = props.metrics ?? true;
+    const values: TetragonValues = {
+      tetragon: {
+        prometheus: { enabled: metrics, serviceMonitor: { enabled: metrics && (props.serviceMonitors ?? false) } },
+        // Runtime events go to the export file (read by the log pipeline / OTel filelog receiver).
+        exportFilename: 'tetragon.log',
+      },
+      tetragonOperator: {
+        prometheus: { enabled: metrics, serviceMonitor: { enabled: metrics && (props.serviceMonitors ?? false) } },
+      },
+      crds: { installMethod: 'operator' },
+    };
+    super(scope, id, {
+      ...props,
+      chart: TETRAGON_CHART,
+      name: 'tetragon',
+      namespace: 'kube-system',
+      createNamespace: false,
+      values: deepMerge(values, props.values),
+    });
+    // Tetragon's agent needs Cilium's datapath (Pod networking) to be in place.
+    this.addDependency(props.cilium);
+  }
+}
+
+export interface TetragonBaselinePoliciesProps {
+  /** The Tetragon whose CRDs the policies need. */
+  readonly tetragon: Tetragon;
+  /**
+   * Kill (SIGKILL) instead of only reporting on the enforcing rules (kernel module loading from
+   * containers, writes to host credential files).
+   * @default false (observe first, as the design advises: "tune to avoid noise")
+   */
+  readonly enforce?: boolean;
+}
+
+/** Names of the baseline TracingPolicies. */
+export const TETRAGON_BASELINE_POLICIES: readonly string[] = [
+  'infraflux-sensitive-files',
+  'infraflux-privilege-escalation',
+  'infraflux-kernel-modules',
+  'infraflux-namespace-escape',
+];
+
+/**
+ * Tetragon baseline TracingPolicies (cluster-wide, configs layer): access to credential and
+ * Kubernetes secret files, credential changes (setuid to root), kernel module loading, and
+ * namespace changes (setns) by containers. Observe-only by default.
+ * @see https://tetragon.io/docs/policy-library/observability/
+ */
+export class TetragonBaselinePolicies extends Construct {
+  public readonly policies: readonly ApiObject[];
+
+  public constructor(scope: Construct, id: string, props: TetragonBaselinePoliciesProps) {
+    super(scope, id);
+    requireConfigsOrLater(this, 'TetragonBaselinePolicies');
+    const enforce = props.enforce ?? false;
+    const kill = enforce ? [{ action: 'Sigkill' }] : [];
+    const post = [{ action: 'Post' }];
+    const inContainer = { matchNamespaces: [{ namespace: 'Mnt', operator: 'NotIn', values: ['host_ns'] }] };
+    const make = (name: string, spec: Record<string, unknown>): ApiObject =>
+      new ApiObject(this, name, { apiVersion: TracingPolicy.GVK.apiVersion, kind: TracingPolicy.GVK.kind, metadata: { name }, spec });
+    this.policies = [
+      make('infraflux-sensitive-files', {
+        kprobes: [
+          {
+            call: 'security_file_permission',
+            syscall: false,
+            return: true,
+            args: [{ index: 0, type: 'file' }, { index: 1, type: 'int' }],
+            returnArg: { index: 0, type: 'int' },
+            returnArgAction: 'Post',
+            selectors: [
+              {
+                matchArgs: [
+                  { index: 0, operator: 'Prefix', values: ['/etc/shadow', '/etc/sudoers', '/etc/kubernetes/', '/var/lib/kubelet/pki/', '/system/secrets/', '/root/.ssh/'] },
+                ],
+                matchActions: post,
+              },
+            ],
+          },
+        ],
+      }),
+      make('infraflux-privilege-escalation', {
+        kprobes: [
+          {
+            call: 'commit_creds',
+            syscall: false,
+            args: [{ index: 0, type: 'cred' }],
+            selectors: [{ ...inContainer, matchActions: post }],
+          },
+        ],
+      }),
+      make('infraflux-kernel-modules', {
+        kprobes: [
+          {
+            call: 'security_kernel_module_request',
+            syscall: false,
+            args: [{ index: 0, type: 'string' }],
+            selectors: [{ ...inContainer, matchActions: [...post, ...kill] }],
+          },
+        ],
+      }),
+      make('infraflux-namespace-escape', {
+        kprobes: [
+          {
+            call: 'sys_setns',
+            syscall: true,
+            args: [{ index: 0, type: 'int' }, { index: 1, type: 'int' }],
+            selectors: [{ ...inContainer, matchActions: [...post, ...kill] }],
+          },
+        ],
+      }),
+    ];
+    GitOpsCluster.of(this).addDependency(this, props.tetragon);
+  }
+}
+
+/** @internal The layer name check shared by configs-layer constructs. */
+export function requireConfigsOrLater(scope: Construct, what: string): void {
+  const cluster = GitOpsCluster.of(scope);
+  const ok = scope.node.scopes.some((s) => s instanceof FluxLayer && [LayerName.CONFIGS, LayerName.APPS].includes((s as FluxLayer).layerName));
+  if (!ok) invalidProp(scope, `${what} must be created in the configs or apps layer of cluster "${cluster.name}" (it needs CRDs that the controllers layer installs)`);
+}

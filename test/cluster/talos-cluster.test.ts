@@ -1,0 +1,396 @@
+import { JsonPatch } from 'cdk8s';
+import {
+  AwsIdentity,
+  AzureIdentity,
+  Cidr,
+  ClassPatch,
+  ClusterProvider,
+  Distribution,
+  InfrastructureInputs,
+  MachineSize,
+  NodeRole,
+  SecretReference,
+  TalosCluster,
+  TalosClusterClass,
+  TalosClusterProps,
+  validateTalosDocument,
+  validateTalosPatchesInManifests,
+} from '../../lib/cluster';
+import { FluxLayer } from '../../lib/flux/gitops-cluster';
+import { validateFleetManifests } from '../../lib/validation';
+import { VersionSet } from '../../lib/versions/version-set';
+import { manifestsByFile, testCluster } from '../support/fleet';
+
+const proxmoxInputs = (over: Partial<Parameters<typeof InfrastructureInputs.proxmox>[0]> = {}) =>
+  InfrastructureInputs.proxmox({
+    nodes: ['pve1'],
+    templateId: 9000,
+    controlPlaneEndpoint: '192.168.10.10',
+    nodeAddresses: ['192.168.10.100-192.168.10.120'],
+    gateway: '192.168.10.1',
+    dnsServers: ['192.168.10.1'],
+    credentials: SecretReference.fromSealedSecret('pve', 'lab'),
+    ...over,
+  });
+
+const awsInputs = (over: Partial<Parameters<typeof InfrastructureInputs.aws>[0]> = {}) =>
+  InfrastructureInputs.aws({ region: 'eu-central-1', amiId: 'ami-0123456789abcdef0', ...over });
+
+function proxmoxProps(over: Partial<TalosClusterProps> = {}): TalosClusterProps {
+  return {
+    name: 'lab',
+    clusterClass: TalosClusterClass.dev(ClusterProvider.PROXMOX),
+    infrastructure: proxmoxInputs(),
+    network: { nodes: Cidr.of('192.168.10.0/24') },
+    ...over,
+  };
+}
+
+function awsProps(over: Partial<TalosClusterProps> = {}): TalosClusterProps {
+  return {
+    name: 'prod',
+    clusterClass: TalosClusterClass.prod(ClusterProvider.AWS),
+    infrastructure: awsInputs(),
+    network: { pods: [Cidr.of('10.16.0.0/16')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.18.0.0/16') },
+    ...over,
+  };
+}
+
+function build(props: TalosClusterProps) {
+  const { fleet, cluster } = testCluster('mgmt');
+  const tc = new TalosCluster(cluster.apps, 'Workload', props);
+  return { fleet, cluster, tc, manifests: fleet.manifests() };
+}
+
+const byKind = (manifests: { object: Record<string, any> }[], kind: string) => manifests.filter((m) => m.object.kind === kind).map((m) => m.object as Record<string, any>);
+
+describe('TalosCluster on Proxmox (dev)', () => {
+  const { fleet, tc, manifests } = build(proxmoxProps({ infrastructure: proxmoxInputs({ secondaryNetwork: { bridge: 'vmbr1', addresses: ['10.20.0.10-10.20.0.50'], prefix: 24 } }) }));
+
+  test('matches the snapshot', () => {
+    expect(manifestsByFile(fleet)).toMatchSnapshot();
+  });
+
+  test('emits Cluster v1beta2 without topology, referencing ProxmoxCluster and TalosControlPlane', () => {
+    const [cluster] = byKind(manifests, 'Cluster');
+    expect(cluster.apiVersion).toBe('cluster.x-k8s.io/v1beta2');
+    expect(cluster.spec.topology).toBeUndefined();
+    expect(cluster.spec.infrastructureRef).toEqual({ apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'ProxmoxCluster', name: 'lab' });
+    expect(cluster.spec.controlPlaneRef).toEqual({ apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'TalosControlPlane', name: 'lab-control-plane' });
+    expect(tc.node.tryFindChild('Content')!.node.tryFindChild('Resource')).toBe(tc.resource);
+  });
+
+  test('the control-plane endpoint is the VIP: on ProxmoxCluster and as a Talos Layer2VIPConfig', () => {
+    const [pc] = byKind(manifests, 'ProxmoxCluster');
+    expect(pc.spec.controlPlaneEndpoint).toEqual({ host: '192.168.10.10', port: 6443 });
+    expect(pc.spec.ipv4Config).toEqual({ addresses: ['192.168.10.100-192.168.10.120'], prefix: 24, gateway: '192.168.10.1' });
+    expect(pc.spec.credentialsRef).toEqual({ name: 'pve', namespace: 'lab' });
+    const [tcp] = byKind(manifests, 'TalosControlPlane');
+    expect(tcp.spec.controlPlaneConfig.controlplane.strategicPatches).toContain('apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 192.168.10.10\nlink: ens18\n');
+  });
+
+  test('every node gets the Cilium patch (CNI none, no kube-proxy, KubePrism) as a strategic patch', () => {
+    const [tcp] = byKind(manifests, 'TalosControlPlane');
+    const [tct] = byKind(manifests, 'TalosConfigTemplate');
+    for (const patches of [tcp.spec.controlPlaneConfig.controlplane.strategicPatches, tct.spec.template.spec.strategicPatches]) {
+      expect(patches[0]).toContain('name: none');
+      expect(patches[0]).toContain('disabled: true');
+      expect(patches[0]).toContain('port: 7445');
+    }
+    expect(tcp.spec.controlPlaneConfig.controlplane.configPatches).toBeUndefined();
+  });
+
+  test('emits an InClusterIPPool for the secondary network and references it from net1', () => {
+    const [pool] = byKind(manifests, 'InClusterIPPool');
+    expect(pool.apiVersion).toBe('ipam.cluster.x-k8s.io/v1alpha2');
+    const templates = byKind(manifests, 'ProxmoxMachineTemplate');
+    for (const t of templates) expect(t.spec.template.spec.network.networkDevices[1].ipPoolRef).toEqual([{ apiGroup: 'ipam.cluster.x-k8s.io', kind: 'InClusterIPPool', name: pool.metadata.name }]);
+  });
+
+  test('dev: 1 control-plane node, no control-plane health check, one worker pool with a health check', () => {
+    expect(byKind(manifests, 'TalosControlPlane')[0].spec.replicas).toBe(1);
+    const mhcs = byKind(manifests, 'MachineHealthCheck');
+    expect(mhcs.map((m) => m.metadata.name)).toEqual(['lab-workers']);
+    expect(byKind(manifests, 'MachineDeployment')[0].spec.replicas).toBe(1);
+  });
+
+  test('lives in its own Kustomization in mgmt apps and validates against the pinned schemas', () => {
+    expect(manifests.map((m) => m.file)).toContain('mgmt/apps/kustomization-cluster-lab.yaml');
+    expect(validateFleetManifests(manifests).issues).toEqual([]);
+    expect(validateTalosPatchesInManifests(manifests).issues).toEqual([]);
+  });
+});
+
+describe('TalosCluster on AWS (prod)', () => {
+  const { fleet, manifests } = build(awsProps({ infrastructure: awsInputs({ identity: AwsIdentity.staticCredentials(SecretReference.fromExternalSecret('aws-creds', 'capa-system')) }) }));
+
+  test('matches the snapshot', () => {
+    expect(manifestsByFile(fleet)).toMatchSnapshot();
+  });
+
+  test('prod: 3 control-plane nodes, a control-plane health check remediating one machine at a time, autoscaled workers', () => {
+    expect(byKind(manifests, 'TalosControlPlane')[0].spec.replicas).toBe(3);
+    const cpMhc = byKind(manifests, 'MachineHealthCheck').find((m) => m.metadata.name === 'prod-control-plane')!;
+    expect(cpMhc.spec.remediation.triggerIf.unhealthyLessThanOrEqualTo).toBe(1);
+    const [md] = byKind(manifests, 'MachineDeployment');
+    expect(md.spec.replicas).toBeUndefined();
+    expect(md.metadata.annotations).toEqual({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '3',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '10',
+    });
+  });
+
+  test('credentials by reference: an AWSClusterStaticIdentity naming the secret, no Secret object', () => {
+    const [identity] = byKind(manifests, 'AWSClusterStaticIdentity');
+    expect(identity.spec.secretRef).toBe('aws-creds');
+    const [cluster] = byKind(manifests, 'AWSCluster');
+    expect(cluster.spec.identityRef).toEqual({ kind: 'AWSClusterStaticIdentity', name: identity.metadata.name });
+    expect(byKind(manifests, 'Secret')).toEqual([]);
+  });
+
+  test('the endpoint is CAPA\'s NLB; Talos machines read plain user data', () => {
+    const [cluster] = byKind(manifests, 'AWSCluster');
+    expect(cluster.spec.controlPlaneLoadBalancer.loadBalancerType).toBe('nlb');
+    expect(cluster.spec.controlPlaneEndpoint).toBeUndefined();
+    for (const t of byKind(manifests, 'AWSMachineTemplate')) {
+      expect(t.spec.template.spec.cloudInit).toEqual({ insecureSkipSecretsManager: true });
+      expect(t.spec.template.spec.ami).toEqual({ id: 'ami-0123456789abcdef0' });
+    }
+  });
+
+  test('defaults to the controller identity when none is given', () => {
+    const m = build(awsProps()).manifests;
+    expect(byKind(m, 'AWSCluster')[0].spec.identityRef).toEqual({ kind: 'AWSClusterControllerIdentity', name: 'default' });
+    expect(byKind(m, 'AWSClusterStaticIdentity')).toEqual([]);
+  });
+
+  test('validates against the pinned schemas and the Talos schema', () => {
+    expect(validateFleetManifests(manifests).issues).toEqual([]);
+    expect(validateTalosPatchesInManifests(manifests).issues).toEqual([]);
+  });
+});
+
+describe('class patches, template rotation, escape hatch', () => {
+  test('a Talos class patch reaches the nodes of its role only', () => {
+    const cls = TalosClusterClass.dev(ClusterProvider.PROXMOX, { patches: [ClassPatch.talos({ machine: { sysctls: { 'vm.max_map_count': '262144' } } }, NodeRole.WORKER)] });
+    const m = build(proxmoxProps({ clusterClass: cls })).manifests;
+    expect(byKind(m, 'TalosConfigTemplate')[0].spec.template.spec.strategicPatches.join()).toContain('vm.max_map_count');
+    expect(byKind(m, 'TalosControlPlane')[0].spec.controlPlaneConfig.controlplane.strategicPatches.join()).not.toContain('vm.max_map_count');
+  });
+
+  test('an object class patch is applied at synth and renames (rotates) the template it changes', () => {
+    const plain = build(proxmoxProps()).manifests;
+    const cls = TalosClusterClass.dev(ClusterProvider.PROXMOX, { patches: [ClassPatch.object('ProxmoxMachineTemplate', JsonPatch.add('/spec/template/spec/tags', ['talos']))] });
+    const patched = build(proxmoxProps({ clusterClass: cls })).manifests;
+    const before = byKind(plain, 'ProxmoxMachineTemplate').map((t) => t.metadata.name);
+    const after = byKind(patched, 'ProxmoxMachineTemplate');
+    expect(after.every((t) => JSON.stringify(t.spec.template.spec.tags) === '["talos"]')).toBe(true);
+    expect(after.map((t) => t.metadata.name)).not.toEqual(before);
+    expect(byKind(patched, 'MachineDeployment')[0].spec.template.spec.infrastructureRef.name).toBe(after.find((t) => t.metadata.name.startsWith('lab-workers'))!.metadata.name);
+  });
+
+  test('changing the worker size rotates only the worker machine template', () => {
+    const a = build(proxmoxProps()).manifests;
+    const b = build(proxmoxProps({ workers: [{ name: 'workers', replicas: 1, machine: MachineSize.virtual({ cores: 4, memoryMiB: 8192, diskGiB: 40 }) }] })).manifests;
+    const names = (m: typeof a) => byKind(m, 'ProxmoxMachineTemplate').map((t) => t.metadata.name).sort();
+    expect(names(a)[0]).toBe(names(b)[0]); // control plane unchanged
+    expect(names(a)[1]).not.toBe(names(b)[1]);
+  });
+
+  test('the raw Cluster object is reachable through ApiObject.addJsonPatch', () => {
+    const { fleet, tc } = build(proxmoxProps());
+    tc.resource.addJsonPatch(JsonPatch.add('/spec/paused', true));
+    expect(byKind(fleet.manifests(), 'Cluster')[0].spec.paused).toBe(true);
+  });
+
+  test('a version bump changes the Kubernetes version of the control plane and every MachineDeployment', () => {
+    const m = build(proxmoxProps({ versions: VersionSet.of({ kubernetes: 'v1.34.6' }) })).manifests;
+    expect(byKind(m, 'TalosControlPlane')[0].spec.version).toBe('v1.34.6');
+    expect(byKind(m, 'MachineDeployment')[0].spec.template.spec.version).toBe('v1.34.6');
+  });
+});
+
+describe('switching Talos → RKE2', () => {
+  test('changes only the control-plane and bootstrap objects and the references to them', () => {
+    // GIVEN the same cluster with each distribution
+    const talos = build(awsProps()).manifests;
+    const rke2 = build(awsProps({ distribution: Distribution.rke2() })).manifests;
+    const isCpOrBootstrap = (o: Record<string, any>) => /^(controlplane|bootstrap)\.cluster\.x-k8s\.io\//.test(o.apiVersion);
+    const key = (o: Record<string, any>) => `${o.kind}/${o.metadata.name}`;
+    const others = (m: typeof talos) => new Map(m.filter((x) => !isCpOrBootstrap(x.object)).map((x) => [key(x.object), x.object]));
+    const a = others(talos);
+    const b = others(rke2);
+    // THEN the same non-control-plane, non-bootstrap objects exist
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    // AND they are identical except Cluster.spec.controlPlaneRef and MachineDeployment bootstrap refs
+    const strip = (o: Record<string, any>) => {
+      const c = JSON.parse(JSON.stringify(o));
+      if (c.kind === 'Cluster') delete c.spec.controlPlaneRef;
+      if (c.kind === 'MachineDeployment') delete c.spec.template.spec.bootstrap;
+      return c;
+    };
+    for (const [k, o] of a) expect(strip(b.get(k)!)).toEqual(strip(o));
+    // AND the control-plane and bootstrap kinds are swapped
+    expect(rke2.filter((x) => isCpOrBootstrap(x.object)).map((x) => x.object.kind).sort()).toEqual(['RKE2ConfigTemplate', 'RKE2ControlPlane']);
+    expect(talos.filter((x) => isCpOrBootstrap(x.object)).map((x) => x.object.kind).sort()).toEqual(['TalosConfigTemplate', 'TalosControlPlane']);
+    expect(validateFleetManifests(rke2).issues).toEqual([]);
+  });
+
+  test('RKE2 brings no CNI and no kube-proxy (Cilium replaces both)', () => {
+    const [cp] = byKind(build(awsProps({ distribution: Distribution.rke2() })).manifests, 'RKE2ControlPlane');
+    expect(cp.spec.serverConfig.cni).toBe('none');
+    expect(cp.spec.serverConfig.disableComponents).toEqual({ kubernetesComponents: ['kubeProxy'] });
+    expect(cp.spec.version).toMatch(/^v1\.\d+\.\d+\+rke2r\d+$/);
+  });
+});
+
+describe('Talos config schema', () => {
+  test('accepts the Cilium patch and rejects an unknown field', () => {
+    expect(validateTalosDocument({ cluster: { network: { cni: { name: 'none' } } } })).toEqual([]);
+    expect(validateTalosDocument({ cluster: { network: { cnii: { name: 'none' } } } }).join()).toContain('cnii');
+  });
+
+  test('fails when a class patch does not match the Talos schema', () => {
+    const cls = TalosClusterClass.dev(ClusterProvider.PROXMOX, { patches: [ClassPatch.talos({ machine: { kubeletx: {} } })] });
+    const { issues } = validateTalosPatchesInManifests(build(proxmoxProps({ clusterClass: cls })).manifests);
+    expect(issues.length).toBe(2); // control plane + worker
+    expect(issues[0].problems.join()).toContain('kubeletx');
+  });
+});
+
+describe('failing inputs', () => {
+  const path = /\[mgmt\/apps\/Workload\]/;
+
+  test('fails on an even control-plane count for an HA class', () => {
+    expect(() => build(awsProps({ controlPlaneCount: 4 }))).toThrow(path);
+    expect(() => build(awsProps({ controlPlaneCount: 4 }))).toThrow(/controlPlaneCount 4 is not allowed for the HA class "aws-prod"; etcd needs an odd count of at least 3/);
+  });
+
+  test('fails on overlapping pod and service CIDRs', () => {
+    expect(() => build(awsProps({ network: { pods: [Cidr.of('10.16.0.0/12')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.64.0.0/16') } }))).toThrow(
+      /\[mgmt\/apps\/Workload\] network.services\[0\] 10.17.0.0\/20 overlaps network.pods\[0\] 10.16.0.0\/12/,
+    );
+  });
+
+  test('fails on a node CIDR overlapping the pod CIDR', () => {
+    expect(() => build(awsProps({ network: { pods: [Cidr.of('10.16.0.0/16')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.16.128.0/20') } }))).toThrow(
+      /network.nodes 10.16.128.0\/20 overlaps network.pods\[0\] 10.16.0.0\/16/,
+    );
+  });
+
+  test('fails on a CIDR with host bits set and suggests the canonical form', () => {
+    expect(() => build(awsProps({ network: { pods: [Cidr.of('10.16.1.0/16')], nodes: Cidr.of('10.18.0.0/16') } }))).toThrow(
+      /\[mgmt\/apps\/Workload\] network.pods\[0\] "10.16.1.0\/16" has host bits set; use the network address "10.16.0.0\/16"/,
+    );
+  });
+
+  test('fails on an IPv6 CIDR with host bits set', () => {
+    expect(() => build(awsProps({ network: { pods: [Cidr.of('fd00:10:244::1/56')], nodes: Cidr.of('10.18.0.0/16') } }))).toThrow(/use the network address "fd00:10:244::\/56"/);
+  });
+
+  test('fails on a text that is not a CIDR', () => {
+    expect(() => build(awsProps({ network: { nodes: Cidr.of('10.18.0.0') } }))).toThrow(/network.nodes "10.18.0.0" is not a CIDR/);
+  });
+
+  test('fails on a cluster name that is not DNS-1123', () => {
+    expect(() => build(awsProps({ name: 'Prod_AWS' }))).toThrow(/\[mgmt\/apps\/Workload\] cluster name "Prod_AWS" is not a DNS-1123 label/);
+  });
+
+  test('fails on a cluster name too long for the provider', () => {
+    const name = 'a'.repeat(45);
+    expect(() => build(awsProps({ name }))).toThrow(new RegExp(`cluster name "${name}" \\(45 characters\\) is too long for aws`));
+  });
+
+  test('fails on a pool name that makes machine names too long', () => {
+    expect(() => build(awsProps({ name: 'a'.repeat(30), workers: [{ name: 'b'.repeat(25), replicas: 1 }] }))).toThrow(/with pool "b+" is too long for aws/);
+  });
+
+  test('fails on a GCP cluster name starting with a digit', () => {
+    const props: TalosClusterProps = {
+      name: '1dev',
+      clusterClass: TalosClusterClass.dev(ClusterProvider.GCP),
+      network: { nodes: Cidr.of('10.50.0.0/20') },
+      infrastructure: InfrastructureInputs.gcp({ project: 'p', region: 'europe-west4', image: 'img', credentials: SecretReference.fromExternalSecret('g', 'x') }),
+    };
+    expect(() => build(props)).toThrow(/cluster name "1dev" is not valid on GCP/);
+  });
+
+  test('fails when the AWS region is missing', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ region: '' }) }))).toThrow(/\[mgmt\/apps\/Workload\] AWS input "region" is missing/);
+  });
+
+  test('fails when the Proxmox nodes are missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ nodes: [] }) }))).toThrow(/Proxmox input "nodes" is missing/);
+  });
+
+  test('fails when the Proxmox template is missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ templateId: undefined as unknown as number }) }))).toThrow(/Proxmox input "templateId" undefined is missing or invalid/);
+  });
+
+  test('fails when the Proxmox VIP is outside the node CIDR', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ controlPlaneEndpoint: '10.0.0.1' }) }))).toThrow(/controlPlaneEndpoint "10.0.0.1" is outside the node CIDR 192.168.10.0\/24/);
+  });
+
+  test('fails when inputs are for another provider than the class', () => {
+    expect(() => build(awsProps({ infrastructure: proxmoxInputs() }))).toThrow(/infrastructure is for provider "proxmox" but class "aws-prod" is for "aws"/);
+  });
+
+  test('fails on a machine size the provider cannot use', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', machine: MachineSize.virtual({ cores: 2, memoryMiB: 4096, diskGiB: 20 }) }] }))).toThrow(/worker pool "w" machine is a VM .* which AWS cannot use/);
+  });
+
+  test('fails on an AWS static identity secret outside capa-system', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ identity: AwsIdentity.staticCredentials(SecretReference.fromSealedSecret('s', 'default')) }) }))).toThrow(
+      /must be "capa-system"/,
+    );
+  });
+
+  test('fails on an unsupported Kubernetes version (VersionSet)', () => {
+    expect(() => build(awsProps({ versions: VersionSet.of({ kubernetes: 'v1.30.0' }) }))).toThrow(/1\.30/);
+  });
+
+  test('fails on a class object patch for a kind the cluster does not emit', () => {
+    const cls = TalosClusterClass.prod(ClusterProvider.AWS, { patches: [ClassPatch.object('GCPMachineTemplate', JsonPatch.add('/x', 1))] });
+    expect(() => build(awsProps({ clusterClass: cls }))).toThrow(/class patch targets kind "GCPMachineTemplate", which this cluster does not emit/);
+  });
+
+  test('fails on duplicate cluster names in a fleet, naming both', () => {
+    const { fleet } = testCluster('mgmt');
+    const other = fleet.addCluster('mgmt2', { name: 'mgmt2' });
+    const first = fleet.clusters[0];
+    new TalosCluster(first.apps, 'A', proxmoxProps());
+    new TalosCluster(other.apps as FluxLayer, 'B', proxmoxProps());
+    expect(() => fleet.manifests()).toThrow(/\[mgmt2\/apps\/B\] cluster name "lab" is already used by mgmt\/apps\/A/);
+  });
+
+  test('fails when the Metal3 inventory lacks hosts for the control plane', () => {
+    const props: TalosClusterProps = {
+      name: 'edge',
+      clusterClass: TalosClusterClass.edge(ClusterProvider.METAL3),
+      network: { nodes: Cidr.of('192.168.30.0/24') },
+      infrastructure: InfrastructureInputs.metal3({
+        hosts: [],
+        image: { url: 'https://example.com/metal.raw', checksum: 'https://example.com/metal.raw.sha256' },
+        controlPlaneEndpoint: '192.168.30.10',
+        vipLink: 'eno1',
+      }),
+    };
+    expect(() => build(props)).toThrow(/\[mgmt\/apps\/Workload\] Metal3 input "hosts" is missing/);
+    const oneWorker = { ...props, infrastructure: InfrastructureInputs.metal3({ hosts: [{ name: 'h1', role: NodeRole.WORKER, bmcAddress: 'ipmi://10.0.0.1', bootMacAddress: '52:54:00:00:00:01', bmcCredentials: SecretReference.fromSealedSecret('b', 'edge') }], image: { url: 'u', checksum: 'c' }, controlPlaneEndpoint: '192.168.30.10', vipLink: 'eno1' }) };
+    expect(() => build(oneWorker)).toThrow(/Metal3 inventory has 0 control-plane host\(s\) but the cluster needs 1/);
+  });
+
+  test('fails when the Azure identity is missing its tenant', () => {
+    const props: TalosClusterProps = {
+      name: 'az',
+      clusterClass: TalosClusterClass.dev(ClusterProvider.AZURE),
+      network: { nodes: Cidr.of('10.34.0.0/16') },
+      infrastructure: InfrastructureInputs.azure({ location: 'westeurope', subscriptionId: 's', imageId: 'i', identity: AzureIdentity.workloadIdentity({ clientId: 'c', tenantId: '' }) }),
+    };
+    expect(() => build(props)).toThrow(/Azure input "identity.tenantId" is missing/);
+  });
+
+  test('fails on duplicate worker pool names', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w' }, { name: 'w' }] }))).toThrow(/worker pool name "w" is used twice/);
+  });
+});

@@ -1,0 +1,107 @@
+import { parse } from 'yaml';
+import { Fleet, GatewayApiCrds } from '../../lib';
+import { Cidr, CiliumClusterMesh, CiliumNetworking, CiliumNetworkingProps, ClusterMeshCa, ClusterMeshExposure } from '../../lib/networking';
+import { validateFleetManifests } from '../../lib/validation';
+import { manifest } from '../support/fleet';
+
+function fleetOf(members: Array<{ name: string; props: CiliumNetworkingProps }>): { fleet: Fleet; ciliums: CiliumNetworking[]; mesh: CiliumClusterMesh } {
+  const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+  const mesh = new CiliumClusterMesh(fleet, 'Mesh', { ca: ClusterMeshCa.fromSecret() });
+  const ciliums = members.map(({ name, props }, i) => {
+    const cluster = fleet.addCluster(`c${i}`, { name });
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    return new CiliumNetworking(cluster.controllers, 'Cilium', { gatewayApi, ...props });
+  });
+  return { fleet, ciliums, mesh };
+}
+
+const values = (fleet: Fleet, cluster: string) => parse(manifest(fleet, `${cluster}/releases/cilium/configmap-cilium-values.yaml`).data['values.yaml']);
+
+describe('CiliumClusterMesh', () => {
+  test('connects every member to every other one with the shared CA', () => {
+    // GIVEN
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'east', props: { clusterId: 1, podCidr: Cidr.of('10.240.0.0/16') } },
+      { name: 'west', props: { clusterId: 2, podCidr: Cidr.of('10.241.0.0/16'), clusterMeshExposure: ClusterMeshExposure.nodePort() } },
+    ]);
+    // WHEN
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: 'mesh.west.example.com' });
+    // THEN
+    const east = values(fleet, 'east');
+    expect(east.cluster).toEqual({ name: 'east', id: 1 });
+    expect(east.clustermesh.config).toEqual({ enabled: true, clusters: [{ name: 'west', address: 'mesh.west.example.com', port: 32379 }] });
+    expect(east.clustermesh.apiserver.tls.auto.method).toBe('cronJob');
+    expect(east.clustermesh.apiserver.service).toMatchObject({ type: 'LoadBalancer', annotations: { 'lbipam.cilium.io/ips': '10.10.80.10' } });
+    expect(east.hubble.tls.auto.method).toBe('cronJob');
+    expect(values(fleet, 'west').clustermesh.config.clusters).toEqual([{ name: 'east', address: '10.10.80.10', port: 2379 }]);
+    expect(values(fleet, 'west').clustermesh.apiserver.service).toMatchObject({ type: 'NodePort', nodePort: 32379 });
+    expect(ciliums[0].values.clustermesh?.config).toMatchObject({ enabled: true });
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('fails on a duplicate cluster id', () => {
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'east', props: { clusterId: 1, podCidr: Cidr.of('10.240.0.0/16') } },
+      { name: 'west', props: { clusterId: 1, podCidr: Cidr.of('10.241.0.0/16') } },
+    ]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: '10.20.80.10' });
+    expect(() => fleet.manifests()).toThrow(/\[Mesh\] cluster id 1 is used by east and west/);
+  });
+
+  test('fails on a duplicate cluster name', () => {
+    const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+    const mesh = new CiliumClusterMesh(fleet, 'Mesh', { ca: ClusterMeshCa.fromSecret() });
+    // Two Cilium in the same cluster cannot exist (CNI capability), so use two fleets' worth of names:
+    const a = fleet.addCluster('a', { name: 'east' });
+    const other = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+    const b = other.addCluster('b', { name: 'east' });
+    const ca = new CiliumNetworking(a.controllers, 'Cilium', { gatewayApi: new GatewayApiCrds(a.crds, 'G'), clusterId: 1 });
+    const cb = new CiliumNetworking(b.controllers, 'Cilium', { gatewayApi: new GatewayApiCrds(b.crds, 'G'), clusterId: 2, podCidr: Cidr.of('10.241.0.0/16') });
+    mesh.addCluster(ca, { address: '10.10.80.10' });
+    mesh.addCluster(cb, { address: '10.20.80.10' });
+    expect(() => fleet.manifests()).toThrow(/cluster name "east" is used by a\/controllers\/Cilium and b\/controllers\/Cilium/);
+  });
+
+  test('fails on overlapping pod CIDRs', () => {
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'east', props: { clusterId: 1, podCidr: Cidr.of('10.240.0.0/15') } },
+      { name: 'west', props: { clusterId: 2, podCidr: Cidr.of('10.241.0.0/16') } },
+    ]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: '10.20.80.10' });
+    expect(() => fleet.manifests()).toThrow(/pod CIDR 10.240.0.0\/15 of east overlaps pod CIDR 10.241.0.0\/16 of west/);
+  });
+
+  test('reports every fleet-wide problem at once', () => {
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'east', props: { clusterId: 1 } },
+      { name: 'west', props: { clusterId: 1 } },
+    ]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: '10.20.80.10' });
+    expect(() => fleet.manifests()).toThrow(/synth found 2 error\(s\)[\s\S]*cluster id 1[\s\S]*pod CIDR 10.244.0.0\/16 of east overlaps/);
+  });
+
+  test('fails on a mesh of one cluster', () => {
+    const { fleet, ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterId: 1 } }]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    expect(() => fleet.manifests()).toThrow(/a mesh needs at least two clusters/);
+  });
+
+  test('fails on a member with ClusterMesh off', () => {
+    const { ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterMesh: false } }]);
+    expect(() => mesh.addCluster(ciliums[0], { address: '10.10.80.10' })).toThrow(/has clusterMesh off/);
+  });
+
+  test('fails on an unusable apiserver address', () => {
+    const { ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterId: 1 } }]);
+    expect(() => mesh.addCluster(ciliums[0], { address: 'not an address' })).toThrow(/is neither an IP address nor a DNS name/);
+  });
+
+  test('fails on a CA secret the chart does not read', () => {
+    const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+    expect(() => new CiliumClusterMesh(fleet, 'Mesh', { ca: ClusterMeshCa.fromSecret('my-ca') })).toThrow(/deliver the shared CA as kube-system\/cilium-ca/);
+  });
+});
