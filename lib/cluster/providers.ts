@@ -124,8 +124,24 @@ export abstract class InfrastructureInputs {
   /** @internal Checks the inputs for `ctx` (required inputs, addresses inside the node CIDR). */
   public abstract _validate(ctx: ProviderContext): void;
 
-  /** @internal Emits the infrastructure cluster (and identities, pools, hosts); returns its ref. */
-  public abstract _renderCluster(ctx: ProviderContext): ObjectRef;
+  /**
+   * @internal Emits the infrastructure cluster (and identities, pools, hosts); returns its ref.
+   * With `template` (a base name), emits the provider's `<Kind>ClusterTemplate` named
+   * `<template>-<hash>` instead, for a Cluster API ClusterClass.
+   */
+  public abstract _renderCluster(ctx: ProviderContext, template?: string): ObjectRef;
+
+  /**
+   * @internal JSON-patch paths in the infrastructure cluster template that hold the node CIDR as
+   * one string (set by the ClusterClass variable `nodeCidr`); empty when the provider derives more
+   * than one value from it (Azure subnets) or has no such field (Proxmox, Metal3).
+   */
+  public _nodeCidrTemplatePaths(): string[] {
+    return [];
+  }
+
+  /** @internal Checks the inputs can be expressed as a ClusterClass template (fields the template kind lacks). */
+  public _validateForTemplate(_ctx: ProviderContext): void {}
 
   /** @internal Emits one machine template; returns its ref. */
   public abstract _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, role: NodeRole, machine: MachineSize, failureDomain?: string): ObjectRef;
@@ -222,6 +238,9 @@ class AwsInputs extends InfrastructureInputs {
     const zones = this.props.availabilityZoneCount ?? 3;
     if (!Number.isInteger(zones) || zones < 1 || zones > 6) invalidProp(ctx.owner, `AWS availabilityZoneCount ${zones} is out of range; use 1-6`);
   }
+  public _nodeCidrTemplatePaths(): string[] {
+    return ['/spec/template/spec/network/vpc/cidrBlock'];
+  }
   public _checkMachine(owner: IConstruct, what: string, machine: MachineSize): void {
     requireKind(owner, 'AWS', machine, 'instanceType', what, "MachineSize.instanceType('m6i.large')");
   }
@@ -234,7 +253,7 @@ class AwsInputs extends InfrastructureInputs {
     if (variant === ClassVariant.EDGE) return MachineSize.instanceType('t3.large');
     return MachineSize.instanceType('m6i.large');
   }
-  public _renderCluster(ctx: ProviderContext): ObjectRef {
+  public _renderCluster(ctx: ProviderContext, template?: string): ObjectRef {
     const secret = this.props.identity?.secret;
     let identityRef: aws.AwsClusterV1Beta2SpecIdentityRef;
     if (secret) {
@@ -248,37 +267,42 @@ class AwsInputs extends InfrastructureInputs {
     }
     const tcp = 'tcp';
     const udp = 'udp';
-    const cluster = new aws.AwsClusterV1Beta2(ctx.scope, 'InfraCluster', {
-      metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } },
-      spec: {
-        region: this.props.region,
-        identityRef,
-        network: {
-          vpc: { cidrBlock: ctx.nodeCidrText, availabilityZoneUsageLimit: this.props.availabilityZoneCount ?? 3 },
-          // Cilium instead of CAPA's default (Calico) CNI rules.
-          // https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
-          cni: {
-            cniIngressRules: [
-              { description: 'cilium vxlan', protocol: udp, fromPort: 8472, toPort: 8472 },
-              { description: 'cilium health', protocol: tcp, fromPort: 4240, toPort: 4240 },
-              { description: 'hubble peer', protocol: tcp, fromPort: 4244, toPort: 4244 },
-            ],
-          },
-          // Talos API (apid) for the Talos control-plane provider and talosctl inside the VPC.
-          additionalControlPlaneIngressRules: [
-            { description: 'talos apid', protocol: aws.AwsClusterV1Beta2SpecNetworkAdditionalControlPlaneIngressRulesProtocol.TCP, fromPort: 50000, toPort: 50000, cidrBlocks: [ctx.nodeCidrText] },
+    const spec: aws.AwsClusterV1Beta2Spec = {
+      region: this.props.region,
+      identityRef,
+      network: {
+        vpc: { cidrBlock: ctx.nodeCidrText, availabilityZoneUsageLimit: this.props.availabilityZoneCount ?? 3 },
+        // Cilium instead of CAPA's default (Calico) CNI rules.
+        // https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
+        cni: {
+          cniIngressRules: [
+            { description: 'cilium vxlan', protocol: udp, fromPort: 8472, toPort: 8472 },
+            { description: 'cilium health', protocol: tcp, fromPort: 4240, toPort: 4240 },
+            { description: 'hubble peer', protocol: tcp, fromPort: 4244, toPort: 4244 },
           ],
         },
-        controlPlaneLoadBalancer: {
-          loadBalancerType: aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerLoadBalancerType.NLB,
-          scheme: this.props.internalApiServer
-            ? aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerScheme.INTERNAL
-            : aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerScheme.INTERNET_HYPHEN_FACING,
-          healthCheckProtocol: aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerHealthCheckProtocol.TCP,
-        },
+        // Talos API (apid) for the Talos control-plane provider and talosctl inside the VPC.
+        additionalControlPlaneIngressRules: [
+          { description: 'talos apid', protocol: aws.AwsClusterV1Beta2SpecNetworkAdditionalControlPlaneIngressRulesProtocol.TCP, fromPort: 50000, toPort: 50000, cidrBlocks: [ctx.nodeCidrText] },
+        ],
       },
-    });
-    return refOf(cluster);
+      controlPlaneLoadBalancer: {
+        loadBalancerType: aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerLoadBalancerType.NLB,
+        scheme: this.props.internalApiServer
+          ? aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerScheme.INTERNAL
+          : aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerScheme.INTERNET_HYPHEN_FACING,
+        healthCheckProtocol: aws.AwsClusterV1Beta2SpecControlPlaneLoadBalancerHealthCheckProtocol.TCP,
+      },
+    };
+    if (template !== undefined) {
+      // The template's spec has the same schema as the cluster's (the generated enum types differ by name only).
+      const templateSpec = spec as unknown as aws.AwsClusterTemplateV1Beta2SpecTemplateSpec;
+      return refOf(new aws.AwsClusterTemplateV1Beta2(ctx.scope, 'InfraClusterTemplate', {
+        metadata: { name: ctx.templateName(aws.AwsClusterTemplateV1Beta2.GVK.kind, template, templateSpec), namespace: ctx.namespace, labels: { ...ctx.labels } },
+        spec: { template: { spec: templateSpec } },
+      }));
+    }
+    return refOf(new aws.AwsClusterV1Beta2(ctx.scope, 'InfraCluster', { metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } }, spec }));
   }
   public _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, role: NodeRole, machine: MachineSize): ObjectRef {
     const spec: aws.AwsMachineTemplateV1Beta2SpecTemplateSpec = {
@@ -372,6 +396,15 @@ class AzureInputs extends InfrastructureInputs {
     requireText(ctx.owner, 'Azure', 'identity.tenantId', this.props.identity?.principal.tenantId);
     if (ctx.nodeCidr.prefix > 28) invalidProp(ctx.owner, `Azure node CIDR ${ctx.nodeCidrText} is too small to split into control-plane and node subnets; use /28 or larger`);
   }
+  public _validateForTemplate(ctx: ProviderContext): void {
+    const rg = this.props.resourceGroup;
+    if (rg !== undefined && rg !== ctx.clusterName) {
+      invalidProp(
+        ctx.owner,
+        `Azure resourceGroup "${rg}" cannot be used with a ClusterClass: AzureClusterTemplate (CAPZ) has no resourceGroup field and CAPZ uses the cluster name "${ctx.clusterName}"; drop resourceGroup or use Distribution.rke2() without clusterClass`,
+      );
+    }
+  }
   public _checkMachine(owner: IConstruct, what: string, machine: MachineSize): void {
     requireKind(owner, 'Azure', machine, 'instanceType', what, "MachineSize.instanceType('Standard_D4s_v5')");
   }
@@ -384,7 +417,7 @@ class AzureInputs extends InfrastructureInputs {
     if (variant === ClassVariant.EDGE) return MachineSize.instanceType('Standard_B2ms');
     return MachineSize.instanceType('Standard_D2s_v5');
   }
-  public _renderCluster(ctx: ProviderContext): ObjectRef {
+  public _renderCluster(ctx: ProviderContext, template?: string): ObjectRef {
     const { clientSecret, principal } = this.props.identity;
     const identity = new azure.AzureClusterIdentity(ctx.scope, 'Identity', {
       metadata: { name: `${ctx.clusterName}-identity`, namespace: ctx.namespace, labels: { ...ctx.labels } },
@@ -397,23 +430,30 @@ class AzureInputs extends InfrastructureInputs {
       },
     });
     const [cpSubnet, nodeSubnet] = halves(ctx.nodeCidr);
-    const cluster = new azure.AzureCluster(ctx.scope, 'InfraCluster', {
-      metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } },
-      spec: {
-        location: this.props.location,
-        subscriptionId: this.props.subscriptionId,
-        resourceGroup: this.props.resourceGroup ?? ctx.clusterName,
-        identityRef: { apiVersion: identity.apiVersion, kind: identity.kind, name: identity.name, namespace: ctx.namespace },
-        networkSpec: {
-          vnet: { name: `${ctx.clusterName}-vnet`, cidrBlocks: [ctx.nodeCidrText] },
-          subnets: [
-            { name: `${ctx.clusterName}-control-plane`, role: azure.AzureClusterSpecNetworkSpecSubnetsRole.CONTROL_HYPHEN_PLANE, cidrBlocks: [cpSubnet] },
-            { name: `${ctx.clusterName}-node`, role: azure.AzureClusterSpecNetworkSpecSubnetsRole.NODE, cidrBlocks: [nodeSubnet] },
-          ],
-        },
+    const spec: azure.AzureClusterSpec = {
+      location: this.props.location,
+      subscriptionId: this.props.subscriptionId,
+      resourceGroup: this.props.resourceGroup ?? ctx.clusterName,
+      identityRef: { apiVersion: identity.apiVersion, kind: identity.kind, name: identity.name, namespace: ctx.namespace },
+      networkSpec: {
+        vnet: { name: `${ctx.clusterName}-vnet`, cidrBlocks: [ctx.nodeCidrText] },
+        subnets: [
+          { name: `${ctx.clusterName}-control-plane`, role: azure.AzureClusterSpecNetworkSpecSubnetsRole.CONTROL_HYPHEN_PLANE, cidrBlocks: [cpSubnet] },
+          { name: `${ctx.clusterName}-node`, role: azure.AzureClusterSpecNetworkSpecSubnetsRole.NODE, cidrBlocks: [nodeSubnet] },
+        ],
       },
-    });
-    return refOf(cluster);
+    };
+    if (template !== undefined) {
+      // The template's spec has the same schema as the cluster's (the generated enum types differ by name only).
+      // AzureClusterTemplate has no resourceGroup: CAPZ uses the cluster name (checked in _validateForTemplate).
+      const { resourceGroup: _resourceGroup, ...withoutResourceGroup } = spec;
+      const templateSpec = withoutResourceGroup as unknown as azure.AzureClusterTemplateSpecTemplateSpec;
+      return refOf(new azure.AzureClusterTemplate(ctx.scope, 'InfraClusterTemplate', {
+        metadata: { name: ctx.templateName(azure.AzureClusterTemplate.GVK.kind, template, templateSpec), namespace: ctx.namespace, labels: { ...ctx.labels } },
+        spec: { template: { spec: templateSpec } },
+      }));
+    }
+    return refOf(new azure.AzureCluster(ctx.scope, 'InfraCluster', { metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } }, spec }));
   }
   public _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, role: NodeRole, machine: MachineSize): ObjectRef {
     const spec: azure.AzureMachineTemplateSpecTemplateSpec = {
@@ -471,6 +511,9 @@ class GcpInputs extends InfrastructureInputs {
   public _checkName(owner: IConstruct, name: string): void {
     if (!/^[a-z]/.test(name)) invalidProp(owner, `cluster name "${name}" is not valid on GCP: GCE resource names start with a lowercase letter`);
   }
+  public _nodeCidrTemplatePaths(): string[] {
+    return ['/spec/template/spec/network/subnets/0/cidrBlock'];
+  }
   public _checkMachine(owner: IConstruct, what: string, machine: MachineSize): void {
     requireKind(owner, 'GCP', machine, 'instanceType', what, "MachineSize.instanceType('n2-standard-4')");
   }
@@ -482,22 +525,27 @@ class GcpInputs extends InfrastructureInputs {
     if (variant === ClassVariant.EDGE) return MachineSize.instanceType('e2-standard-2');
     return MachineSize.instanceType('e2-standard-4');
   }
-  public _renderCluster(ctx: ProviderContext): ObjectRef {
-    const cluster = new gcp.GcpCluster(ctx.scope, 'InfraCluster', {
-      metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } },
-      spec: {
-        project: this.props.project,
-        region: this.props.region,
-        credentialsRef: { name: this.props.credentials.name, namespace: this.props.credentials.namespace },
-        network: {
-          name: ctx.clusterName,
-          autoCreateSubnetworks: false,
-          subnets: [{ name: `${ctx.clusterName}-nodes`, cidrBlock: ctx.nodeCidrText, region: this.props.region, privateGoogleAccess: true }],
-        },
-        ...(this.props.zones ? { failureDomains: [...this.props.zones] } : {}),
+  public _renderCluster(ctx: ProviderContext, template?: string): ObjectRef {
+    const spec: gcp.GcpClusterSpec = {
+      project: this.props.project,
+      region: this.props.region,
+      credentialsRef: { name: this.props.credentials.name, namespace: this.props.credentials.namespace },
+      network: {
+        name: ctx.clusterName,
+        autoCreateSubnetworks: false,
+        subnets: [{ name: `${ctx.clusterName}-nodes`, cidrBlock: ctx.nodeCidrText, region: this.props.region, privateGoogleAccess: true }],
       },
-    });
-    return refOf(cluster);
+      ...(this.props.zones ? { failureDomains: [...this.props.zones] } : {}),
+    };
+    if (template !== undefined) {
+      // The template's spec has the same schema as the cluster's (the generated enum types differ by name only).
+      const templateSpec = spec as unknown as gcp.GcpClusterTemplateSpecTemplateSpec;
+      return refOf(new gcp.GcpClusterTemplate(ctx.scope, 'InfraClusterTemplate', {
+        metadata: { name: ctx.templateName(gcp.GcpClusterTemplate.GVK.kind, template, templateSpec), namespace: ctx.namespace, labels: { ...ctx.labels } },
+        spec: { template: { spec: templateSpec } },
+      }));
+    }
+    return refOf(new gcp.GcpCluster(ctx.scope, 'InfraCluster', { metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } }, spec }));
   }
   public _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, role: NodeRole, machine: MachineSize): ObjectRef {
     const spec: gcp.GcpMachineTemplateSpecTemplateSpec = {
@@ -613,7 +661,7 @@ class ProxmoxInputs extends InfrastructureInputs {
     return [{ apiVersion: 'v1alpha1', kind: 'Layer2VIPConfig', name: this.props.controlPlaneEndpoint, link: this.props.vipLink ?? 'ens18' }];
   }
   private readonly secondaryPools = new WeakMap<Construct, ApiObject>();
-  public _renderCluster(ctx: ProviderContext): ObjectRef {
+  public _renderCluster(ctx: ProviderContext, template?: string): ObjectRef {
     const second = this.props.secondaryNetwork;
     if (second) {
       this.secondaryPools.set(ctx.scope, new ipam.InClusterIpPoolV1Alpha2(ctx.scope, 'SecondaryPool', {
@@ -621,17 +669,22 @@ class ProxmoxInputs extends InfrastructureInputs {
         spec: { addresses: [...second.addresses], prefix: second.prefix },
       }));
     }
-    const cluster = new proxmox.ProxmoxClusterV1Alpha2(ctx.scope, 'InfraCluster', {
-      metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } },
-      spec: {
-        controlPlaneEndpoint: { host: this.props.controlPlaneEndpoint, port: 6443 },
-        dnsServers: [...this.props.dnsServers],
-        ipv4Config: { addresses: [...this.props.nodeAddresses], prefix: ctx.nodeCidr.prefix, gateway: this.props.gateway },
-        allowedNodes: [...this.props.nodes],
-        credentialsRef: { name: this.props.credentials.name, namespace: this.props.credentials.namespace },
-      },
-    });
-    return refOf(cluster);
+    const spec: proxmox.ProxmoxClusterV1Alpha2Spec = {
+      controlPlaneEndpoint: { host: this.props.controlPlaneEndpoint, port: 6443 },
+      dnsServers: [...this.props.dnsServers],
+      ipv4Config: { addresses: [...this.props.nodeAddresses], prefix: ctx.nodeCidr.prefix, gateway: this.props.gateway },
+      allowedNodes: [...this.props.nodes],
+      credentialsRef: { name: this.props.credentials.name, namespace: this.props.credentials.namespace },
+    };
+    if (template !== undefined) {
+      // The template's spec has the same schema as the cluster's (the generated enum types differ by name only).
+      const templateSpec = spec as unknown as proxmox.ProxmoxClusterTemplateV1Alpha2SpecTemplateSpec;
+      return refOf(new proxmox.ProxmoxClusterTemplateV1Alpha2(ctx.scope, 'InfraClusterTemplate', {
+        metadata: { name: ctx.templateName(proxmox.ProxmoxClusterTemplateV1Alpha2.GVK.kind, template, templateSpec), namespace: ctx.namespace, labels: { ...ctx.labels } },
+        spec: { template: { spec: templateSpec } },
+      }));
+    }
+    return refOf(new proxmox.ProxmoxClusterV1Alpha2(ctx.scope, 'InfraCluster', { metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } }, spec }));
   }
   public _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, _role: NodeRole, machine: MachineSize): ObjectRef {
     const vm = machine.vm!;
@@ -767,7 +820,7 @@ class Metal3Inputs extends InfrastructureInputs {
   public _controlPlaneDocuments(_ctx: ProviderContext): TalosConfigPatch[] {
     return [{ apiVersion: 'v1alpha1', kind: 'Layer2VIPConfig', name: this.props.controlPlaneEndpoint, link: this.props.vipLink }];
   }
-  public _renderCluster(ctx: ProviderContext): ObjectRef {
+  public _renderCluster(ctx: ProviderContext, template?: string): ObjectRef {
     for (const h of this.props.hosts) {
       new bmo.BareMetalHost(ctx.scope, `Host-${h.name}`, {
         metadata: { name: h.name, namespace: ctx.namespace, labels: { ...ctx.labels, ...(h.labels ?? {}), [HOST_ROLE_LABEL]: h.role.name } },
@@ -780,11 +833,16 @@ class Metal3Inputs extends InfrastructureInputs {
         },
       });
     }
-    const cluster = new metal3.Metal3Cluster(ctx.scope, 'InfraCluster', {
-      metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } },
-      spec: { controlPlaneEndpoint: { host: this.props.controlPlaneEndpoint, port: 6443 }, cloudProviderEnabled: false },
-    });
-    return refOf(cluster);
+    const spec: metal3.Metal3ClusterSpec = { controlPlaneEndpoint: { host: this.props.controlPlaneEndpoint, port: 6443 }, cloudProviderEnabled: false };
+    if (template !== undefined) {
+      // The template's spec has the same schema as the cluster's (the generated enum types differ by name only).
+      const templateSpec = spec as unknown as metal3.Metal3ClusterTemplateSpecTemplateSpec;
+      return refOf(new metal3.Metal3ClusterTemplate(ctx.scope, 'InfraClusterTemplate', {
+        metadata: { name: ctx.templateName(metal3.Metal3ClusterTemplate.GVK.kind, template, templateSpec), namespace: ctx.namespace, labels: { ...ctx.labels } },
+        spec: { template: { spec: templateSpec } },
+      }));
+    }
+    return refOf(new metal3.Metal3Cluster(ctx.scope, 'InfraCluster', { metadata: { name: ctx.clusterName, namespace: ctx.namespace, labels: { ...ctx.labels } }, spec }));
   }
   private readonly dataTemplates = new WeakMap<Construct, Map<string, ApiObject>>();
   public _renderMachineTemplate(ctx: ProviderContext, id: string, baseName: string, role: NodeRole, machine: MachineSize): ObjectRef {

@@ -104,6 +104,21 @@ interface ResolvedPool {
   readonly replicas: number;
 }
 
+interface TopologyArgs {
+  readonly props: TalosClusterProps;
+  readonly ctx: ProviderContext;
+  readonly infra: InfrastructureInputs;
+  readonly className: string;
+  readonly pools: readonly ResolvedPool[];
+  readonly cpCount: number;
+  readonly cpTemplate: ObjectRef;
+  readonly common: readonly TalosConfigPatch[];
+  readonly classPatches: (role: NodeRole) => TalosConfigPatch[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly namespace: string;
+  readonly cni: TalosCniSettings;
+}
+
 const SYMBOL = Symbol.for('infraflux.cluster.TalosCluster');
 
 /**
@@ -130,10 +145,15 @@ export class TalosCluster extends FluxManifestApp {
   public readonly resource: ApiObject;
   /** The provider's infrastructure cluster. */
   public readonly infrastructureCluster: ObjectRef;
-  /** The control-plane object (TalosControlPlane or RKE2ControlPlane). */
+  /**
+   * The control-plane object (TalosControlPlane or RKE2ControlPlane); with
+   * `Distribution.rke2({ clusterClass: true })` the class's RKE2ControlPlaneTemplate.
+   */
   public readonly controlPlane: ApiObject;
-  /** One MachineDeployment per worker pool, by pool name. */
+  /** One MachineDeployment per worker pool, by pool name (empty for a topology cluster: Cluster API creates them). */
   public readonly machineDeployments: ReadonlyMap<string, ApiObject>;
+  /** The Cluster API ClusterClass, with `Distribution.rke2({ clusterClass: true })`; otherwise undefined. */
+  public readonly clusterClassObject: ApiObject | undefined;
   /** The networks, canonical. */
   public readonly podCidrs: readonly string[];
   public readonly serviceCidrs: readonly string[];
@@ -150,6 +170,7 @@ export class TalosCluster extends FluxManifestApp {
     this.distribution = props.distribution ?? Distribution.talos();
     this.versions = props.versions ?? VersionSet.pinned();
     this.versions.validate(this);
+    this.clusterClassObject = undefined;
 
     const cls = props.clusterClass;
     const infra = props.infrastructure;
@@ -244,7 +265,13 @@ export class TalosCluster extends FluxManifestApp {
     for (const producer of infra._secretProducers()) mgmt.addDependency(this, producer);
 
     // --- objects
-    this.infrastructureCluster = infra._renderCluster(ctx);
+    const topology = this.distribution.clusterClass;
+    const className = `${cls.name}-${this.distribution.name}`;
+    if (topology) {
+      validateDnsLabel(this, 'ClusterClass name (class name + distribution)', className);
+      infra._validateForTemplate(ctx);
+    }
+    this.infrastructureCluster = infra._renderCluster(ctx, topology ? props.name : undefined);
     const cpTemplate = infra._renderMachineTemplate(ctx, 'ControlPlaneMachineTemplate', `${props.name}-control-plane`, NodeRole.CONTROL_PLANE, cpMachine);
 
     // Talos config documents per role (strategic merge patches), generated from the same settings
@@ -267,150 +294,157 @@ export class TalosCluster extends FluxManifestApp {
     this.talosDocs.set('control-plane', cpDocs);
 
     const version = this.versions.kubernetes;
-    if (this.distribution.name === 'talos') {
-      this.controlPlane = new taloscp.TalosControlPlane(this.content, 'ControlPlane', {
-        metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-        spec: {
-          version,
-          replicas: cpCount,
-          infrastructureTemplate: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name, namespace },
-          controlPlaneConfig: {
-            controlplane: { generateType: 'controlplane', talosVersion: this.versions.talos, strategicPatches: cpDocs.map((d) => stringify(d)) },
-          },
-          rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: taloscp.TalosControlPlaneSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-        },
-      });
-    } else {
-      this.controlPlane = new rke2cp.Rke2ControlPlaneV1Beta2(this.content, 'ControlPlane', {
-        metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-        spec: {
-          version: this.versions.rke2,
-          replicas: cpCount,
-          machineTemplate: { spec: { infrastructureRef: { apiGroup: cpTemplate.apiGroup, kind: cpTemplate.kind, name: cpTemplate.name } } },
-          registrationMethod: rke2cp.Rke2ControlPlaneV1Beta2SpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
-          rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-          serverConfig: {
-            // Cilium is installed by the platform layers, as with Talos; RKE2 must not bring its own.
-            cni: rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigCni.NONE,
-            ...(cni.kubeProxyDisabled ? { disableComponents: { kubernetesComponents: [rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigDisableComponentsKubernetesComponents.KUBE_PROXY] } } : {}),
-            clusterDomain: props.network.serviceDomain ?? 'cluster.local',
-          },
-        },
-      });
-    }
-
-    const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
-      metadata: { name: props.name, namespace, labels: { ...labels } },
-      spec: {
-        clusterNetwork: {
-          pods: { cidrBlocks: [...this.podCidrs] },
-          services: { cidrBlocks: [...this.serviceCidrs] },
-          serviceDomain: props.network.serviceDomain ?? 'cluster.local',
-        },
-        infrastructureRef: { apiGroup: this.infrastructureCluster.apiGroup, kind: this.infrastructureCluster.kind, name: this.infrastructureCluster.name },
-        controlPlaneRef: { apiGroup: this.controlPlane.apiVersion.split('/')[0], kind: this.controlPlane.kind, name: this.controlPlane.name },
-      },
-    });
-    this.resource = cluster;
-
-    // Control-plane health check: only for HA control planes, one machine at a time, so a
-    // remediation can never take etcd below quorum.
-    if (cpCount >= 3) {
-      new capi.MachineHealthCheckV1Beta2(this.content, 'ControlPlaneHealthCheck', {
-        metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-        spec: {
-          clusterName: props.name,
-          selector: { matchLabels: { [CLUSTER_NAME_LABEL]: props.name, 'cluster.x-k8s.io/control-plane': '' } },
-          checks: this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds),
-          remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.MachineHealthCheckV1Beta2SpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromNumber(1) } },
-        },
-      });
-    }
-
     const deployments = new Map<string, ApiObject>();
-    for (const pool of pools) {
-      const p = pool.props;
-      const poolId = `Pool-${p.name}`;
-      const machine = p.machine ?? cls.workerMachine ?? infra._defaultMachine(cls.variant, NodeRole.WORKER);
-      const template = infra._renderMachineTemplate(ctx, `${poolId}-MachineTemplate`, `${props.name}-${p.name}`, NodeRole.WORKER, machine, p.failureDomain);
-      const workerDocs: TalosConfigPatch[] = [
-        ...common,
-        ...(p.nodeLabels && Object.keys(p.nodeLabels).length > 0 ? [{ machine: { nodeLabels: { ...p.nodeLabels } } }] : []),
-        ...classPatches(NodeRole.WORKER),
-      ];
-      this.talosDocs.set(`worker/${p.name}`, workerDocs);
-      let bootstrap: ApiObject;
+    if (topology) {
+      const rendered = this.renderTopology({ props, ctx, infra, className, pools, cpCount, cpTemplate, common, classPatches, labels, namespace, cni });
+      this.controlPlane = rendered.controlPlaneTemplate;
+      this.resource = rendered.cluster;
+      this.clusterClassObject = rendered.clusterClass;
+    } else {
       if (this.distribution.name === 'talos') {
-        const spec: talosbootstrap.TalosConfigTemplateV1Alpha3SpecTemplateSpec = {
-          generateType: 'worker',
-          talosVersion: this.versions.talos,
-          strategicPatches: workerDocs.map((d) => stringify(d)),
-        };
-        bootstrap = new talosbootstrap.TalosConfigTemplateV1Alpha3(this.content, `${poolId}-BootstrapTemplate`, {
-          metadata: { name: ctx.templateName(talosbootstrap.TalosConfigTemplateV1Alpha3.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-          spec: { template: { spec } },
+        this.controlPlane = new taloscp.TalosControlPlane(this.content, 'ControlPlane', {
+          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
+          spec: {
+            version,
+            replicas: cpCount,
+            infrastructureTemplate: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name, namespace },
+            controlPlaneConfig: {
+              controlplane: { generateType: 'controlplane', talosVersion: this.versions.talos, strategicPatches: cpDocs.map((d) => stringify(d)) },
+            },
+            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: taloscp.TalosControlPlaneSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
+          },
         });
       } else {
-        const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
-          agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
-        };
-        bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
-          metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-          spec: { template: { spec } },
+        this.controlPlane = new rke2cp.Rke2ControlPlaneV1Beta2(this.content, 'ControlPlane', {
+          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
+          spec: {
+            version: this.versions.rke2,
+            replicas: cpCount,
+            machineTemplate: { spec: { infrastructureRef: { apiGroup: cpTemplate.apiGroup, kind: cpTemplate.kind, name: cpTemplate.name } } },
+            registrationMethod: rke2cp.Rke2ControlPlaneV1Beta2SpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
+            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
+            serverConfig: {
+              // Cilium is installed by the platform layers, as with Talos; RKE2 must not bring its own.
+              cni: rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigCni.NONE,
+              ...(cni.kubeProxyDisabled ? { disableComponents: { kubernetesComponents: [rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigDisableComponentsKubernetesComponents.KUBE_PROXY] } } : {}),
+              clusterDomain: props.network.serviceDomain ?? 'cluster.local',
+            },
+          },
         });
       }
-      const selector = { [CLUSTER_NAME_LABEL]: props.name, [POOL_LABEL]: p.name };
-      const md = new capi.MachineDeploymentV1Beta2(this.content, `${poolId}-MachineDeployment`, {
-        metadata: {
-          name: `${props.name}-${p.name}`,
-          namespace,
-          labels: { ...labels, [POOL_LABEL]: p.name },
-          ...(p.autoscaling
-            ? {
-                annotations: {
-                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': String(p.autoscaling.minReplicas),
-                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': String(p.autoscaling.maxReplicas),
-                },
-              }
-            : {}),
-        },
+
+      const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
+        metadata: { name: props.name, namespace, labels: { ...labels } },
         spec: {
-          clusterName: props.name,
-          // With the autoscaler the replica count is its business (a fixed value would fight it).
-          ...(p.autoscaling ? {} : { replicas: pool.replicas }),
-          selector: { matchLabels: selector },
-          rollout: {
-            strategy: {
-              type: capi.MachineDeploymentV1Beta2SpecRolloutStrategyType.ROLLING_UPDATE,
-              rollingUpdate: {
-                maxSurge: capi.MachineDeploymentV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1),
-                maxUnavailable: capi.MachineDeploymentV1Beta2SpecRolloutStrategyRollingUpdateMaxUnavailable.fromNumber(0),
+          clusterNetwork: {
+            pods: { cidrBlocks: [...this.podCidrs] },
+            services: { cidrBlocks: [...this.serviceCidrs] },
+            serviceDomain: props.network.serviceDomain ?? 'cluster.local',
+          },
+          infrastructureRef: { apiGroup: this.infrastructureCluster.apiGroup, kind: this.infrastructureCluster.kind, name: this.infrastructureCluster.name },
+          controlPlaneRef: { apiGroup: this.controlPlane.apiVersion.split('/')[0], kind: this.controlPlane.kind, name: this.controlPlane.name },
+        },
+      });
+      this.resource = cluster;
+
+      // Control-plane health check: only for HA control planes, one machine at a time, so a
+      // remediation can never take etcd below quorum.
+      if (cpCount >= 3) {
+        new capi.MachineHealthCheckV1Beta2(this.content, 'ControlPlaneHealthCheck', {
+          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
+          spec: {
+            clusterName: props.name,
+            selector: { matchLabels: { [CLUSTER_NAME_LABEL]: props.name, 'cluster.x-k8s.io/control-plane': '' } },
+            checks: this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds),
+            remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.MachineHealthCheckV1Beta2SpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromNumber(1) } },
+          },
+        });
+      }
+
+      for (const pool of pools) {
+        const p = pool.props;
+        const poolId = `Pool-${p.name}`;
+        const machine = p.machine ?? cls.workerMachine ?? infra._defaultMachine(cls.variant, NodeRole.WORKER);
+        const template = infra._renderMachineTemplate(ctx, `${poolId}-MachineTemplate`, `${props.name}-${p.name}`, NodeRole.WORKER, machine, p.failureDomain);
+        const workerDocs: TalosConfigPatch[] = [
+          ...common,
+          ...(p.nodeLabels && Object.keys(p.nodeLabels).length > 0 ? [{ machine: { nodeLabels: { ...p.nodeLabels } } }] : []),
+          ...classPatches(NodeRole.WORKER),
+        ];
+        this.talosDocs.set(`worker/${p.name}`, workerDocs);
+        let bootstrap: ApiObject;
+        if (this.distribution.name === 'talos') {
+          const spec: talosbootstrap.TalosConfigTemplateV1Alpha3SpecTemplateSpec = {
+            generateType: 'worker',
+            talosVersion: this.versions.talos,
+            strategicPatches: workerDocs.map((d) => stringify(d)),
+          };
+          bootstrap = new talosbootstrap.TalosConfigTemplateV1Alpha3(this.content, `${poolId}-BootstrapTemplate`, {
+            metadata: { name: ctx.templateName(talosbootstrap.TalosConfigTemplateV1Alpha3.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
+            spec: { template: { spec } },
+          });
+        } else {
+          const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
+            agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
+          };
+          bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
+            metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
+            spec: { template: { spec } },
+          });
+        }
+        const selector = { [CLUSTER_NAME_LABEL]: props.name, [POOL_LABEL]: p.name };
+        const md = new capi.MachineDeploymentV1Beta2(this.content, `${poolId}-MachineDeployment`, {
+          metadata: {
+            name: `${props.name}-${p.name}`,
+            namespace,
+            labels: { ...labels, [POOL_LABEL]: p.name },
+            ...(p.autoscaling
+              ? {
+                  annotations: {
+                    'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': String(p.autoscaling.minReplicas),
+                    'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': String(p.autoscaling.maxReplicas),
+                  },
+                }
+              : {}),
+          },
+          spec: {
+            clusterName: props.name,
+            // With the autoscaler the replica count is its business (a fixed value would fight it).
+            ...(p.autoscaling ? {} : { replicas: pool.replicas }),
+            selector: { matchLabels: selector },
+            rollout: {
+              strategy: {
+                type: capi.MachineDeploymentV1Beta2SpecRolloutStrategyType.ROLLING_UPDATE,
+                rollingUpdate: {
+                  maxSurge: capi.MachineDeploymentV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1),
+                  maxUnavailable: capi.MachineDeploymentV1Beta2SpecRolloutStrategyRollingUpdateMaxUnavailable.fromNumber(0),
+                },
+              },
+            },
+            template: {
+              metadata: { labels: { ...selector } },
+              spec: {
+                clusterName: props.name,
+                version,
+                bootstrap: { configRef: { apiGroup: bootstrap.apiVersion.split('/')[0], kind: bootstrap.kind, name: bootstrap.name } },
+                infrastructureRef: { apiGroup: template.apiGroup, kind: template.kind, name: template.name },
+                ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
               },
             },
           },
-          template: {
-            metadata: { labels: { ...selector } },
-            spec: {
-              clusterName: props.name,
-              version,
-              bootstrap: { configRef: { apiGroup: bootstrap.apiVersion.split('/')[0], kind: bootstrap.kind, name: bootstrap.name } },
-              infrastructureRef: { apiGroup: template.apiGroup, kind: template.kind, name: template.name },
-              ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
-            },
+        });
+        deployments.set(p.name, md);
+        new capi.MachineHealthCheckV1Beta2(this.content, `${poolId}-HealthCheck`, {
+          metadata: { name: `${props.name}-${p.name}`, namespace, labels: { ...labels, [POOL_LABEL]: p.name } },
+          spec: {
+            clusterName: props.name,
+            selector: { matchLabels: selector },
+            checks: this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds),
+            // Stop remediating when many nodes fail at once (a network outage, not broken machines).
+            remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.MachineHealthCheckV1Beta2SpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromString('40%') } },
           },
-        },
-      });
-      deployments.set(p.name, md);
-      new capi.MachineHealthCheckV1Beta2(this.content, `${poolId}-HealthCheck`, {
-        metadata: { name: `${props.name}-${p.name}`, namespace, labels: { ...labels, [POOL_LABEL]: p.name } },
-        spec: {
-          clusterName: props.name,
-          selector: { matchLabels: selector },
-          checks: this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds),
-          // Stop remediating when many nodes fail at once (a network outage, not broken machines).
-          remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.MachineHealthCheckV1Beta2SpecRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromString('40%') } },
-        },
-      });
+        });
+      }
     }
     this.machineDeployments = deployments;
 
@@ -430,6 +464,189 @@ export class TalosCluster extends FluxManifestApp {
           : [];
       },
     });
+  }
+
+  /**
+   * The opt-in RKE2 ClusterClass path: a `ClusterClass` (v1beta2) with an RKE2ControlPlaneTemplate,
+   * the provider's cluster template, one machine-deployment class per worker pool
+   * (RKE2ConfigTemplate + machine template + health check), variables and patches; and a `Cluster`
+   * with `spec.topology`. Cluster API's topology controller creates the RKE2ControlPlane, the
+   * infrastructure cluster, the MachineDeployments and the MachineHealthChecks from it.
+   */
+  private renderTopology(args: TopologyArgs): { controlPlaneTemplate: ApiObject; cluster: ApiObject; clusterClass: ApiObject } {
+    const { props, ctx, infra, className, pools, cpCount, cpTemplate, common, classPatches, labels, namespace, cni } = args;
+    const variant = props.clusterClass.variant.props;
+    const serviceDomain = props.network.serviceDomain ?? 'cluster.local';
+    // The same checks as the explicit MachineHealthChecks, in the ClusterClass's own types.
+    const mhc = this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds);
+    const checks = { nodeStartupTimeoutSeconds: mhc.nodeStartupTimeoutSeconds, unhealthyNodeConditions: mhc.unhealthyNodeConditions };
+
+    // Control plane: what is fixed for the platform lives in the template (no CNI of RKE2's own:
+    // Cilium is installed by the platform layers); what varies per cluster comes from variables.
+    const cpSpec: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpec = {
+      registrationMethod: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
+      rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
+      serverConfig: { cni: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecServerConfigCni.NONE },
+    };
+    const controlPlaneTemplate = new rke2cp.Rke2ControlPlaneTemplateV1Beta2(this.content, 'ControlPlane', {
+      metadata: { name: ctx.templateName(rke2cp.Rke2ControlPlaneTemplateV1Beta2.GVK.kind, `${props.name}-control-plane`, cpSpec), namespace, labels: { ...labels } },
+      spec: { template: { spec: cpSpec } },
+    });
+
+    // Worker classes: one per pool, each with its own bootstrap and machine template.
+    const machineDeploymentClasses: capi.ClusterClassV1Beta2SpecWorkersMachineDeployments[] = [];
+    const machineDeploymentTopologies: capi.ClusterV1Beta2SpecTopologyWorkersMachineDeployments[] = [];
+    for (const pool of pools) {
+      const p = pool.props;
+      const poolId = `Pool-${p.name}`;
+      const machine = p.machine ?? props.clusterClass.workerMachine ?? infra._defaultMachine(props.clusterClass.variant, NodeRole.WORKER);
+      const template = infra._renderMachineTemplate(ctx, `${poolId}-MachineTemplate`, `${props.name}-${p.name}`, NodeRole.WORKER, machine, p.failureDomain);
+      this.talosDocs.set(`worker/${p.name}`, [
+        ...common,
+        ...(p.nodeLabels && Object.keys(p.nodeLabels).length > 0 ? [{ machine: { nodeLabels: { ...p.nodeLabels } } }] : []),
+        ...classPatches(NodeRole.WORKER),
+      ]);
+      const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
+        agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
+      };
+      const bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
+        metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
+        spec: { template: { spec } },
+      });
+      machineDeploymentClasses.push({
+        class: p.name,
+        bootstrap: { templateRef: { apiVersion: bootstrap.apiVersion, kind: bootstrap.kind, name: bootstrap.name } },
+        infrastructure: { templateRef: { apiVersion: template.apiVersion, kind: template.kind, name: template.name } },
+        healthCheck: {
+          checks,
+          // Stop remediating when many nodes fail at once (a network outage, not broken machines).
+          remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsHealthCheckRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromString('40%') } },
+        },
+        rollout: {
+          strategy: {
+            type: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyType.ROLLING_UPDATE,
+            rollingUpdate: {
+              maxSurge: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyRollingUpdateMaxSurge.fromNumber(1),
+              maxUnavailable: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyRollingUpdateMaxUnavailable.fromNumber(0),
+            },
+          },
+        },
+      });
+      machineDeploymentTopologies.push({
+        class: p.name,
+        name: p.name,
+        metadata: {
+          labels: { [POOL_LABEL]: p.name },
+          ...(p.autoscaling
+            ? {
+                annotations: {
+                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': String(p.autoscaling.minReplicas),
+                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': String(p.autoscaling.maxReplicas),
+                },
+              }
+            : {}),
+        },
+        // With the autoscaler the replica count is its business (a fixed value would fight it).
+        ...(p.autoscaling ? {} : { replicas: pool.replicas }),
+        ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
+      });
+    }
+
+    // Variables (typed, validated by Cluster API against their schema) and the patches that use them.
+    // The Kubernetes version and the replica counts are topology fields (builtin.cluster.topology.version,
+    // builtin.controlPlane.replicas); pod and service CIDRs are the Cluster's clusterNetwork.
+    const str = capi.ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType.STRING;
+    const nodeCidrPaths = infra._nodeCidrTemplatePaths();
+    const variables: capi.ClusterClassV1Beta2SpecVariables[] = [
+      {
+        name: 'clusterDomain',
+        required: true,
+        schema: { openApiv3Schema: { type: str, description: 'Cluster DNS domain (RKE2 serverConfig.clusterDomain).', default: 'cluster.local', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' } },
+      },
+      {
+        name: 'kubeProxyDisabled',
+        required: true,
+        schema: {
+          openApiv3Schema: { type: capi.ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType.BOOLEAN, description: 'Disable kube-proxy (Cilium replaces it).', default: true },
+        },
+      },
+      ...(nodeCidrPaths.length > 0
+        ? [{ name: 'nodeCidr', required: true, schema: { openApiv3Schema: { type: str, description: 'Node network CIDR (the VPC / subnet of the infrastructure cluster).', format: 'cidr' } } }]
+        : []),
+    ];
+    const add = capi.ClusterClassV1Beta2SpecPatchesDefinitionsJsonPatchesOp.ADD;
+    const cpSelector = { apiVersion: controlPlaneTemplate.apiVersion, kind: controlPlaneTemplate.kind, matchResources: { controlPlane: true } };
+    const patches: capi.ClusterClassV1Beta2SpecPatches[] = [
+      {
+        name: 'cluster-domain',
+        description: 'Sets the RKE2 cluster domain from the clusterDomain variable.',
+        definitions: [{ selector: cpSelector, jsonPatches: [{ op: add, path: '/spec/template/spec/serverConfig/clusterDomain', valueFrom: { variable: 'clusterDomain' } }] }],
+      },
+      {
+        name: 'disable-kube-proxy',
+        description: 'Disables kube-proxy when kubeProxyDisabled is true (Cilium kube-proxy replacement).',
+        enabledIf: '{{ .kubeProxyDisabled }}',
+        definitions: [{ selector: cpSelector, jsonPatches: [{ op: add, path: '/spec/template/spec/serverConfig/disableComponents', value: { kubernetesComponents: ['kubeProxy'] } }] }],
+      },
+      ...(nodeCidrPaths.length > 0
+        ? [
+            {
+              name: 'node-cidr',
+              description: 'Sets the node network of the infrastructure cluster from the nodeCidr variable.',
+              definitions: [
+                {
+                  selector: { apiVersion: this.infrastructureCluster.apiVersion, kind: this.infrastructureCluster.kind, matchResources: { infrastructureCluster: true } },
+                  jsonPatches: nodeCidrPaths.map((path) => ({ op: capi.ClusterClassV1Beta2SpecPatchesDefinitionsJsonPatchesOp.REPLACE, path, valueFrom: { variable: 'nodeCidr' } })),
+                },
+              ],
+            },
+          ]
+        : []),
+    ];
+
+    const clusterClass = new capi.ClusterClassV1Beta2(this.content, 'ClusterClass', {
+      metadata: { name: className, namespace, labels: { ...labels } },
+      spec: {
+        infrastructure: { templateRef: { apiVersion: this.infrastructureCluster.apiVersion, kind: this.infrastructureCluster.kind, name: this.infrastructureCluster.name } },
+        controlPlane: {
+          templateRef: { apiVersion: controlPlaneTemplate.apiVersion, kind: controlPlaneTemplate.kind, name: controlPlaneTemplate.name },
+          machineInfrastructure: { templateRef: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name } },
+          // Only for HA control planes, one machine at a time, so remediation never breaks etcd quorum.
+          ...(cpCount >= 3
+            ? {
+                healthCheck: {
+                  checks,
+                  remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.ClusterClassV1Beta2SpecControlPlaneHealthCheckRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromNumber(1) } },
+                },
+              }
+            : {}),
+        },
+        ...(machineDeploymentClasses.length > 0 ? { workers: { machineDeployments: machineDeploymentClasses } } : {}),
+        variables,
+        patches,
+      },
+    });
+
+    const topologyVariables: capi.ClusterV1Beta2SpecTopologyVariables[] = [
+      { name: 'clusterDomain', value: serviceDomain },
+      { name: 'kubeProxyDisabled', value: cni.kubeProxyDisabled },
+      ...(nodeCidrPaths.length > 0 ? [{ name: 'nodeCidr', value: this.nodeCidr }] : []),
+    ];
+    const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
+      metadata: { name: props.name, namespace, labels: { ...labels } },
+      spec: {
+        clusterNetwork: { pods: { cidrBlocks: [...this.podCidrs] }, services: { cidrBlocks: [...this.serviceCidrs] }, serviceDomain },
+        topology: {
+          classRef: { name: clusterClass.name, namespace },
+          // CAPRKE2 takes the RKE2 release as the topology version (`v1.34.x+rke2rN`).
+          version: this.versions.rke2,
+          controlPlane: { replicas: cpCount },
+          ...(machineDeploymentTopologies.length > 0 ? { workers: { machineDeployments: machineDeploymentTopologies } } : {}),
+          variables: topologyVariables,
+        },
+      },
+    });
+    return { controlPlaneTemplate, cluster, clusterClass };
   }
 
   /**

@@ -3,7 +3,7 @@
  * defaults, automatic conflict resolutions and errors for conflicts that cannot be resolved.
  * Kept free of constructs so the rules read top to bottom (docs/cilium.md mirrors them).
  */
-import { Cidr } from './addresses';
+import type { CiliumNetworkingProps } from './cilium-networking';
 import { DatapathMode, Encryption, FlowLogs, RoutingMode, TunnelProtocol, XdpAcceleration } from './options';
 
 /** One decision of the resolved configuration: a setting, whether it is on, and why. */
@@ -15,37 +15,38 @@ export interface ProfileDecision {
   readonly reason: string;
 }
 
-/** @internal The subset of props the resolution reads. */
-export interface ProfileInput {
-  readonly kubeProxyReplacement?: boolean;
-  readonly l4LoadBalancer?: boolean;
-  readonly xdpAcceleration?: XdpAcceleration;
-  readonly routingMode?: RoutingMode;
-  readonly datapathMode?: DatapathMode;
-  readonly bigTcp?: boolean;
-  readonly bandwidthManager?: boolean;
-  readonly bbr?: boolean;
-  readonly performanceTuning?: boolean;
-  readonly encryption?: Encryption;
-  readonly talosForwardKubeDnsToHost?: boolean;
-  readonly gatewayApiController?: boolean;
-  readonly ingressController?: boolean;
-  readonly clusterMesh?: boolean;
-  readonly egressGateway?: boolean;
-  readonly ciliumEndpointSlice?: boolean;
-  readonly multicast?: boolean;
-  readonly hostFirewall?: boolean;
-  readonly bgpControlPlane?: boolean;
-  readonly loadBalancerIpam?: boolean;
-  readonly l2Announcements?: boolean;
-  readonly hubbleUi?: boolean;
-  readonly metricsExport?: boolean;
-  readonly flowLogs?: FlowLogs;
-  readonly l7Visibility?: boolean;
-  readonly advancedPolicy?: boolean;
-  readonly tetragon?: boolean;
-  readonly podCidr?: Cidr;
-}
+/** @internal The subset of CiliumNetworking's props the resolution reads. */
+export type ProfileInput = Pick<
+  CiliumNetworkingProps,
+  'kubeProxyReplacement'
+  | 'l4LoadBalancer'
+  | 'xdpAcceleration'
+  | 'routingMode'
+  | 'datapathMode'
+  | 'bigTcp'
+  | 'bandwidthManager'
+  | 'bbr'
+  | 'performanceTuning'
+  | 'encryption'
+  | 'talosForwardKubeDnsToHost'
+  | 'gatewayApiController'
+  | 'ingressController'
+  | 'clusterMesh'
+  | 'egressGateway'
+  | 'ciliumEndpointSlice'
+  | 'multicast'
+  | 'hostFirewall'
+  | 'bgpControlPlane'
+  | 'loadBalancerIpam'
+  | 'l2Announcements'
+  | 'hubbleUi'
+  | 'metricsExport'
+  | 'flowLogs'
+  | 'l7Visibility'
+  | 'advancedPolicy'
+  | 'tetragon'
+  | 'podCidr'
+>;
 
 /** @internal The resolved feature set. */
 export interface ResolvedProfile {
