@@ -32,12 +32,13 @@ import { MachineConfigurationApply } from '../../imports/terraform/talos/machine
 import { MachineSecrets } from '../../imports/terraform/talos/machine-secrets';
 import { invalidProp, validateDnsLabel } from '../core/errors';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, talosCiliumPatch } from '../talos/cilium-machine-config';
+import { VersionSet } from '../versions/version-set';
 import { validateIpv4, validateIpv4Cidr } from './_net';
 
-/** Talos release installed (matches lib/versions' pin and upstream.lock.json `talos`). */
-export const DEFAULT_TALOS_VERSION = 'v1.12.11';
-/** Kubernetes version (the Talos v1.12 default, as lib/versions pins it). */
-export const DEFAULT_KUBERNETES_VERSION = 'v1.35.4';
+/** Talos release installed: the fleet's VersionSet pin (one source with the Cluster API path). */
+export const DEFAULT_TALOS_VERSION = VersionSet.pinned().talos;
+/** Kubernetes version: the fleet's VersionSet pin. */
+export const DEFAULT_KUBERNETES_VERSION = VersionSet.pinned().kubernetes;
 
 /**
  * System extensions baked into the Image Factory schematic: the QEMU guest agent (Proxmox reads
