@@ -8,8 +8,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { parseAllDocuments } from 'yaml';
 import {
   cacheDir,
   lockPath,
@@ -20,6 +18,7 @@ import {
   UpstreamLock,
   UpstreamLockFile,
 } from '../lib/upstream/lock';
+import { crdDocument, parseSourceUrl, tgzMember } from './_upstream-fetch';
 
 /** Spec-pack summaries (our own JSON, no upstream URL) that the project reads. */
 const LOCKED_SUMMARIES = [/^terraform\/[a-z]+\.json$/];
@@ -98,55 +97,16 @@ function writeLock(root: string): void {
   console.log(`upstream: locked ${files.length} files and ${Object.keys(charts).length} charts`);
 }
 
-const CRD_ONLY_SUFFIX = ' (CustomResourceDefinition documents only, verbatim)';
-
-/** Extract one member from a .tgz archive (ustar/pax, as `helm package` writes them). */
-function untarMember(tgz: Buffer, member: string): Buffer {
-  const tar = gunzipSync(tgz);
-  let offset = 0;
-  let longName: string | undefined;
-  while (offset + 512 <= tar.length) {
-    const header = tar.subarray(offset, offset + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (start: number, len: number): string => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(field(124, 12).trim() || '0', 8);
-    const type = field(156, 1);
-    const prefix = field(345, 155);
-    const body = tar.subarray(offset + 512, offset + 512 + size);
-    let name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = undefined;
-    if (type === 'x') {
-      const m = /\d+ path=([^\n]*)\n/.exec(body.toString('utf8'));
-      if (m) longName = m[1];
-    } else if (type === 'L') {
-      longName = body.toString('utf8').replace(/\0.*$/s, '');
-    } else if (name === member || name.replace(/^\.\//, '') === member) {
-      return Buffer.from(body);
-    }
-    name = '';
-    offset += 512 + Math.ceil(size / 512) * 512;
-  }
-  throw new UpstreamError(`archive has no member ${member}`);
-}
-
 async function download(entry: UpstreamLockFile): Promise<Buffer> {
   if (!entry.url) {
     throw new UpstreamError(`${entry.path} was written by the spec pack itself and has no upstream URL; set ${MIRROR_ENV}`);
   }
-  let url = entry.url;
-  const crdOnly = url.endsWith(CRD_ONLY_SUFFIX);
-  if (crdOnly) url = url.slice(0, -CRD_ONLY_SUFFIX.length);
-  const [base, member] = url.split('#', 2);
-  const res = await fetch(base);
-  if (!res.ok) throw new UpstreamError(`GET ${base} answered ${res.status}`);
+  const source = parseSourceUrl(entry.url);
+  const res = await fetch(source.url);
+  if (!res.ok) throw new UpstreamError(`GET ${source.url} answered ${res.status}`);
   let data: Buffer = Buffer.from(await res.arrayBuffer());
-  if (member) data = untarMember(data, member);
-  if (crdOnly) {
-    // The pack keeps the CRD documents of a release manifest verbatim; the caller checks the hash.
-    const docs = parseAllDocuments(data.toString('utf8'));
-    const crds = docs.filter((d) => (d.toJSON() as { kind?: string } | null)?.kind === 'CustomResourceDefinition');
-    data = Buffer.from(crds.map((d) => d.toString()).join(''));
-  }
+  if (source.member) data = tgzMember(data, source.member);
+  if (source.crdDocument) data = crdDocument(data.toString('utf8'), entry.path);
   return data;
 }
 

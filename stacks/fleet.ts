@@ -1,7 +1,8 @@
 /**
- * The reference fleet: a management cluster and two workload clusters, each with the four Flux
- * layers exercised (Gateway API CRDs → cert-manager → an internal CA → podinfo). Cluster internals
- * (Cluster API objects, Cilium) plug into the same GitOpsCluster objects in later work.
+ * The reference fleet: the management cluster `mgmt` and one Talos workload cluster per
+ * infrastructure provider. Every cluster gets the same baseline (Gateway API CRDs → cert-manager →
+ * an internal CA → podinfo), Cilium (stacks/networking.ts) and the edge (stacks/edge.ts); mgmt also
+ * runs Cluster API (stacks/management.ts) and the workload clusters' definitions (stacks/clusters.ts).
  */
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addWorkloadClusters } from './clusters';

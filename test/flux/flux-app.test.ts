@@ -113,11 +113,11 @@ describe('FluxApp', () => {
     expect(() => new FluxApp(cluster as never, 'demo', { chart: CHART })).toThrow(/a FluxApp must be created directly in a FluxLayer/);
   });
 
-  test('fails on two objects writing the same file', () => {
+  test('fails on two apps with the same name in one cluster', () => {
     const { fleet, cluster } = testCluster();
     new FluxApp(cluster.controllers, 'a', { chart: CHART, name: 'same', namespace: 'x' });
     new FluxApp(cluster.apps, 'b', { chart: CHART, name: 'same', namespace: 'y' });
-    expect(() => fleet.manifests()).toThrow(/writes test\/releases\/same\/configmap-same-values.yaml, which test\/controllers\/a\/Release\/Values\/Resource writes too|Kustomization name "same" is already used/);
+    expect(() => fleet.manifests()).toThrow(/\[test\/apps\/b\/Kustomization\] Kustomization name "same" is already used by test\/controllers\/a\/Kustomization/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiObject } from 'cdk8s';
 import { Fleet, FluxKustomization, FluxManifestApp } from '../../lib';
 import { testCluster } from '../support/fleet';
 
@@ -41,6 +42,15 @@ describe('Fleet', () => {
     // THEN the previous output is untouched and no temporary folder is left
     expect(readFileSync(join(out, 'keep.yaml'), 'utf8')).toBe('previous');
     expect(readdirSync(join(out, '..'))).toEqual(['dist']);
+  });
+
+  test('fails on two objects that would write the same file', () => {
+    // GIVEN two ConfigMaps named alike, in different namespaces, in one layer folder
+    const { fleet, cluster } = testCluster();
+    new ApiObject(cluster.configs, 'A', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'one' } });
+    new ApiObject(cluster.configs, 'B', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'two' } });
+    // THEN synth names both and the file
+    expect(() => fleet.manifests()).toThrow(/\[test\/configs\/B\] writes test\/configs\/configmap-settings.yaml, which test\/configs\/A writes too/);
   });
 
   test('fails on duplicate cluster names', () => {
