@@ -23,7 +23,8 @@ import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
 import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
 import { AwsVeleroCredentials } from '../lib/terraform/velero-storage';
-import { FLEET_DOMAIN } from './fleet';
+import { CiliumNetworking } from '../lib/networking/cilium-networking';
+import { buildReferenceFleet, FLEET_DOMAIN, MANAGEMENT_CLUSTER } from './fleet';
 
 /** The apex domain of the fleet's Cloudflare zone (FLEET_DOMAIN's last two labels). */
 export const FLEET_ZONE = FLEET_DOMAIN.split('.').slice(-2).join('.');
@@ -43,10 +44,16 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
   });
   dns.addRecords('apex', { target: DnsTarget.ipv4(ingress.stringValue), wildcard: true, proxied: false });
 
+  // The management cluster's Talos settings and pod/service networks come from its CiliumNetworking
+  // in the reference fleet: one source for the Cilium values and the machine config.
+  const mgmtCilium = managementCilium();
   new ProxmoxTalosStack(app, 'proxmox-mgmt', {
     proxmoxEndpoint: 'https://pve1.example.com:8006/',
     proxmoxNode: 'pve1',
-    clusterName: 'mgmt',
+    clusterName: MANAGEMENT_CLUSTER,
+    cni: mgmtCilium.talosCniSettings,
+    podCidrs: [mgmtCilium.podCidr],
+    serviceCidrs: [mgmtCilium.serviceCidr],
     controlPlane: { count: 3, firstVmId: 1101 },
     addressing: NodeAddressing.static({
       controlPlane: ['192.168.10.21/24', '192.168.10.22/24', '192.168.10.23/24'],
@@ -63,6 +70,15 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
   aws.addVeleroStorage('velero-mgmt', { bucketName: 'infraflux-velero-mgmt', credentials: AwsVeleroCredentials.accessKey() });
   aws.addVeleroStorage('velero-dev-proxmox', { bucketName: 'infraflux-velero-dev-proxmox', credentials: AwsVeleroCredentials.accessKey() });
   return app;
+}
+
+/** The management cluster's CiliumNetworking of the reference fleet. */
+export function managementCilium(): CiliumNetworking {
+  const found = buildReferenceFleet()
+    .node.findAll()
+    .find((c): c is CiliumNetworking => c instanceof CiliumNetworking && c.clusterName === MANAGEMENT_CLUSTER);
+  if (!found) throw new Error(`stacks/terraform: the reference fleet has no CiliumNetworking for ${MANAGEMENT_CLUSTER}`);
+  return found;
 }
 
 export function synthTerraform(outdir = 'cdktf.out'): void {

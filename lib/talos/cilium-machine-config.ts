@@ -24,11 +24,16 @@ export interface TalosCniSettings {
   readonly forwardKubeDNSToHost: boolean;
 }
 
-/** Talos defaults with Cilium as CNI and kube-proxy replacement. */
+/**
+ * Talos with Cilium as CNI and kube-proxy replacement, matching CiliumNetworking's defaults:
+ * Talos' DNS forwarding off, so Cilium's eBPF host routing works (decision 0010,
+ * siderolabs/talos#10002). Prefer `CiliumNetworking.talosCniSettings`, which is derived from the
+ * actual Cilium props.
+ */
 export const DEFAULT_TALOS_CNI_SETTINGS: TalosCniSettings = {
   kubePrismPort: 7445,
   kubeProxyDisabled: true,
-  forwardKubeDNSToHost: true,
+  forwardKubeDNSToHost: false,
 };
 
 /** A Talos machine-config strategic merge patch (v1alpha1 document), as plain data. */

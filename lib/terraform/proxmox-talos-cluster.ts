@@ -30,6 +30,7 @@ import { ImageFactorySchematic } from '../../imports/terraform/talos/image-facto
 import { MachineBootstrap, MachineBootstrapClientConfiguration } from '../../imports/terraform/talos/machine-bootstrap';
 import { MachineConfigurationApply } from '../../imports/terraform/talos/machine-configuration-apply';
 import { MachineSecrets } from '../../imports/terraform/talos/machine-secrets';
+import { Cidr } from '../core/cidr';
 import { invalidProp, validateDnsLabel } from '../core/errors';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, talosCiliumPatch } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
@@ -155,6 +156,17 @@ export interface ProxmoxTalosClusterProps {
    * @default DEFAULT_TALOS_CNI_SETTINGS
    */
   readonly cni?: TalosCniSettings;
+  /**
+   * Pod networks (Talos `cluster.network.podSubnets`): must equal the pod CIDR Cilium is configured
+   * with (`CiliumNetworking.podCidr`).
+   * @default - Talos' default (10.244.0.0/16)
+   */
+  readonly podCidrs?: readonly Cidr[];
+  /**
+   * Service networks (Talos `cluster.network.serviceSubnets`): must equal `CiliumNetworking.serviceCidr`.
+   * @default - Talos' default (10.96.0.0/12)
+   */
+  readonly serviceCidrs?: readonly Cidr[];
   /**
    * Datastore of the VM disks and the cloud-init drive.
    * @default 'local-lvm'
@@ -313,8 +325,13 @@ export class ProxmoxTalosCluster extends Construct {
     this.secrets = new MachineSecrets(this, 'Secrets', { talosVersion: contract(talosVersion) });
     const machineSecrets = this.secrets.interpolationForAttribute('machine_secrets') as unknown as DataTalosMachineConfigurationMachineSecrets;
     const clientConfiguration = this.secrets.interpolationForAttribute('client_configuration') as unknown as MachineBootstrapClientConfiguration;
+    const subnets = {
+      ...(props.podCidrs?.length ? { podSubnets: props.podCidrs.map((c, i) => Cidr._canonical(c._parse(this, `podCidrs[${i}]`))) } : {}),
+      ...(props.serviceCidrs?.length ? { serviceSubnets: props.serviceCidrs.map((c, i) => Cidr._canonical(c._parse(this, `serviceCidrs[${i}]`))) } : {}),
+    };
     const patches = [
       stringify(talosCiliumPatch(props.cni ?? DEFAULT_TALOS_CNI_SETTINGS)),
+      ...(Object.keys(subnets).length > 0 ? [stringify({ cluster: { network: subnets } })] : []),
       stringify({ machine: { install: { disk: '/dev/sda', image: this.imageUrls.urls.installer, wipe: false } } }),
     ];
     const machineConfig = (role: 'controlplane' | 'worker', cid: string): DataTalosMachineConfiguration =>
