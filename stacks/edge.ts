@@ -1,21 +1,41 @@
 /**
  * The edge of each reference cluster: Cilium Gateway API with a wildcard certificate for
- * `*.<cluster>.<zone>` (ACME DNS-01 through Cloudflare), ExternalDNS for Cloudflare (token by
- * Secret reference, records proxied), podinfo and Hubble UI (behind oauth2-proxy SSO) exposed.
+ * `*.<cluster>.<zone>` (ACME DNS-01 through Cloudflare), ExternalDNS for the Cloudflare zone
+ * `dnsZone` (token by Secret reference, records DNS-only: see below), podinfo and Hubble UI
+ * (behind oauth2-proxy SSO, restricted to platform admins) exposed.
  * The lead calls {@link addEdge} for every baseline from buildReferenceFleet.
  */
 import { IConstruct } from 'constructs';
 import { AcmeIssuer, AcmeServer, AcmeSolver } from '../lib/certs/acme-issuer';
+import { Cidr } from '../lib/core/cidr';
+import { invalidProp } from '../lib/core/errors';
 import { ExternalDnsCloudflare } from '../lib/dns/external-dns';
 import { SecretKeyReference } from '../lib/dns/secret-reference';
-import { GatewayStack } from '../lib/edge/gateway-stack';
+import { inDnsZone } from '../lib/dns/zones';
+import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
 import { ServiceReference, serviceReference } from '../lib/edge/service-reference';
 import type { Baseline } from './fleet';
 
 export interface EdgeOptions {
-  /** The fleet's public zone, e.g. `infraflux.example.com`; each cluster gets `<cluster>.<zone>`. */
+  /** The fleet's domain, e.g. `infraflux.example.com`; each cluster gets `<cluster>.<zone>`. */
   readonly zone: string;
+  /**
+   * The Cloudflare zone (apex) that holds `zone`, e.g. `example.com`: ExternalDNS's domain filter.
+   * Cloudflare's provider drops zones whose name does not match a filter, so filtering on
+   * `<cluster>.<zone>` would publish nothing (kubernetes-sigs/external-dns#4796).
+   */
+  readonly dnsZone: string;
+  /**
+   * Source ranges of the gateway proxy as oauth2-proxy sees them (`--trusted-proxy-ip`): with
+   * Cilium, the cluster's pod and node CIDRs.
+   */
+  readonly trustedProxyCidrs: readonly Cidr[];
+  /**
+   * Identity-provider groups allowed into the platform UIs.
+   * @default ['platform-admins']
+   */
+  readonly allowedGroups?: readonly string[];
   /**
    * ACME directory: staging until the fleet is proven, then production (one switch).
    * @default AcmeServer.LETSENCRYPT_STAGING
@@ -45,9 +65,15 @@ export const CLOUDFLARE_TOKEN = SecretKeyReference.fromSecret('cloudflare-api-to
 export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
   const { cluster } = baseline;
   const domain = `${cluster.name}.${opts.zone}`;
+  if (!inDnsZone(opts.zone, opts.dnsZone)) {
+    invalidProp(cluster, `edge zone "${opts.zone}" does not lie in the Cloudflare zone dnsZone "${opts.dnsZone}"`);
+  }
   const dns = new ExternalDnsCloudflare(cluster.controllers, 'ExternalDns', {
     apiToken: CLOUDFLARE_TOKEN,
-    domainFilters: [domain],
+    domainFilters: [opts.dnsZone],
+    // Hosts are <app>.<cluster>.<zone>: deeper than Cloudflare Universal SSL's *.<dnsZone>, so a
+    // proxied record would fail TLS. DNS-only records send clients to the Gateway's wildcard.
+    proxied: false,
     gatewayApi: baseline.gatewayApi,
   });
   const issuer = new AcmeIssuer(cluster.configs, 'Acme', {
@@ -56,7 +82,8 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     email: opts.acmeEmail ?? `platform@${opts.zone}`,
     solvers: [
       AcmeSolver.dns01Cloudflare({ apiToken: CLOUDFLARE_TOKEN, dnsZones: [domain] }),
-      AcmeSolver.http01Gateway({ name: 'gateway', namespace: 'gateway' }),
+      // The issuer exists before the stack: both take the Gateway's name from one constant.
+      AcmeSolver.http01Gateway(GatewayStack.httpListenerOf(DEFAULT_GATEWAY_NAME)),
     ],
   });
   const edge = new GatewayStack(cluster, 'Edge', {
@@ -64,6 +91,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     issuer,
     domain,
     dns,
+    name: DEFAULT_GATEWAY_NAME,
     controller: opts.ciliumController,
   });
   edge.exposeService('Podinfo', serviceReference(baseline.podinfo.service), { hostname: `podinfo.${domain}` });
@@ -73,6 +101,8 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     sso: new OAuth2ProxySso({
       issuerUrl: `https://auth.${opts.zone}/application/o/hubble-${cluster.name}/`,
       credentialsSecretName: 'oauth2-proxy-credentials',
+      trustedProxyCidrs: opts.trustedProxyCidrs,
+      allowedGroups: opts.allowedGroups ?? ['platform-admins'],
     }),
   });
   return edge;

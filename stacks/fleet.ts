@@ -14,6 +14,8 @@ import { WorkloadCni } from '../lib/management';
 /** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
 export const FLEET_REPOSITORY = 'ssh://git@github.com/infraflux/infraflux.git';
 export const FLEET_DOMAIN = 'infraflux.example.com';
+/** The Cloudflare zone (apex) the fleet's records live in; the Terraform stacks manage it. */
+export const FLEET_DNS_ZONE = 'example.com';
 
 export interface ReferenceCluster {
   /** Folder and cluster name. */
@@ -75,7 +77,14 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const { cilium } = addReferenceNetworking(fleet, baselines, { installedByManagementCluster: (name) => name !== MANAGEMENT_CLUSTER });
   for (const baseline of baselines) {
     const c = cilium[baseline.cluster.name];
-    addEdge(baseline, { zone: FLEET_DOMAIN, hubbleUi: c.hubbleUiService, ciliumController: c });
+    addEdge(baseline, {
+      zone: FLEET_DOMAIN,
+      dnsZone: FLEET_DNS_ZONE,
+      // oauth2-proxy trusts X-Forwarded-* only from the Gateway's proxies: pods and nodes of the cluster.
+      trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs],
+      hubbleUi: c.hubbleUiService,
+      ciliumController: c,
+    });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

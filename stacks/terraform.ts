@@ -24,10 +24,10 @@ import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
 import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
 import { AwsVeleroCredentials } from '../lib/terraform/velero-storage';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
-import { buildReferenceFleet, FLEET_DOMAIN, MANAGEMENT_CLUSTER } from './fleet';
+import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
 
-/** The apex domain of the fleet's Cloudflare zone (FLEET_DOMAIN's last two labels). */
-export const FLEET_ZONE = FLEET_DOMAIN.split('.').slice(-2).join('.');
+/** The apex domain of the fleet's Cloudflare zone (the reference fleet's FLEET_DNS_ZONE). */
+export const FLEET_ZONE = FLEET_DNS_ZONE;
 
 /** Region of the fleet's Velero buckets. */
 export const VELERO_AWS_REGION = 'eu-central-1';

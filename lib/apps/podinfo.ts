@@ -9,10 +9,20 @@ import { FluxLayer } from '../flux/gitops-cluster';
 import { FluxManifestApp } from '../flux/manifest-app';
 
 export interface PodinfoProps {
-  /** Host name the app is served on; a certificate for it is issued from `issuer`. */
+  /** Host name the app is served on (and the certificate's name, when `certificate` is on). */
   readonly hostname: string;
-  /** Issuer of the app's TLS certificate. */
-  readonly issuer: IClusterIssuer;
+  /**
+   * Issue a `podinfo-tls` certificate for `hostname` in the app's namespace. Off by default: a
+   * GatewayStack terminates TLS with its own listener certificates, so this one would be unused;
+   * turn it on when podinfo terminates TLS itself or a route in its namespace needs the Secret.
+   * @default false
+   */
+  readonly certificate?: boolean;
+  /**
+   * Issuer of the certificate; required with `certificate: true`.
+   * @default - none
+   */
+  readonly issuer?: IClusterIssuer;
   /**
    * @default 2
    */
@@ -22,19 +32,21 @@ export interface PodinfoProps {
 /**
  * The sample app of the reference fleet: stefanprodan/podinfo as plain manifests (the spec pack
  * pins no podinfo chart, and every HelmRelease must validate against a pinned chart), hardened for
- * the `restricted` Pod Security level, with a TLS certificate from the cluster's issuer.
+ * the `restricted` Pod Security level; optionally with its own TLS certificate (`certificate`).
  */
 export class Podinfo extends Construct {
   public readonly app: FluxManifestApp;
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
-  public readonly certificate: Certificate;
+  /** The `podinfo-tls` certificate; undefined unless `certificate: true`. */
+  public readonly certificate?: Certificate;
 
   public constructor(scope: FluxLayer, id: string, props: PodinfoProps) {
     super(scope, id);
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) invalidProp(this, `replicas ${replicas} must be a whole number >= 1`);
     validateDnsSubdomain(this, 'hostname', props.hostname);
+    if (props.certificate && !props.issuer) invalidProp(this, 'certificate: true needs an issuer; pass issuer (e.g. the cluster\'s AcmeIssuer or InternalCaIssuer)');
     this.app = new FluxManifestApp(scope, `${id}App`, { name: 'podinfo' });
     const ns = this.app.namespace;
     // Stable, path-independent labels: a Deployment's selector is immutable once applied.
@@ -76,10 +88,12 @@ export class Podinfo extends Construct {
       selector: kplus.Pods.select(this, 'Pods', { labels, namespaces: kplus.Namespaces.select(this, 'Namespace', { names: [ns] }) }),
       ports: [{ name: 'http', port: 80, targetPort: 9898 }],
     });
-    this.certificate = issueCertificate(props.issuer, this.app.content, 'Certificate', {
-      name: 'podinfo-tls',
-      namespace: ns,
-      dnsNames: [props.hostname],
-    });
+    if (props.certificate && props.issuer) {
+      this.certificate = issueCertificate(props.issuer, this.app.content, 'Certificate', {
+        name: 'podinfo-tls',
+        namespace: ns,
+        dnsNames: [props.hostname],
+      });
+    }
   }
 }

@@ -10,7 +10,7 @@ import { ReconcileTiming } from '../flux/kustomization';
 export interface CertManagerProps extends ReconcileTiming {
   /**
    * Gateway API CRDs of the cluster. When given, cert-manager's Gateway API support
-   * (`config.enableGatewayAPI`, HTTP-01 through HTTPRoutes and certificates for Gateways) is on,
+   * (`config.gatewayAPI.enabled`, HTTP-01 through HTTPRoutes and certificates for Gateways) is on,
    * and cert-manager is applied only after the CRDs are Established.
    * @default - Gateway API support off
    * @see https://cert-manager.io/docs/usage/gateway/
@@ -43,7 +43,10 @@ export class CertManager extends FluxApp<CertManagerValues> {
             config: {
               apiVersion: 'controller.config.cert-manager.io/v1alpha1',
               kind: 'ControllerConfiguration',
-              enableGatewayAPI: true,
+              // cert-manager 1.21 moved the switch from `enableGatewayAPI` to `gatewayAPI.enabled`
+              // (https://github.com/cert-manager/cert-manager/pull/8732; pinned values.yaml example
+              // under `config:`). test/certs/cert-manager.test.ts pins this against the chart.
+              gatewayAPI: { enabled: true },
             },
           }
         : {}),

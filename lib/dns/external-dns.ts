@@ -10,6 +10,7 @@ import { FluxApp } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { SecretKeyReference } from './secret-reference';
+import { dnsZoneOf } from './zones';
 
 /** Annotation prefix ExternalDNS 0.21.0 reads (0.22.0 changed the default to `external-dns.kubernetes.io/`). */
 export const EXTERNAL_DNS_ANNOTATION_PREFIX = 'external-dns.alpha.kubernetes.io';
@@ -93,8 +94,12 @@ export interface CloudflareDnsOptions {
    */
   readonly apiToken: SecretKeyReference;
   /**
-   * Publish records proxied (orange cloud) by default; routes can override it per host.
+   * Publish records proxied (orange cloud) by default; routes can override it per host. Cloudflare
+   * Universal SSL covers only the zone apex and its first-level subdomains, so GatewayStack refuses
+   * a proxied host deeper than one label below the zone (give the route `cloudflareProxied: false`
+   * or switch this off; clients then reach the Gateway's own certificate directly).
    * @default true
+   * @see https://developers.cloudflare.com/ssl/edge-certificates/universal-ssl/limitations/
    */
   readonly proxied?: boolean;
   /**
@@ -121,6 +126,21 @@ export class AwsCredentials {
   ) {}
 }
 
+/**
+ * Which Route53 hosted zones ExternalDNS considers (`--aws-zone-type`).
+ * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/flags/
+ */
+export class Route53ZoneType {
+  /** Public hosted zones only. */
+  public static readonly PUBLIC = new Route53ZoneType('public');
+  /** Private hosted zones only. */
+  public static readonly PRIVATE = new Route53ZoneType('private');
+  private constructor(
+    /** The `--aws-zone-type` value. */
+    public readonly value: string,
+  ) {}
+}
+
 /** Options of {@link DnsProvider.route53}. */
 export interface Route53DnsOptions {
   readonly credentials: AwsCredentials;
@@ -130,7 +150,7 @@ export interface Route53DnsOptions {
    * Restrict to public or private hosted zones.
    * @default - both
    */
-  readonly zoneType?: 'public' | 'private';
+  readonly zoneType?: Route53ZoneType;
 }
 
 /** Google credentials for Cloud DNS: Workload Identity, or a service-account key by Secret reference. */
@@ -216,7 +236,7 @@ export class DnsProvider {
             ? [secretEnv('AWS_ACCESS_KEY_ID', c.accessKeyId), secretEnv('AWS_SECRET_ACCESS_KEY', c.secretAccessKey)]
             : []),
         ],
-        args: options.zoneType ? [`--aws-zone-type=${options.zoneType}`] : [],
+        args: options.zoneType ? [`--aws-zone-type=${options.zoneType.value}`] : [],
         serviceAccountAnnotations: c.roleArn ? { 'eks.amazonaws.com/role-arn': c.roleArn } : {},
         secrets: [c.accessKeyId, c.secretAccessKey].filter((s): s is SecretKeyReference => s !== undefined),
       };
@@ -293,7 +313,10 @@ export interface ExternalDnsProps extends ReconcileTiming {
   readonly provider: DnsProvider;
   /**
    * DNS zones (domain suffixes) this instance manages (`--domain-filter`). Never empty: an
-   * ExternalDNS without filters may touch every zone the credentials reach.
+   * ExternalDNS without filters may touch every zone the credentials reach. With Cloudflare give
+   * the zone apexes (`example.com`): its provider drops every zone whose name does not match a
+   * filter, so a filter `dev.example.com` publishes nothing into the zone `example.com`.
+   * @see https://github.com/kubernetes-sigs/external-dns/issues/4796
    */
   readonly domainFilters: readonly string[];
   /**
@@ -408,6 +431,12 @@ export const EXTERNAL_DNS_VALUE_KEYS: readonly string[] = [
   'txtSuffix',
 ];
 
+/**
+ * Top-level chart values InfraFlux derives from validated props (provider, sources, policy, TXT
+ * registry, owner, filters): `values` may not set them, or the checks on the props would be bypassed.
+ */
+export const EXTERNAL_DNS_OWNED_VALUE_KEYS: readonly string[] = ['provider', 'sources', 'policy', 'registry', 'txtOwnerId', 'txtPrefix', 'domainFilters'];
+
 /** Top-level keys of `values` that the pinned chart does not know. */
 export function unknownExternalDnsValueKeys(values: object): string[] {
   return Object.keys(values).filter((k) => !EXTERNAL_DNS_VALUE_KEYS.includes(k));
@@ -475,6 +504,10 @@ export class ExternalDns extends FluxApp<ExternalDnsValues> {
       ...(Object.keys(cfg.serviceAccountAnnotations).length ? { serviceAccount: { annotations: cfg.serviceAccountAnnotations } } : {}),
       ...(Object.keys(cfg.podLabels).length ? { podLabels: cfg.podLabels } : {}),
     };
+    const owned = Object.keys(props.values ?? {}).filter((k) => EXTERNAL_DNS_OWNED_VALUE_KEYS.includes(k));
+    if (owned.length) {
+      invalidProp(self, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
+    }
     const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
     if (unknown.length) invalidProp(self, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
     const name = props.name ?? 'external-dns';
@@ -499,7 +532,17 @@ export class ExternalDns extends FluxApp<ExternalDnsValues> {
 
   /** Whether `hostname` lies in one of the managed zones. */
   public manages(hostname: string): boolean {
-    return this.domainFilters.some((zone) => hostname === zone || hostname.endsWith(`.${zone}`));
+    return this.zoneOf(hostname) !== undefined;
+  }
+
+  /** The most specific managed zone (domain filter) `hostname` lies in; undefined when none. */
+  public zoneOf(hostname: string): string | undefined {
+    return dnsZoneOf(this.domainFilters, hostname);
+  }
+
+  /** Whether this instance reads `source` (`--source`). */
+  public reads(source: ExternalDnsSource): boolean {
+    return this.sources.includes(source);
   }
 }
 

@@ -1,2 +1,3 @@
 export * from './secret-reference';
 export * from './external-dns';
+export * from './zones';

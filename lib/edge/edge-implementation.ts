@@ -7,6 +7,7 @@ import { GatewayHelmValues } from '../../imports/helm/gateway-helm';
 import { IngressNginxValues } from '../../imports/helm/ingress-nginx';
 import { TraefikValues } from '../../imports/helm/traefik';
 import { goDuration } from '../core/duration';
+import { invalidProp } from '../core/errors';
 import { FluxApp } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
@@ -61,7 +62,7 @@ export class EdgeImplementation {
         chart: GATEWAY_HELM_CHART,
         name: 'envoy-gateway',
         namespace: 'envoy-gateway-system',
-        values: { crds: { enabled: false } } as GatewayHelmValues,
+        values: { crds: { enabled: false } },
       });
       app.addDependency(crds);
       app.addDependency(gatewayApi);
@@ -84,7 +85,7 @@ export class EdgeImplementation {
           // InfraFlux owns the Gateway and the GatewayClass.
           gateway: { enabled: false },
           gatewayClass: { enabled: false },
-        } as TraefikValues,
+        },
       });
       app.addDependency(gatewayApi);
       return { dependencies: [app, gatewayClass(cluster, stack, 'traefik', 'traefik.io/gateway-controller', app)] };
@@ -103,7 +104,7 @@ export class EdgeImplementation {
         name: 'ingress-nginx',
         // The controller binds privileged ports and needs NET_BIND_SERVICE.
         podSecurity: PodSecurityLevel.BASELINE,
-        values: { controller: { ingressClassResource: { name: 'nginx', default: false } } } as IngressNginxValues,
+        values: { controller: { ingressClassResource: { name: 'nginx', default: false } } },
       });
       return { dependencies: [app] };
     });
@@ -149,7 +150,8 @@ export function gatewayClass(cluster: GitOpsCluster, stack: Construct, name: str
  * (`charts/gateway-helm/charts/crds/crds/generated` at v1.9.0), never pruned.
  */
 export class EnvoyGatewayCrds extends Construct implements IFluxUnit {
-  public static readonly PLURALS = [
+  /** Plural names of the CRDs (health-checked); test/edge pins them against `envoy-gateway/crds/`. */
+  public static readonly PLURALS: readonly string[] = [
     'backends', 'backendtrafficpolicies', 'clienttrafficpolicies', 'envoyextensionpolicies',
     'envoypatchpolicies', 'envoyproxies', 'httproutefilters', 'securitypolicies',
   ];
@@ -158,7 +160,7 @@ export class EnvoyGatewayCrds extends Construct implements IFluxUnit {
 
   public constructor(scope: FluxLayer, id: string) {
     super(scope, id);
-    if (scope.layerName !== LayerName.CRDS) throw new Error(`[${this.node.path}] EnvoyGatewayCrds must be in the crds layer`);
+    if (!(scope instanceof FluxLayer) || scope.layerName !== LayerName.CRDS) invalidProp(this, "EnvoyGatewayCrds must be created in a cluster's crds layer (cluster.crds)");
     this.layer = scope;
     new GitRepository(this, 'Source', {
       metadata: { name: 'envoy-gateway', namespace: FLUX_NAMESPACE },

@@ -16,7 +16,8 @@ import {
 import { canIssue } from '../certs/acme-issuer';
 import { IClusterIssuer, issueCertificate } from '../certs/cluster-issuer';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { EXTERNAL_DNS_ANNOTATION_PREFIX, ExternalDns } from '../dns/external-dns';
+import { EXTERNAL_DNS_ANNOTATION_PREFIX, ExternalDns, ExternalDnsSource } from '../dns/external-dns';
+import { dnsZoneOf, labelsBelowZone } from '../dns/zones';
 import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
 import { FluxManifestApp } from '../flux/manifest-app';
@@ -40,6 +41,11 @@ export class RouteProtocol {
  * `OAuth2ProxySso` in platform-ui.ts.
  */
 export interface ISsoGuard {
+  /**
+   * Identity-provider groups allowed through (empty: every authenticated user). Platform UIs
+   * refuse a guard without groups.
+   */
+  readonly allowedGroups: readonly string[];
   /** Puts `upstream` behind SSO for `hostname`; returns the Service the route must target instead. */
   protect(stack: GatewayStack, id: string, upstream: ServiceReference, hostname: string): ServiceReference;
 }
@@ -126,13 +132,15 @@ export interface GatewayStackProps {
    */
   readonly controller?: IConstruct;
   /**
-   * Serve `*.<domain>` with one wildcard certificate (needs DNS-01 with ACME issuers).
-   * @default true
+   * Serve `*.<domain>` with one wildcard certificate (needs DNS-01 with ACME issuers). Gateway API
+   * implementations only: an Ingress's TLS Secret must live in its own namespace, so Ingress
+   * implementations get one certificate per host and refuse `true`.
+   * @default - true for Gateway API implementations, false for Ingress implementations
    */
   readonly wildcardCertificate?: boolean;
   /**
    * Name of the gateway app, its namespace and the Gateway.
-   * @default 'gateway'
+   * @default DEFAULT_GATEWAY_NAME ('gateway')
    */
   readonly name?: string;
   /**
@@ -164,6 +172,16 @@ class RouteSet extends Construct implements IFluxUnit {
 }
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** Default name of a GatewayStack's app, namespace and Gateway. */
+export const DEFAULT_GATEWAY_NAME = 'gateway';
+
+/** The HTTP listener of a Gateway: what cert-manager's HTTP-01 solver attaches its routes to. */
+export interface GatewayHttpListener {
+  readonly name: string;
+  readonly namespace: string;
+  readonly sectionName: string;
+}
 
 /**
  * The cluster's edge: a Gateway (Cilium by default) with an HTTP listener that only redirects to
@@ -204,7 +222,7 @@ export class GatewayStack extends Construct {
     super(scope, id);
     if (!(scope instanceof GitOpsCluster)) invalidProp(this, 'GatewayStack must be created on a cluster (new GatewayStack(cluster, ...))');
     this.cluster = scope;
-    this.name = validateDnsLabel(this, 'name', props.name ?? 'gateway');
+    this.name = validateDnsLabel(this, 'name', props.name ?? DEFAULT_GATEWAY_NAME);
     this.namespace = this.name;
     this.domain = validateDnsSubdomain(this, 'domain', props.domain);
     this.implementation = props.implementation ?? EdgeImplementation.cilium();
@@ -220,7 +238,11 @@ export class GatewayStack extends Construct {
     this.zones = [...(props.dns?.domainFilters ?? []), ...(props.zones ?? [])];
     if (this.zones.length === 0) invalidProp(this, 'no managed DNS zone: pass dns (an ExternalDns) or zones');
     if (!this.inZone(this.domain)) invalidProp(this, `domain "${this.domain}" lies in none of the managed zones ${this.zones.join(', ')}`);
-    const wildcard = props.wildcardCertificate ?? true;
+    const gatewayApiImpl = this.implementation.api === EdgeApi.GATEWAY_API;
+    if (props.wildcardCertificate === true && !gatewayApiImpl) {
+      invalidProp(this, `wildcardCertificate: true needs a Gateway API implementation; ${this.implementation.name} serves Ingresses, which get one certificate per host in their own namespace`);
+    }
+    const wildcard = props.wildcardCertificate ?? gatewayApiImpl;
     if (wildcard && !canIssue(props.issuer, `*.${this.domain}`)) {
       invalidProp(this, `issuer ${props.issuer.issuerName} cannot issue the wildcard *.${this.domain} (ACME HTTP-01 only); add a DNS-01 solver or set wildcardCertificate: false`);
     }
@@ -313,9 +335,17 @@ export class GatewayStack extends Construct {
     this.node.addValidation({ validate: () => this.checkInvariants() });
   }
 
+  /**
+   * The HTTP listener of the Gateway a stack named `name` creates, for
+   * {@link AcmeSolver.http01Gateway} on an issuer that must exist before the stack.
+   */
+  public static httpListenerOf(name: string = DEFAULT_GATEWAY_NAME): GatewayHttpListener {
+    return { name, namespace: name, sectionName: 'http' };
+  }
+
   /** The Gateway's HTTP listener, for {@link AcmeSolver.http01Gateway}. */
-  public get httpListener(): { name: string; namespace: string; sectionName: string } {
-    return { name: this.name, namespace: this.namespace, sectionName: 'http' };
+  public get httpListener(): GatewayHttpListener {
+    return GatewayStack.httpListenerOf(this.name);
   }
 
   /** Exposes one Service port at `hostname` (see {@link GatewayStack.addRoute}). */
@@ -336,6 +366,16 @@ export class GatewayStack extends Construct {
     if (this.routes.some((r) => r.id === id)) invalidProp(this, `route id "${id}" is already used`);
     if (options.backends.length === 0) invalidProp(this, `route ${id} has no backends`);
     const protocol = options.protocol ?? RouteProtocol.HTTP;
+    const ingress = this.implementation.api === EdgeApi.INGRESS;
+    if (ingress && options.backends.length > 1) {
+      invalidProp(this, `route ${id}: an Ingress cannot split traffic over ${options.backends.length} backends (rules with the same path do not share traffic); give one backend or use a Gateway API implementation`);
+    }
+    if (this.dns) {
+      const needed = ingress ? ExternalDnsSource.INGRESS : protocol === RouteProtocol.GRPC ? ExternalDnsSource.GATEWAY_GRPCROUTE : ExternalDnsSource.GATEWAY_HTTPROUTE;
+      if (!this.dns.reads(needed)) {
+        invalidProp(this, `route ${id}: ExternalDns ${this.dns.node.path} does not read ${needed.name} (sources: ${this.dns.sources.map((s) => s.name).join(', ')}), so "${hostname}" would never be published; add ExternalDnsSource source ${needed.name}`);
+      }
+    }
     const pathPrefix = options.pathPrefix ?? '/';
     if (!pathPrefix.startsWith('/')) invalidProp(this, `route ${id} pathPrefix "${pathPrefix}" must start with '/'`);
     if (protocol === RouteProtocol.GRPC && options.pathPrefix !== undefined) invalidProp(this, `route ${id}: pathPrefix applies to HTTP routes only`);
@@ -345,7 +385,6 @@ export class GatewayStack extends Construct {
       backends = [options.sso.protect(this, id, backends[0], hostname)];
     }
     const dedicated = options.dedicatedCertificate ?? this.wildcardSecretName === undefined;
-    const ingress = this.implementation.api === EdgeApi.INGRESS;
     const routeNamespace = validateDnsLabel(this, 'route namespace', options.namespace ?? (ingress ? backends[0].namespace : this.namespace));
     if (ingress && backends.some((b) => b.namespace !== routeNamespace)) {
       invalidProp(this, `route ${id}: an Ingress can only reach Services in its own namespace (${routeNamespace}); use a Gateway API implementation for cross-namespace backends`);
@@ -432,7 +471,7 @@ export class GatewayStack extends Construct {
   }
 
   private inZone(hostname: string): boolean {
-    return this.zones.some((z) => hostname === z || hostname.endsWith(`.${z}`));
+    return dnsZoneOf(this.zones, hostname) !== undefined;
   }
 
   /** Whether a listener certificate covers `hostname`: the wildcard covers exactly one label. */
@@ -456,6 +495,14 @@ export class GatewayStack extends Construct {
     if (!Number.isInteger(ttl) || ttl < 1) invalidProp(this, `route ${id}: dnsTtlSeconds ${ttl} must be a whole number >= 1`);
     if (cloudflare && ttl !== 1 && ttl < 120) invalidProp(this, `route ${id}: Cloudflare TTL ${ttl} must be 1 (automatic) or at least 120`);
     if (proxied && ttl !== 1) invalidProp(this, `route ${id}: proxied Cloudflare records use TTL 1 (automatic), got ${ttl}`);
+    const zone = this.dns.zoneOf(hostname);
+    if (proxied && zone !== undefined && labelsBelowZone(hostname, zone) > 1) {
+      // Universal SSL: *.<zone> only. A proxied deeper host gets no edge certificate (TLS fails).
+      invalidProp(
+        this,
+        `route ${id}: "${hostname}" is ${labelsBelowZone(hostname, zone)} labels below the Cloudflare zone ${zone}; Cloudflare Universal SSL covers only ${zone} and *.${zone}, so a proxied record would fail TLS. Set cloudflareProxied: false (or proxied: false on the ExternalDns)`,
+      );
+    }
     return {
       [`${EXTERNAL_DNS_ANNOTATION_PREFIX}/hostname`]: hostname,
       [`${EXTERNAL_DNS_ANNOTATION_PREFIX}/ttl`]: String(ttl),

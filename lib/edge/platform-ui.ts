@@ -2,6 +2,7 @@ import { HEADLAMP_CHART, OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
 import { HeadlampValues } from '../../imports/helm/headlamp';
 import { Oauth2ProxyValues } from '../../imports/helm/oauth2-proxy';
 import { ApiObject } from 'cdk8s';
+import { Cidr } from '../core/cidr';
 import { invalidProp, validateDnsSubdomain } from '../core/errors';
 import { FluxApp } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
@@ -25,10 +26,22 @@ export interface OAuth2ProxySsoProps {
    */
   readonly emailDomains?: readonly string[];
   /**
-   * Groups allowed (OIDC `groups` claim).
-   * @default - any group
+   * Groups allowed (OIDC `groups` claim), emitted as `--allowed-group`. The platform UI helpers
+   * (Hubble UI, Headlamp, storage UIs) refuse a guard without groups: an admin UI must not be open
+   * to every account of the identity provider.
+   * @default - any authenticated user (only for non-platform routes)
+   * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview/
    */
   readonly allowedGroups?: readonly string[];
+  /**
+   * Source ranges of the proxies in front of oauth2-proxy (the Gateway's Envoy; with Cilium the
+   * cluster's pod and node CIDRs), emitted as `--trusted-proxy-ip`. oauth2-proxy runs with
+   * `--reverse-proxy`, and without this flag it trusts `X-Forwarded-*` headers from every client
+   * (trust-all default kept for compatibility), which allowed the X-Forwarded-Uri auth bypass
+   * GHSA-7x63-xv5r-3p2x / CVE-2026-40575. Required and never empty.
+   * @see https://github.com/oauth2-proxy/oauth2-proxy/issues/3506
+   */
+  readonly trustedProxyCidrs: readonly Cidr[];
 }
 
 /**
@@ -38,11 +51,22 @@ export interface OAuth2ProxySsoProps {
  * @see https://oauth2-proxy.github.io/oauth2-proxy/
  */
 export class OAuth2ProxySso implements ISsoGuard {
-  public constructor(private readonly props: OAuth2ProxySsoProps) {}
+  public readonly allowedGroups: readonly string[];
+  public constructor(private readonly props: OAuth2ProxySsoProps) {
+    this.allowedGroups = [...(props.allowedGroups ?? [])];
+  }
 
   public protect(stack: GatewayStack, id: string, upstream: ServiceReference, hostname: string): ServiceReference {
     if (!/^https:\/\/[^\s]+$/.test(this.props.issuerUrl)) invalidProp(stack, `SSO issuerUrl "${this.props.issuerUrl}" must be https://`);
     validateDnsSubdomain(stack, 'SSO credentials secret name', this.props.credentialsSecretName);
+    const trusted = this.props.trustedProxyCidrs ?? [];
+    if (trusted.length === 0) {
+      invalidProp(stack, 'SSO trustedProxyCidrs is empty; give the source ranges of the gateway proxy (e.g. the pod and node CIDRs), or oauth2-proxy trusts X-Forwarded-* headers from every client');
+    }
+    const trustedText = trusted.map((c) => Cidr._canonical(c._parse(stack, 'SSO trustedProxyCidrs')));
+    for (const g of this.allowedGroups) {
+      if (g.trim() === '' || g.includes(',')) invalidProp(stack, `SSO allowedGroups entry "${g}" must be a non-empty group name without ','`);
+    }
     const cluster = GitOpsCluster.of(stack);
     const name = `oauth2-proxy-${id.toLowerCase()}`;
     const extraArgs: Record<string, string> = {
@@ -53,8 +77,10 @@ export class OAuth2ProxySso implements ISsoGuard {
       'cookie-domain': hostname,
       'whitelist-domain': hostname,
       'reverse-proxy': 'true',
+      // Comma-separated: both are string-list flags (pflag StringSlice splits on ',').
+      'trusted-proxy-ip': trustedText.join(','),
       'skip-provider-button': 'true',
-      ...(this.props.allowedGroups?.length ? { 'allowed-group': this.props.allowedGroups.join(',') } : {}),
+      ...(this.allowedGroups.length ? { 'allowed-group': this.allowedGroups.join(',') } : {}),
     };
     const app = new FluxApp<Oauth2ProxyValues>(cluster.apps, `${stack.node.id}Sso${id}`, {
       chart: OAUTH2_PROXY_CHART,
@@ -66,7 +92,7 @@ export class OAuth2ProxySso implements ISsoGuard {
           upstreams: [`http://${upstream.name}.${upstream.namespace}.svc.cluster.local:${upstream.port}`],
         },
         extraArgs,
-      } as Oauth2ProxyValues,
+      },
     });
     if (upstream.deployedBy) app.addDependency(upstream.deployedBy);
     return { namespace: app.namespace, name, port: 80, deployedBy: app };
@@ -84,6 +110,9 @@ export interface PlatformUiRouteOptions extends Omit<RouteOptions, 'backends' | 
 
 function requireSso(stack: GatewayStack, ui: string, sso: ISsoGuard | undefined): ISsoGuard {
   if (!sso) invalidProp(stack, `${ui} must not be exposed without SSO; pass sso (e.g. new OAuth2ProxySso(...))`);
+  if (sso.allowedGroups.length === 0) {
+    invalidProp(stack, `${ui} must be restricted to identity-provider groups; give the SSO guard allowedGroups (e.g. ['platform-admins'])`);
+  }
   return sso;
 }
 
@@ -116,7 +145,7 @@ export class Headlamp extends FluxApp<HeadlampValues> {
     super(scope, id, {
       chart: HEADLAMP_CHART,
       name: 'headlamp',
-      values: { clusterRoleBinding: { create: props.clusterAdmin ?? false } } as HeadlampValues,
+      values: { clusterRoleBinding: { create: props.clusterAdmin ?? false } },
     });
     this.service = { namespace: this.namespace, name: 'headlamp', port: 80, deployedBy: this };
   }

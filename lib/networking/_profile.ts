@@ -197,7 +197,7 @@ export function resolveProfile(p: ProfileInput, fail: (message: string) => never
   const flowLogs = p.flowLogs ?? FlowLogs.aggregated();
   decide('flowLogs', flowLogs.enabled, flowLogs.enabled ? 'default: aggregated flow log' : 'switched off by prop');
   const l7Visibility = decide('l7Visibility', p.l7Visibility ?? true, p.l7Visibility === false ? 'switched off by prop' : 'default: HTTP/gRPC and DNS parsing for flows matched by L7 rules');
-  const advancedPolicy = decide('advancedPolicy', p.advancedPolicy ?? true, p.advancedPolicy === false ? 'switched off by prop' : 'default: deny policies, L7/FQDN rules');
+  const advancedPolicy = decide('advancedPolicy', p.advancedPolicy ?? true, p.advancedPolicy === false ? 'switched off by prop: zero-trust and L7/FQDN policy constructs refuse' : 'default: zero-trust, L7 and FQDN policy constructs');
   const l7Proxy = decide('l7Proxy', l7Visibility || advancedPolicy || gatewayApi || ingress, 'needed by L7 visibility, FQDN/L7 policies, Gateway API and Ingress');
   const tetragon = decide('tetragon', p.tetragon ?? true, p.tetragon === false ? 'switched off by prop' : 'default');
 

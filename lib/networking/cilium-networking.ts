@@ -211,7 +211,8 @@ export interface CiliumNetworkingProps extends ReconcileTiming {
    */
   readonly hubbleUi?: boolean;
   /**
-   * Prometheus/OpenMetrics metrics of the agent, operator, Envoy, relay and Hubble.
+   * Prometheus/OpenMetrics metrics of the agent, operator, Envoy, relay, Hubble and the
+   * clustermesh-apiserver, each with a metrics Service (`metricsServices`).
    * @default true
    */
   readonly metricsExport?: boolean;
@@ -232,7 +233,10 @@ export interface CiliumNetworkingProps extends ReconcileTiming {
    */
   readonly l7Visibility?: boolean;
   /**
-   * Advanced network policy (deny policies, L7/FQDN rules).
+   * InfraFlux's advanced policy constructs: the zero-trust default deny ({@link CiliumNetworking.addZeroTrust})
+   * and L7/FQDN policies ({@link CiliumNetworking.addL7Policy}) refuse to be created while it is off,
+   * and the L7 proxy is no longer kept on for them. Cilium's policy engine itself is not changed
+   * (`enableNonDefaultDenyPolicies` keeps the chart default).
    * @default true
    */
   readonly advancedPolicy?: boolean;
@@ -254,11 +258,31 @@ export interface CapabilityState {
   readonly enabled: boolean;
 }
 
-/** Where another cluster reaches this cluster's clustermesh-apiserver. */
+/**
+ * Where another cluster reaches this cluster's clustermesh-apiserver: one item of the chart's
+ * `clustermesh.config.clusters` (fields `name`, `address`, `port`, `ips`; pinned values.yaml). With
+ * `ips` the agent dials `<name>.mesh.cilium.io` (a host alias to the IPs, covered by the server
+ * certificate's `*.mesh.cilium.io`); with `address` it dials that DNS name, which the peer's
+ * certificate must carry in `clustermesh.apiserver.tls.auto.server.extraDnsNames`.
+ */
 export interface ClusterMeshPeer {
+  /** The peer's cluster name. */
   readonly name: string;
-  readonly address: string;
+  /** DNS name of the peer's clustermesh-apiserver. @default - none: `ips` is given */
+  readonly address?: string;
+  /** IP addresses of the peer's clustermesh-apiserver. @default - none: `address` is given */
+  readonly ips?: readonly string[];
   readonly port: number;
+}
+
+/** @internal How this cluster's own clustermesh-apiserver is set up for its mesh. */
+export interface MeshJoinOptions {
+  /** Certgen (CronJob) reuses the pre-created shared CA kube-system/cilium-ca. */
+  readonly sharedCa: boolean;
+  /** Annotations of the clustermesh-apiserver Service. */
+  readonly serviceAnnotations: Readonly<Record<string, string>>;
+  /** DNS names the peers dial: added to the server certificate. */
+  readonly serverDnsNames: readonly string[];
 }
 
 /**
@@ -283,8 +307,13 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
   public readonly nodeCidrs: readonly Cidr[];
   /** The hubble-ui Service for the edge route helper; undefined when the UI is off. Never exposed without authentication. */
   public readonly hubbleUiService: ServiceReference | undefined;
-  /** Metrics endpoints (Prometheus/OpenMetrics) an OpenTelemetry Collector or Prometheus scrapes. */
-  public readonly metricsServices: readonly ServiceReference[];
+  /**
+   * Metrics Services (Prometheus/OpenMetrics) an OpenTelemetry Collector or Prometheus scrapes:
+   * exactly those the chart creates for the final values (headless Services; scrape their endpoints).
+   */
+  public get metricsServices(): readonly ServiceReference[] {
+    return metricsServicesOf(this.values);
+  }
   /** Host path of the Hubble flow log on every node; undefined when flow logs are off. */
   public readonly flowLogPath: string | undefined;
   /** The Tetragon app; undefined when Tetragon is off. */
@@ -362,15 +391,6 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
     if (props.prometheusOperatorCrds) this.addDependency(props.prometheusOperatorCrds);
 
     this.hubbleUiService = profile.hubbleUi ? { namespace: CILIUM_NAMESPACE, name: 'hubble-ui', port: 80 } : undefined;
-    this.metricsServices = profile.metrics
-      ? [
-          { namespace: CILIUM_NAMESPACE, name: 'cilium-agent', port: 9962 },
-          { namespace: CILIUM_NAMESPACE, name: 'cilium-operator', port: 9963 },
-          { namespace: CILIUM_NAMESPACE, name: 'cilium-envoy', port: 9964 },
-          { namespace: CILIUM_NAMESPACE, name: 'hubble-metrics', port: 9965 },
-          { namespace: CILIUM_NAMESPACE, name: 'hubble-relay', port: 9966 },
-        ]
-      : [];
     this.flowLogPath = profile.flowLogs ? HUBBLE_FLOW_LOG_PATH : undefined;
     this.tetragon = profile.tetragon
       ? new Tetragon(scope, `${id}Tetragon`, { cilium: this, serviceMonitors: props.prometheusOperatorCrds !== undefined, metrics: profile.metrics })
@@ -413,19 +433,35 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
    * @internal Called by CiliumClusterMesh: connect to `peers` with the shared CA. Rewrites the
    * values ConfigMap (the values object is updated too).
    */
-  public _joinMesh(peers: readonly ClusterMeshPeer[], sharedCa: boolean, apiServerAnnotations: Record<string, string>): void {
+  public _joinMesh(peers: readonly ClusterMeshPeer[], options: MeshJoinOptions): void {
     this.meshPeers.splice(0, this.meshPeers.length, ...peers);
-    this.meshCaShared = sharedCa;
+    this.meshCaShared = options.sharedCa;
+    const annotations = { ...options.serviceAnnotations };
     const update: CiliumValues = {
       clustermesh: {
         config: {
           enabled: true,
-          clusters: this.meshPeers.map((p) => ({ name: p.name, address: p.address, port: p.port })),
+          clusters: this.meshPeers.map((p) => ({
+            name: p.name,
+            ...(p.address !== undefined ? { address: p.address } : {}),
+            ...(p.ips !== undefined ? { ips: [...p.ips] } : {}),
+            port: p.port,
+          })),
         },
         apiserver: {
-          ...(Object.keys(apiServerAnnotations).length > 0 ? { service: { annotations: apiServerAnnotations } } : {}),
-          // certgen (CronJob) reuses the pre-created kube-system/cilium-ca: the shared CA.
-          ...(this.meshCaShared ? { tls: { auto: { enabled: true, method: 'cronJob' } } } : {}),
+          ...(Object.keys(annotations).length > 0 ? { service: { annotations } } : {}),
+          // certgen (CronJob) reuses the pre-created kube-system/cilium-ca: the shared CA. The server
+          // certificate covers *.mesh.cilium.io (IP peers) plus the DNS names peers dial.
+          ...(this.meshCaShared || options.serverDnsNames.length > 0
+            ? {
+                tls: {
+                  auto: {
+                    ...(this.meshCaShared ? { enabled: true, method: 'cronJob' } : {}),
+                    ...(options.serverDnsNames.length > 0 ? { server: { extraDnsNames: [...options.serverDnsNames] } } : {}),
+                  },
+                },
+              }
+            : {}),
         },
       },
       ...(this.meshCaShared ? { hubble: { tls: { auto: { enabled: true, method: 'cronJob' } } } } : {}),
@@ -603,7 +639,8 @@ function ciliumValues(input: ValuesInput): CiliumValues {
     ciliumEndpointSlice: { enabled: p.ciliumEndpointSlice },
     ...(p.multicast ? { extraConfig: { 'multicast-enabled': 'true' } } : {}),
     hostFirewall: { enabled: p.hostFirewall },
-    enableNonDefaultDenyPolicies: p.advancedPolicy,
+    // advancedPolicy gates InfraFlux's policy constructs only; enableNonDefaultDenyPolicies (which
+    // governs policies that do not default-deny) keeps the chart default.
     policyEnforcementMode: 'default',
     // --- encryption
     encryption: p.encryption.enabled
@@ -615,8 +652,9 @@ function ciliumValues(input: ValuesInput): CiliumValues {
         }
       : { enabled: false },
     // --- observability
-    prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } },
-    operator: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
+    // metricsService: the agent (hostNetwork) and operator metrics Services exist without ServiceMonitors too.
+    prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } },
+    operator: { prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } } },
     envoy: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
     hubble: {
       enabled: true,
@@ -648,10 +686,53 @@ function ciliumValues(input: ValuesInput): CiliumValues {
       redact: { enabled: true, http: { urlQuery: true, userInfo: true } },
     },
   };
-  if (p.clusterMesh && sm) {
-    (values as Record<string, any>).clustermesh.apiserver.metrics = { serviceMonitor: { enabled: true } };
+  if (p.clusterMesh) {
+    (values as Record<string, any>).clustermesh.apiserver.metrics = {
+      enabled: p.metrics,
+      etcd: { enabled: p.metrics },
+      kvstoremesh: { enabled: p.metrics },
+      ...(sm ? { serviceMonitor: { enabled: true } } : {}),
+    };
   }
   return values;
+}
+
+/** Chart defaults (pinned values.yaml) of the metrics ports. */
+const DEFAULT_METRICS_PORTS = { agent: 9962, operator: 9963, envoy: 9964, hubble: 9965, relay: 9966, clustermeshApiserver: 9962 } as const;
+
+/**
+ * @internal The metrics Services the chart creates for `values`, mirroring the conditions of its
+ * templates (cilium-agent/service.yaml, cilium-operator/service.yaml, cilium-envoy/service.yaml,
+ * hubble/metrics-service.yaml, hubble-relay/metrics-service.yaml, clustermesh-apiserver/metrics-service.yaml).
+ * @see https://github.com/cilium/cilium/pull/36013 (metricsService decouples the agent/operator Services from ServiceMonitors)
+ */
+export function metricsServicesOf(values: CiliumValues): ServiceReference[] {
+  const v = values as Record<string, any>;
+  const on = (x: unknown): boolean => x === true;
+  const port = (x: unknown, fallback: number): number => (x === undefined || x === null ? fallback : Number(x));
+  const out: ServiceReference[] = [];
+  const add = (name: string, p: number) => out.push({ namespace: CILIUM_NAMESPACE, name, port: p });
+  const prom = v.prometheus ?? {};
+  if (on(prom.enabled) && (on(prom.serviceMonitor?.enabled) || on(prom.metricsService))) add('cilium-agent', port(prom.port, DEFAULT_METRICS_PORTS.agent));
+  const op = v.operator?.prometheus ?? {};
+  if (v.operator?.enabled !== false && (op.enabled ?? true) === true && (on(op.serviceMonitor?.enabled) || on(op.metricsService))) {
+    add('cilium-operator', port(op.port, DEFAULT_METRICS_PORTS.operator));
+  }
+  // envoyDaemonSetEnabled: l7Proxy on and envoy.enabled not false (default on for new installations).
+  const envoy = v.envoy ?? {};
+  if ((v.l7Proxy ?? true) === true && envoy.enabled !== false && (envoy.prometheus?.enabled ?? true) === true) {
+    add('cilium-envoy', port(envoy.prometheus?.port, DEFAULT_METRICS_PORTS.envoy));
+  }
+  const hubble = v.hubble ?? {};
+  const hubbleOn = (hubble.enabled ?? true) === true;
+  if (hubbleOn && Array.isArray(hubble.metrics?.enabled) && hubble.metrics.enabled.length > 0) add('hubble-metrics', port(hubble.metrics.port, DEFAULT_METRICS_PORTS.hubble));
+  if (hubbleOn && on(hubble.relay?.enabled) && on(hubble.relay?.prometheus?.enabled)) add('hubble-relay-metrics', port(hubble.relay.prometheus.port, DEFAULT_METRICS_PORTS.relay));
+  const cm = v.clustermesh ?? {};
+  const cmMetrics = cm.apiserver?.metrics ?? {};
+  if (on(cm.useAPIServer) && (cmMetrics.enabled ?? true) === true) {
+    add('clustermesh-apiserver-metrics', port(cmMetrics.port, DEFAULT_METRICS_PORTS.clustermeshApiserver));
+  }
+  return out;
 }
 
 /** @internal For tests: the profile decisions of a props set without building a construct. */

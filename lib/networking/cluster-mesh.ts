@@ -11,17 +11,34 @@ import type { CiliumNetworking, ClusterMeshPeer } from './cilium-networking';
  * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/#shared-certificate-authority
  */
 export class ClusterMeshCa {
-  /** The Secret `kube-system/<name>` (keys `ca.crt`, `ca.key`), present with identical content in every member. */
-  public static fromSecret(name = 'cilium-ca'): ClusterMeshCa {
-    return new ClusterMeshCa(name);
+  /**
+   * The Secret `kube-system/cilium-ca` (keys `ca.crt`, `ca.key`), present with identical content in
+   * every member. The name is fixed: certgen runs with `--ca-secret-name=cilium-ca`.
+   */
+  public static fromSecret(): ClusterMeshCa {
+    return new ClusterMeshCa(CLUSTER_MESH_CA_SECRET);
   }
   private constructor(public readonly secretName: string) {}
 }
+
+/** The only CA Secret name Cilium's certificate generator reads (kube-system). */
+export const CLUSTER_MESH_CA_SECRET = 'cilium-ca';
+
+/** The ExternalDNS annotation that publishes a Service under a DNS name. */
+export const EXTERNAL_DNS_HOSTNAME_ANNOTATION = 'external-dns.alpha.kubernetes.io/hostname';
 
 export interface ClusterMeshMemberOptions {
   /**
    * DNS name or IP address under which the other clusters reach this cluster's
    * clustermesh-apiserver (its LoadBalancer IP or a DNS record for it; a node address for NodePort).
+   *
+   * - An IP: the peers get `ips: [address]` and dial `<cluster name>.mesh.cilium.io` (resolved by
+   *   Cilium's host alias to the IP), a name the server certificate's `*.mesh.cilium.io` covers; with
+   *   LB IPAM the apiserver Service is pinned to the IP (`lbipam.cilium.io/ips`).
+   * - A DNS name: the peers dial it, so it is added to this member's server certificate
+   *   (`clustermesh.apiserver.tls.auto.server.extraDnsNames`) and published with ExternalDNS
+   *   (`external-dns.alpha.kubernetes.io/hostname` on the apiserver Service).
+   * @see https://github.com/cilium/cilium/blob/v1.20.0/install/kubernetes/cilium/templates/clustermesh-config/_helpers.tpl
    */
   readonly address: string;
   /**
@@ -39,6 +56,8 @@ export interface CiliumClusterMeshProps {
 interface Member {
   readonly cilium: CiliumNetworking;
   readonly address: string;
+  /** Whether `address` is an IP (else a DNS name). */
+  readonly isIp: boolean;
   readonly port: number;
 }
 
@@ -58,9 +77,6 @@ export class CiliumClusterMesh extends Construct {
   public constructor(scope: Construct, id: string, props: CiliumClusterMeshProps) {
     super(scope, id);
     if (!(props.ca instanceof ClusterMeshCa)) invalidProp(this, 'ca must be a ClusterMeshCa (ClusterMeshCa.fromSecret())');
-    if (props.ca.secretName !== 'cilium-ca') {
-      invalidProp(this, `ca secret "${props.ca.secretName}" is not read by Cilium's certificate generator; deliver the shared CA as kube-system/cilium-ca`);
-    }
     this.ca = props.ca;
     this.node.addValidation({ validate: () => this.check() });
   }
@@ -75,7 +91,7 @@ export class CiliumClusterMesh extends Construct {
     const nodePort = cilium._profile.clusterMesh ? (cilium.values as { clustermesh?: { apiserver?: { service?: { type?: string; nodePort?: number } } } }).clustermesh?.apiserver?.service : undefined;
     const port = options.port ?? (nodePort?.type === 'NodePort' ? nodePort.nodePort ?? 32379 : 2379);
     if (!Number.isInteger(port) || port < 1 || port > 65535) invalidProp(this, `port ${port} of ${cilium.clusterName} is not a TCP port`);
-    this.members.push({ cilium, address: options.address, port });
+    this.members.push({ cilium, address: options.address, isIp: ipFamilyOf(options.address) !== undefined, port });
     this.wire();
   }
 
@@ -88,10 +104,13 @@ export class CiliumClusterMesh extends Construct {
     for (const member of this.members) {
       const peers: ClusterMeshPeer[] = this.members
         .filter((m) => m !== member)
-        .map((m) => ({ name: m.cilium.clusterName, address: m.address, port: m.port }));
-      const annotations: Record<string, string> =
-        ipFamilyOf(member.address) && member.cilium._profile.lbIpam ? { 'lbipam.cilium.io/ips': member.address } : {};
-      member.cilium._joinMesh(peers, true, annotations);
+        .map((m) => (m.isIp ? { name: m.cilium.clusterName, ips: [m.address], port: m.port } : { name: m.cilium.clusterName, address: m.address, port: m.port }));
+      const annotations: Record<string, string> = member.isIp
+        ? member.cilium._profile.lbIpam
+          ? { 'lbipam.cilium.io/ips': member.address }
+          : {}
+        : { [EXTERNAL_DNS_HOSTNAME_ANNOTATION]: member.address };
+      member.cilium._joinMesh(peers, { sharedCa: true, serviceAnnotations: annotations, serverDnsNames: member.isIp ? [] : [member.address] });
     }
   }
 

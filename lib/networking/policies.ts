@@ -1,7 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CiliumClusterwideNetworkPolicy, CiliumEgressGatewayPolicy, CiliumNetworkPolicy } from '../../imports/cilium-cilium.io';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { FluxApp } from '../flux/flux-app';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Cidr, IpFamily, ipFamilyOf } from './addresses';
 import type { CiliumNetworking } from './cilium-networking';
@@ -93,30 +94,43 @@ export class EgressGatewayPolicy extends Construct {
 
 /** Where default deny applies. */
 export class ZeroTrustScope {
-  /** A CiliumNetworkPolicy default deny in each of these namespaces. */
+  /** A CiliumNetworkPolicy default deny in each of these namespaces (`infraflux-default-deny-<namespace>`). */
   public static namespaces(names: readonly string[]): ZeroTrustScope {
     return new ZeroTrustScope([...names], []);
   }
   /**
-   * A CiliumClusterwideNetworkPolicy default deny for every namespace except `excluded`
-   * (kube-system is always excluded: Cilium, CoreDNS and the control plane add-ons live there).
+   * A CiliumClusterwideNetworkPolicy default deny for every namespace except:
+   * - kube-system (Cilium, CoreDNS and the control plane add-ons live there),
+   * - every namespace a FluxApp of the cluster's `crds` or `controllers` layer runs in (the
+   *   platform controllers, derived at synth), and
+   * - `excluded`: the other namespaces whose Pods must keep unrestricted traffic (operators
+   *   installed outside InfraFlux, webhooks, ...). Required, so that the choice is explicit; pass
+   *   `[]` when the derived namespaces are all.
    */
-  public static clusterwide(excluded: readonly string[] = []): ZeroTrustScope {
+  public static clusterwide(excluded: readonly string[]): ZeroTrustScope {
+    if (!Array.isArray(excluded)) {
+      throw new TypeError('ZeroTrustScope.clusterwide(excluded): give the namespaces to exclude besides kube-system and the platform controllers\' namespaces ([] for none)');
+    }
     return new ZeroTrustScope(undefined, ['kube-system', ...excluded.filter((n) => n !== 'kube-system')]);
   }
   private constructor(
     public readonly namespaceNames: readonly string[] | undefined,
+    /** Namespaces excluded explicitly (clusterwide scope), kube-system first. */
     public readonly excludedNamespaces: readonly string[],
   ) {}
 }
 
 export interface ZeroTrustProps {
   readonly cilium: CiliumNetworking;
-  /** @default ZeroTrustScope.clusterwide() */
+  /**
+   * Where default deny applies.
+   * @default ZeroTrustScope.clusterwide([]) (kube-system and the platform controllers' namespaces excluded)
+   */
   readonly scope?: ZeroTrustScope;
   /**
    * Let the selected Pods reach the Kubernetes API server.
-   * @default false (only Flux may, see allowFlux)
+   * @default - true with a clusterwide scope (operators and controllers in the covered namespaces
+   * watch the API), false with a namespaces scope (only Flux may, see allowFlux)
    */
   readonly allowApiServer?: boolean;
   /**
@@ -144,10 +158,13 @@ export interface ZeroTrustProps {
  */
 export class CiliumZeroTrust extends Construct {
   public readonly policies: readonly ApiObject[];
+  private readonly zeroTrustScope: ZeroTrustScope;
   public constructor(scope: Construct, id: string, props: ZeroTrustProps) {
     super(scope, id);
     requirePolicy(this, props.cilium, 'CiliumZeroTrust');
-    const zt = props.scope ?? ZeroTrustScope.clusterwide();
+    const zt = props.scope ?? ZeroTrustScope.clusterwide([]);
+    this.zeroTrustScope = zt;
+    const apiServer = props.allowApiServer ?? zt.namespaceNames === undefined;
     const policies: ApiObject[] = [];
     const sameNs = props.allowSameNamespace ?? true;
     const fromGateway = props.allowFromGateway ?? true;
@@ -159,7 +176,7 @@ export class CiliumZeroTrust extends Construct {
       egress: [
         { toEndpoints: [KUBE_DNS], toPorts: [{ ports: DNS_PORTS, rules: { dns: [{ matchPattern: '*' }] } }] },
         ...(sameNs ? [{ toEndpoints: [{}] }] : []),
-        ...(props.allowApiServer ? [{ toEntities: ['kube-apiserver'] }] : []),
+        ...(apiServer ? [{ toEntities: ['kube-apiserver'] }] : []),
       ],
     });
     if (zt.namespaceNames) {
@@ -170,14 +187,14 @@ export class CiliumZeroTrust extends Construct {
           new ApiObject(this, `DefaultDeny-${ns}`, {
             apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
             kind: CiliumNetworkPolicy.GVK.kind,
-            metadata: { name: 'infraflux-default-deny', namespace: ns },
+            metadata: { name: `infraflux-default-deny-${ns}`, namespace: ns },
             spec: { endpointSelector: {}, enableDefaultDeny: { ingress: true, egress: true }, ...baseRules() },
           }),
         );
       }
     } else {
       for (const ns of zt.excludedNamespaces) validateDnsLabel(this, 'excluded namespace', ns);
-      const excluded = [...zt.excludedNamespaces];
+      const excluded = Lazy.any({ produce: () => this.excludedNamespaces });
       policies.push(
         new ApiObject(this, 'DefaultDeny', {
           apiVersion: CiliumClusterwideNetworkPolicy.GVK.apiVersion,
@@ -212,6 +229,19 @@ export class CiliumZeroTrust extends Construct {
     }
     this.policies = policies;
     GitOpsCluster.of(this).addDependency(this, props.cilium);
+  }
+
+  /**
+   * Namespaces the clusterwide default deny leaves out: kube-system, the explicit ones, then (sorted)
+   * those of every FluxApp in the cluster's crds and controllers layers. Empty for a namespaces scope.
+   */
+  public get excludedNamespaces(): readonly string[] {
+    if (this.zeroTrustScope.namespaceNames) return [];
+    const cluster = GitOpsCluster.of(this);
+    const platform = [cluster.crds, cluster.controllers]
+      .flatMap((layer) => layer.node.findAll().filter((c): c is FluxApp<object> => c instanceof FluxApp).map((app) => app.namespace));
+    const explicit = this.zeroTrustScope.excludedNamespaces;
+    return [...explicit, ...[...new Set(platform)].filter((n) => !explicit.includes(n)).sort()];
   }
 }
 

@@ -75,6 +75,16 @@ export interface TetragonBaselinePoliciesProps {
   readonly enforce?: boolean;
 }
 
+/** The setuid-family syscalls the privilege-escalation policy hooks, with their number of uid/gid arguments. */
+const SETUID_FAMILY: ReadonlyArray<{ readonly call: string; readonly ids: number }> = [
+  { call: 'sys_setuid', ids: 1 },
+  { call: 'sys_setgid', ids: 1 },
+  { call: 'sys_setreuid', ids: 2 },
+  { call: 'sys_setregid', ids: 2 },
+  { call: 'sys_setresuid', ids: 3 },
+  { call: 'sys_setresgid', ids: 3 },
+];
+
 /** Names of the baseline TracingPolicies. */
 export const TETRAGON_BASELINE_POLICIES: readonly string[] = [
   'infraflux-sensitive-files',
@@ -85,9 +95,10 @@ export const TETRAGON_BASELINE_POLICIES: readonly string[] = [
 
 /**
  * Tetragon baseline TracingPolicies (cluster-wide, configs layer): access to credential and
- * Kubernetes secret files, credential changes (setuid to root), kernel module loading, and
+ * Kubernetes secret files, setuid-family syscalls to uid/gid 0 (root), kernel module loading, and
  * namespace changes (setns) by containers. Observe-only by default.
  * @see https://tetragon.io/docs/policy-library/observability/
+ * @see https://github.com/cilium/tetragon/blob/main/examples/tracingpolicy/sys_setuid.yaml
  */
 export class TetragonBaselinePolicies extends Construct {
   public readonly policies: readonly ApiObject[];
@@ -122,15 +133,21 @@ export class TetragonBaselinePolicies extends Construct {
           },
         ],
       }),
+      // setuid-family syscalls that set a uid or gid to 0 (root) from a container. Hooking
+      // commit_creds without a filter would report every exec; Tetragon resolves `sys_<name>` with
+      // `syscall: true` to the architecture's entry (`__x64_sys_setuid`, ...). Selectors are ORed,
+      // matchArgs inside one selector ANDed: one selector per id argument.
       make('infraflux-privilege-escalation', {
-        kprobes: [
-          {
-            call: 'commit_creds',
-            syscall: false,
-            args: [{ index: 0, type: 'cred' }],
-            selectors: [{ ...inContainer, matchActions: post }],
-          },
-        ],
+        kprobes: SETUID_FAMILY.map(({ call, ids }) => ({
+          call,
+          syscall: true,
+          args: Array.from({ length: ids }, (_, index) => ({ index, type: 'int' })),
+          selectors: Array.from({ length: ids }, (_, index) => ({
+            ...inContainer,
+            matchArgs: [{ index, operator: 'Equal', values: ['0'] }],
+            matchActions: post,
+          })),
+        })),
       }),
       make('infraflux-kernel-modules', {
         kprobes: [

@@ -1,11 +1,11 @@
 import { CertManager, InternalCaIssuer, Podinfo } from '../../lib';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
-function setup(props: { replicas?: number; hostname?: string } = {}) {
+function setup(props: { replicas?: number; hostname?: string; certificate?: boolean; noIssuer?: boolean } = {}) {
   const { fleet, cluster } = testCluster();
   const certManager = new CertManager(cluster.controllers, 'CM');
-  const issuer = new InternalCaIssuer(cluster.configs, 'CA', { certManager });
-  new Podinfo(cluster.apps, 'Podinfo', { issuer, hostname: props.hostname ?? 'podinfo.example.com', replicas: props.replicas });
+  const issuer = props.noIssuer ? undefined : new InternalCaIssuer(cluster.configs, 'CA', { certManager });
+  new Podinfo(cluster.apps, 'Podinfo', { issuer, certificate: props.certificate, hostname: props.hostname ?? 'podinfo.example.com', replicas: props.replicas });
   return fleet;
 }
 
@@ -34,8 +34,18 @@ describe('Podinfo', () => {
     expect(manifest(fleet, 'test/releases/podinfo/service-podinfo.yaml').spec.selector).toEqual(labels);
   });
 
-  test('gets a certificate for its hostname and so waits for the configs layer', () => {
-    const fleet = setup({ hostname: 'demo.example.org' });
+  test('issues no certificate by default (the gateway terminates TLS)', () => {
+    const fleet = setup({ noIssuer: true });
+    expect(fleet.manifests().filter((m) => m.object.kind === 'Certificate')).toEqual([]);
+    expect(fleet.manifests().some((m) => m.file === 'test/releases/podinfo/deployment-podinfo.yaml')).toBe(true);
+  });
+
+  test('fails on certificate: true without an issuer', () => {
+    expect(() => setup({ certificate: true, noIssuer: true })).toThrow(/\[test\/apps\/Podinfo\] certificate: true needs an issuer/);
+  });
+
+  test('with certificate: true, gets a certificate for its hostname and so waits for the configs layer', () => {
+    const fleet = setup({ hostname: 'demo.example.org', certificate: true });
     expect(manifest(fleet, 'test/releases/podinfo/certificate-podinfo-tls.yaml').spec.dnsNames).toEqual(['demo.example.org']);
     expect(manifest(fleet, 'test/flux-system/kustomization-apps.yaml').spec.dependsOn).toEqual([{ name: 'configs', namespace: 'flux-system' }]);
     expect(manifestsByFile(fleet)).toMatchSnapshot();

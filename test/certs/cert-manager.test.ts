@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { CertManager, GatewayApiCrds } from '../../lib';
 import { CERT_MANAGER_CHART } from '../../imports/helm/charts';
+import { UpstreamCache } from '../../lib/upstream/lock';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
 function values(fleet: Parameters<typeof manifest>[0]): Record<string, any> {
@@ -27,9 +28,25 @@ describe('CertManager', () => {
     expect(values(fleet).config).toEqual({
       apiVersion: 'controller.config.cert-manager.io/v1alpha1',
       kind: 'ControllerConfiguration',
-      enableGatewayAPI: true,
+      gatewayAPI: { enabled: true },
     });
+    expect(values(fleet).config).not.toHaveProperty('enableGatewayAPI');
     expect(manifest(fleet, 'test/flux-system/kustomization-controllers.yaml').spec.dependsOn).toEqual([{ name: 'crds', namespace: 'flux-system' }]);
+  });
+
+  test('the pinned chart documents the Gateway API switch as config.gatewayAPI.enabled (cert-manager#8732)', () => {
+    // GIVEN the pinned values.yaml: its commented ControllerConfiguration example under `config:`
+    const cache = UpstreamCache.default();
+    const text = cache.read(cache.chart('cert-manager').valuesPath!);
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => /^#\s+config:\s*$/.test(l));
+    expect(start).toBeGreaterThanOrEqual(0);
+    const example = lines.slice(start, start + 40);
+    // THEN the switch is `gatewayAPI:` with `enabled: true` directly below it, and the old key is gone
+    const at = example.findIndex((l) => /^#\s{4}gatewayAPI:\s*$/.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(example[at + 1]).toMatch(/^#\s{6}enabled: true\s*$/);
+    expect(text).not.toMatch(/enableGatewayAPI/);
   });
 
   test('merges extra values over its own', () => {

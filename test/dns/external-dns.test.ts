@@ -8,8 +8,10 @@ import {
   ExternalDnsCloudflare,
   ExternalDnsSource,
   GcpCredentials,
+  Route53ZoneType,
   SecretKeyReference,
 } from '../../lib/dns';
+import { Duration } from 'cdk8s';
 import { GatewayApiChannel, GatewayApiCrds } from '../../lib/edge';
 import { Fleet } from '../../lib';
 import { UpstreamCache } from '../../lib/upstream/lock';
@@ -59,7 +61,7 @@ describe('ExternalDns', () => {
   test('Route53 with an IRSA role: no secret, role on the service account', () => {
     const { fleet, cluster, gatewayApi } = setup();
     new ExternalDns(cluster.controllers, 'Dns', {
-      provider: DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/external-dns'), zoneType: 'public' }),
+      provider: DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/external-dns'), zoneType: Route53ZoneType.PUBLIC }),
       domainFilters: ['aws.example.com'],
       gatewayApi,
     });
@@ -159,6 +161,95 @@ describe('ExternalDns', () => {
     expect(
       () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { domainFilter: ['x.com'] } as never }),
     ).toThrow(/\[test\/controllers\/Dns\] values key\(s\) domainFilter do not exist in external-dns 1.21.1/);
+  });
+
+  test.each(['provider', 'sources', 'policy', 'registry', 'txtOwnerId', 'txtPrefix', 'domainFilters'])('fails on values.%s, which InfraFlux sets from validated props', (key) => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { [key]: 'x' } as never })).toThrow(
+      new RegExp(`\\[test/controllers/Dns\\] values key\\(s\\) ${key} are set by InfraFlux from validated props`),
+    );
+  });
+
+  test('extra values that InfraFlux does not own are merged', () => {
+    const { fleet, cluster, gatewayApi } = setup();
+    new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { logLevel: 'debug' } });
+    expect(values(fleet)).toMatchObject({ logLevel: 'debug', policy: 'sync' });
+  });
+
+  test('zoneOf returns the most specific managed zone', () => {
+    const { cluster, gatewayApi } = setup();
+    const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com', 'dev.example.com'], gatewayApi });
+    expect(dns.zoneOf('a.dev.example.com')).toBe('dev.example.com');
+    expect(dns.zoneOf('a.example.com')).toBe('example.com');
+    expect(dns.zoneOf('aexample.com')).toBeUndefined();
+    expect(dns.manages('example.com')).toBe(true);
+  });
+
+  test('fails on a Cloudflare recordsPerPage outside 1-5000', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, recordsPerPage: 5001, domainFilters: ['example.com'], gatewayApi })).toThrow(
+      /\[test\/controllers\/Dns\] recordsPerPage 5001 must be 1-5000/,
+    );
+  });
+
+  test('fails on a string that is no AWS region', () => {
+    const { cluster, gatewayApi } = setup();
+    const provider = DnsProvider.route53({ region: 'europe', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/dns') });
+    expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi })).toThrow(/\[test\/controllers\/Dns\] region "europe" is not an AWS region/);
+  });
+
+  test('fails on a role ARN that is no IAM role', () => {
+    const { cluster, gatewayApi } = setup();
+    const provider = DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123:user/dns') });
+    expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi })).toThrow(/roleArn "arn:aws:iam::123:user\/dns" is not an IAM role ARN/);
+  });
+
+  test('fails on an invalid Google Cloud project id', () => {
+    const { cluster, gatewayApi } = setup();
+    const provider = DnsProvider.googleCloudDns({ project: 'P', credentials: GcpCredentials.workloadIdentity('dns@p-123456.iam.gserviceaccount.com') });
+    expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi })).toThrow(/project "P" is not a Google Cloud project id/);
+  });
+
+  test('fails on a Workload Identity e-mail that is no Google service account', () => {
+    const { cluster, gatewayApi } = setup();
+    const provider = DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.workloadIdentity('dns@example.com') });
+    expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi })).toThrow(/serviceAccountEmail "dns@example.com" is not a Google service account/);
+  });
+
+  const AZURE = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretKeyReference.fromSecret('azure-dns', 'azure.json') };
+  test.each([
+    ['subscriptionId', { ...AZURE, subscriptionId: 'sub-1' }, /subscriptionId "sub-1" is not a UUID/],
+    ['workloadIdentityClientId', { ...AZURE, workloadIdentityClientId: 'client' }, /workloadIdentityClientId "client" is not a UUID/],
+    ['resourceGroup', { ...AZURE, resourceGroup: 'bad rg!' }, /resourceGroup "bad rg!" is not an Azure resource group name/],
+  ])('fails on an invalid Azure %s', (_name, options, error) => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider: DnsProvider.azureDns(options), domainFilters: ['example.com'], gatewayApi })).toThrow(error);
+  });
+
+  test('fails on an owner id that is no valid TXT owner', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, ownerId: 'Prod Cluster' })).toThrow(
+      /\[test\/controllers\/Dns\] ownerId "Prod Cluster" must be 1-63 lowercase letters/,
+    );
+  });
+
+  test('fails on empty sources', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, sources: [] })).toThrow(/sources is empty/);
+  });
+
+  test('fails on duplicate sources', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(
+      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, sources: [ExternalDnsSource.SERVICE, ExternalDnsSource.SERVICE] }),
+    ).toThrow(/sources service, service contain duplicates/);
+  });
+
+  test('fails on a sync interval under 30 seconds', () => {
+    const { cluster, gatewayApi } = setup();
+    expect(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, syncInterval: Duration.seconds(10) })).toThrow(
+      /syncInterval 10s is too short/,
+    );
   });
 
   test('fails on empty domainFilters', () => {

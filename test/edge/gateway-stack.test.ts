@@ -1,5 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Capability, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
+import { parseAllDocuments } from 'yaml';
+import { UpstreamCache } from '../../lib/upstream/lock';
+import { AcmeIssuer, AcmeServer, AcmeSolver, Capability, Cidr, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
 import { ExternalDnsCloudflare, SecretKeyReference, DnsProvider, ExternalDns, AwsCredentials, ExternalDnsSource } from '../../lib/dns';
 import {
   EdgeImplementation,
@@ -9,20 +11,31 @@ import {
   GatewayStackProps,
   isCiliumGatewayObject,
   OAuth2ProxySso,
+  IpRange,
+  MetalLbAddresses,
   RouteProtocol,
+  DEFAULT_GATEWAY_NAME,
+  EnvoyGatewayCrds,
 } from '../../lib/edge';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
 const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
-const SSO = new OAuth2ProxySso({ issuerUrl: 'https://auth.example.com/application/o/hubble/', credentialsSecretName: 'oauth2-proxy' });
+const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.0.0/24')];
+const SSO = new OAuth2ProxySso({
+  issuerUrl: 'https://auth.example.com/application/o/hubble/',
+  credentialsSecretName: 'oauth2-proxy',
+  trustedProxyCidrs: TRUSTED,
+  allowedGroups: ['platform-admins'],
+});
 
 function setup(extra: Partial<GatewayStackProps> = {}) {
   const { fleet, cluster } = testCluster();
   const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
   const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi });
   const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager });
-  const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi });
+  // the Cloudflare zone is test.example.com: routed hosts are one label below it (Universal SSL)
+  const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['test.example.com'], gatewayApi });
   const web = new FluxManifestApp(cluster.apps, 'web');
   const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com', ...extra });
   return { fleet, cluster, stack, web, issuer, gatewayApi };
@@ -127,7 +140,7 @@ describe('GatewayStack (Cilium)', () => {
   test('fails on a route hostname no listener certificate covers', () => {
     // fixture: two labels below the wildcard's domain
     const { fleet, stack, web } = setup();
-    stack.exposeService('Web', WEB(web), { hostname: 'a.web.test.example.com' });
+    stack.exposeService('Web', WEB(web), { hostname: 'a.web.test.example.com', cloudflareProxied: false });
     expect(() => fleet.manifests()).toThrow(/hostname "a.web.test.example.com" is not covered by a listener certificate/);
   });
 
@@ -150,7 +163,8 @@ describe('GatewayStack (Cilium)', () => {
     const dns = new ExternalDns(cluster.controllers, 'Dns', {
       provider: DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123456789012:role/dns') }),
       domainFilters: ['example.com'],
-      sources: [ExternalDnsSource.SERVICE],
+      gatewayApi,
+      sources: [ExternalDnsSource.GATEWAY_HTTPROUTE],
     });
     const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' });
     expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com', cloudflareProxied: true })).toThrow(/cloudflareProxied needs a Cloudflare ExternalDns/);
@@ -213,21 +227,41 @@ describe('GatewayStack alternatives (one switch each, no Cilium objects left beh
   });
 
   test('MetalLB: pool and L2 advertisement after the chart', () => {
-    const { fleet } = setup({ metalLb: { addresses: ['192.168.10.0/28'] } });
-    expect(manifest(fleet, 'test/configs/ipaddresspool-default.yaml').spec.addresses).toEqual(['192.168.10.0/28']);
+    const { fleet } = setup({ metalLb: { addresses: [MetalLbAddresses.cidr(Cidr.of('192.168.10.0/28')), MetalLbAddresses.range(IpRange.of('192.168.20.10', '192.168.20.20'))] } });
+    expect(manifest(fleet, 'test/configs/ipaddresspool-default.yaml').spec.addresses).toEqual(['192.168.10.0/28', '192.168.20.10-192.168.20.20']);
     expect(manifest(fleet, 'test/configs/l2advertisement-default.yaml').spec.ipAddressPools).toEqual(['default']);
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
   });
 
   test('fails when MetalLB and Cilium LB IPAM both provide LoadBalancer IPs', () => {
     // GIVEN Cilium's claim (what CiliumNetworking does) and MetalLB on the same cluster
-    const { fleet, cluster } = setup({ metalLb: { addresses: ['192.168.10.0/28'] } });
+    const { fleet, cluster } = setup({ metalLb: { addresses: [MetalLbAddresses.cidr(Cidr.of('192.168.10.0/28'))] } });
     claimCapability(cluster, Capability.LOAD_BALANCER_IPS, cluster.controllers);
     expect(() => fleet.manifests()).toThrow(/claims "load-balancer-ips"/);
   });
 
-  test('fails on a MetalLB address that is no CIDR or range', () => {
-    expect(() => setup({ metalLb: { addresses: ['192.168.10.0/33'] } })).toThrow(/address "192.168.10.0\/33" is not a CIDR/);
+  test('fails on a MetalLB CIDR with a prefix beyond the address length', () => {
+    expect(() => setup({ metalLb: { addresses: [MetalLbAddresses.cidr(Cidr.of('192.168.10.0/33'))] } })).toThrow(/\[test\/EdgeMetalLb\] addresses "192.168.10.0\/33" is not a CIDR/);
+  });
+
+  test('fails on a MetalLB CIDR with host bits set', () => {
+    expect(() => setup({ metalLb: { addresses: [MetalLbAddresses.cidr(Cidr.of('192.168.10.5/28'))] } })).toThrow(/addresses "192.168.10.5\/28" has host bits set; use the network address "192.168.10.0\/28"/);
+  });
+
+  test('fails on a MetalLB range end that is not an address', () => {
+    expect(() => setup({ metalLb: { addresses: [MetalLbAddresses.range(IpRange.of('192.168.10.10', '192.168.10.300'))] } })).toThrow(/\[test\/EdgeMetalLb\] addresses "192.168.10.10-192.168.10.300": "192.168.10.300" is not an IP address/);
+  });
+
+  test('fails on a MetalLB range that mixes address families', () => {
+    expect(() => setup({ metalLb: { addresses: [MetalLbAddresses.range(IpRange.of('192.168.10.10', 'fd00::10'))] } })).toThrow(/mixes IPv4 and IPv6/);
+  });
+
+  test('fails on a MetalLB range that starts after it ends', () => {
+    expect(() => setup({ metalLb: { addresses: [MetalLbAddresses.range(IpRange.of('192.168.10.20', '192.168.10.10'))] } })).toThrow(/"192.168.10.20-192.168.10.10" starts after it ends/);
+  });
+
+  test('fails on an empty MetalLB address list', () => {
+    expect(() => setup({ metalLb: { addresses: [] } })).toThrow(/\[test\/EdgeMetalLb\] addresses is empty/);
   });
 
   test('fails on gatewayClassName with a non-Cilium implementation', () => {
@@ -235,3 +269,217 @@ describe('GatewayStack alternatives (one switch each, no Cilium objects left beh
   });
 });
 
+
+describe('GatewayStack DNS publication and Cloudflare proxying', () => {
+  function withDns(sources: ExternalDnsSource[], extra: Partial<GatewayStackProps> = {}) {
+    const { fleet, cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['test.example.com'], gatewayApi, sources });
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com', ...extra });
+    return { fleet, stack };
+  }
+
+  test('fails on an HTTP route the ExternalDNS does not read (no gateway-httproute source)', () => {
+    const { stack } = withDns([ExternalDnsSource.GATEWAY_GRPCROUTE]);
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com' })).toThrow(
+      /\[test\/Edge\] route Web: ExternalDns test\/controllers\/Dns does not read gateway-httproute .* would never be published/,
+    );
+  });
+
+  test('fails on a GRPC route the ExternalDNS does not read (no gateway-grpcroute source)', () => {
+    const { stack } = withDns([ExternalDnsSource.GATEWAY_HTTPROUTE]);
+    expect(() => stack.exposeService('Api', { namespace: 'web', name: 'api', port: 9000 }, { hostname: 'api.test.example.com', protocol: RouteProtocol.GRPC })).toThrow(
+      /route Api: ExternalDns test\/controllers\/Dns does not read gateway-grpcroute/,
+    );
+  });
+
+  test('fails on an Ingress route the ExternalDNS does not read (no ingress source)', () => {
+    const { stack } = withDns([ExternalDnsSource.GATEWAY_HTTPROUTE], { implementation: EdgeImplementation.ciliumIngress() });
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com' })).toThrow(/route Web: ExternalDns test\/controllers\/Dns does not read ingress/);
+  });
+
+  test('a route whose kind the ExternalDNS reads is accepted (the check can pass)', () => {
+    const { stack } = withDns([ExternalDnsSource.INGRESS], { implementation: EdgeImplementation.ciliumIngress() });
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com' })).not.toThrow();
+  });
+
+  test('a proxied host one label below the Cloudflare zone is accepted; DNS-only deeper hosts too', () => {
+    // GIVEN the Cloudflare zone example.com and the gateway domain test.example.com
+    const { fleet, stack, web } = setup({ zones: [] });
+    const dns = stack.dns!;
+    expect(dns.zoneOf('web.test.example.com')).toBe('test.example.com');
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml').metadata.annotations['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBe('true');
+  });
+
+  test('fails on a proxied host more than one label below the Cloudflare zone (Universal SSL)', () => {
+    // GIVEN the Cloudflare zone example.com (apex filter) and hosts <app>.test.example.com
+    const { cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi });
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' });
+    // THEN proxied (the provider default) is refused, DNS-only is accepted
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com' })).toThrow(
+      /\[test\/Edge\] route Web: "web.test.example.com" is 2 labels below the Cloudflare zone example.com; Cloudflare Universal SSL covers only example.com and \*.example.com/,
+    );
+    expect(() => stack.exposeService('Web2', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web2.test.example.com', cloudflareProxied: false })).not.toThrow();
+  });
+});
+
+describe('GatewayStack with Ingress implementations', () => {
+  test('Ingress implementations get no wildcard certificate by default', () => {
+    const { fleet, stack } = setup({ implementation: EdgeImplementation.ciliumIngress() });
+    expect(stack.wildcardSecretName).toBeUndefined();
+    expect(fleet.manifests().filter((m) => m.object.kind === 'Certificate' && m.file.startsWith('test/releases/gateway/'))).toEqual([]);
+    expect(fleet.manifests().some((m) => m.file === 'test/releases/gateway/certificate-gateway-wildcard-tls.yaml')).toBe(false);
+  });
+
+  test('fails on wildcardCertificate: true with an Ingress implementation', () => {
+    expect(() => setup({ implementation: EdgeImplementation.ciliumIngress(), wildcardCertificate: true })).toThrow(
+      /\[test\/Edge\] wildcardCertificate: true needs a Gateway API implementation; cilium-ingress serves Ingresses/,
+    );
+  });
+
+  test('fails on an Ingress route with more than one backend', () => {
+    const { stack } = setup({ implementation: EdgeImplementation.ciliumIngress() });
+    expect(() =>
+      stack.addRoute('Web', { hostname: 'web.test.example.com', backends: [{ namespace: 'web', name: 'a', port: 80 }, { namespace: 'web', name: 'b', port: 80 }] }),
+    ).toThrow(/route Web: an Ingress cannot split traffic over 2 backends/);
+  });
+
+  test('fails on an Ingress route to a Service in another namespace', () => {
+    const { stack } = setup({ implementation: EdgeImplementation.ciliumIngress() });
+    expect(() => stack.exposeService('Web', { namespace: 'web', name: 'web', port: 80 }, { hostname: 'web.test.example.com', namespace: 'other' })).toThrow(
+      /route Web: an Ingress can only reach Services in its own namespace \(other\)/,
+    );
+  });
+
+  test('fails on a GRPC route with an Ingress implementation', () => {
+    const { stack } = setup({ implementation: EdgeImplementation.ciliumIngress() });
+    expect(() => stack.exposeService('Api', { namespace: 'web', name: 'api', port: 9000 }, { hostname: 'api.test.example.com', protocol: RouteProtocol.GRPC })).toThrow(
+      /route Api: GRPC routes need a Gateway API implementation/,
+    );
+  });
+});
+
+describe('GatewayStack validation rules', () => {
+  const SVC = { namespace: 'web', name: 'web', port: 80 };
+
+  test('fails when the ExternalDns belongs to another cluster', () => {
+    const { fleet, cluster } = testCluster();
+    const other = fleet.addCluster('other', { name: 'other' });
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    const dns = new ExternalDnsCloudflare(other.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['test.example.com'], sources: [ExternalDnsSource.SERVICE] });
+    expect(() => new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' })).toThrow(/\[test\/Edge\] dns other\/controllers\/Dns belongs to another cluster/);
+  });
+
+  test('fails when the Gateway API CRDs belong to another cluster', () => {
+    const { fleet, cluster } = testCluster();
+    const other = fleet.addCluster('other', { name: 'other' });
+    const gatewayApi = new GatewayApiCrds(other.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    expect(() => new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, zones: ['test.example.com'], domain: 'test.example.com' })).toThrow(
+      /\[test\/Edge\] gatewayApi other\/crds\/GatewayApi belongs to another cluster/,
+    );
+  });
+
+  test('fails on a domain outside every managed zone', () => {
+    expect(() => setup({ domain: 'test.example.org' })).toThrow(/\[test\/Edge\] domain "test.example.org" lies in none of the managed zones test.example.com/);
+  });
+
+  test('fails on a wildcard certificate from an HTTP-01-only ACME issuer', () => {
+    const { cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const certManager = new CertManager(cluster.controllers, 'CM', { gatewayApi });
+    const issuer = new AcmeIssuer(cluster.configs, 'Acme', {
+      certManager,
+      server: AcmeServer.LETSENCRYPT_STAGING,
+      email: 'platform@example.com',
+      solvers: [AcmeSolver.http01Gateway(GatewayStack.httpListenerOf())],
+    });
+    expect(() => new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, zones: ['test.example.com'], domain: 'test.example.com' })).toThrow(
+      /issuer letsencrypt-staging cannot issue the wildcard \*.test.example.com \(ACME HTTP-01 only\)/,
+    );
+  });
+
+  test('the HTTP-01 listener reference of a stack and of the shared default name agree', () => {
+    const { stack } = setup();
+    expect(stack.httpListener).toEqual(GatewayStack.httpListenerOf(DEFAULT_GATEWAY_NAME));
+    expect(stack.httpListener).toEqual({ name: 'gateway', namespace: 'gateway', sectionName: 'http' });
+  });
+
+  test('fails on a hostname routed twice', () => {
+    const { stack } = setup();
+    stack.exposeService('Web', SVC, { hostname: 'web.test.example.com' });
+    expect(() => stack.exposeService('Web2', SVC, { hostname: 'web.test.example.com' })).toThrow(/route Web2: hostname "web.test.example.com" is already routed by this gateway/);
+  });
+
+  test('fails on a route id used twice', () => {
+    const { stack } = setup();
+    stack.exposeService('Web', SVC, { hostname: 'web.test.example.com' });
+    expect(() => stack.exposeService('Web', SVC, { hostname: 'web2.test.example.com' })).toThrow(/route id "Web" is already used/);
+  });
+
+  test('fails on a route without backends', () => {
+    const { stack } = setup();
+    expect(() => stack.addRoute('Web', { hostname: 'web.test.example.com', backends: [] })).toThrow(/route Web has no backends/);
+  });
+
+  test('fails on a pathPrefix without a leading slash', () => {
+    const { stack } = setup();
+    expect(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', pathPrefix: 'api' })).toThrow(/route Web pathPrefix "api" must start with '\/'/);
+  });
+
+  test('fails on a pathPrefix for a GRPC route', () => {
+    const { stack } = setup();
+    expect(() => stack.exposeService('Api', SVC, { hostname: 'api.test.example.com', protocol: RouteProtocol.GRPC, pathPrefix: '/x' })).toThrow(/route Api: pathPrefix applies to HTTP routes only/);
+  });
+
+  test('fails on SSO in front of more than one backend', () => {
+    const { stack } = setup();
+    expect(() => stack.addRoute('Web', { hostname: 'web.test.example.com', backends: [SVC, { ...SVC, name: 'web2' }], sso: SSO })).toThrow(/route Web: SSO protects exactly one backend, got 2/);
+  });
+
+  test('fails on cloudflareProxied or dnsTtlSeconds without an ExternalDns', () => {
+    const { cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CM') });
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, zones: ['test.example.com'], domain: 'test.example.com' });
+    expect(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', dnsTtlSeconds: 300 })).toThrow(/route Web: cloudflareProxied\/dnsTtlSeconds need an ExternalDns \(dns prop\)/);
+    expect(() => stack.exposeService('Web2', SVC, { hostname: 'web2.test.example.com', cloudflareProxied: false })).toThrow(/route Web2: cloudflareProxied\/dnsTtlSeconds need an ExternalDns/);
+  });
+
+  test('fails on a proxied Cloudflare record with a TTL other than automatic', () => {
+    const { stack } = setup();
+    expect(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', cloudflareProxied: true, dnsTtlSeconds: 300 })).toThrow(/route Web: proxied Cloudflare records use TTL 1 \(automatic\), got 300/);
+  });
+
+  test('fails on more than 64 Gateway listeners', () => {
+    // GIVEN http + https + 63 dedicated-certificate listeners = 65
+    const { fleet, stack } = setup();
+    for (let i = 0; i < 63; i++) stack.exposeService(`H${i}`, SVC, { hostname: `h${i}.test.example.com`, dedicatedCertificate: true });
+    expect(() => fleet.manifests()).toThrow(/\[test\/Edge\] Gateway has 65 listeners; Gateway API allows 64/);
+  });
+});
+
+describe('EnvoyGatewayCrds', () => {
+  test('health-checks exactly the pinned envoy-gateway/crds/ CRDs', () => {
+    const cache = UpstreamCache.default();
+    const pinned = cache
+      .files((f) => f.path.startsWith('envoy-gateway/crds/'))
+      .flatMap((f) => parseAllDocuments(cache.read(f.path)).map((d) => d.toJSON() as { kind?: string; metadata?: { name: string } }))
+      .filter((d) => d?.kind === 'CustomResourceDefinition')
+      .map((d) => d.metadata!.name)
+      .sort();
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(EnvoyGatewayCrds.PLURALS.map((p) => `${p}.gateway.envoyproxy.io`).sort()).toEqual(pinned);
+  });
+
+  test('fails outside the crds layer', () => {
+    const { cluster } = testCluster();
+    expect(() => new EnvoyGatewayCrds(cluster.controllers, 'Egc')).toThrow(/\[test\/controllers\/Egc\] EnvoyGatewayCrds must be created in a cluster's crds layer/);
+  });
+});

@@ -1,11 +1,17 @@
 import { parse } from 'yaml';
-import { CertManager, InternalCaIssuer } from '../../lib';
+import { CertManager, Cidr, InternalCaIssuer } from '../../lib';
 import { ExternalDnsCloudflare, SecretKeyReference } from '../../lib/dns';
 import { exposeAuthentik, exposeHeadlamp, exposeStorageUi, GatewayApiCrds, GatewayStack, Headlamp, OAuth2ProxySso, StorageUi } from '../../lib/edge';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, testCluster } from '../support/fleet';
 
-const SSO = new OAuth2ProxySso({ issuerUrl: 'https://auth.example.com/application/o/ui/', credentialsSecretName: 'oauth2-proxy' });
+const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.0.0/24')];
+const SSO_PROPS = { issuerUrl: 'https://auth.example.com/application/o/ui/', credentialsSecretName: 'oauth2-proxy', trustedProxyCidrs: TRUSTED, allowedGroups: ['platform-admins'] };
+const SSO = new OAuth2ProxySso(SSO_PROPS);
+
+function ssoArgs(fleet: Parameters<typeof manifest>[0], id: string): Record<string, string> {
+  return parse(manifest(fleet, `test/releases/oauth2-proxy-${id}/configmap-oauth2-proxy-${id}-values.yaml`).data['values.yaml']).extraArgs;
+}
 
 function setup() {
   const { fleet, cluster } = testCluster();
@@ -49,6 +55,51 @@ describe('platform UI helpers', () => {
     const { fleet, stack } = setup();
     exposeAuthentik(stack, { hostname: 'auth.test.example.com' });
     expect(backend(fleet, 'authentik')).toMatchObject({ name: 'authentik-server', namespace: 'authentik', port: 80 });
+  });
+
+  test('oauth2-proxy trusts X-Forwarded-* only from the given proxy CIDRs and admits only the given groups', () => {
+    const { fleet, stack } = setup();
+    exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 'storage.test.example.com', sso: SSO });
+    expect(ssoArgs(fleet, 'storageui')).toMatchObject({
+      'reverse-proxy': 'true',
+      'trusted-proxy-ip': '10.244.0.0/16,192.168.0.0/24',
+      'allowed-group': 'platform-admins',
+    });
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('fails on SSO without trustedProxyCidrs', () => {
+    const { stack } = setup();
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, trustedProxyCidrs: [] });
+    expect(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 's.test.example.com', sso })).toThrow(/\[test\/Edge\] SSO trustedProxyCidrs is empty/);
+  });
+
+  test('fails on an SSO trusted proxy range that is no CIDR', () => {
+    const { stack } = setup();
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, trustedProxyCidrs: [Cidr.of('10.244.0.1/16')] });
+    expect(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 's.test.example.com', sso })).toThrow(/SSO trustedProxyCidrs "10.244.0.1\/16" has host bits set/);
+  });
+
+  test('fails to expose a platform UI through SSO without allowedGroups', () => {
+    const { cluster, stack } = setup();
+    const open = new OAuth2ProxySso({ ...SSO_PROPS, allowedGroups: undefined });
+    const headlamp = new Headlamp(cluster.apps, 'Headlamp');
+    expect(() => exposeHeadlamp(stack, headlamp, { hostname: 'headlamp.test.example.com', sso: open })).toThrow(/\[test\/Edge\] Headlamp must be restricted to identity-provider groups/);
+    expect(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 's.test.example.com', sso: new OAuth2ProxySso({ ...SSO_PROPS, allowedGroups: [] }) })).toThrow(
+      /the storage UI must be restricted to identity-provider groups/,
+    );
+  });
+
+  test('fails on an empty or comma-joined SSO group name', () => {
+    const { stack } = setup();
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, allowedGroups: ['a,b'] });
+    expect(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 's.test.example.com', sso })).toThrow(/SSO allowedGroups entry "a,b" must be a non-empty group name without ','/);
+  });
+
+  test('fails on an SSO issuer URL that is not https', () => {
+    const { stack } = setup();
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, issuerUrl: 'http://auth.example.com/application/o/ui/' });
+    expect(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 's.test.example.com', sso })).toThrow(/\[test\/Edge\] SSO issuerUrl "http:\/\/auth.example.com\/application\/o\/ui\/" must be https:\/\//);
   });
 
   test('fails to expose Headlamp or the storage UI without SSO', () => {

@@ -131,11 +131,16 @@ describe('capabilities of the design table, on by default and switchable', () =>
     expect(() => off.cilium.addTetragonBaseline()).toThrow(/Tetragon is off on this cluster/);
   });
 
-  test('advancedPolicy', () => {
-    expect(synth().v.enableNonDefaultDenyPolicies).toBe(true);
+  test('advancedPolicy: gates the zero-trust and L7/FQDN policy constructs, never the chart\'s non-default-deny policies', () => {
+    const on = synth();
+    expect(on.v.enableNonDefaultDenyPolicies).toBeUndefined(); // chart default (true) stays
+    expect(on.cilium.isEnabled('advancedPolicy')).toBe(true);
+    expect(() => on.cilium.addZeroTrust()).not.toThrow();
     const off = synth({ advancedPolicy: false });
-    expect(off.v.enableNonDefaultDenyPolicies).toBe(false);
-    expect(() => off.cilium.addZeroTrust()).toThrow(/advancedPolicy is off/);
+    expect(off.v.enableNonDefaultDenyPolicies).toBeUndefined();
+    expect(off.cilium.isEnabled('advancedPolicy')).toBe(false);
+    expect(() => off.cilium.addZeroTrust()).toThrow(/CiliumZeroTrust needs advanced policy; advancedPolicy is off/);
+    expect(() => off.cilium.addL7Policy('p', { namespace: 'shop', podLabels: { app: 'a' }, fqdnEgress: [{ name: 'api.example.com' }] })).toThrow(/CiliumL7Policy needs advanced policy; advancedPolicy is off/);
   });
 
   test('the capability list covers the 18 rows of the design table', () => {

@@ -15,6 +15,7 @@ import {
 } from '../../lib/networking';
 import { talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
 import { validateFleetManifests } from '../../lib/validation';
+import { UpstreamCache } from '../../lib/upstream/lock';
 import { CILIUM_CHART, PROMETHEUS_OPERATOR_CRDS_CHART } from '../../imports/helm/charts';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
@@ -100,13 +101,18 @@ describe('CiliumNetworking', () => {
   });
 
   test('creates ServiceMonitors only when the prometheus-operator CRDs are given, and waits for them', () => {
-    const off = values(build().fleet);
+    // GIVEN: no Gateway API, so the crds layer dependency can only come from prometheusOperatorCrds
+    const noGateway: CiliumNetworkingProps = { gatewayApiController: false };
+    const without = build(noGateway, false);
+    const off = values(without.fleet);
     expect(off.prometheus.serviceMonitor.enabled).toBe(false);
     expect(off.hubble.metrics.serviceMonitor.enabled).toBe(false);
+    expect(manifest(without.fleet, 'test/flux-system/kustomization-controllers.yaml').spec.dependsOn ?? []).not.toContainEqual({ name: 'crds', namespace: 'flux-system' });
+    // WHEN
     const { fleet, cluster } = testCluster();
-    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
     const crds = new FluxApp(cluster.crds, 'PromCrds', { chart: PROMETHEUS_OPERATOR_CRDS_CHART, name: 'prometheus-operator-crds', namespace: 'monitoring' });
-    new CiliumNetworking(cluster.controllers, 'Cilium', { gatewayApi, clusterId: 1, prometheusOperatorCrds: crds });
+    new CiliumNetworking(cluster.controllers, 'Cilium', { ...noGateway, clusterId: 1, prometheusOperatorCrds: crds });
+    // THEN
     const on = values(fleet);
     expect(on.prometheus.serviceMonitor.enabled).toBe(true);
     expect(on.operator.prometheus.serviceMonitor.enabled).toBe(true);
@@ -115,6 +121,53 @@ describe('CiliumNetworking', () => {
     expect(on.envoy.prometheus.serviceMonitor.enabled).toBe(true);
     expect(on.clustermesh.apiserver.metrics.serviceMonitor.enabled).toBe(true);
     expect(manifest(fleet, 'test/flux-system/kustomization-controllers.yaml').spec.dependsOn).toEqual([{ name: 'crds', namespace: 'flux-system' }]);
+  });
+
+  test('lists exactly the metrics Services the chart creates for its values', () => {
+    // The chart's conditions (cilium 1.20 templates: cilium-agent/service.yaml, cilium-operator/service.yaml,
+    // cilium-envoy/service.yaml + envoyDaemonSetEnabled, hubble/metrics-service.yaml,
+    // hubble-relay/metrics-service.yaml, clustermesh-apiserver/metrics-service.yaml) and their ports
+    // (pinned values.yaml defaults unless set).
+    const chartDefaults = parse(UpstreamCache.default().read('cilium/chart/values.yaml'));
+    const get = (v: Record<string, any>, path: string): any => path.split('.').reduce((o, k) => (o === undefined || o === null ? undefined : o[k]), v as any);
+    const val = (v: Record<string, any>, path: string): any => get(v, path) ?? get(chartDefaults, path);
+    const chartServices = (v: Record<string, any>): Array<{ name: string; port: number }> =>
+      [
+        { name: 'cilium-agent', created: val(v, 'prometheus.enabled') && (val(v, 'prometheus.serviceMonitor.enabled') || val(v, 'prometheus.metricsService')), port: val(v, 'prometheus.port') },
+        { name: 'cilium-operator', created: val(v, 'operator.enabled') && val(v, 'operator.prometheus.enabled') && (val(v, 'operator.prometheus.serviceMonitor.enabled') || val(v, 'operator.prometheus.metricsService')), port: val(v, 'operator.prometheus.port') },
+        { name: 'cilium-envoy', created: val(v, 'l7Proxy') && get(v, 'envoy.enabled') !== false && val(v, 'envoy.prometheus.enabled'), port: val(v, 'envoy.prometheus.port') },
+        { name: 'hubble-metrics', created: val(v, 'hubble.enabled') && (val(v, 'hubble.metrics.enabled') ?? []).length > 0, port: val(v, 'hubble.metrics.port') },
+        { name: 'hubble-relay-metrics', created: val(v, 'hubble.enabled') && val(v, 'hubble.relay.enabled') && val(v, 'hubble.relay.prometheus.enabled'), port: val(v, 'hubble.relay.prometheus.port') },
+        { name: 'clustermesh-apiserver-metrics', created: val(v, 'clustermesh.useAPIServer') && val(v, 'clustermesh.apiserver.metrics.enabled'), port: val(v, 'clustermesh.apiserver.metrics.port') },
+      ]
+        .filter((x) => x.created)
+        .map((x) => ({ name: x.name, port: Number(x.port) }));
+    const cases: CiliumNetworkingProps[] = [
+      {},
+      { metricsExport: false },
+      { clusterMesh: false, clusterId: undefined },
+      { l7Visibility: false, advancedPolicy: false, gatewayApiController: false, ingressController: false },
+      { values: { envoy: { enabled: false }, hubble: { relay: { enabled: false } } } },
+    ];
+    for (const props of cases) {
+      const { fleet, cilium } = build(props);
+      const v = values(fleet);
+      expect(cilium.metricsServices.map((x) => ({ name: x.name, port: x.port }))).toEqual(chartServices(v));
+      expect(cilium.metricsServices.every((x) => x.namespace === 'kube-system')).toBe(true);
+    }
+    // Everything on by default: the agent and operator Services exist without ServiceMonitors (metricsService).
+    const { fleet, cilium } = build();
+    expect(values(fleet).prometheus.metricsService).toBe(true);
+    expect(values(fleet).operator.prometheus.metricsService).toBe(true);
+    expect(cilium.metricsServices).toEqual([
+      { namespace: 'kube-system', name: 'cilium-agent', port: 9962 },
+      { namespace: 'kube-system', name: 'cilium-operator', port: 9963 },
+      { namespace: 'kube-system', name: 'cilium-envoy', port: 9964 },
+      { namespace: 'kube-system', name: 'hubble-metrics', port: 9965 },
+      { namespace: 'kube-system', name: 'hubble-relay-metrics', port: 9966 },
+      { namespace: 'kube-system', name: 'clustermesh-apiserver-metrics', port: 9962 },
+    ]);
+    expect(build({ metricsExport: false }).cilium.metricsServices).toEqual([]);
   });
 
   test('exposes typed references for the edge and OpenTelemetry, and creates no route', () => {
@@ -168,6 +221,18 @@ describe('CiliumNetworking validation', () => {
   });
   test('fails on an invalid KubePrism port', () => {
     expect(() => build({ kubePrismPort: 0 })).toThrow(/kubePrismPort 0 is not a TCP port/);
+  });
+  test('fails on a cluster name longer than 32 characters while ClusterMesh is on', () => {
+    const { cluster } = testCluster('a-very-long-cluster-name-for-the-mesh');
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    expect(() => new CiliumNetworking(cluster.controllers, 'Cilium', { gatewayApi, clusterId: 1 })).toThrow(/cluster name "a-very-long-cluster-name-for-the-mesh" is longer than 32 characters/);
+  });
+  test('fails on an IPsec key Secret name that is not a DNS label', () => {
+    expect(() => build({ encryption: Encryption.ipsec({ keySecretName: 'Bad_Secret' }) })).toThrow(/IPsec key secret name "Bad_Secret" is not a DNS-1123 label/);
+  });
+  test('fails on an unknown capability name in isEnabled', () => {
+    const { cilium } = build();
+    expect(() => cilium.isEnabled('teleport')).toThrow(/unknown capability "teleport"; use one of cni, kubeProxyReplacement/);
   });
   test('fails on ServiceMonitors without metrics', () => {
     const { cluster } = testCluster();

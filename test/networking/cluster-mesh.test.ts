@@ -18,7 +18,7 @@ function fleetOf(members: Array<{ name: string; props: CiliumNetworkingProps }>)
 const values = (fleet: Fleet, cluster: string) => parse(manifest(fleet, `${cluster}/releases/cilium/configmap-cilium-values.yaml`).data['values.yaml']);
 
 describe('CiliumClusterMesh', () => {
-  test('connects every member to every other one with the shared CA', () => {
+  test('connects every member to every other one with the shared CA, by names the server certificates cover', () => {
     // GIVEN
     const { fleet, ciliums, mesh } = fleetOf([
       { name: 'east', props: { clusterId: 1, podCidr: Cidr.of('10.240.0.0/16') } },
@@ -27,17 +27,41 @@ describe('CiliumClusterMesh', () => {
     // WHEN
     mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
     mesh.addCluster(ciliums[1], { address: 'mesh.west.example.com' });
-    // THEN
+    // THEN: east (a DNS-name peer) dials mesh.west.example.com, which west's certificate carries and ExternalDNS publishes
     const east = values(fleet, 'east');
+    const west = values(fleet, 'west');
     expect(east.cluster).toEqual({ name: 'east', id: 1 });
     expect(east.clustermesh.config).toEqual({ enabled: true, clusters: [{ name: 'west', address: 'mesh.west.example.com', port: 32379 }] });
-    expect(east.clustermesh.apiserver.tls.auto.method).toBe('cronJob');
-    expect(east.clustermesh.apiserver.service).toMatchObject({ type: 'LoadBalancer', annotations: { 'lbipam.cilium.io/ips': '10.10.80.10' } });
+    expect(west.clustermesh.apiserver.tls.auto).toEqual({ enabled: true, method: 'cronJob', server: { extraDnsNames: ['mesh.west.example.com'] } });
+    expect(west.clustermesh.apiserver.service).toEqual({ type: 'NodePort', nodePort: 32379, annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'mesh.west.example.com' } });
+    // THEN: west dials east (an IP peer) as east.mesh.cilium.io (host alias to the IP; covered by *.mesh.cilium.io)
+    expect(west.clustermesh.config.clusters).toEqual([{ name: 'east', ips: ['10.10.80.10'], port: 2379 }]);
+    expect(east.clustermesh.apiserver.tls.auto).toEqual({ enabled: true, method: 'cronJob' });
+    expect(east.clustermesh.apiserver.service).toEqual({ type: 'LoadBalancer', annotations: { 'lbipam.cilium.io/ips': '10.10.80.10' } });
     expect(east.hubble.tls.auto.method).toBe('cronJob');
-    expect(values(fleet, 'west').clustermesh.config.clusters).toEqual([{ name: 'east', address: '10.10.80.10', port: 2379 }]);
-    expect(values(fleet, 'west').clustermesh.apiserver.service).toMatchObject({ type: 'NodePort', nodePort: 32379 });
     expect(ciliums[0].values.clustermesh?.config).toMatchObject({ enabled: true });
+    expect(ciliums[1].clusterMeshPeers).toEqual([{ name: 'east', ips: ['10.10.80.10'], port: 2379 }]);
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('no peer item has both or neither of address and ips (the chart template needs one)', () => {
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'a', props: { clusterId: 1, podCidr: Cidr.of('10.240.0.0/16') } },
+      { name: 'b', props: { clusterId: 2, podCidr: Cidr.of('10.241.0.0/16') } },
+      { name: 'c', props: { clusterId: 3, podCidr: Cidr.of('10.242.0.0/16') } },
+    ]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: 'mesh.b.example.com' });
+    mesh.addCluster(ciliums[2], { address: 'fd00::10' });
+    for (const name of ['a', 'b', 'c']) {
+      const clusters = values(fleet, name).clustermesh.config.clusters as Array<Record<string, unknown>>;
+      expect(clusters).toHaveLength(2);
+      for (const peer of clusters) expect(('address' in peer) !== ('ips' in peer)).toBe(true);
+    }
+    expect(values(fleet, 'a').clustermesh.config.clusters).toEqual([
+      { name: 'b', address: 'mesh.b.example.com', port: 2379 },
+      { name: 'c', ips: ['fd00::10'], port: 2379 },
+    ]);
   });
 
   test('fails on a duplicate cluster id', () => {
@@ -100,8 +124,18 @@ describe('CiliumClusterMesh', () => {
     expect(() => mesh.addCluster(ciliums[0], { address: 'not an address' })).toThrow(/is neither an IP address nor a DNS name/);
   });
 
-  test('fails on a CA secret the chart does not read', () => {
-    const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
-    expect(() => new CiliumClusterMesh(fleet, 'Mesh', { ca: ClusterMeshCa.fromSecret('my-ca') })).toThrow(/deliver the shared CA as kube-system\/cilium-ca/);
+  test('fails when a cluster is added twice', () => {
+    const { ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterId: 1 } }]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    expect(() => mesh.addCluster(ciliums[0], { address: '10.10.80.11' })).toThrow(/\[Mesh\] c0\/controllers\/Cilium is already a member/);
+  });
+
+  test('fails on a port that is not a TCP port', () => {
+    const { ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterId: 1 } }]);
+    expect(() => mesh.addCluster(ciliums[0], { address: '10.10.80.10', port: 70000 })).toThrow(/port 70000 of east is not a TCP port/);
+  });
+
+  test('the shared CA is always kube-system/cilium-ca (the only Secret certgen reads)', () => {
+    expect(ClusterMeshCa.fromSecret().secretName).toBe('cilium-ca');
   });
 });

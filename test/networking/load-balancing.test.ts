@@ -83,6 +83,30 @@ describe('CiliumBgp', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [{ ...router, timers: { holdTimeSeconds: 30, keepAliveTimeSeconds: 30 } }] })).toThrow(/keepAliveTimeSeconds 30 must be 1 to less than holdTimeSeconds 30/);
   });
+  test('fails on a BGP peer without a name', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [{ address: '192.168.3.1', asn: Asn.of(65000) } as unknown as BgpPeer] })).toThrow(/a BGP peer has no name/);
+  });
+  test('fails on duplicate BGP peer names', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [router, { ...router, address: '192.168.3.2' }] })).toThrow(/peer "gw1" is given twice/);
+  });
+  test('fails on a hold time out of range', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [{ ...router, timers: { holdTimeSeconds: 2, keepAliveTimeSeconds: 1 } }] })).toThrow(/holdTimeSeconds 2 is invalid; use 3-65535/);
+  });
+  test('fails on a connect retry time out of range', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [{ ...router, timers: { connectRetryTimeSeconds: 0 } }] })).toThrow(/connectRetryTimeSeconds 0 is invalid; use 1-65535/);
+  });
+  test('fails on an eBGP multihop TTL out of range', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [{ ...router, ebgpMultihop: 256 }] })).toThrow(/ebgpMultihop 256 is invalid; use 1-255/);
+  });
+  test('fails when it advertises nothing', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [router], advertiseLoadBalancerIps: false, advertisePodCidrs: false })).toThrow(/advertises nothing/);
+  });
   test('fails without peers', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addBgp({ localAsn: Asn.of(65001), peers: [] })).toThrow(/no BGP peers given/);
@@ -128,6 +152,10 @@ describe('LoadBalancerPool', () => {
     cilium.addLoadBalancerPool('a', { name: 'a', blocks: [Cidr.of('192.168.3.80/28')] });
     expect(() => cilium.addLoadBalancerPool('b', { name: 'b', blocks: [Cidr.of('192.168.3.88/29')] })).toThrow(/overlaps block 192.168.3.80\/28 of pool a/);
   });
+  test('fails on overlapping blocks in one pool', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addLoadBalancerPool('p', { name: 'p', blocks: [Cidr.of('192.168.3.80/28'), Cidr.of('192.168.3.84/30')] })).toThrow(/blocks 192.168.3.80\/28 and 192.168.3.84\/30 of pool p overlap/);
+  });
   test('fails on a pool without blocks', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addLoadBalancerPool('p', { blocks: [] })).toThrow(/has no blocks/);
@@ -147,6 +175,10 @@ describe('L2Announcement', () => {
     expect(policy.spec).toEqual({ loadBalancerIPs: true, externalIPs: false, interfaces: ['^eth0$'] });
     expect(parseValues(fleet)).toMatchObject({ l2announcements: { enabled: true }, k8sClientRateLimit: { qps: 50, burst: 100 }, devices: 'eth0' });
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+  test('fails on an interface pattern that is not a regular expression', () => {
+    const { cilium } = withCilium({ l2Announcements: true });
+    expect(() => cilium.addL2Announcement('lan', { interfaces: ['eth[0'] })).toThrow(/interface pattern "eth\[0" is not a valid regular expression/);
   });
   test('fails when L2 announcements are off', () => {
     const { cilium } = withCilium();

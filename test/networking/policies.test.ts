@@ -1,34 +1,78 @@
+import { FluxApp } from '../../lib';
+import { CERT_MANAGER_CHART, PROMETHEUS_OPERATOR_CRDS_CHART } from '../../imports/helm/charts';
 import { Cidr, HttpMethod, ZeroTrustScope } from '../../lib/networking';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, manifestsByFile } from '../support/fleet';
 import { withCilium } from './_build';
 
 describe('CiliumZeroTrust', () => {
-  test('clusterwide default deny with DNS, Gateway and same-namespace allows, and Flux allows', () => {
+  test('clusterwide default deny with DNS, Gateway, same-namespace and API server allows, and Flux allows', () => {
     const { fleet, cilium } = withCilium();
-    cilium.addZeroTrust();
+    cilium.addZeroTrust({ scope: ZeroTrustScope.clusterwide(['vault']) });
     const deny = manifest(fleet, 'test/configs/ciliumclusterwidenetworkpolicy-infraflux-default-deny.yaml');
-    expect(deny.spec.endpointSelector).toEqual({ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'NotIn', values: ['kube-system'] }] });
+    // kube-system, the explicit exclusion, then the namespaces of the platform controllers (here Cilium/Tetragon: kube-system; Gateway API CRDs: none)
+    expect(deny.spec.endpointSelector.matchExpressions).toHaveLength(1);
+    expect(deny.spec.endpointSelector.matchExpressions[0]).toMatchObject({ key: 'k8s:io.kubernetes.pod.namespace', operator: 'NotIn' });
+    expect(deny.spec.endpointSelector.matchExpressions[0].values.slice(0, 2)).toEqual(['kube-system', 'vault']);
     expect(deny.spec.enableDefaultDeny).toEqual({ ingress: true, egress: true });
     expect(deny.spec.egress[0].toPorts[0].rules.dns).toEqual([{ matchPattern: '*' }]);
+    expect(deny.spec.egress).toEqual(expect.arrayContaining([{ toEntities: ['kube-apiserver'] }]));
     const flux = manifest(fleet, 'test/configs/ciliumnetworkpolicy-infraflux-allow-flux.yaml');
     expect(flux.metadata.namespace).toBe('flux-system');
     expect(flux.spec.egress).toEqual(expect.arrayContaining([{ toEntities: ['kube-apiserver'] }]));
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
     expect(Object.fromEntries(Object.entries(manifestsByFile(fleet)).filter(([f]) => f.includes('/configs/')))).toMatchSnapshot();
   });
+  test('clusterwide scope leaves out the namespaces of every platform controller (crds and controllers layers), also those added later', () => {
+    // GIVEN
+    const { fleet, cluster, cilium } = withCilium();
+    const zt = cilium.addZeroTrust();
+    // WHEN: platform controllers are added after the zero-trust baseline
+    new FluxApp(cluster.controllers, 'CertManager', { chart: CERT_MANAGER_CHART, name: 'cert-manager', namespace: 'cert-manager' });
+    new FluxApp(cluster.crds, 'PromCrds', { chart: PROMETHEUS_OPERATOR_CRDS_CHART, name: 'prometheus-operator-crds', namespace: 'monitoring' });
+    new FluxApp(cluster.apps, 'Shop', { chart: CERT_MANAGER_CHART, name: 'shop', namespace: 'shop' });
+    // THEN
+    const deny = manifest(fleet, 'test/configs/ciliumclusterwidenetworkpolicy-infraflux-default-deny.yaml');
+    expect(deny.spec.endpointSelector.matchExpressions[0].values).toEqual(['kube-system', 'cert-manager', 'monitoring']);
+    expect(zt.excludedNamespaces).toEqual(['kube-system', 'cert-manager', 'monitoring']);
+  });
+  test('clusterwide scope lets the covered Pods reach the API server unless switched off', () => {
+    const { fleet, cilium } = withCilium();
+    cilium.addZeroTrust({ scope: ZeroTrustScope.clusterwide([]), allowApiServer: false });
+    const deny = manifest(fleet, 'test/configs/ciliumclusterwidenetworkpolicy-infraflux-default-deny.yaml');
+    expect(deny.spec.egress).not.toEqual(expect.arrayContaining([{ toEntities: ['kube-apiserver'] }]));
+  });
+  test('per-namespace default deny, one uniquely named policy per namespace', () => {
+    // GIVEN / WHEN
+    const { fleet, cilium } = withCilium();
+    cilium.addZeroTrust({ scope: ZeroTrustScope.namespaces(['shop', 'billing']), allowFlux: false });
+    // THEN
+    const shop = manifest(fleet, 'test/configs/ciliumnetworkpolicy-infraflux-default-deny-shop.yaml');
+    const billing = manifest(fleet, 'test/configs/ciliumnetworkpolicy-infraflux-default-deny-billing.yaml');
+    expect(shop.metadata).toEqual({ name: 'infraflux-default-deny-shop', namespace: 'shop' });
+    expect(billing.metadata).toEqual({ name: 'infraflux-default-deny-billing', namespace: 'billing' });
+    expect(shop.spec.egress).not.toEqual(expect.arrayContaining([{ toEntities: ['kube-apiserver'] }]));
+    expect(fleet.manifests().map((m) => m.file)).not.toContain('test/configs/ciliumnetworkpolicy-infraflux-allow-flux.yaml');
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
   test('per-namespace default deny with the API server allowed', () => {
     const { fleet, cilium } = withCilium();
     cilium.addZeroTrust({ scope: ZeroTrustScope.namespaces(['shop']), allowApiServer: true, allowFlux: false });
-    const deny = manifest(fleet, 'test/configs/ciliumnetworkpolicy-infraflux-default-deny.yaml');
+    const deny = manifest(fleet, 'test/configs/ciliumnetworkpolicy-infraflux-default-deny-shop.yaml');
     expect(deny.metadata.namespace).toBe('shop');
     expect(deny.spec.egress).toEqual(expect.arrayContaining([{ toEntities: ['kube-apiserver'] }]));
-    expect(fleet.manifests().map((m) => m.file)).not.toContain('test/configs/ciliumnetworkpolicy-infraflux-allow-flux.yaml');
-    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
   });
   test('fails on an empty namespace list', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addZeroTrust({ scope: ZeroTrustScope.namespaces([]) })).toThrow(/got no namespaces/);
+  });
+  test('fails on an invalid excluded namespace', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addZeroTrust({ scope: ZeroTrustScope.clusterwide(['Bad_NS']) })).toThrow(/excluded namespace "Bad_NS"/);
+  });
+  test('fails when advanced policy is off', () => {
+    const { cilium } = withCilium({ advancedPolicy: false });
+    expect(() => cilium.addZeroTrust()).toThrow(/CiliumZeroTrust needs advanced policy; advancedPolicy is off/);
   });
 });
 
@@ -62,6 +106,18 @@ describe('CiliumL7Policy', () => {
   test('fails on an invalid path regex', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addL7Policy('p', { namespace: 'default', podLabels: { app: 'a' }, httpIngress: [{ fromLabels: { app: 'b' }, port: 80, rules: [{ path: '/(' }] }] })).toThrow(/path "\/\(" is not a valid regular expression/);
+  });
+  test('fails on empty podLabels', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addL7Policy('p', { namespace: 'default', podLabels: {}, fqdnEgress: [{ name: 'api.example.com' }] })).toThrow(/podLabels is empty/);
+  });
+  test('fails on a path that does not start with /', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addL7Policy('p', { namespace: 'default', podLabels: { app: 'a' }, httpIngress: [{ fromLabels: { app: 'b' }, port: 80, rules: [{ path: 'api/.*' }] }] })).toThrow(/path "api\/\.\*" must start with \//);
+  });
+  test('fails on an invalid HTTP header name', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addL7Policy('p', { namespace: 'default', podLabels: { app: 'a' }, httpIngress: [{ fromLabels: { app: 'b' }, port: 80, rules: [{ headers: { 'X Bad': '1' } }] }] })).toThrow(/header name "X Bad" is not a valid HTTP header name/);
   });
   test('fails on an invalid FQDN', () => {
     const { cilium } = withCilium();
@@ -104,6 +160,10 @@ describe('EgressGatewayPolicy', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addEgressGatewayPolicy('e', { namespace: 'b', destinationCidrs: [Cidr.of('fd00::/64')], gatewayNodeSelector: { matchLabels: { egress: 'true' } } })).toThrow(/is not IPv4/);
   });
+  test('fails on an egress IP that is not IPv4', () => {
+    const { cilium } = withCilium();
+    expect(() => cilium.addEgressGatewayPolicy('e', { namespace: 'b', destinationCidrs: [Cidr.of('172.16.0.0/16')], gatewayNodeSelector: { matchLabels: { egress: 'true' } }, egressIp: 'fd00::1' })).toThrow(/egressIp "fd00::1" is not an IPv4 address/);
+  });
   test('fails on an empty gateway node selector', () => {
     const { cilium } = withCilium();
     expect(() => cilium.addEgressGatewayPolicy('e', { namespace: 'b', destinationCidrs: [Cidr.of('172.16.0.0/16')], gatewayNodeSelector: {} })).toThrow(/gatewayNodeSelector is empty/);
@@ -125,6 +185,26 @@ describe('Tetragon', () => {
       'test/configs/tracingpolicy-infraflux-sensitive-files.yaml',
     ]);
     expect(manifest(fleet, 'test/configs/tracingpolicy-infraflux-kernel-modules.yaml').spec.kprobes[0].selectors[0].matchActions).toEqual([{ action: 'Post' }]);
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+  test('privilege escalation reports only setuid-family syscalls to uid/gid 0 from containers, not every credential change', () => {
+    // GIVEN / WHEN
+    const { fleet, cilium } = withCilium();
+    cilium.addTetragonBaseline();
+    // THEN
+    const kprobes = manifest(fleet, 'test/configs/tracingpolicy-infraflux-privilege-escalation.yaml').spec.kprobes as Array<Record<string, any>>;
+    expect(kprobes.map((k) => k.call)).toEqual(['sys_setuid', 'sys_setgid', 'sys_setreuid', 'sys_setregid', 'sys_setresuid', 'sys_setresgid']);
+    expect(kprobes.map((k) => k.call)).not.toContain('commit_creds');
+    for (const k of kprobes) {
+      expect(k.syscall).toBe(true);
+      expect(k.selectors.length).toBe(k.args.length);
+      expect(k.selectors.length).toBeLessThanOrEqual(5); // Tetragon allows at most 5 selectors
+      k.selectors.forEach((sel: Record<string, any>, i: number) => {
+        expect(sel.matchArgs).toEqual([{ index: i, operator: 'Equal', values: ['0'] }]);
+        expect(sel.matchNamespaces).toEqual([{ namespace: 'Mnt', operator: 'NotIn', values: ['host_ns'] }]);
+      });
+    }
+    expect(kprobes.find((k) => k.call === 'sys_setresuid')?.args).toEqual([{ index: 0, type: 'int' }, { index: 1, type: 'int' }, { index: 2, type: 'int' }]);
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
   });
   test('enforcing mode kills on kernel module loading and setns from containers', () => {
