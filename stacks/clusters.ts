@@ -3,10 +3,14 @@
  * tree (each in its own Flux Kustomization `cluster-<name>` in mgmt's apps layer).
  */
 import { IConstruct } from 'constructs';
+import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 import {
   AwsIdentity,
   AzureIdentity,
   Cidr,
+  CiliumDatapath,
+  CiliumEncryption,
+  CiliumTunnel,
   ClusterNetworkProps,
   ClusterProvider,
   InfrastructureInputs,
@@ -16,7 +20,7 @@ import {
   TalosClusterClass,
   TalosClusterProps,
 } from '../lib/cluster';
-import { CiliumNetworking } from '../lib/networking';
+import { CiliumNetworking, TunnelProtocol } from '../lib/networking';
 import { GitOpsCluster } from '../lib/flux/gitops-cluster';
 import { TalosCniSettings } from '../lib/talos/cilium-machine-config';
 import { VersionSet } from '../lib/versions/version-set';
@@ -47,14 +51,41 @@ function networkOf(opts: WorkloadClusterOptions, name: string, fallback: Cluster
   const cilium = opts.cilium?.[name];
   if (!cilium) return fallback;
   const nodes = cilium.nodeCidrs[0];
-  if (!nodes) throw new Error(`stacks/clusters: CiliumNetworking of "${name}" has no nodeCidrs; the cluster's node network comes from it`);
+  if (!nodes) {
+    throw new InfraFluxError(ErrorCode.INVALID_PROP, cilium, `CiliumNetworking of "${name}" has no nodeCidrs; the workload cluster's node network comes from it: give nodeCidrs`);
+  }
   return { pods: [cilium.podCidr], services: [cilium.serviceCidr], nodes };
 }
 
-/** Common props of cluster `name`, the CNI settings from its CiliumNetworking when given. */
-function commonOf(opts: WorkloadClusterOptions, name: string): Pick<TalosClusterProps, 'management' | 'cni' | 'versions'> {
-  return { management: opts.management, cni: opts.cilium?.[name]?.talosCniSettings ?? opts.cni, versions: opts.versions };
+/**
+ * The Cilium datapath (routing + encryption) of a CiliumNetworking, as the node firewall needs it.
+ * Exported for tests.
+ */
+export function datapathOf(cilium: CiliumNetworking): CiliumDatapath {
+  const { routing, encryption } = cilium._profile;
+  const tunnel = routing.isNative ? CiliumTunnel.NATIVE : routing.tunnelProtocol === TunnelProtocol.GENEVE ? CiliumTunnel.GENEVE : CiliumTunnel.VXLAN;
+  const enc = encryption.type === 'wireguard' ? CiliumEncryption.WIREGUARD : encryption.type === 'ipsec' ? CiliumEncryption.IPSEC : CiliumEncryption.NONE;
+  return CiliumDatapath.of({ tunnel, encryption: enc });
 }
+
+/** Common props of cluster `name`, the CNI settings and datapath from its CiliumNetworking when given. */
+function commonOf(opts: WorkloadClusterOptions, name: string): Pick<TalosClusterProps, 'management' | 'cni' | 'versions' | 'ciliumDatapath'> {
+  const cilium = opts.cilium?.[name];
+  return {
+    management: opts.management,
+    cni: cilium?.talosCniSettings ?? opts.cni,
+    versions: opts.versions,
+    ...(cilium ? { ciliumDatapath: datapathOf(cilium) } : {}),
+  };
+}
+
+/** Talos version of the reference images without the `v` (`1.12.11`), from the VersionSet. */
+function talosImageVersion(opts: WorkloadClusterOptions): string {
+  return (opts.versions ?? VersionSet.pinned()).talos.replace(/^v/, '');
+}
+
+/** Talos Image Factory schematic of the edge hosts (the Talos version is appended from the VersionSet). */
+const TALOS_FACTORY_IMAGE = 'https://factory.talos.dev/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba';
 
 /** Example account/subscription ids of the reference fleet (placeholders, not secrets). */
 const AZURE_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
@@ -94,7 +125,7 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
         location: 'westeurope',
         subscriptionId: AZURE_SUBSCRIPTION,
         identity: AzureIdentity.workloadIdentity({ clientId: AZURE_CLIENT, tenantId: AZURE_TENANT }),
-        imageId: `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/talos-images/providers/Microsoft.Compute/galleries/talos/images/talos/versions/1.12.11`,
+        imageId: `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/talos-images/providers/Microsoft.Compute/galleries/talos/images/talos/versions/${talosImageVersion(opts)}`,
       }),
     }),
   );
@@ -108,7 +139,7 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
       infrastructure: InfrastructureInputs.gcp({
         project: 'infraflux-dev',
         region: 'europe-west4',
-        image: 'projects/infraflux-dev/global/images/talos-v1-12-11',
+        image: `projects/infraflux-dev/global/images/talos-v${talosImageVersion(opts).replace(/\./g, '-')}`,
         credentials: SecretReference.fromExternalSecret('dev-gcp-credentials', 'dev-gcp'),
       }),
     }),
@@ -146,8 +177,8 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
           { name: 'edge-02', role: NodeRole.CONTROL_PLANE, bmcAddress: 'redfish-virtualmedia://192.168.31.12/redfish/v1/Systems/1', bootMacAddress: '52:54:00:00:30:12', bmcCredentials: bmc('edge-02') },
         ],
         image: {
-          url: 'https://factory.talos.dev/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.12.11/metal-amd64.raw.zst',
-          checksum: 'https://factory.talos.dev/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.12.11/metal-amd64.raw.zst.sha256',
+          url: `${TALOS_FACTORY_IMAGE}/v${talosImageVersion(opts)}/metal-amd64.raw.zst`,
+          checksum: `${TALOS_FACTORY_IMAGE}/v${talosImageVersion(opts)}/metal-amd64.raw.zst.sha256`,
         },
         controlPlaneEndpoint: '192.168.30.10',
         vipLink: 'eno1',

@@ -9,6 +9,7 @@
  */
 import { IConstruct } from 'constructs';
 import { CertManager, GitOpsCluster } from '../lib';
+import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 import { ManagementCluster, WorkloadClusterBootstrap, WorkloadCni } from '../lib/management';
 import { VersionSet } from '../lib/versions';
 
@@ -22,7 +23,11 @@ export const REFERENCE_WORKLOAD_CLUSTERS: readonly string[] = ['prod-aws', 'prod
 export function addManagement(mgmt: GitOpsCluster, versions: VersionSet = VersionSet.pinned()): ManagementCluster {
   const certManager = mgmt.node.findAll().find((c): c is CertManager => c instanceof CertManager);
   if (!certManager) {
-    throw new Error(`[${mgmt.node.path}] addManagement needs a CertManager in cluster "${mgmt.name}" (cluster-api-operator's webhooks use cert-manager certificates)`);
+    throw new InfraFluxError(
+      ErrorCode.MISSING_DEPENDENCY,
+      mgmt,
+      `addManagement needs a CertManager in cluster "${mgmt.name}" (cluster-api-operator's webhooks use cert-manager certificates); add one before calling it`,
+    );
   }
   return new ManagementCluster(mgmt, 'ClusterApi', { certManager, versions });
 }

@@ -15,6 +15,22 @@ export interface Rke2DistributionProps {
   readonly clusterClass?: boolean;
 }
 
+/** Which distribution a {@link Distribution} is (enum-like; compare with `===`). */
+export class DistributionKind {
+  /** Talos Linux (CABPT + CACPPT). */
+  public static readonly TALOS = new DistributionKind('talos');
+  /** RKE2 (CAPRKE2). */
+  public static readonly RKE2 = new DistributionKind('rke2');
+  private constructor(
+    /** Short name, used in generated names (`<class>-<name>` ClusterClass). */
+    public readonly name: string,
+  ) {}
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
 /**
  * The Kubernetes distribution of a cluster: which Cluster API control-plane and bootstrap
  * providers build it. Switching it changes only the control-plane and bootstrap objects (and the
@@ -29,7 +45,7 @@ export class Distribution {
    * @see https://github.com/siderolabs/cluster-api-control-plane-provider-talos
    */
   public static talos(): Distribution {
-    return new Distribution('talos', false);
+    return new Distribution(DistributionKind.TALOS, false);
   }
 
   /**
@@ -38,12 +54,18 @@ export class Distribution {
    * @see https://github.com/rancher/cluster-api-provider-rke2
    */
   public static rke2(props: Rke2DistributionProps = {}): Distribution {
-    return new Distribution('rke2', props.clusterClass ?? false);
+    return new Distribution(DistributionKind.RKE2, props.clusterClass ?? false);
   }
 
+  /** Short name (`talos`, `rke2`): `kind.name`. */
+  public readonly name: string;
+
   private constructor(
-    public readonly name: 'talos' | 'rke2',
+    /** Which distribution. */
+    public readonly kind: DistributionKind,
     /** Whether the cluster is built from a Cluster API ClusterClass (`spec.topology`). */
     public readonly clusterClass: boolean,
-  ) {}
+  ) {
+    this.name = kind.name;
+  }
 }

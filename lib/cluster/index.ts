@@ -6,3 +6,4 @@ export * from './distribution';
 export * from './providers';
 export * from './talos-cluster';
 export * from './talos-schema';
+export * from './cilium-datapath';

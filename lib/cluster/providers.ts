@@ -11,6 +11,7 @@ import * as proxmox from '../../imports/capi-proxmox-infrastructure.cluster.x-k8
 import { invalidProp } from '../core/errors';
 import { TalosConfigPatch } from '../talos/cilium-machine-config';
 import { Cidr, ParsedCidr } from './cidr';
+import { CiliumDatapath } from './cilium-datapath';
 import { ClassVariant, ClusterProvider, NodeRole } from './cluster-class';
 import { SecretReference } from './credentials';
 import { MachineSize } from './machine';
@@ -38,6 +39,8 @@ export interface ProviderContext {
   readonly controlPlaneCount: number;
   /** Worker replicas per pool name (max when autoscaled), for host-inventory checks. */
   readonly workerCounts: ReadonlyMap<string, number>;
+  /** The cluster's Cilium datapath (what node-to-node traffic the firewall must allow). */
+  readonly datapath: CiliumDatapath;
   /** Name of a template of `kind`: base + hash of its spec and of the class patches for the kind. */
   readonly templateName: (kind: string, baseName: string, spec: unknown) => string;
 }
@@ -265,25 +268,21 @@ class AwsInputs extends InfrastructureInputs {
     } else {
       identityRef = { kind: aws.AwsClusterV1Beta2SpecIdentityRefKind.AWS_CLUSTER_CONTROLLER_IDENTITY, name: 'default' };
     }
-    const tcp = 'tcp';
-    const udp = 'udp';
     const spec: aws.AwsClusterV1Beta2Spec = {
       region: this.props.region,
       identityRef,
       network: {
         vpc: { cidrBlock: ctx.nodeCidrText, availabilityZoneUsageLimit: this.props.availabilityZoneCount ?? 3 },
-        // Cilium instead of CAPA's default (Calico) CNI rules.
+        // Cilium instead of CAPA's default (Calico) CNI rules, derived from the cluster's datapath
+        // (tunnel port or none, WireGuard / IPsec).
         // https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
-        cni: {
-          cniIngressRules: [
-            { description: 'cilium vxlan', protocol: udp, fromPort: 8472, toPort: 8472 },
-            { description: 'cilium health', protocol: tcp, fromPort: 4240, toPort: 4240 },
-            { description: 'hubble peer', protocol: tcp, fromPort: 4244, toPort: 4244 },
-          ],
-        },
-        // Talos API (apid) for the Talos control-plane provider and talosctl inside the VPC.
+        cni: { cniIngressRules: ctx.datapath.nodeRules().map((r) => ({ ...r })) },
+        // Talos: apid (50000) for the control-plane provider and talosctl inside the VPC; trustd
+        // (50001), which worker nodes use to get their certificates from the control plane.
+        // https://docs.siderolabs.com/talos/v1.12/learn-more/talos-network-connectivity
         additionalControlPlaneIngressRules: [
           { description: 'talos apid', protocol: aws.AwsClusterV1Beta2SpecNetworkAdditionalControlPlaneIngressRulesProtocol.TCP, fromPort: 50000, toPort: 50000, cidrBlocks: [ctx.nodeCidrText] },
+          { description: 'talos trustd', protocol: aws.AwsClusterV1Beta2SpecNetworkAdditionalControlPlaneIngressRulesProtocol.TCP, fromPort: 50001, toPort: 50001, cidrBlocks: [ctx.nodeCidrText] },
         ],
       },
       controlPlaneLoadBalancer: {

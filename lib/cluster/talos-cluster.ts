@@ -12,8 +12,9 @@ import { FluxManifestApp } from '../flux/manifest-app';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, TalosConfigPatch, talosCiliumPatch } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
-import { ClassPatch, NodeRole, TalosClusterClass } from './cluster-class';
-import { Distribution } from './distribution';
+import { CiliumDatapath } from './cilium-datapath';
+import { ClassPatch, ClusterProvider, NodeRole, TalosClusterClass } from './cluster-class';
+import { Distribution, DistributionKind } from './distribution';
 import { WorkerPoolProps } from './machine';
 import { InfrastructureInputs, ObjectRef, ProviderContext, rotatingName } from './providers';
 
@@ -66,6 +67,14 @@ export interface TalosClusterProps {
    * @default DEFAULT_TALOS_CNI_SETTINGS
    */
   readonly cni?: TalosCniSettings;
+  /**
+   * The cluster's Cilium routing and encryption, from which the provider's node firewall rules are
+   * derived (AWS security groups: tunnel port, WireGuard / IPsec). Pass the values of the cluster's
+   * CiliumNetworking.
+   * @default CiliumDatapath.of() - native routing with WireGuard (CiliumNetworking's defaults)
+   * @see https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
+   */
+  readonly ciliumDatapath?: CiliumDatapath;
   /**
    * Talos, Kubernetes and provider versions; validated at construction.
    * @default VersionSet.pinned()
@@ -120,6 +129,26 @@ interface TopologyArgs {
 }
 
 const SYMBOL = Symbol.for('infraflux.cluster.TalosCluster');
+/** Marker of lib/management's BaremetalOperator (no import: lib/cluster does not depend on lib/management). */
+const BAREMETAL_OPERATOR = Symbol.for('infraflux.management.BaremetalOperator');
+
+/**
+ * CEL health check of the `Cluster` (`cluster.x-k8s.io/v1beta2`) for the `cluster-<name>`
+ * Kustomization: current when `InfrastructureReady` and `ControlPlaneInitialized` are `True` (the
+ * control plane answers and Cluster API wrote `<name>-kubeconfig`, what the workload bootstrap
+ * needs). v1beta2 conditions are `metav1.Condition`s; `Available` is not used on purpose: it needs
+ * Ready nodes, i.e. the CNI the bootstrap installs after this Kustomization is Ready.
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+ * @see https://cluster-api.sigs.k8s.io/developer/providers/contracts/control-plane (ControlPlaneInitialized)
+ */
+export const CLUSTER_HEALTH_CHECK_EXPRS: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string; readonly current: string }> = [
+  {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Cluster',
+    current:
+      "has(status.conditions) && status.conditions.exists(e, e.type == 'InfrastructureReady' && e.status == 'True') && status.conditions.exists(e, e.type == 'ControlPlaneInitialized' && e.status == 'True')",
+  },
+];
 
 /**
  * A workload cluster on Cluster API, created in the management cluster's GitOps tree: its own
@@ -252,6 +281,7 @@ export class TalosCluster extends FluxManifestApp {
       variant: cls.variant,
       controlPlaneCount: cpCount,
       workerCounts: new Map(pools.map((p) => [p.props.name, p.replicas])),
+      datapath: props.ciliumDatapath ?? CiliumDatapath.of(),
       templateName: (kind, base, spec) => rotatingName(base, { spec, patches: allPatches.filter((p) => p._kind === kind).map((p) => p._jsonPatches) }),
     };
     infra._validate(ctx);
@@ -262,6 +292,18 @@ export class TalosCluster extends FluxManifestApp {
     // --- dependencies: the providers on the management cluster, the credential producers
     const mgmt = GitOpsCluster.of(this);
     if (props.management) mgmt.addDependency(this, props.management);
+    // Metal3: the BareMetalHost CRDs come from baremetal-operator (not a clusterctl provider).
+    if (infra.provider === ClusterProvider.METAL3) {
+      const bmo = mgmt.node.findAll().find((c) => typeof c === 'object' && BAREMETAL_OPERATOR in c);
+      if (bmo) mgmt.addDependency(this, bmo);
+      else if (props.management) {
+        invalidProp(this, `Metal3 needs baremetal-operator (the BareMetalHost CRDs) in cluster "${mgmt.name}", and none was found; create the ManagementCluster with InfrastructureProviderChoice.metal3() before this cluster`);
+      }
+    }
+    // Flux reports cluster-<name> Ready once Cluster API has initialised the control plane (its
+    // kubeconfig Secret exists): kstatus alone ignores the CAPI conditions. Not `Available`: that
+    // needs Ready nodes, which need the CNI, which the bootstrap installs only after this.
+    this.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CLUSTER_HEALTH_CHECK_EXPRS.map((e) => ({ ...e }))));
     for (const producer of infra._secretProducers()) mgmt.addDependency(this, producer);
 
     // --- objects
@@ -301,7 +343,7 @@ export class TalosCluster extends FluxManifestApp {
       this.resource = rendered.cluster;
       this.clusterClassObject = rendered.clusterClass;
     } else {
-      if (this.distribution.name === 'talos') {
+      if (this.distribution.kind === DistributionKind.TALOS) {
         this.controlPlane = new taloscp.TalosControlPlane(this.content, 'ControlPlane', {
           metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
           spec: {
@@ -373,7 +415,7 @@ export class TalosCluster extends FluxManifestApp {
         ];
         this.talosDocs.set(`worker/${p.name}`, workerDocs);
         let bootstrap: ApiObject;
-        if (this.distribution.name === 'talos') {
+        if (this.distribution.kind === DistributionKind.TALOS) {
           const spec: talosbootstrap.TalosConfigTemplateV1Alpha3SpecTemplateSpec = {
             generateType: 'worker',
             talosVersion: this.versions.talos,
@@ -425,7 +467,8 @@ export class TalosCluster extends FluxManifestApp {
               metadata: { labels: { ...selector } },
               spec: {
                 clusterName: props.name,
-                version,
+                // Same version as the control plane: CAPRKE2 takes the RKE2 release, CACPPT the Kubernetes version.
+                version: this.distribution.kind === DistributionKind.TALOS ? version : this.versions.rke2,
                 bootstrap: { configRef: { apiGroup: bootstrap.apiVersion.split('/')[0], kind: bootstrap.kind, name: bootstrap.name } },
                 infrastructureRef: { apiGroup: template.apiGroup, kind: template.kind, name: template.name },
                 ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),

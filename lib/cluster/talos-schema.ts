@@ -1,18 +1,32 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { UpstreamCache } from '../upstream/lock';
+import { parseVersion } from '../versions/_semver';
+import { VersionSet } from '../versions/version-set';
 
-/** The pinned Talos machine-config schema every generated patch must satisfy. */
-export const TALOS_CONFIG_SCHEMA_PATH = 'talos/v1.12/config.schema.json';
+/**
+ * Path (in the upstream cache) of the Talos machine-config schema of Talos `talosVersion`:
+ * `talos/v<major>.<minor>/config.schema.json` (Talos publishes one schema per minor).
+ */
+export function talosConfigSchemaPath(talosVersion: string = VersionSet.pinned().talos): string {
+  const v = parseVersion(talosVersion);
+  if (!v) throw new InfraFluxError(ErrorCode.INVALID_PROP, 'talos-schema', `Talos version "${talosVersion}" is not an exact version; use e.g. v1.12.11`);
+  return `talos/v${v.major}.${v.minor}/config.schema.json`;
+}
 
-let compiled: { cache: UpstreamCache; validate: ValidateFunction } | undefined;
+/** The pinned Talos machine-config schema every generated patch must satisfy (of `VersionSet.pinned().talos`). */
+export const TALOS_CONFIG_SCHEMA_PATH = talosConfigSchemaPath();
 
-function validator(cache: UpstreamCache): ValidateFunction {
-  if (compiled?.cache === cache) return compiled.validate;
-  const schema = JSON.parse(cache.read(TALOS_CONFIG_SCHEMA_PATH)) as Record<string, unknown>;
+const compiled = new Map<string, { cache: UpstreamCache; validate: ValidateFunction }>();
+
+function validator(cache: UpstreamCache, path: string): ValidateFunction {
+  const hit = compiled.get(path);
+  if (hit?.cache === cache) return hit.validate;
+  const schema = JSON.parse(cache.read(path)) as Record<string, unknown>;
   if (schema.$schema !== 'https://json-schema.org/draft/2020-12/schema') {
-    throw new Error(`infraflux: ${TALOS_CONFIG_SCHEMA_PATH} declares ${String(schema.$schema)}, expected JSON Schema 2020-12`);
+    throw new InfraFluxError(ErrorCode.INVALID_PROP, `upstream/${path}`, `declares $schema ${String(schema.$schema)}; InfraFlux validates Talos patches with JSON Schema 2020-12 only`);
   }
   // $schema only picks the dialect (Ajv2020); strict off: the schema carries editor keywords
   // (markdownDescription, x-intellij-html-description).
@@ -20,20 +34,20 @@ function validator(cache: UpstreamCache): ValidateFunction {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const validate = ajv.compile(body);
-  compiled = { cache, validate };
+  compiled.set(path, { cache, validate });
   return validate;
 }
 
 /**
  * Validates one Talos config document (a strategic merge patch: a partial v1alpha1 document, or a
- * whole document of another kind such as `Layer2VIPConfig`) against the pinned Talos v1.12 config
- * schema, read through the verified upstream cache. Returns the problems, empty when valid.
+ * whole document of another kind such as `Layer2VIPConfig`) against the config schema of
+ * `talosVersion` (default: the pinned Talos), read through the verified upstream cache. Returns the problems, empty when valid.
  *
  * A v1alpha1 patch has no apiVersion/kind, so of the schema's `oneOf` only `v1alpha1.Config`
  * (no required fields, no unknown fields) can match it.
  */
-export function validateTalosDocument(document: unknown, cache: UpstreamCache = UpstreamCache.default()): string[] {
-  const validate = validator(cache);
+export function validateTalosDocument(document: unknown, cache: UpstreamCache = UpstreamCache.default(), talosVersion?: string): string[] {
+  const validate = validator(cache, talosConfigSchemaPath(talosVersion));
   if (validate(document)) return [];
   const problems = (validate.errors ?? [])
     .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'const' && e.keyword !== 'required')

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   AddonProvider,
@@ -19,7 +19,27 @@ import { FluxManifestApp } from '../flux/manifest-app';
 import { appNamespace } from '../flux/_app-namespace';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { VersionSet } from '../versions/version-set';
+import { BaremetalOperator } from './baremetal-operator';
 import { CapiProvider, InfrastructureProviderChoice, ProviderConfigSecret, ProviderType } from './providers';
+
+/**
+ * CEL health checks of the operator's provider CRs for the `capi-providers` Kustomization.
+ * `wait: true` alone is not enough: kstatus does not read the operator's `Ready` condition, so Flux
+ * would report the app Ready as soon as the CRs exist, before any provider controller runs. A
+ * provider is current when its `Ready` condition is `True` (`has()` guards the not-yet-written status);
+ * no `failed` expression: the operator reports progress and errors alike as `Ready: False`, so a
+ * broken provider shows as the Kustomization's timeout, with the operator's message.
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+ * @see https://fluxcd.io/flux/cheatsheets/cel-healthchecks
+ */
+export const PROVIDER_HEALTH_CHECK_EXPRS: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string; readonly current: string }> = [
+  ProviderType.CORE, ProviderType.BOOTSTRAP, ProviderType.CONTROL_PLANE, ProviderType.INFRASTRUCTURE, ProviderType.IPAM, ProviderType.ADDON,
+].map((type) => ({
+  apiVersion: CoreProvider.GVK.apiVersion,
+  kind: type.kind,
+  current: "has(status.conditions) && status.conditions.exists(e, e.type == 'Ready' && e.status == 'True')",
+}));
+
 
 /** Props of {@link ManagementCluster}. */
 export interface ManagementClusterProps extends ReconcileTiming {
@@ -79,7 +99,11 @@ export interface InstalledProvider {
  * - configs layer: one app `capi-providers` with a Namespace per provider and the operator CRs
  *   (CoreProvider `cluster-api`, Bootstrap/ControlPlaneProvider `talos` (+ `rke2`), an
  *   InfrastructureProvider per cloud, IPAMProviders, optionally the AddonProvider `helm`) at the
- *   versions of the VersionSet; Flux waits for every provider to be Ready.
+ *   versions of the VersionSet. Its Kustomization waits (`healthCheckExprs`, {@link PROVIDER_HEALTH_CHECK_EXPRS})
+ *   until every provider CR reports `Ready: True`; `wait: true` alone would not, because kstatus
+ *   does not read the operator CRs' conditions;
+ * - with Metal3: {@link BaremetalOperator} (configs layer), the BareMetalHost CRDs and controller
+ *   from the pinned upstream release (not a clusterctl provider).
  *
  * Provider credentials are referenced by Secret name (`spec.configSecret`), never given as values.
  * The ClusterTopology feature gate is set on the CoreProvider's manager.
@@ -97,6 +121,8 @@ export class ManagementCluster extends Construct {
   public readonly providers: readonly InstalledProvider[];
   /** The CoreProvider CR (`Resource` is the primary child). */
   public readonly coreProvider: ApiObject;
+  /** Metal3's baremetal-operator (configs layer), when Metal3 is installed; otherwise undefined. */
+  public readonly baremetalOperator: BaremetalOperator | undefined;
 
   public constructor(scope: GitOpsCluster, id: string, props: ManagementClusterProps) {
     super(scope, id);
@@ -147,6 +173,7 @@ export class ManagementCluster extends Construct {
       podSecurity: PodSecurityLevel.BASELINE,
     });
     this.providersApp.addDependency(this.operator);
+    this.providersApp.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', PROVIDER_HEALTH_CHECK_EXPRS.map((e) => ({ ...e }))));
 
     const wanted: Array<{ provider: CapiProvider; configSecret?: ProviderConfigSecret }> = [
       { provider: CapiProvider.CORE },
@@ -162,9 +189,6 @@ export class ManagementCluster extends Construct {
     const content = this.providersApp.content;
     const installed: InstalledProvider[] = [];
     for (const { provider, configSecret } of wanted) {
-      if (provider.requiredVariables.length > 0 && !configSecret) {
-        invalidProp(this, `${provider} needs a config secret with ${provider.requiredVariables.join(', ')}; pass ProviderConfigSecret.fromName(...)`);
-      }
       if (configSecret) {
         validateDnsSubdomain(this, `${provider} config secret name`, configSecret.name);
         if (configSecret.namespace !== undefined && configSecret.namespace !== provider.namespace) {
@@ -190,6 +214,11 @@ export class ManagementCluster extends Construct {
     }
     this.providers = installed;
     this.coreProvider = installed[0].resource;
+
+    // Metal3's BareMetalHost CRDs come from baremetal-operator, which no provider CR installs.
+    this.baremetalOperator = seen.has(CapiProvider.METAL3.name)
+      ? new BaremetalOperator(scope.configs, `${id}-BaremetalOperator`, { ...props, versions: this.versions, certManager: props.certManager })
+      : undefined;
   }
 
   /** The installed provider CR of `provider`, or undefined. */

@@ -3,6 +3,9 @@ import {
   AwsIdentity,
   AzureIdentity,
   Cidr,
+  CiliumDatapath,
+  CiliumEncryption,
+  CiliumTunnel,
   ClassPatch,
   ClusterProvider,
   Distribution,
@@ -13,6 +16,7 @@ import {
   TalosCluster,
   TalosClusterClass,
   TalosClusterProps,
+  talosConfigSchemaPath,
   validateTalosDocument,
   validateTalosPatchesInManifests,
 } from '../../lib/cluster';
@@ -222,14 +226,22 @@ describe('switching Talos → RKE2', () => {
     const b = others(rke2);
     // THEN the same non-control-plane, non-bootstrap objects exist
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
-    // AND they are identical except Cluster.spec.controlPlaneRef and MachineDeployment bootstrap refs
+    // AND they are identical except Cluster.spec.controlPlaneRef and the MachineDeployment's bootstrap
+    // ref and version (part of the bootstrap switch: CAPRKE2 takes an RKE2 release, CABPT a Kubernetes version)
     const strip = (o: Record<string, any>) => {
       const c = JSON.parse(JSON.stringify(o));
       if (c.kind === 'Cluster') delete c.spec.controlPlaneRef;
-      if (c.kind === 'MachineDeployment') delete c.spec.template.spec.bootstrap;
+      if (c.kind === 'MachineDeployment') {
+        delete c.spec.template.spec.bootstrap;
+        delete c.spec.template.spec.version;
+      }
       return c;
     };
     for (const [k, o] of a) expect(strip(b.get(k)!)).toEqual(strip(o));
+    const mdVersions = (m: typeof talos) => byKind(m, 'MachineDeployment').map((o) => o.spec.template.spec.version);
+    expect(mdVersions(talos).length).toBeGreaterThan(0);
+    expect(new Set(mdVersions(talos))).toEqual(new Set([VersionSet.pinned().kubernetes]));
+    expect(new Set(mdVersions(rke2))).toEqual(new Set([VersionSet.pinned().rke2]));
     // AND the control-plane and bootstrap kinds are swapped
     expect(rke2.filter((x) => isCpOrBootstrap(x.object)).map((x) => x.object.kind).sort()).toEqual(['RKE2ConfigTemplate', 'RKE2ControlPlane']);
     expect(talos.filter((x) => isCpOrBootstrap(x.object)).map((x) => x.object.kind).sort()).toEqual(['TalosConfigTemplate', 'TalosControlPlane']);
@@ -244,7 +256,51 @@ describe('switching Talos → RKE2', () => {
   });
 });
 
+describe('AWS security-group rules follow the Cilium datapath', () => {
+  const rules = (datapath?: CiliumDatapath) => {
+    const [c] = byKind(build(awsProps(datapath ? { ciliumDatapath: datapath } : {})).manifests, 'AWSCluster');
+    return c.spec.network.cni.cniIngressRules as Array<{ description: string; protocol: string; fromPort: number; toPort: number }>;
+  };
+  const ports = (r: ReturnType<typeof rules>) => r.map((x) => `${x.fromPort}/${x.protocol}`).sort();
+
+  test('default (CiliumNetworking defaults: native routing, WireGuard): no tunnel port, WireGuard 51871/udp', () => {
+    expect(ports(rules())).toEqual(['4240/tcp', '4244/tcp', '51871/udp']);
+  });
+
+  test('VXLAN tunnel without encryption: 8472/udp, no WireGuard', () => {
+    expect(ports(rules(CiliumDatapath.of({ tunnel: CiliumTunnel.VXLAN, encryption: CiliumEncryption.NONE })))).toEqual(['4240/tcp', '4244/tcp', '8472/udp']);
+  });
+
+  test('Geneve tunnel with WireGuard: 6081/udp and 51871/udp', () => {
+    expect(ports(rules(CiliumDatapath.of({ tunnel: CiliumTunnel.GENEVE, encryption: CiliumEncryption.WIREGUARD })))).toEqual(['4240/tcp', '4244/tcp', '51871/udp', '6081/udp']);
+  });
+
+  test('native routing with IPsec: ESP (IP protocol 50), no tunnel port', () => {
+    const r = rules(CiliumDatapath.of({ tunnel: CiliumTunnel.NATIVE, encryption: CiliumEncryption.IPSEC }));
+    expect(r).toContainEqual({ description: 'cilium ipsec (esp)', protocol: '50', fromPort: -1, toPort: -1 });
+    expect(ports(r)).toEqual(['-1/50', '4240/tcp', '4244/tcp']);
+  });
+
+  test('the control plane accepts Talos apid (50000) and trustd (50001, used by workers) from the node CIDR only', () => {
+    const [c] = byKind(build(awsProps()).manifests, 'AWSCluster');
+    const cp = c.spec.network.additionalControlPlaneIngressRules as Array<Record<string, unknown>>;
+    expect(cp.map((r) => [r.description, r.fromPort, r.protocol, r.cidrBlocks])).toEqual([
+      ['talos apid', 50000, 'tcp', ['10.18.0.0/16']],
+      ['talos trustd', 50001, 'tcp', ['10.18.0.0/16']],
+    ]);
+  });
+});
+
 describe('Talos config schema', () => {
+  test('the schema path follows the Talos version of the VersionSet', () => {
+    expect(talosConfigSchemaPath()).toBe(`talos/v${VersionSet.pinned().talos.replace(/^v(\d+\.\d+)\..*$/, '$1')}/config.schema.json`);
+    expect(talosConfigSchemaPath('v1.13.2')).toBe('talos/v1.13/config.schema.json');
+  });
+
+  test('fails on a Talos version that is not exact', () => {
+    expect(() => talosConfigSchemaPath('1.12')).toThrow('[talos-schema] Talos version "1.12" is not an exact version; use e.g. v1.12.11');
+  });
+
   test('accepts the Cilium patch and rejects an unknown field', () => {
     expect(validateTalosDocument({ cluster: { network: { cni: { name: 'none' } } } })).toEqual([]);
     expect(validateTalosDocument({ cluster: { network: { cnii: { name: 'none' } } } }).join()).toContain('cnii');
@@ -346,7 +402,9 @@ describe('failing inputs', () => {
   });
 
   test('fails on an unsupported Kubernetes version (VersionSet)', () => {
-    expect(() => build(awsProps({ versions: VersionSet.of({ kubernetes: 'v1.30.0' }) }))).toThrow(/1\.30/);
+    expect(() => build(awsProps({ versions: VersionSet.of({ kubernetes: 'v1.30.0' }) }))).toThrow(
+      '[mgmt/apps/Workload] unsupported version set: kubernetes "v1.30.0" is outside 1.33–1.35, the Kubernetes range every component of this set supports',
+    );
   });
 
   test('fails on a class object patch for a kind the cluster does not emit', () => {

@@ -128,4 +128,61 @@ describe('ManagementCluster', () => {
       /\[mgmt\/ClusterApi\] InfrastructureProvider\/gcp config secret name "GCP_Creds" is not a DNS-1123 subdomain/,
     );
   });
+
+  test('capi-providers waits for every provider CR to report Ready (healthCheckExprs, not kstatus alone)', () => {
+    // GIVEN a management cluster
+    const { fleet, mgmt, certManager } = setup();
+    new ManagementCluster(mgmt, 'ClusterApi', { certManager, helmAddonProvider: true });
+    // WHEN the providers app's Kustomization is emitted
+    const ks = objects(fleet, 'mgmt/configs/kustomization-capi-providers.yaml')[0].object;
+    // THEN it waits and has a CEL check on the Ready condition of each operator kind it applies
+    expect(ks.spec.wait).toBe(true);
+    const ready = "has(status.conditions) && status.conditions.exists(e, e.type == 'Ready' && e.status == 'True')";
+    const emittedKinds = new Set(objects(fleet, 'mgmt/releases/capi-providers/').map((m) => m.object.kind).filter((k: string) => k.endsWith('Provider')));
+    expect(emittedKinds.size).toBe(6);
+    for (const kind of emittedKinds) {
+      expect(ks.spec.healthCheckExprs).toContainEqual({ apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind, current: ready });
+    }
+  });
+
+  test('with Metal3, installs baremetal-operator from the pinned upstream tag, health-checked, after cert-manager', () => {
+    // GIVEN a management cluster with Metal3
+    const { fleet, mgmt, certManager } = setup();
+    const capi = new ManagementCluster(mgmt, 'ClusterApi', { certManager, infrastructure: [InfrastructureProviderChoice.metal3()] });
+    fleet.validateAll();
+    // THEN a GitRepository on metal3-io/baremetal-operator at VersionSet.baremetalOperator
+    expect(capi.baremetalOperator).toBeDefined();
+    const repo = objects(fleet, 'mgmt/configs/gitrepository-baremetal-operator.yaml')[0].object;
+    expect(repo.spec.url).toBe('https://github.com/metal3-io/baremetal-operator');
+    expect(repo.spec.ref).toEqual({ tag: VersionSet.pinned().baremetalOperator });
+    // AND a Kustomization on config/base (the path of the pinned CRDs), the image pinned, never pruned
+    const ks = objects(fleet, 'mgmt/configs/kustomization-baremetal-operator.yaml')[0].object;
+    expect(ks.spec.path).toBe('./config/base');
+    expect(ks.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'baremetal-operator', namespace: 'flux-system' });
+    expect(ks.spec.prune).toBe(false);
+    expect(ks.spec.images).toEqual([{ name: 'quay.io/metal3-io/baremetal-operator', newTag: 'v0.12.6' }]);
+    expect(ks.spec.healthChecks).toContainEqual({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'baremetalhosts.metal3.io' });
+    expect(ks.spec.healthChecks).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'baremetal-operator-controller-manager', namespace: 'baremetal-operator-system' });
+    // (cert-manager is in an earlier layer: the configs layer waits for the controllers layer)
+    const configsKs = objects(fleet, 'mgmt/flux-system/kustomization-configs.yaml')[0].object;
+    expect(configsKs.spec.dependsOn).toEqual(expect.arrayContaining([{ name: 'controllers', namespace: 'flux-system' }]));
+    expect(objects(fleet, 'mgmt/configs/namespace-baremetal-operator-system.yaml')).toHaveLength(1);
+  });
+
+  test('every BMO CRD pinned in upstream.lock.json is health-checked', () => {
+    const { UpstreamCache } = require('../../lib/upstream/lock');
+    const { BAREMETAL_OPERATOR_CRDS } = require('../../lib/management');
+    const pinned = (UpstreamCache.default().files((f: { path: string }) => f.path.startsWith('capi-metal3/baremetal-operator/crds/')) as Array<{ path: string; url: string }>);
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const f of pinned) expect(f.url).toContain(`/baremetal-operator/${VersionSet.pinned().baremetalOperator}/config/base/crds/bases/`);
+    const names = pinned.map((f) => f.path.split('/').pop()!.replace(/^metal3\.io_(.*)\.yaml$/, '$1.metal3.io')).sort();
+    expect([...BAREMETAL_OPERATOR_CRDS].sort()).toEqual(names);
+  });
+
+  test('without Metal3, no baremetal-operator', () => {
+    const { fleet, mgmt, certManager } = setup();
+    const capi = new ManagementCluster(mgmt, 'ClusterApi', { certManager, infrastructure: [InfrastructureProviderChoice.aws()] });
+    expect(capi.baremetalOperator).toBeUndefined();
+    expect(objects(fleet, 'mgmt/configs/kustomization-baremetal-operator.yaml')).toHaveLength(0);
+  });
 });
