@@ -30,6 +30,7 @@ import { compile, type Options as Json2TsOptions } from 'json-schema-to-typescri
 import { InputData, jsonInputForTargetLanguage, quicktype } from 'quicktype-core';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { projectRoot, UpstreamCache, type UpstreamChart, type UpstreamLockFile } from '../lib/upstream/lock';
+import { listFiles } from './_files';
 import { generateTerraformBindings, terraformReadmeSection } from './import-terraform';
 
 const run = promisify(execFile);
@@ -581,13 +582,6 @@ function renderReadme(files: readonly CrdModuleFile[], helm: readonly HelmModule
   ].join('\n');
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}
 
 function removeEmptyDirs(dir: string): void {
   for (const name of readdirSync(dir)) {

@@ -30,7 +30,30 @@ export function validateIpv4Cidr(scope: IConstruct, what: string, value: string)
   return value;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** One lowercase DNS label: 1-63 letters, digits and '-', not starting or ending with '-'. */
+const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
+/** A domain name: at least two labels, the last one (the TLD) letters only. */
+const DOMAIN = new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)+[a-z]{2,63}$`);
+/** A Google Cloud project id: 6-30 lowercase letters, digits and '-', starting with a letter, not ending with '-'. */
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** A lowercase domain name without trailing dot (`example.com`, `aws.example.com`), e.g. a DNS zone. */
+export function validateDomainName(scope: IConstruct, what: string, value: string, example = 'example.com'): string {
+  if (!DOMAIN.test(value)) invalidProp(scope, `${what} "${value}" is not a domain name like ${example} (lowercase, no trailing dot)`);
+  return value;
+}
+
+/**
+ * A Google Cloud project id.
+ * @see https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
+ */
+export function validateGcpProjectId(scope: IConstruct, what: string, value: string): string {
+  if (!GCP_PROJECT_ID.test(value)) {
+    invalidProp(scope, `${what} "${value}" is not a Google Cloud project id; use 6-30 lowercase letters, digits and '-', starting with a letter`);
+  }
+  return value;
+}
 
 /** A lowercase DNS hostname (`example.com`, `api.k8s.example.com`). */
 export function validateHostname(scope: IConstruct, what: string, value: string): string {

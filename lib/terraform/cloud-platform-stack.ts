@@ -8,9 +8,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { invalidProp } from '../core/errors';
+import { addLocalStateBackend } from './_backend';
 import {
   AzurePublicDnsZone,
   AzurePublicDnsZoneProps,
@@ -30,9 +31,13 @@ import {
 
 interface CloudStackBaseProps {
   /**
-   * Local state file, relative to the stack's folder in cdktf.out/ (cdktf's default is an
-   * absolute path, which would make the JSON machine-specific).
-   * @default 'terraform.<stack id>.tfstate'
+   * Local state file, relative to the folder Terraform runs in (`cdktf.out/stacks/<stack id>/`).
+   * The default puts it in the repository root, outside the throwaway cdktf.out/ (cdktf deletes the
+   * folders of stacks that no longer exist); relative, so the synthesized JSON is identical on every
+   * machine (cdktf's default is an absolute path). The state holds secrets: keep it out of git
+   * (`*.tfstate` is git-ignored) and protected, or use an encrypted remote backend.
+   * @default '../../../terraform.<stack id>.tfstate'
+   * @see https://developer.hashicorp.com/terraform/language/backend/local
    */
   readonly statePath?: string;
 }
@@ -55,7 +60,7 @@ export class AwsPlatformStack extends TerraformStack {
   public constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
     if (!props.region) invalidProp(this, 'region is missing; give an AWS region such as eu-central-1');
-    new LocalBackend(this, { path: props.statePath ?? `terraform.${id}.tfstate` });
+    addLocalStateBackend(this, id, props.statePath);
     this.region = props.region;
     this.provider = new AwsProvider(this, 'aws', { region: props.region, defaultTags: [{ tags: { 'managed-by': 'infraflux', ...props.defaultTags } }] });
   }
@@ -86,7 +91,7 @@ export class GcpPlatformStack extends TerraformStack {
   public constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
     if (!props.region) invalidProp(this, 'region is missing; give a Google Cloud region such as europe-west3');
-    new LocalBackend(this, { path: props.statePath ?? `terraform.${id}.tfstate` });
+    addLocalStateBackend(this, id, props.statePath);
     this.projectId = props.projectId;
     this.provider = new GoogleProvider(this, 'google', { project: props.projectId, region: props.region, defaultLabels: { 'managed-by': 'infraflux' } });
   }
@@ -119,7 +124,7 @@ export class AzurePlatformStack extends TerraformStack {
     if (props.subscriptionId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(props.subscriptionId)) {
       invalidProp(this, `subscriptionId "${props.subscriptionId}" is not a subscription id (a lowercase UUID)`);
     }
-    new LocalBackend(this, { path: props.statePath ?? `terraform.${id}.tfstate` });
+    addLocalStateBackend(this, id, props.statePath);
     // storage_use_azuread: the accounts have shared-key access disabled, so the provider must use Entra ID too.
     this.provider = new AzurermProvider(this, 'azurerm', { features: [{}], storageUseAzuread: true, subscriptionId: props.subscriptionId });
   }

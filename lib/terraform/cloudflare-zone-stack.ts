@@ -1,8 +1,9 @@
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
-import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { invalidProp } from '../core/errors';
+import { addLocalStateBackend } from './_backend';
+import { validateDomainName } from './_net';
 import {
   CloudflareDnsApiToken,
   CloudflareDnsApiTokenProps,
@@ -17,9 +18,13 @@ export interface CloudflareZoneStackProps {
   /** The zone's apex domain, e.g. `example.com`. */
   readonly zoneName: string;
   /**
-   * Local state file, relative to the stack's folder in cdktf.out/. A relative path keeps the
-   * synthesized JSON identical on every machine (cdktf's default is an absolute path).
-   * @default 'terraform.<stack id>.tfstate'
+   * Local state file, relative to the folder Terraform runs in (`cdktf.out/stacks/<stack id>/`).
+   * The default puts it in the repository root, outside the throwaway cdktf.out/ (cdktf deletes the
+   * folders of stacks that no longer exist); relative, so the synthesized JSON is identical on every
+   * machine (cdktf's default is an absolute path). The state holds secrets: keep it out of git
+   * (`*.tfstate` is git-ignored) and protected, or use an encrypted remote backend.
+   * @default '../../../terraform.<stack id>.tfstate'
+   * @see https://developer.hashicorp.com/terraform/language/backend/local
    */
   readonly statePath?: string;
 }
@@ -42,14 +47,12 @@ export class CloudflareZoneStack extends TerraformStack implements ICloudflareZo
 
   public constructor(scope: Construct, id: string, props: CloudflareZoneStackProps) {
     super(scope, id);
-    if (!/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/.test(props.zoneName)) {
-      invalidProp(this, `zoneName "${props.zoneName}" is not a domain name like example.com`);
-    }
-    new LocalBackend(this, { path: props.statePath ?? `terraform.${id}.tfstate` });
+    validateDomainName(this, 'zoneName', props.zoneName);
+    addLocalStateBackend(this, id, props.statePath);
     this.apiToken = new TerraformVariable(this, 'cloudflare_api_token', {
       type: 'string',
       sensitive: true,
-      description: 'Cloudflare API token Terraform runs with (Zone:Read, DNS:Edit, API Tokens:Edit on the zone)',
+      description: 'Cloudflare API token Terraform runs with: Zone:Read + DNS:Edit on the zone, user-level API Tokens Write (to create the scoped tokens), and account-level Cloudflare Tunnel Write when tunnels are used',
     });
     new CloudflareProvider(this, 'cloudflare', { apiToken: this.apiToken.stringValue });
     this.zone = new DataCloudflareZone(this, 'zone', { filter: { name: props.zoneName } });

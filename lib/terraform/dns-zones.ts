@@ -9,6 +9,7 @@ import { DnsManagedZone } from '@cdktf/provider-google/lib/dns-managed-zone';
 import { TerraformOutput } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../core/errors';
+import { validateDomainName, validateGcpProjectId } from './_net';
 
 /** A public zone whose name servers a parent zone delegates to. */
 export interface IDelegatedZone extends IConstruct {
@@ -28,10 +29,8 @@ export interface CloudDnsZoneBaseProps {
   readonly outputName?: string;
 }
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
 function validateZone(scope: IConstruct, props: CloudDnsZoneBaseProps): string {
-  if (!DOMAIN.test(props.zoneName)) invalidProp(scope, `zoneName "${props.zoneName}" is not a domain name like aws.example.com (lowercase, no trailing dot)`);
+  validateDomainName(scope, 'zoneName', props.zoneName, 'aws.example.com');
   const output = props.outputName ?? `${props.zoneName.replace(/[.-]/g, '_')}_name_servers`;
   if (!/^[a-z][a-z0-9_]*$/.test(output)) invalidProp(scope, `outputName "${output}" is not a Terraform output name; use lowercase letters, digits and '_', starting with a letter`);
   return output;
@@ -96,7 +95,7 @@ export class GoogleCloudDnsZone extends Construct implements IDelegatedZone {
   public constructor(scope: Construct, id: string, props: GoogleCloudDnsZoneProps) {
     super(scope, id);
     const output = validateZone(this, props);
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(props.projectId)) invalidProp(this, `projectId "${props.projectId}" is not a Google Cloud project id; use 6-30 lowercase letters, digits and '-', starting with a letter`);
+    validateGcpProjectId(this, 'projectId', props.projectId);
     const name = props.managedZoneName ?? props.zoneName.replace(/\./g, '-');
     if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) invalidProp(this, `managedZoneName "${name}" is not a Cloud DNS zone name; use 1-63 lowercase letters, digits and '-', starting with a letter`);
     this.zone = new DnsManagedZone(this, 'Resource', {

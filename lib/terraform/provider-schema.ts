@@ -407,17 +407,35 @@ export class PinnedProviderSchemas {
     }
   }
 
-  /** Top-level attributes of a resource or data source type that are, or contain, sensitive values. */
-  public sensitiveAttributes(section: 'resource' | 'data', type: string): Set<string> {
-    const provider = this.byLocalName.get(type.split('_')[0] as string);
-    const schema = provider?.schema[section === 'data' ? 'data_source_schemas' : 'resource_schemas'][type];
-    return schema ? sensitiveNames(schema.block) : new Set();
+  /**
+   * Top-level attributes and blocks of a resource or data source type that are, or contain,
+   * sensitive values (a block is named when any attribute nested in it is sensitive), plus the
+   * hand-written {@link SENSITIVE_OVERRIDES}. Empty for types the loaded packs do not describe.
+   */
+  public sensitiveAttributes(section: TerraformSection, type: string): Set<string> {
+    return new Set((this.sensitiveTree(section, type) ?? new Map()).keys());
   }
 
-  /** Sensitive attributes of a provider's own configuration. */
+  /** Sensitive attributes and blocks of a provider's own configuration (empty when the pack does not describe it). */
   public sensitiveProviderAttributes(localName: string): Set<string> {
+    return new Set((this.providerSensitiveTree(localName) ?? new Map()).keys());
+  }
+
+  /** @internal Where sensitive values sit in a type's body; undefined when no loaded pack describes the type. */
+  public sensitiveTree(section: TerraformSection, type: string): SensitiveTree | undefined {
+    const provider = this.byLocalName.get(type.split('_')[0] as string);
+    const schema = provider?.schema[section === TerraformSection.DATA ? 'data_source_schemas' : 'resource_schemas'][type];
+    if (!schema) return undefined;
+    const tree = sensitiveTreeOf(schema.block);
+    for (const attr of SENSITIVE_OVERRIDES[`${section}.${type}`] ?? []) tree.set(attr, true);
+    return tree;
+  }
+
+  /** @internal Where sensitive values sit in a provider configuration; undefined when the pack does not describe it. */
+  public providerSensitiveTree(localName: string): SensitiveTree | undefined {
     const provider = this.byLocalName.get(localName);
-    return provider ? sensitiveNames(provider.schema.provider.block) : new Set();
+    if (!provider?.pack.providerConfig) return undefined;
+    return sensitiveTreeOf(provider.schema.provider.block);
   }
 
   /** Local names (resource-type prefixes) of the loaded providers. */
@@ -473,16 +491,70 @@ export class PinnedProviderSchemas {
 // Secret hygiene of synthesized Terraform JSON
 // ---------------------------------------------------------------------------------------------
 
-function hasSensitive(attr: TfAttribute): boolean {
-  if (attr.sensitive) return true;
-  return Object.values(attr.nested_type?.attributes ?? {}).some(hasSensitive);
+/** The two sections of a Terraform configuration that hold typed bodies. */
+export enum TerraformSection {
+  /** `resource.<type>.<name>` */
+  RESOURCE = 'resource',
+  /** `data.<type>.<name>` */
+  DATA = 'data',
 }
 
-/** Top-level attributes of a schema block that are (or contain) sensitive values. */
-function sensitiveNames(block: TfBlock): Set<string> {
-  const names = new Set<string>();
-  for (const [name, attr] of Object.entries(block.attributes ?? {})) if (hasSensitive(attr)) names.add(name);
-  return names;
+/**
+ * Where sensitive values sit inside a body: `true` = the whole value of this attribute/block is
+ * sensitive; a nested tree = only some attributes inside it (nested attributes or HCL blocks).
+ */
+export type SensitiveTree = Map<string, SensitiveTree | true>;
+
+/**
+ * Attributes a provider does not mark `sensitive` in its schema but that carry a secret, keyed
+ * `<section>.<type>`. Cloudflare 5.14.0's `cloudflare_zero_trust_tunnel_cloudflared_token.token`
+ * is the connector token (`cloudflared tunnel run --token`), yet only `computed` in the schema.
+ */
+export const SENSITIVE_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
+  'data.cloudflare_zero_trust_tunnel_cloudflared_token': ['token'],
+};
+
+/**
+ * Fail-closed rule where no loaded pack describes a provider configuration or a type: an attribute
+ * whose name says it holds a secret is treated as sensitive. Names ending in an identifier or flag
+ * suffix (`kms_key_id`, `key_name`, `bucket_key_enabled`, `private_key_type`, `keyboard_layout`)
+ * name or configure a key rather than hold one, and are not.
+ */
+const SECRET_NAME = /token|key|password|secret/i;
+const NOT_A_SECRET_NAME = /(^public_key)|(_(id|ids|arn|arns|name|names|type|enabled|version|algorithm|layout|tag|rotation))$|^keyboard/i;
+
+/** Whether an attribute name says it holds a secret (see {@link SECRET_NAME}). */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NOT_A_SECRET_NAME.test(name);
+}
+
+function attributeTree(attr: TfAttribute): SensitiveTree | true | undefined {
+  if (attr.sensitive) return true;
+  const tree: SensitiveTree = new Map();
+  for (const [name, nested] of Object.entries(attr.nested_type?.attributes ?? {})) {
+    const sub = attributeTree(nested);
+    if (sub) tree.set(name, sub);
+  }
+  return tree.size > 0 ? tree : undefined;
+}
+
+/** Sensitive attributes of a schema block, recursing into nested attributes and `block_types`. */
+function sensitiveTreeOf(block: TfBlock): SensitiveTree {
+  const tree: SensitiveTree = new Map();
+  for (const [name, attr] of Object.entries(block.attributes ?? {})) {
+    const sub = attributeTree(attr);
+    if (sub) tree.set(name, sub);
+  }
+  for (const [name, blockType] of Object.entries(block.block_types ?? {})) {
+    const sub = sensitiveTreeOf(blockType.block);
+    if (sub.size > 0) tree.set(name, sub);
+  }
+  return tree;
+}
+
+/** Fail-closed tree of a body no pack describes: its secret-named top-level attributes. */
+function secretNameTree(body: Record<string, Json>): SensitiveTree {
+  return new Map(Object.keys(body).filter(isSecretName).map((name) => [name, true] as const));
 }
 
 const REFERENCE = /\$\{([^}]*)\}/g;
@@ -498,11 +570,15 @@ function references(value: string): string[][] {
 
 /**
  * Finds secrets that could leak through synthesized Terraform JSON:
- * - a sensitive input attribute (provider `api_token`, Talos `client_configuration`, …) holding a
- *   literal instead of a reference to a sensitive variable or another resource's attribute;
+ * - a sensitive input (provider `api_token`, Talos `client_configuration`, a VM's
+ *   `initialization.user_account.password`, the provider's `ssh.private_key`, …) holding a literal
+ *   instead of a reference, or referring to a variable that is not `sensitive`. Sensitivity comes
+ *   from the loaded pack schemas (attributes nested in blocks included) plus
+ *   {@link SENSITIVE_OVERRIDES}; where no loaded pack describes a provider configuration or a type
+ *   (Cloudflare's provider block, AWS/Google/Azure), secret-named attributes count as sensitive
+ *   ({@link isSecretName}), so an undescribed provider fails closed;
  * - an output whose value references a sensitive attribute or variable without `sensitive: true`;
  * - a variable whose name says it is a secret but that is not `sensitive`.
- * Only types of the loaded providers are checked.
  */
 export function findSecretLeaks(schemas: PinnedProviderSchemas, stackJson: unknown): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -516,37 +592,62 @@ export function findSecretLeaks(schemas: PinnedProviderSchemas, stackJson: unkno
   }
   const isSensitiveRef = (ref: string[]): boolean => {
     if (ref[0] === 'var') return sensitiveVars.has(ref[1] as string);
-    const [section, type, attr] = ref[0] === 'data' ? ['data', ref[1], ref[3]] : ['resource', ref[0], ref[2]];
+    const [section, type, attr] = ref[0] === 'data' ? [TerraformSection.DATA, ref[1], ref[3]] : [TerraformSection.RESOURCE, ref[0], ref[2]];
     if (!type || !attr) return false;
-    return schemas.sensitiveAttributes(section as 'resource' | 'data', type).has(attr);
+    const tree = schemas.sensitiveTree(section, type);
+    return tree ? tree.has(attr) : isSecretName(attr);
   };
-  const literalSecret = (value: Json, path: string): void => {
-    if (typeof value === 'string' && references(value).length > 0) return;
-    if (isObject(value)) {
-      for (const [k, v] of Object.entries(value)) literalSecret(v, `${path}.${k}`);
+  /** A sensitive value: references only, and every variable it refers to is sensitive. */
+  const checkSensitiveValue = (value: Json, path: string): void => {
+    if (typeof value === 'string' && references(value).length > 0) {
+      for (const ref of references(value)) {
+        if (ref[0] === 'var' && !sensitiveVars.has(ref[1] as string)) {
+          issues.push({ path, message: `sensitive attribute refers to variable "${ref[1]}", which is not sensitive; mark the variable sensitive` });
+        }
+      }
       return;
     }
-    if (Array.isArray(value)) return value.forEach((v, i) => literalSecret(v, `${path}[${i}]`));
+    if (isObject(value)) {
+      for (const [k, v] of Object.entries(value)) checkSensitiveValue(v, `${path}.${k}`);
+      return;
+    }
+    if (Array.isArray(value)) return value.forEach((v, i) => checkSensitiveValue(v, `${path}[${i}]`));
     if (value !== null && value !== '') issues.push({ path, message: 'sensitive attribute holds a literal; pass a sensitive variable or resource reference' });
   };
-  const bodies: [string, string, 'resource' | 'data', Record<string, Json>][] = [];
-  for (const section of ['resource', 'data'] as const) {
+  /** Follows the tree into blocks / nested attributes down to the sensitive values. */
+  const walk = (body: Record<string, Json>, tree: SensitiveTree, path: string): void => {
+    for (const [name, node] of tree) {
+      const value = body[name];
+      if (value === undefined) continue;
+      const at = `${path}.${name}`;
+      if (node === true) {
+        checkSensitiveValue(value, at);
+        continue;
+      }
+      const items = Array.isArray(value) ? value.map((v, i) => [v, `${at}[${i}]`] as const) : [[value, at] as const];
+      for (const [item, itemPath] of items) {
+        if (isObject(item)) walk(item, node, itemPath);
+        else checkSensitiveValue(item, itemPath); // a whole-block expression: must be a safe reference
+      }
+    }
+  };
+  for (const section of [TerraformSection.RESOURCE, TerraformSection.DATA]) {
     const byType = stackJson[section];
     if (!isObject(byType)) continue;
     for (const [type, instances] of Object.entries(byType)) {
       if (!isObject(instances)) continue;
-      for (const [name, body] of Object.entries(instances)) if (isObject(body)) bodies.push([`${section}.${type}.${name}`, type, section, body]);
+      const tree = schemas.sensitiveTree(section, type);
+      for (const [name, body] of Object.entries(instances)) {
+        if (isObject(body)) walk(body, tree ?? secretNameTree(body), `${section}.${type}.${name}`);
+      }
     }
   }
   const providers = isObject(stackJson.provider) ? stackJson.provider : {};
   for (const [name, configs] of Object.entries(providers)) {
+    const tree = schemas.providerSensitiveTree(name);
     (Array.isArray(configs) ? configs : [configs]).forEach((c, i) => {
-      if (isObject(c)) bodies.push([`provider.${name}[${i}]`, name, 'resource', c]);
+      if (isObject(c)) walk(c, tree ?? secretNameTree(c), `provider.${name}[${i}]`);
     });
-  }
-  for (const [path, type, section, body] of bodies) {
-    const sensitive = path.startsWith('provider.') ? schemas.sensitiveProviderAttributes(type) : schemas.sensitiveAttributes(section, type);
-    for (const attr of sensitive) if (body[attr] !== undefined) literalSecret(body[attr] as Json, `${path}.${attr}`);
   }
   const outputs = isObject(stackJson.output) ? stackJson.output : {};
   for (const [name, output] of Object.entries(outputs)) {

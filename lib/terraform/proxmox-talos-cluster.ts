@@ -189,10 +189,19 @@ export interface ProxmoxTalosClusterProps {
   readonly vlanId?: number;
 }
 
+/**
+ * The role of a Talos node; the value is Talos' machine type (`talos_machine_configuration.machine_type`).
+ * @see https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/data-sources/machine_configuration
+ */
+export enum TalosNodeRole {
+  CONTROL_PLANE = 'controlplane',
+  WORKER = 'worker',
+}
+
 /** One Talos VM and its configuration apply. */
 export interface ProxmoxTalosNode {
   readonly name: string;
-  readonly role: 'controlplane' | 'worker';
+  readonly role: TalosNodeRole;
   readonly vm: VirtualEnvironmentVm;
   /** The node's IPv4 address: a literal (static) or a Terraform expression (DHCP). */
   readonly address: string;
@@ -267,8 +276,8 @@ export class ProxmoxTalosCluster extends Construct {
     });
 
     // VMs.
-    const vmFor = (role: 'controlplane' | 'worker', index: number, pool: ProxmoxTalosNodePool): { name: string; vm: VirtualEnvironmentVm; address: string } => {
-      const isCp = role === 'controlplane';
+    const vmFor = (role: TalosNodeRole, index: number, pool: ProxmoxTalosNodePool): { name: string; vm: VirtualEnvironmentVm; address: string } => {
+      const isCp = role === TalosNodeRole.CONTROL_PLANE;
       const name = `${clusterName}-${isCp ? 'cp' : 'worker'}-${index + 1}`;
       const staticAddress = fixed ? (isCp ? fixed.controlPlane : (fixed.workers ?? []))[index] : undefined;
       const vm = new VirtualEnvironmentVm(this, name, {
@@ -313,8 +322,8 @@ export class ProxmoxTalosCluster extends Construct {
         : `\${[for ip in flatten(${vm.fqn}.ipv4_addresses) : ip if ip != "127.0.0.1"][0]}`;
       return { name, vm, address };
     };
-    const cpVms = Array.from({ length: cp.count }, (_, i) => vmFor('controlplane', i, cp));
-    const workerVms = Array.from({ length: workers.count }, (_, i) => vmFor('worker', i, workers));
+    const cpVms = Array.from({ length: cp.count }, (_, i) => vmFor(TalosNodeRole.CONTROL_PLANE, i, cp));
+    const workerVms = Array.from({ length: workers.count }, (_, i) => vmFor(TalosNodeRole.WORKER, i, workers));
     const firstCp = cpVms[0]!;
     this.clusterEndpoint = props.clusterEndpoint ?? `https://${firstCp.address}:6443`;
     if (props.clusterEndpoint !== undefined && !/^https:\/\/[^/\s]+:\d+$/.test(props.clusterEndpoint)) {
@@ -334,7 +343,7 @@ export class ProxmoxTalosCluster extends Construct {
       ...(Object.keys(subnets).length > 0 ? [stringify({ cluster: { network: subnets } })] : []),
       stringify({ machine: { install: { disk: '/dev/sda', image: this.imageUrls.urls.installer, wipe: false } } }),
     ];
-    const machineConfig = (role: 'controlplane' | 'worker', cid: string): DataTalosMachineConfiguration =>
+    const machineConfig = (role: TalosNodeRole, cid: string): DataTalosMachineConfiguration =>
       new DataTalosMachineConfiguration(this, cid, {
         clusterName,
         clusterEndpoint: this.clusterEndpoint,
@@ -346,11 +355,11 @@ export class ProxmoxTalosCluster extends Construct {
         docs: false,
         examples: false,
       });
-    this.controlPlaneConfig = machineConfig('controlplane', 'ControlPlaneConfig');
-    this.workerConfig = machineConfig('worker', 'WorkerConfig');
+    this.controlPlaneConfig = machineConfig(TalosNodeRole.CONTROL_PLANE, 'ControlPlaneConfig');
+    this.workerConfig = machineConfig(TalosNodeRole.WORKER, 'WorkerConfig');
 
-    const applyFor = (role: 'controlplane' | 'worker', node: { name: string; vm: VirtualEnvironmentVm; address: string }): ProxmoxTalosNode => {
-      const config = role === 'controlplane' ? this.controlPlaneConfig : this.workerConfig;
+    const applyFor = (role: TalosNodeRole, node: { name: string; vm: VirtualEnvironmentVm; address: string }): ProxmoxTalosNode => {
+      const config = role === TalosNodeRole.CONTROL_PLANE ? this.controlPlaneConfig : this.workerConfig;
       const apply = new MachineConfigurationApply(this, `${node.name}-apply`, {
         nodeAttribute: node.address,
         clientConfiguration,
@@ -360,8 +369,8 @@ export class ProxmoxTalosCluster extends Construct {
       });
       return { ...node, role, apply };
     };
-    const cpNodes = cpVms.map((n) => applyFor('controlplane', n));
-    const workerNodes = workerVms.map((n) => applyFor('worker', n));
+    const cpNodes = cpVms.map((n) => applyFor(TalosNodeRole.CONTROL_PLANE, n));
+    const workerNodes = workerVms.map((n) => applyFor(TalosNodeRole.WORKER, n));
     this.nodes = [...cpNodes, ...workerNodes];
 
     // Bootstrap etcd once, on the first control plane; then the kubeconfig.

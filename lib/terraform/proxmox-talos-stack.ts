@@ -1,8 +1,9 @@
-import { LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ProxmoxProvider } from '../../imports/terraform/proxmox/provider';
 import { TalosProvider } from '../../imports/terraform/talos/provider';
 import { invalidProp } from '../core/errors';
+import { addLocalStateBackend } from './_backend';
 import { ProxmoxTalosCluster, ProxmoxTalosClusterProps } from './proxmox-talos-cluster';
 
 export interface ProxmoxTalosStackProps extends ProxmoxTalosClusterProps {
@@ -17,8 +18,13 @@ export interface ProxmoxTalosStackProps extends ProxmoxTalosClusterProps {
    */
   readonly proxmoxInsecure?: boolean;
   /**
-   * Local state file, relative to the stack's folder in cdktf.out/.
-   * @default 'terraform.<stack id>.tfstate'
+   * Local state file, relative to the folder Terraform runs in (`cdktf.out/stacks/<stack id>/`).
+   * The default puts it in the repository root, outside the throwaway cdktf.out/ (cdktf deletes the
+   * folders of stacks that no longer exist); relative, so the synthesized JSON is identical on every
+   * machine (cdktf's default is an absolute path). The state holds secrets: keep it out of git
+   * (`*.tfstate` is git-ignored) and protected, or use an encrypted remote backend.
+   * @default '../../../terraform.<stack id>.tfstate'
+   * @see https://developer.hashicorp.com/terraform/language/backend/local
    */
   readonly statePath?: string;
 }
@@ -37,7 +43,7 @@ export class ProxmoxTalosStack extends TerraformStack {
     if (!/^https:\/\/[^/\s]+(\/.*)?$/.test(props.proxmoxEndpoint)) {
       invalidProp(this, `proxmoxEndpoint "${props.proxmoxEndpoint}" is not an https:// URL like https://pve1.example.com:8006/`);
     }
-    new LocalBackend(this, { path: props.statePath ?? `terraform.${id}.tfstate` });
+    addLocalStateBackend(this, id, props.statePath);
     this.proxmoxApiToken = new TerraformVariable(this, 'proxmox_api_token', {
       type: 'string',
       sensitive: true,

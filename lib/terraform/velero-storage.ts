@@ -38,6 +38,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { validateGcpProjectId } from './_net';
 
 // ---------------------------------------------------------------------------------------------
 // Permission lists (exactly what the plugins document; see docs/terraform.md "Velero storage")
@@ -193,6 +194,14 @@ function positiveDays(scope: IConstruct, what: string, value: number, max = 3650
 // AWS
 // ---------------------------------------------------------------------------------------------
 
+/** How Velero authenticates to AWS (see {@link AwsVeleroCredentials}). */
+export enum AwsVeleroCredentialsKind {
+  /** IAM Roles for Service Accounts: a role trusted for the service account's web identity. */
+  IRSA = 'irsa',
+  /** An IAM user with an access key (a long-lived secret). */
+  ACCESS_KEY = 'access-key',
+}
+
 /** How the Velero server authenticates to AWS. */
 export class AwsVeleroCredentials {
   /**
@@ -204,7 +213,7 @@ export class AwsVeleroCredentials {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
    */
   public static irsa(oidcProviderArn: string): AwsVeleroCredentials {
-    return new AwsVeleroCredentials('irsa', oidcProviderArn);
+    return new AwsVeleroCredentials(AwsVeleroCredentialsKind.IRSA, oidcProviderArn);
   }
 
   /**
@@ -213,12 +222,11 @@ export class AwsVeleroCredentials {
    * `<prefix>_credentials` (the `credentials-velero` file for the chart's `credentials.secretContents.cloud`).
    */
   public static accessKey(): AwsVeleroCredentials {
-    return new AwsVeleroCredentials('access-key');
+    return new AwsVeleroCredentials(AwsVeleroCredentialsKind.ACCESS_KEY);
   }
 
   private constructor(
-    /** `irsa` or `access-key`. */
-    public readonly kind: 'irsa' | 'access-key',
+    public readonly kind: AwsVeleroCredentialsKind,
     public readonly oidcProviderArn?: string,
   ) {}
 }
@@ -293,7 +301,7 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
       invalidProp(this, `kmsKeyArn "${props.kmsKeyArn}" is not a KMS key ARN like arn:aws:kms:eu-central-1:111122223333:key/<key id>`);
     }
     const irsaArn = props.credentials.oidcProviderArn;
-    if (props.credentials.kind === 'irsa' && (irsaArn === undefined || (!Token.isUnresolved(irsaArn) && !IAM_OIDC_ARN.test(irsaArn)))) {
+    if (props.credentials.kind === AwsVeleroCredentialsKind.IRSA && (irsaArn === undefined || (!Token.isUnresolved(irsaArn) && !IAM_OIDC_ARN.test(irsaArn)))) {
       invalidProp(this, `oidcProviderArn "${irsaArn ?? ''}" is not an IAM OIDC provider ARN like arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLE`);
     }
 
@@ -360,7 +368,7 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
 
     const name = `velero-${bucketName}`.slice(0, 64);
     const p = this.outputPrefix;
-    if (props.credentials.kind === 'irsa') {
+    if (props.credentials.kind === AwsVeleroCredentialsKind.IRSA) {
       const issuer = Token.isUnresolved(irsaArn!) ? Fn.element(Fn.split('oidc-provider/', irsaArn!), 1) : irsaArn!.split('oidc-provider/')[1]!;
       const trust = new DataAwsIamPolicyDocument(this, 'trust', {
         statement: [
@@ -403,6 +411,14 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
 // Google Cloud
 // ---------------------------------------------------------------------------------------------
 
+/** How Velero authenticates to Google Cloud (see {@link GcpVeleroCredentials}). */
+export enum GcpVeleroCredentialsKind {
+  /** GKE Workload Identity: the Kubernetes service account impersonates a Google service account. */
+  WORKLOAD_IDENTITY = 'workload-identity',
+  /** A service-account JSON key (a long-lived secret). */
+  SERVICE_ACCOUNT_KEY = 'key',
+}
+
 /** How the Velero server authenticates to Google Cloud. */
 export class GcpVeleroCredentials {
   /**
@@ -412,7 +428,7 @@ export class GcpVeleroCredentials {
    * @see https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity
    */
   public static workloadIdentity(workloadPool?: string): GcpVeleroCredentials {
-    return new GcpVeleroCredentials('workload-identity', workloadPool);
+    return new GcpVeleroCredentials(GcpVeleroCredentialsKind.WORKLOAD_IDENTITY, workloadPool);
   }
 
   /**
@@ -420,11 +436,11 @@ export class GcpVeleroCredentials {
    * output `<prefix>_credentials` (and in Terraform state).
    */
   public static serviceAccountKey(): GcpVeleroCredentials {
-    return new GcpVeleroCredentials('key');
+    return new GcpVeleroCredentials(GcpVeleroCredentialsKind.SERVICE_ACCOUNT_KEY);
   }
 
   private constructor(
-    public readonly kind: 'workload-identity' | 'key',
+    public readonly kind: GcpVeleroCredentialsKind,
     public readonly workloadPool?: string,
   ) {}
 }
@@ -497,7 +513,7 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
     if (!/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(bucketName) || bucketName.startsWith('goog') || bucketName.includes('google')) {
       invalidProp(this, `bucketName "${bucketName}" is not a valid GCS bucket name; use 3-63 lowercase letters, digits, '-' and '_', starting and ending with a letter or digit, without 'goog' prefix or 'google'`);
     }
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId)) invalidProp(this, `projectId "${projectId}" is not a Google Cloud project id; use 6-30 lowercase letters, digits and '-', starting with a letter`);
+    validateGcpProjectId(this, 'projectId', projectId);
     if (location === undefined || location === '') invalidProp(this, 'location is missing; give a GCS location such as europe-west3 or EU');
     if (!/^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$/.test(location)) invalidProp(this, `location "${location}" is not a GCS location such as europe-west3 or EU`);
     const saId = props.serviceAccountId ?? 'velero';
@@ -507,7 +523,7 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
     const noncurrentDays = positiveDays(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays ?? 30);
     const credentials = props.credentials ?? GcpVeleroCredentials.workloadIdentity();
     const pool = credentials.workloadPool ?? `${projectId}.svc.id.goog`;
-    if (credentials.kind === 'workload-identity' && !/^[a-z0-9.-]+\.svc\.id\.goog$/.test(pool)) {
+    if (credentials.kind === GcpVeleroCredentialsKind.WORKLOAD_IDENTITY && !/^[a-z0-9.-]+\.svc\.id\.goog$/.test(pool)) {
       invalidProp(this, `workloadPool "${pool}" is not a GKE workload pool like <project>.svc.id.goog`);
     }
 
@@ -553,7 +569,7 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
     }
     const p = this.outputPrefix;
     const config: Record<string, string> = {};
-    if (credentials.kind === 'workload-identity') {
+    if (credentials.kind === GcpVeleroCredentialsKind.WORKLOAD_IDENTITY) {
       this.signBlobRole = new ProjectIamCustomRole(this, 'sign-blob-role', {
         project: projectId,
         roleId: `${roleBase}_sign_blob`,

@@ -20,11 +20,13 @@ import {
 
 /**
  * Validation of Flux HelmReleases (`helm.toolkit.fluxcd.io/v2`) against their pinned chart:
- * 1. the chart (`spec.chart.spec` or `spec.chartRef` -> OCIRepository/HelmChart in the same object
- *    set) must be pinned in upstream.lock.json, at exactly the pinned version;
+ * 1. the chart (`spec.chart.spec` with its `sourceRef`, or `spec.chartRef` -> OCIRepository/HelmChart;
+ *    exactly one of the two, and the source object in the same object set) must be pinned in
+ *    upstream.lock.json, at exactly the pinned version (an OCIRepository selected by `ref.digest`
+ *    or `ref.semver` cannot be identified), from its pinned repository;
  * 2. the values Helm renders with are rebuilt: pinned values.yaml, coalesced with the Flux merge
  *    of `spec.valuesFrom` (ConfigMaps/Secrets of the same object set and namespace) and
- *    `spec.values` (see helm-merge.ts);
+ *    `spec.values`, which must be a map (see helm-merge.ts);
  * 3. with a values.schema.json, the effective values are validated in the dialect its `$schema`
  *    names (draft-07 when absent or unrecognised, 2019-09, 2020-12), as Helm does on install;
  * 4. always, every key the user set (valuesFrom + spec.values, not the defaults) must exist in the
@@ -101,6 +103,10 @@ export interface Finding {
 export type ChartLookup = { readonly chart: ChartReference } | { readonly problem: Finding };
 
 export function identifyChart(release: unknown, index: ObjectIndex): ChartLookup {
+  // The CRD enforces this with a CEL rule, which the schema validation does not evaluate.
+  if (field(release, 'spec', 'chart') !== undefined && field(release, 'spec', 'chartRef') !== undefined) {
+    return { problem: { path: '/spec', message: 'spec.chart and spec.chartRef are mutually exclusive; set exactly one' } };
+  }
   const chartSpec = field(release, 'spec', 'chart', 'spec');
   if (isJsonObject(chartSpec)) {
     const name = stringField(chartSpec, 'chart');
@@ -110,8 +116,17 @@ export function identifyChart(release: unknown, index: ObjectIndex): ChartLookup
     const sourceRef = field(chartSpec, 'sourceRef');
     const sourceKind = stringField(sourceRef, 'kind') ?? '';
     const sourceName = stringField(sourceRef, 'name') ?? '';
-    const source = index.get(sourceKind, stringField(sourceRef, 'namespace') ?? namespaceOf(release), sourceName);
-    const sourceUrl = source && sourceKind === 'HelmRepository' ? stringField(field(source.object, 'spec'), 'url') : undefined;
+    const sourceNamespace = stringField(sourceRef, 'namespace') ?? namespaceOf(release);
+    const source = index.get(sourceKind, sourceNamespace, sourceName);
+    if (!source || !isFluxSource(source)) {
+      return {
+        problem: {
+          path: '/spec/chart/spec/sourceRef',
+          message: `${sourceKind} ${sourceNamespace}/${sourceName} is not in the synthesized objects, so the chart's repository cannot be checked`,
+        },
+      };
+    }
+    const sourceUrl = sourceKind === 'HelmRepository' ? stringField(field(source.object, 'spec'), 'url') : undefined;
     return {
       chart: {
         name,
@@ -127,13 +142,16 @@ export function identifyChart(release: unknown, index: ObjectIndex): ChartLookup
   return { problem: { path: '/spec', message: 'neither spec.chart nor spec.chartRef is set' } };
 }
 
+function isFluxSource(entry: SourcedObject): boolean {
+  return (stringField(entry.object, 'apiVersion') ?? '').startsWith(`${SOURCE_GROUP}/`);
+}
+
 function chartFromRef(chartRef: JsonObject, releaseNamespace: string, index: ObjectIndex): ChartLookup {
   const kind = stringField(chartRef, 'kind') ?? '';
   const name = stringField(chartRef, 'name') ?? '';
   const namespace = stringField(chartRef, 'namespace') ?? releaseNamespace;
   const target = index.get(kind, namespace, name);
-  const isSource = target && (stringField(target.object, 'apiVersion') ?? '').startsWith(`${SOURCE_GROUP}/`);
-  if (!target || !isSource) {
+  if (!target || !isFluxSource(target)) {
     return { problem: { path: '/spec/chartRef', message: `${kind} ${namespace}/${name} is not in the synthesized objects, so the chart cannot be identified` } };
   }
   if (kind === 'OCIRepository') return chartFromOciRepository(target);
@@ -146,7 +164,7 @@ function chartFromRef(chartRef: JsonObject, releaseNamespace: string, index: Obj
   return { problem: { path: '/spec/chartRef/kind', message: `cannot identify the chart of a ${kind} reference` } };
 }
 
-/** chart = last path segment of spec.url; version = spec.ref.tag (semver/digest refs do not pin). */
+/** chart = last path segment of spec.url; version = spec.ref.tag (digest/semver refs cannot be identified). */
 function chartFromOciRepository(target: SourcedObject): ChartLookup {
   const spec = field(target.object, 'spec');
   const url = stringField(spec, 'url') ?? '';
@@ -154,7 +172,16 @@ function chartFromOciRepository(target: SourcedObject): ChartLookup {
   const where = describeObject(target.object, target.source);
   if (!chart) return { problem: { path: '/spec/chartRef', message: `${where} has no spec.url` } };
   const ref = field(spec, 'ref');
-  // Flux precedence: digest > semver > tag. Only a tag names the version.
+  // Flux precedence: digest > semver > tag. Only a tag names the version; a digest pins bytes,
+  // but not a version the validator can match with upstream.lock.json.
+  if (stringField(ref, 'digest') !== undefined) {
+    return {
+      problem: {
+        path: '/spec/chartRef',
+        message: `${where} selects chart ${chart} by spec.ref.digest, which Flux prefers over spec.ref.tag, so the chart version cannot be identified; pin spec.ref.tag to the exact pinned version without a digest`,
+      },
+    };
+  }
   if (stringField(ref, 'semver') !== undefined) {
     return { problem: { path: '/spec/chartRef', message: `${where} selects chart ${chart} by spec.ref.semver; pin spec.ref.tag to the exact pinned version` } };
   }
@@ -259,6 +286,10 @@ function userValueLayers(release: unknown, index: ObjectIndex): { layers: Values
   }
   const values = field(release, 'spec', 'values');
   if (isJsonObject(values)) layers.push({ label: 'spec.values', values });
+  else if (values !== undefined && values !== null) {
+    const got = Array.isArray(values) ? 'a list' : `${typeof values} ${JSON.stringify(values)}`;
+    problems.push({ path: '/spec/values', message: `spec.values must be a map of chart values, got ${got}` });
+  }
   return { layers, problems };
 }
 
@@ -299,9 +330,15 @@ function newAjv(dialect: JsonSchemaDialect): Ajv {
   return new Ajv(options);
 }
 
-function compileChartSchema(text: string, path: string): ChartSchema {
-  const root: unknown = JSON.parse(text);
-  if (!isJsonObject(root)) throw new Error(`${path}: not a JSON schema object`);
+/** A schema that cannot be parsed or compiled is kept as a compile error, reported per release. */
+function compileChartSchema(text: string): ChartSchema {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    return { root: {}, dialect: 'draft-07', validate: undefined, compileError: `not valid JSON: ${(error as Error).message}` };
+  }
+  if (!isJsonObject(root)) return { root: {}, dialect: 'draft-07', validate: undefined, compileError: 'not a JSON schema object' };
   const dialect = schemaDialect(root);
   // `$schema` only selected the dialect; Ajv would try to fetch unknown spellings of it
   // (`https://json-schema.org/draft-07/schema#`), so the compiled copy goes without it.
@@ -329,7 +366,7 @@ function chartResources(chart: UpstreamChart, cache: UpstreamCache): ChartResour
   if (cached) return cached;
   const parsed = parseYamlDocument(cache.read(chart.valuesPath), chart.valuesPath);
   const defaults = isJsonObject(parsed) ? parsed : {};
-  const schema = chart.schemaPath ? compileChartSchema(cache.read(chart.schemaPath), chart.schemaPath) : undefined;
+  const schema = chart.schemaPath ? compileChartSchema(cache.read(chart.schemaPath)) : undefined;
   const resources: ChartResources = { chart, defaults, ...(schema ? { schema } : {}) };
   perCache.set(chart.name, resources);
   return resources;
@@ -493,12 +530,14 @@ export function validateChartValues(chartName: string, input: ChartValuesInput, 
   }
 
   const reported = new Set(issues.map((i) => i.path));
-  const check: KeyCheck = { chart: chart.name, ...(schema ? { schemaRoot: schema.root } : {}) };
-  const rootNodes = schema ? schemaNodesAt(schema.root, schema.root) : [];
+  // A schema that does not compile opens nothing: keys are then checked against values.yaml only.
+  const usable = schema?.validate ? schema : undefined;
+  const check: KeyCheck = { chart: chart.name, ...(usable ? { schemaRoot: usable.root } : {}) };
+  const rootNodes = usable ? schemaNodesAt(usable.root, usable.root) : [];
   for (const path of unknownValueKeys(user, defaults, rootNodes, '', check)) {
     if (reported.has(path)) continue;
     const key = path.slice(path.lastIndexOf('/') + 1).replace(/~1/g, '/').replace(/~0/g, '~');
-    const where = schema ? "the chart's values.yaml nor its values.schema.json" : "the chart's values.yaml";
+    const where = usable ? "the chart's values.yaml nor its values.schema.json" : "the chart's values.yaml";
     issues.push(withOrigin(path, `unknown value key "${key}" (not in ${where})`));
   }
   return issues;

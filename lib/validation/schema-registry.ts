@@ -294,18 +294,31 @@ export class SchemaRegistry {
     return this.wrap(pinned, schema, 0, []);
   }
 
+  /**
+   * A CRD version without a usable `openAPIV3Schema` never falls back to an empty (accept-all)
+   * schema: the validator reports the compile error on every object of that kind.
+   */
   private compileCrd(pinned: PinnedSchema): CompiledSchema {
     const { group, version } = parseApiVersion(pinned.apiVersion);
     const entry = this.crdVersions(group, pinned.kind).find((v) => v.file === pinned.file && v.version === version);
+    if (!entry?.schema) {
+      return this.wrap(pinned, new Error(`${pinned.file} has no schema.openAPIV3Schema for ${pinned.apiVersion} ${pinned.kind}`), 0, []);
+    }
     const notes = emptyNotes();
-    const schema = crdObjectSchema(entry?.schema ?? {}, pinned.apiVersion, pinned.kind, notes);
+    let schema: JsonObject | Error;
+    try {
+      schema = crdObjectSchema(entry.schema, pinned.apiVersion, pinned.kind, notes);
+    } catch (error) {
+      schema = error as Error;
+    }
     return this.wrap(pinned, schema, notes.celRules, notes.skippedPatterns);
   }
 
-  private wrap(pinned: PinnedSchema, schema: JsonObject, celRules: number, skippedPatterns: string[]): CompiledSchema {
+  private wrap(pinned: PinnedSchema, schema: JsonObject | Error, celRules: number, skippedPatterns: string[]): CompiledSchema {
     let validator: ValidateFunction | undefined;
     let compileError: string | undefined;
     try {
+      if (schema instanceof Error) throw schema;
       validator = this.ajv().compile(schema);
     } catch (error) {
       compileError = (error as Error).message;

@@ -47,7 +47,7 @@ function installedRepos(manifests: readonly Manifest[]): Set<string> {
   const repos = new Set<string>();
   for (const m of mgmt.filter((x) => x.object.apiVersion?.startsWith('operator.cluster.x-k8s.io/'))) {
     const p = providers.find((x) => x.type.kind === m.object.kind && x.name === m.object.metadata.name);
-    if (p) repos.add(matrix.get(String(p.versionField))!);
+    if (p) repos.add(matrix.get(p.versionField.name)!);
   }
   const applied = new Set(mgmt.filter((x) => x.object.kind === 'Kustomization' && x.object.spec?.sourceRef?.kind === 'GitRepository').map((x) => x.object.spec.sourceRef.name));
   for (const m of mgmt.filter((x) => x.object.kind === 'GitRepository' && applied.has(x.object.metadata.name))) {

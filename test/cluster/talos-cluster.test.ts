@@ -452,3 +452,298 @@ describe('failing inputs', () => {
     expect(() => build(awsProps({ workers: [{ name: 'w' }, { name: 'w' }] }))).toThrow(/worker pool name "w" is used twice/);
   });
 });
+
+describe('failing inputs: TalosCluster rules', () => {
+  test('fails on an empty pods CIDR list', () => {
+    // GIVEN network.pods = [] WHEN the cluster is built THEN the error names the path and the rule
+    expect(() => build(awsProps({ network: { pods: [], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.18.0.0/16') } }))).toThrow(
+      /\[mgmt\/apps\/Workload\] network.pods and network.services need at least one CIDR each/,
+    );
+  });
+
+  test('fails on an empty services CIDR list', () => {
+    expect(() => build(awsProps({ network: { pods: [Cidr.of('10.16.0.0/16')], services: [], nodes: Cidr.of('10.18.0.0/16') } }))).toThrow(
+      /\[mgmt\/apps\/Workload\] network.pods and network.services need at least one CIDR each/,
+    );
+  });
+
+  test('fails on a control-plane count below 1', () => {
+    expect(() => build(proxmoxProps({ controlPlaneCount: 0 }))).toThrow(/\[mgmt\/apps\/Workload\] controlPlaneCount 0 is invalid; use 1 or more/);
+  });
+
+  test('fails on a control-plane count that is not a whole number', () => {
+    expect(() => build(proxmoxProps({ controlPlaneCount: 1.5 }))).toThrow(/\[mgmt\/apps\/Workload\] controlPlaneCount 1.5 is invalid; use 1 or more/);
+  });
+
+  test('fails on autoscaling with minReplicas above maxReplicas', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', autoscaling: { minReplicas: 5, maxReplicas: 3 } }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" autoscaling 5-3 is invalid; use 0 <= minReplicas <= maxReplicas, maxReplicas >= 1/,
+    );
+  });
+
+  test('fails on autoscaling with maxReplicas 0', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', autoscaling: { minReplicas: 0, maxReplicas: 0 } }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" autoscaling 0-0 is invalid/,
+    );
+  });
+
+  test('fails on autoscaling with a negative minReplicas', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', autoscaling: { minReplicas: -1, maxReplicas: 3 } }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" autoscaling -1-3 is invalid/,
+    );
+  });
+
+  test('fails on a negative worker replica count', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', replicas: -1 }] }))).toThrow(/\[mgmt\/apps\/Workload\] worker pool "w" replicas -1 is invalid; use 0 or more/);
+  });
+
+  test('fails on a worker replica count that is not a whole number', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'w', replicas: 2.5 }] }))).toThrow(/\[mgmt\/apps\/Workload\] worker pool "w" replicas 2.5 is invalid/);
+  });
+
+  test('fails on a pool name that is not a DNS-1123 label', () => {
+    expect(() => build(awsProps({ workers: [{ name: 'Big_Pool', replicas: 1 }] }))).toThrow(/\[mgmt\/apps\/Workload\] worker pool name "Big_Pool" is not a DNS-1123 label/);
+  });
+
+  test('fails with no worker pools when the class does not schedule on control planes', () => {
+    expect(() => build(awsProps({ workers: [] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] class "aws-prod" has no worker pools and does not schedule on control planes; add a worker pool/,
+    );
+  });
+
+  test('accepts no worker pools when the class schedules on control planes (edge)', () => {
+    // the counterpart of the rule above: the edge variant runs workloads on its control plane
+    const props: TalosClusterProps = {
+      name: 'edge',
+      clusterClass: TalosClusterClass.edge(ClusterProvider.PROXMOX),
+      infrastructure: proxmoxInputs(),
+      network: { nodes: Cidr.of('192.168.10.0/24') },
+      workers: [],
+    };
+    expect(() => new TalosCluster(testCluster('mgmt').cluster.apps, 'Workload', props)).not.toThrow();
+  });
+});
+
+describe('failing inputs: provider rules (lib/cluster/providers.ts)', () => {
+  const azureInputs = (over: Partial<Parameters<typeof InfrastructureInputs.azure>[0]> = {}) =>
+    InfrastructureInputs.azure({ location: 'westeurope', subscriptionId: 's', imageId: 'i', identity: AzureIdentity.workloadIdentity({ clientId: 'c', tenantId: 't' }), ...over });
+  const azureProps = (over: Partial<TalosClusterProps> = {}): TalosClusterProps => ({
+    name: 'az',
+    clusterClass: TalosClusterClass.dev(ClusterProvider.AZURE),
+    network: { nodes: Cidr.of('10.34.0.0/16') },
+    infrastructure: azureInputs(),
+    ...over,
+  });
+  const gcpInputs = (over: Partial<Parameters<typeof InfrastructureInputs.gcp>[0]> = {}) =>
+    InfrastructureInputs.gcp({ project: 'p', region: 'europe-west4', image: 'img', credentials: SecretReference.fromExternalSecret('g', 'x'), ...over });
+  const gcpProps = (over: Partial<TalosClusterProps> = {}): TalosClusterProps => ({
+    name: 'gcp',
+    clusterClass: TalosClusterClass.dev(ClusterProvider.GCP),
+    network: { nodes: Cidr.of('10.50.0.0/20') },
+    infrastructure: gcpInputs(),
+    ...over,
+  });
+  type HostProps = Parameters<typeof InfrastructureInputs.metal3>[0]['hosts'][number];
+  const host = (name: string, role: NodeRole, over: Partial<HostProps> = {}): HostProps => ({
+    name,
+    role,
+    bmcAddress: 'redfish-virtualmedia://10.0.0.10/redfish/v1/Systems/1',
+    bootMacAddress: '52:54:00:00:00:01',
+    bmcCredentials: SecretReference.fromSealedSecret(`${name}-bmc`, 'edge'),
+    ...over,
+  });
+  const metal3Inputs = (over: Partial<Parameters<typeof InfrastructureInputs.metal3>[0]> = {}) =>
+    InfrastructureInputs.metal3({
+      hosts: [host('cp1', NodeRole.CONTROL_PLANE), host('w1', NodeRole.WORKER, { bootMacAddress: '52:54:00:00:00:02' })],
+      image: { url: 'https://example.com/metal.raw', checksum: 'https://example.com/metal.raw.sha256' },
+      controlPlaneEndpoint: '192.168.30.10',
+      vipLink: 'eno1',
+      ...over,
+    });
+  const metal3Props = (over: Partial<TalosClusterProps> = {}): TalosClusterProps => ({
+    name: 'edge',
+    clusterClass: TalosClusterClass.edge(ClusterProvider.METAL3),
+    network: { nodes: Cidr.of('192.168.30.0/24') },
+    infrastructure: metal3Inputs(),
+    ...over,
+  });
+
+  test('the valid inputs used below pass (so each failure below is caused by its one bad value)', () => {
+    expect(() => build(awsProps())).not.toThrow();
+    expect(() => build(azureProps())).not.toThrow();
+    expect(() => build(gcpProps())).not.toThrow();
+    expect(() => build(proxmoxProps())).not.toThrow();
+    expect(() => build(metal3Props())).not.toThrow();
+  });
+
+  // --- AWS
+  test('fails on an AWS region that is not a region name', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ region: 'Frankfurt' }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] AWS region "Frankfurt" is not an AWS region name; use e.g. eu-central-1/,
+    );
+  });
+
+  test('fails when the AWS AMI id is missing', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ amiId: '' }) }))).toThrow(/\[mgmt\/apps\/Workload\] AWS input "amiId" is missing/);
+  });
+
+  test('fails on an AWS AMI id that is not ami-<hex>', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ amiId: 'ami-TALOS' }) }))).toThrow(/\[mgmt\/apps\/Workload\] AWS amiId "ami-TALOS" is not an AMI id; use ami-<hex>/);
+  });
+
+  test('fails on an AWS availability-zone count of 0', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ availabilityZoneCount: 0 }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] AWS availabilityZoneCount 0 is out of range; use 1-6/,
+    );
+  });
+
+  test('fails on an AWS availability-zone count above 6', () => {
+    expect(() => build(awsProps({ infrastructure: awsInputs({ availabilityZoneCount: 7 }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] AWS availabilityZoneCount 7 is out of range; use 1-6/,
+    );
+  });
+
+  // --- Azure
+  test('fails on an Azure node CIDR smaller than /28', () => {
+    expect(() => build(azureProps({ network: { nodes: Cidr.of('10.34.0.0/29') } }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Azure node CIDR 10.34.0.0\/29 is too small to split into control-plane and node subnets; use \/28 or larger/,
+    );
+  });
+
+  test('accepts an Azure node CIDR of exactly /28', () => {
+    expect(() => build(azureProps({ network: { nodes: Cidr.of('10.34.0.0/28') } }))).not.toThrow();
+  });
+
+  test.each([
+    ['location', { location: '' }],
+    ['subscriptionId', { subscriptionId: ' ' }],
+    ['imageId', { imageId: '' }],
+    ['identity.clientId', { identity: AzureIdentity.workloadIdentity({ clientId: '', tenantId: 't' }) }],
+  ] as const)('fails when the Azure input %s is missing', (what, over) => {
+    expect(() => build(azureProps({ infrastructure: azureInputs(over) }))).toThrow(new RegExp(`\\[mgmt/apps/Workload\\] Azure input "${what.replace('.', '\\.')}" is missing`));
+  });
+
+  // --- GCP
+  test.each([
+    ['project', { project: '' }],
+    ['region', { region: '' }],
+    ['image', { image: '' }],
+  ] as const)('fails when the GCP input %s is missing', (what, over) => {
+    expect(() => build(gcpProps({ infrastructure: gcpInputs(over) }))).toThrow(new RegExp(`\\[mgmt/apps/Workload\\] GCP input "${what}" is missing`));
+  });
+
+  test('fails when the GCP credentials are missing', () => {
+    expect(() => build(gcpProps({ infrastructure: gcpInputs({ credentials: undefined as unknown as SecretReference }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] GCP input "credentials" is missing; the GCP provider needs a service-account Secret reference/,
+    );
+  });
+
+  // --- Proxmox
+  test('fails on a Proxmox template id below 100', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ templateId: 99 }) }))).toThrow(/\[mgmt\/apps\/Workload\] Proxmox input "templateId" 99 is missing or invalid/);
+  });
+
+  test('fails when the Proxmox control-plane endpoint is missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ controlPlaneEndpoint: '' }) }))).toThrow(/\[mgmt\/apps\/Workload\] Proxmox input "controlPlaneEndpoint" is missing/);
+  });
+
+  test('fails on a Proxmox gateway that is not an IP address', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ gateway: 'router.lan' }) }))).toThrow(/\[mgmt\/apps\/Workload\] Proxmox gateway "router.lan" is not an IP address/);
+  });
+
+  test('fails on a Proxmox gateway outside the node CIDR', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ gateway: '192.168.11.1' }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Proxmox gateway "192.168.11.1" is outside the node CIDR 192.168.10.0\/24/,
+    );
+  });
+
+  test('fails when the Proxmox node addresses are missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ nodeAddresses: [] }) }))).toThrow(/\[mgmt\/apps\/Workload\] Proxmox input "nodeAddresses" is missing/);
+  });
+
+  test('fails on a Proxmox node address range that leaves the node CIDR', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ nodeAddresses: ['192.168.10.100-192.168.11.20'] }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Proxmox nodeAddresses entry "192.168.11.20" is outside the node CIDR 192.168.10.0\/24/,
+    );
+  });
+
+  test('fails when the Proxmox DNS servers are missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ dnsServers: [] }) }))).toThrow(/\[mgmt\/apps\/Workload\] Proxmox input "dnsServers" is missing/);
+  });
+
+  test('fails when the Proxmox credentials are missing', () => {
+    expect(() => build(proxmoxProps({ infrastructure: proxmoxInputs({ credentials: undefined as unknown as SecretReference }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Proxmox input "credentials" is missing; give a SealedSecret or ExternalSecret reference/,
+    );
+  });
+
+  test('fails on a Proxmox VM with 0 cores', () => {
+    expect(() => build(proxmoxProps({ workers: [{ name: 'w', machine: MachineSize.virtual({ cores: 0, memoryMiB: 4096, diskGiB: 20 }) }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" machine cores 0 is invalid; use 1 or more/,
+    );
+  });
+
+  test('fails on a Proxmox VM below the Talos memory minimum', () => {
+    expect(() => build(proxmoxProps({ workers: [{ name: 'w', machine: MachineSize.virtual({ cores: 2, memoryMiB: 1024, diskGiB: 20 }) }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" machine memoryMiB 1024 is below the Talos minimum; use 2048 or more/,
+    );
+  });
+
+  test('fails on a Proxmox VM below the Talos disk minimum', () => {
+    expect(() => build(proxmoxProps({ workers: [{ name: 'w', machine: MachineSize.virtual({ cores: 2, memoryMiB: 4096, diskGiB: 8 }) }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" machine diskGiB 8 is below the Talos minimum; use 10 or more/,
+    );
+  });
+
+  // --- Metal3
+  test('fails when the Metal3 inventory has fewer worker hosts than the worker pools need', () => {
+    expect(() => build(metal3Props({ workers: [{ name: 'w', replicas: 2 }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Metal3 inventory has 1 worker host\(s\) but the worker pools need 2; add hosts with role NodeRole.WORKER/,
+    );
+  });
+
+  test('fails on a Metal3 host name used twice', () => {
+    const hosts = [host('cp1', NodeRole.CONTROL_PLANE), host('cp1', NodeRole.WORKER, { bootMacAddress: '52:54:00:00:00:02' })];
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs({ hosts }) }))).toThrow(/\[mgmt\/apps\/Workload\] Metal3 host name "cp1" is used twice; host names must be unique/);
+  });
+
+  test('fails on a Metal3 boot MAC address that is not a MAC address', () => {
+    const hosts = [host('cp1', NodeRole.CONTROL_PLANE, { bootMacAddress: '52-54-00-00-00-01' })];
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs({ hosts }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Metal3 host "cp1" bootMacAddress "52-54-00-00-00-01" is not a MAC address/,
+    );
+  });
+
+  test('fails when a Metal3 host has no BMC address', () => {
+    const hosts = [host('cp1', NodeRole.CONTROL_PLANE, { bmcAddress: '' })];
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs({ hosts }) }))).toThrow(/\[mgmt\/apps\/Workload\] Metal3 input "hosts\[cp1\].bmcAddress" is missing/);
+  });
+
+  test('fails on a Metal3 BMC secret outside the cluster namespace', () => {
+    const hosts = [host('cp1', NodeRole.CONTROL_PLANE, { bmcCredentials: SecretReference.fromSealedSecret('bmc', 'metal3') })];
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs({ hosts }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Metal3 host "cp1" BMC secret namespace "metal3" must be the cluster namespace "edge"/,
+    );
+  });
+
+  test.each([
+    ['image.url', { image: { url: '', checksum: 'c' } }],
+    ['image.checksum', { image: { url: 'u', checksum: '' } }],
+    ['vipLink', { vipLink: '' }],
+    ['controlPlaneEndpoint', { controlPlaneEndpoint: '' }],
+  ] as const)('fails when the Metal3 input %s is missing', (what, over) => {
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs(over) }))).toThrow(new RegExp(`\\[mgmt/apps/Workload\\] Metal3 input "${what.replace('.', '\\.')}" is missing`));
+  });
+
+  test('fails on a Metal3 control-plane endpoint outside the node CIDR', () => {
+    expect(() => build(metal3Props({ infrastructure: metal3Inputs({ controlPlaneEndpoint: '10.0.0.10' }) }))).toThrow(
+      /\[mgmt\/apps\/Workload\] Metal3 controlPlaneEndpoint "10.0.0.10" is outside the node CIDR 192.168.30.0\/24/,
+    );
+  });
+
+  test('fails on a Metal3 machine that is not a bare-metal host selector', () => {
+    expect(() => build(metal3Props({ workers: [{ name: 'w', replicas: 1, machine: MachineSize.instanceType('m6i.large') }] }))).toThrow(
+      /\[mgmt\/apps\/Workload\] worker pool "w" machine is a .* which Metal3 cannot use/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { CertManager, Fleet, GitOpsCluster } from '../../lib';
-import { CapiProvider, InfrastructureProviderChoice, ManagementCluster, ProviderConfigSecret } from '../../lib/management';
+import { CapiProvider, InfrastructureProviderChoice, ManagementCluster, ProviderConfigSecret, ProviderVersionField } from '../../lib/management';
+import { UpstreamCache } from '../../lib/upstream/lock';
 import { VersionSet } from '../../lib/versions';
 
 function setup(): { fleet: Fleet; mgmt: GitOpsCluster; certManager: CertManager } {
@@ -184,5 +185,54 @@ describe('ManagementCluster', () => {
     const capi = new ManagementCluster(mgmt, 'ClusterApi', { certManager, infrastructure: [InfrastructureProviderChoice.aws()] });
     expect(capi.baremetalOperator).toBeUndefined();
     expect(objects(fleet, 'mgmt/configs/kustomization-baremetal-operator.yaml')).toHaveLength(0);
+  });
+});
+
+describe('CapiProvider.versionField (ProviderVersionField)', () => {
+  const providers = Object.values(CapiProvider).filter((p): p is CapiProvider => p instanceof CapiProvider);
+  const fields = Object.values(ProviderVersionField).filter((f): f is ProviderVersionField => f instanceof ProviderVersionField);
+
+  test('every provider names a VersionSet field, and version() reads that field', () => {
+    // GIVEN a VersionSet with one provider bumped
+    const versions = VersionSet.of({ capa: 'v2.11.2' });
+    const byField = new Map(versions.entries().map((e) => [e.field, e.version]));
+    // THEN each provider's field is one of the VersionSet's entries and version() returns its value
+    expect(providers).toHaveLength(13);
+    for (const p of providers) {
+      expect(p.versionField).toBeInstanceOf(ProviderVersionField);
+      expect(byField.has(p.versionField.name)).toBe(true);
+      expect(p.version(versions)).toBe(byField.get(p.versionField.name));
+    }
+    expect(CapiProvider.AWS.version(versions)).toBe('v2.11.2');
+    // AND both RKE2 providers share one release
+    expect(CapiProvider.RKE2_BOOTSTRAP.versionField).toBe(CapiProvider.RKE2_CONTROL_PLANE.versionField);
+  });
+
+  test('the fields are distinct static instances named after the VersionSet field', () => {
+    expect(fields.map((f) => f.name).sort()).toEqual(['caaph', 'cabpt', 'cacppt', 'capa', 'capg', 'capiCore', 'capm3', 'capmox', 'caprke2', 'capz', 'ipamInCluster', 'ipamMetal3']);
+    expect(String(ProviderVersionField.IPAM_METAL3)).toBe('ipamMetal3');
+    expect(ProviderVersionField.CAPZ.versionIn(VersionSet.pinned())).toBe(VersionSet.pinned().capz);
+    // every field is used by a provider
+    expect(new Set(providers.map((p) => p.versionField))).toEqual(new Set(fields));
+  });
+
+  test('each provider of capi-core/compatibility.json is a CapiProvider whose version field is the same repository', () => {
+    // GIVEN the spec pack's provider list (name, operator kind(s), repository)
+    const compat = JSON.parse(UpstreamCache.default().read('capi-core/compatibility.json')) as {
+      providers: Array<{ name: string; type: string; repo: string; version: string }>;
+    };
+    const repoOf = new Map(VersionSet.pinned().entries().map((e) => [e.field, e.repository]));
+    for (const entry of compat.providers) {
+      // "BootstrapProvider+ControlPlaneProvider" (RKE2) is one release installed as two CRs
+      for (const kind of entry.type.split('+')) {
+        const p = providers.find((x) => x.type.kind === kind && x.name === entry.name);
+        expect({ entry: `${kind}/${entry.name}`, found: p !== undefined }).toEqual({ entry: `${kind}/${entry.name}`, found: true });
+        expect({ entry: `${kind}/${entry.name}`, repo: repoOf.get(p!.versionField.name), version: p!.version(VersionSet.pinned()) }).toEqual({
+          entry: `${kind}/${entry.name}`,
+          repo: entry.repo,
+          version: entry.version,
+        });
+      }
+    }
   });
 });

@@ -1,4 +1,7 @@
+import { CILIUM_CHART } from '../../imports/helm/charts';
+import { CiliumValues } from '../../imports/helm/cilium';
 import { Fleet, GitOpsCluster } from '../../lib';
+import { FluxApp } from '../../lib/flux/flux-app';
 import { WORKLOAD_CLUSTER_LABEL, WorkloadClusterBootstrap, WorkloadCni } from '../../lib/management';
 import { validateFleetManifests } from '../../lib/validation';
 import { VersionSet } from '../../lib/versions';
@@ -114,6 +117,45 @@ describe('WorkloadClusterBootstrap', () => {
 
   test('fails outside a Flux layer', () => {
     const { mgmt, prod } = setup();
-    expect(() => new WorkloadClusterBootstrap(mgmt as never, 'B', { workload: prod })).toThrow(/must be created directly in a FluxLayer/);
+    expect(() => new WorkloadClusterBootstrap(mgmt as never, 'B', { workload: prod })).toThrow(
+      /\[mgmt\/B\] a WorkloadClusterBootstrap must be created directly in a FluxLayer of the management cluster/,
+    );
+  });
+
+  test('fails on a namespace that is not a DNS-1123 label', () => {
+    const { mgmt, prod } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'B', { workload: prod, namespace: 'Clusters.Prod' })).toThrow(
+      /\[mgmt\/apps\/B\] namespace "Clusters.Prod" is not a DNS-1123 label/,
+    );
+  });
+
+  test('fails on a gitCredentialsResourceSet that is not a DNS-1123 subdomain', () => {
+    const { mgmt, prod } = setup();
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'B', { workload: prod, gitCredentialsResourceSet: 'Flux_Git' })).toThrow(
+      /\[mgmt\/apps\/B\] gitCredentialsResourceSet "Flux_Git" is not a DNS-1123 subdomain/,
+    );
+  });
+
+  test('fails on a CNI app whose chart differs from the VersionSet\'s Cilium chart', () => {
+    // GIVEN a workload CNI app (installed by the management cluster) pinned to another Cilium chart
+    const { mgmt, prod } = setup();
+    const app = new FluxApp<CiliumValues>(prod.controllers, 'Cilium', {
+      chart: { ...CILIUM_CHART, version: '1.19.3' },
+      name: 'cilium',
+      namespace: 'kube-system',
+      installedElsewhere: true,
+    });
+    // WHEN it is bootstrapped with the pinned VersionSet THEN the mismatch is named with both versions
+    expect(() => new WorkloadClusterBootstrap(mgmt.apps, 'B', { workload: prod, cni: WorkloadCni.fromApp(app) })).toThrow(
+      /\[mgmt\/apps\/B\] CNI chart cilium 1\.19\.3 differs from the VersionSet's cilium 1\.20\.0; bump both together/,
+    );
+  });
+
+  test('fails on a CNI app that its own cluster\'s Flux installs (WorkloadCni.fromApp)', () => {
+    const { prod } = setup();
+    const app = new FluxApp<CiliumValues>(prod.controllers, 'Cilium', { chart: CILIUM_CHART, name: 'cilium', namespace: 'kube-system', createNamespace: false });
+    expect(() => WorkloadCni.fromApp(app)).toThrow(
+      /\[prod-aws\/controllers\/Cilium\] is installed by its own cluster's Flux; a release must have one owner: create it with installedByManagementCluster: true/,
+    );
   });
 });

@@ -21,13 +21,16 @@ describe('CloudflareZoneStack', () => {
   test('authenticates the provider with a sensitive variable, never a literal token', () => {
     const json = JSON.parse(synth());
     expect(json.variable.cloudflare_api_token).toMatchObject({ sensitive: true, type: 'string' });
+    // creating tokens is a user-level permission, tunnels an account-level one: neither is zone-scoped
+    expect(json.variable.cloudflare_api_token.description).toMatch(/Zone:Read \+ DNS:Edit on the zone, user-level API Tokens Write .*account-level Cloudflare Tunnel Write/);
+    expect(json.variable.cloudflare_api_token.description).not.toMatch(/API Tokens:Edit on the zone/);
     expect(synth()).toHaveProviderWithProperties(CloudflareProvider, { api_token: '${var.cloudflare_api_token}' });
   });
 
   test('pins the provider the prebuilt bindings wrap and a relative state path', () => {
     const json = JSON.parse(synth());
     expect(json.terraform.required_providers.cloudflare).toEqual({ source: 'cloudflare/cloudflare', version: '5.14.0' });
-    expect(json.terraform.backend.local.path).toBe('terraform.dns.tfstate');
+    expect(json.terraform.backend.local.path).toBe('../../../terraform.dns.tfstate');
     expect(JSON.stringify(json)).not.toContain(process.cwd());
   });
 

@@ -1,20 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Testing } from 'cdktf';
+import { listFiles } from '../../scripts/_files';
 import { generateTerraformBindings } from '../../scripts/import-terraform';
-import { NodeAddressing, ProxmoxTalosStack } from '../../lib/terraform';
-import { findSecretLeaks, parseTerraformType, PinnedProviderSchemas } from '../../lib/terraform/provider-schema';
+import { CloudflareZoneStack, NodeAddressing, ProxmoxTalosStack } from '../../lib/terraform';
+import { findSecretLeaks, isSecretName, parseTerraformType, PinnedProviderSchemas, SENSITIVE_OVERRIDES, TerraformSection } from '../../lib/terraform/provider-schema';
 import { projectRoot, UpstreamCache } from '../../lib/upstream/lock';
 import { buildTerraformApp } from '../../stacks/terraform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const schemas = PinnedProviderSchemas.load();
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? listFiles(join(dir, n)) : [join(dir, n)]));
-}
 
 function mgmtJson(): Json {
   const stack = new ProxmoxTalosStack(Testing.app(), 'p', {
@@ -143,6 +140,101 @@ describe('secrets in the synthesized Terraform app', () => {
     expect(findSecretLeaks(allSchemas, json)).toEqual([
       expect.objectContaining({ path: 'provider.proxmox[0].api_token', message: expect.stringMatching(/holds a literal/) }),
       expect.objectContaining({ path: `output.${kubeconfigOutput}`, message: expect.stringMatching(/not marked sensitive/) }),
+    ]);
+  });
+});
+
+describe('findSecretLeaks', () => {
+  const packSchemas = PinnedProviderSchemas.load(['proxmox', 'talos', 'cloudflare']);
+
+  function cloudflareJson(): Json {
+    const stack = new CloudflareZoneStack(Testing.app(), 'dns', { zoneName: 'example.com' });
+    stack.addExternalDnsToken();
+    stack.addTunnel('edge', { accountId: '0123456789abcdef0123456789abcdef', ingress: [{ hostname: 'app.example.com', service: 'https://10.0.0.5:443' }] });
+    return JSON.parse(Testing.synth(stack)) as Json;
+  }
+
+  test('accepts the synthesized cluster and Cloudflare stacks', () => {
+    // GIVEN stacks whose secrets are sensitive variables, references and sensitive outputs
+    // WHEN checked THEN nothing leaks
+    expect(findSecretLeaks(packSchemas, mgmtJson())).toEqual([]);
+    expect(findSecretLeaks(packSchemas, cloudflareJson())).toEqual([]);
+  });
+
+  test('names blocks that hold a nested sensitive attribute', () => {
+    // GIVEN the pinned schemas WHEN asked for the sensitive attributes of a VM and of bpg's provider
+    // THEN blocks whose nested attributes are sensitive are named at the top level
+    expect(packSchemas.sensitiveAttributes(TerraformSection.RESOURCE, 'proxmox_virtual_environment_vm')).toEqual(new Set(['initialization']));
+    expect(packSchemas.sensitiveProviderAttributes('proxmox')).toEqual(new Set(['api_token', 'auth_ticket', 'csrf_prevention_token', 'password', 'ssh']));
+    expect(packSchemas.sensitiveAttributes(TerraformSection.DATA, 'cloudflare_zero_trust_tunnel_cloudflared_token')).toEqual(new Set(['token']));
+  });
+
+  test('fails on a literal password inside a VM block and a literal private key inside the provider ssh block', () => {
+    // GIVEN a cluster stack with a cloud-init password and an SSH key written as literals
+    const json = mgmtJson();
+    const [vmName, vm] = Object.entries(json.resource.proxmox_virtual_environment_vm)[0] as [string, Json];
+    // (cdktf renders a block of at most one item as an object, the provider's ssh block as a list)
+    vm.initialization.user_account = { username: 'talos', password: 'hunter2hunter2' };
+    json.provider.proxmox[0].ssh = [{ username: 'root', private_key: '-----BEGIN OPENSSH PRIVATE KEY-----' }];
+    // WHEN checked THEN both literals are reported at their exact path, and nothing else
+    expect(findSecretLeaks(packSchemas, json)).toEqual([
+      expect.objectContaining({ path: `resource.proxmox_virtual_environment_vm.${vmName}.initialization.user_account.password`, message: expect.stringMatching(/holds a literal/) }),
+      expect.objectContaining({ path: 'provider.proxmox[0].ssh[0].private_key', message: expect.stringMatching(/holds a literal/) }),
+    ]);
+  });
+
+  test('fails on a literal Cloudflare provider token although the pack does not describe the provider configuration', () => {
+    // GIVEN the Cloudflare stack with its provider token written as a literal (the pack has no
+    // providerConfig for Cloudflare, so the secret-name rule applies)
+    const json = cloudflareJson();
+    json.provider.cloudflare[0].api_token = 'abcdefabcdefabcdefabcdefabcdefabcdefabcd';
+    // WHEN checked THEN the literal is reported
+    expect(findSecretLeaks(packSchemas, json)).toEqual([
+      expect.objectContaining({ path: 'provider.cloudflare[0].api_token', message: expect.stringMatching(/holds a literal/) }),
+    ]);
+  });
+
+  test('fails on secret-named literals of a provider no loaded pack describes', () => {
+    // GIVEN an AWS provider block with static keys; identifiers of keys are not secrets
+    const json = { provider: { aws: [{ region: 'eu-central-1', access_key: 'AKIAEXAMPLE', secret_key: 'example' }] }, resource: { aws_s3_bucket_server_side_encryption_configuration: { b: { kms_key_id: 'arn:aws:kms:eu-central-1:111122223333:key/x', bucket_key_enabled: true } } } };
+    // WHEN checked THEN both keys are reported, the KMS key id and the flag are not
+    expect(findSecretLeaks(packSchemas, json).map((i) => i.path)).toEqual(['provider.aws[0].access_key', 'provider.aws[0].secret_key']);
+    expect(['api_token', 'client_secret', 'password', 'private_key', 'sas_token'].every(isSecretName)).toBe(true);
+    expect(['kms_key_id', 'key_name', 'bucket_key_enabled', 'private_key_type', 'keyboard_layout', 'public_key'].some(isSecretName)).toBe(false);
+  });
+
+  test('fails on an unmarked output of the tunnel token, which the provider schema does not mark sensitive', () => {
+    // GIVEN the tunnel connector token output without `sensitive` (the override list names it)
+    expect(SENSITIVE_OVERRIDES['data.cloudflare_zero_trust_tunnel_cloudflared_token']).toEqual(['token']);
+    const json = cloudflareJson();
+    const tokenOutput = Object.keys(json.output).find((k) => /\.token\}$/.test(json.output[k].value as string))!;
+    expect(json.output[tokenOutput].value).toMatch(/data\.cloudflare_zero_trust_tunnel_cloudflared_token\./);
+    delete json.output[tokenOutput].sensitive;
+    // WHEN checked THEN the output is reported
+    expect(findSecretLeaks(packSchemas, json)).toEqual([
+      expect.objectContaining({ path: `output.${tokenOutput}`, message: expect.stringMatching(/not marked sensitive/) }),
+    ]);
+  });
+
+  test('fails on a sensitive attribute that refers to a variable which is not sensitive', () => {
+    // GIVEN the Proxmox provider token taken from a plain variable (named so the name rule does not fire)
+    const json = mgmtJson();
+    json.variable.pve_credential = { type: 'string' };
+    json.provider.proxmox[0].api_token = '${var.pve_credential}';
+    // WHEN checked THEN the reference is reported: the value would show in plans and logs
+    expect(findSecretLeaks(packSchemas, json)).toEqual([
+      expect.objectContaining({ path: 'provider.proxmox[0].api_token', message: expect.stringMatching(/refers to variable "pve_credential", which is not sensitive/) }),
+    ]);
+  });
+
+  test('fails on a secret-named variable that is not sensitive', () => {
+    // GIVEN the Proxmox token variable without `sensitive`
+    const json = mgmtJson();
+    delete json.variable.proxmox_api_token.sensitive;
+    // WHEN checked THEN the variable is reported, and so is the provider attribute that refers to it
+    expect(findSecretLeaks(packSchemas, json)).toEqual([
+      expect.objectContaining({ path: 'variable.proxmox_api_token', message: 'a secret-named variable must be sensitive' }),
+      expect.objectContaining({ path: 'provider.proxmox[0].api_token', message: expect.stringMatching(/not sensitive/) }),
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { DownloadFile } from '../../imports/terraform/proxmox/download-file';
 import { ProxmoxProvider } from '../../imports/terraform/proxmox/provider';
 import { VirtualEnvironmentVm } from '../../imports/terraform/proxmox/virtual-environment-vm';
 import { ImageFactorySchematic } from '../../imports/terraform/talos/image-factory-schematic';
-import { NodeAddressing, ProxmoxTalosStack, ProxmoxTalosStackProps } from '../../lib/terraform';
+import { NodeAddressing, ProxmoxTalosStack, ProxmoxTalosStackProps, TalosNodeRole } from '../../lib/terraform';
 import { PinnedProviderSchemas } from '../../lib/terraform/provider-schema';
 import { talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
 
@@ -37,6 +37,17 @@ const byName = (json: Json, type: string): Json[] => Object.values(json.resource
 const dataOf = (json: Json, type: string): Json[] => Object.values(json.data[type] ?? {}) as Json[];
 
 describe('ProxmoxTalosCluster', () => {
+  test('names each node with its role, the Talos machine type', () => {
+    // GIVEN 3 control planes and 2 workers WHEN built THEN the nodes carry TalosNodeRole values in order
+    const stack = new ProxmoxTalosStack(Testing.app(), 'proxmox', STATIC);
+    expect(stack.cluster.nodes.map((n) => [n.name, n.role])).toEqual([
+      ['mgmt-cp-1', TalosNodeRole.CONTROL_PLANE], ['mgmt-cp-2', TalosNodeRole.CONTROL_PLANE], ['mgmt-cp-3', TalosNodeRole.CONTROL_PLANE],
+      ['mgmt-worker-1', TalosNodeRole.WORKER], ['mgmt-worker-2', TalosNodeRole.WORKER],
+    ]);
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(dataOf(json, 'talos_machine_configuration').map((c) => c.machine_type).sort()).toEqual(['controlplane', 'worker']);
+  });
+
   test('creates one VM per node from the Talos ISO, with static cloud-init addresses', () => {
     const json = parse();
     const vms = byName(json, 'proxmox_virtual_environment_vm');
@@ -121,7 +132,7 @@ describe('ProxmoxTalosCluster', () => {
     });
     expect(json.variable.proxmox_api_token).toEqual(expect.objectContaining({ sensitive: true }));
     expect(synth()).toHaveProviderWithProperties(ProxmoxProvider, { api_token: '${var.proxmox_api_token}', endpoint: 'https://pve1.example.com:8006/', insecure: false });
-    expect(json.terraform.backend.local.path).toBe('terraform.proxmox.tfstate');
+    expect(json.terraform.backend.local.path).toBe('../../../terraform.proxmox.tfstate');
   });
 
   test('every resource and attribute matches the pinned Proxmox/Talos schemas', () => {

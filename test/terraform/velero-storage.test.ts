@@ -18,9 +18,11 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import {
   AwsPlatformStack,
   AwsVeleroCredentials,
+  AwsVeleroCredentialsKind,
   AzurePlatformStack,
   GcpPlatformStack,
   GcpVeleroCredentials,
+  GcpVeleroCredentialsKind,
   VeleroAzureBlobStorageProps,
   VeleroGcsStorageProps,
   VeleroS3StorageProps,
@@ -93,6 +95,15 @@ const SENSITIVE: PackProvider[] = [
   },
 ];
 const cloudSchemas = new PinnedProviderSchemas(SENSITIVE);
+
+describe('Velero credentials', () => {
+  test('each factory names its kind with an enum value', () => {
+    expect(AwsVeleroCredentials.irsa(OIDC_ARN).kind).toBe(AwsVeleroCredentialsKind.IRSA);
+    expect(AwsVeleroCredentials.accessKey().kind).toBe(AwsVeleroCredentialsKind.ACCESS_KEY);
+    expect(GcpVeleroCredentials.workloadIdentity().kind).toBe(GcpVeleroCredentialsKind.WORKLOAD_IDENTITY);
+    expect(GcpVeleroCredentials.serviceAccountKey().kind).toBe(GcpVeleroCredentialsKind.SERVICE_ACCOUNT_KEY);
+  });
+});
 
 describe('VeleroS3Storage', () => {
   test('hardens the bucket: versioning, SSE, public access block, ACLs off, TLS-only policy, lifecycle', () => {
@@ -196,7 +207,7 @@ describe('VeleroS3Storage', () => {
     expect(out).toHaveProviderWithProperties(AwsProvider, { region: 'eu-central-1', default_tags: [{ tags: { 'managed-by': 'infraflux' } }] });
     const json = parse(aws());
     expect(json.terraform.required_providers.aws).toEqual({ source: 'aws', version: '6.25.0' });
-    expect(json.terraform.backend.local.path).toBe('terraform.aws.tfstate');
+    expect(json.terraform.backend.local.path).toBe('../../../terraform.aws.tfstate');
     expect(JSON.stringify(json.provider)).not.toMatch(/access_key|secret_key|token/);
   });
 

@@ -30,8 +30,24 @@ function configMap(name: string, data: Record<string, string>, namespace = 'flux
   return { source: `test/${name}.yaml`, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data } };
 }
 
+/** The HelmRepository `repo` the releases of {@link helmRelease} name, at the chart's pinned URL. */
+function helmRepository(chart: string): SourcedObject {
+  const url = cache.lock.charts[chart]?.repository ?? 'https://charts.example.com';
+  return {
+    source: 'test/repo.yaml',
+    object: {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'repo', namespace: 'flux-system' },
+      spec: { interval: '1h', url, ...(url.startsWith('oci://') ? { type: 'oci' } : {}) },
+    },
+  };
+}
+
+const chartOf = (release: SourcedObject): string => (release.object as { spec: { chart: { spec: { chart: string } } } }).spec.chart.spec.chart;
+
 const issuesOf = (release: SourcedObject, others: SourcedObject[] = []): string[] =>
-  validateHelmRelease(release, [release, ...others]).map(formatIssue);
+  validateHelmRelease(release, [release, helmRepository(chartOf(release)), ...others]).map(formatIssue);
 
 describe('Helm/Flux value merging', () => {
   test('merges valuesFrom layers and spec.values the Flux way: maps merged, lists and scalars replaced', () => {
@@ -79,7 +95,7 @@ describe('Helm/Flux value merging', () => {
 });
 
 describe('validateHelmRelease: cert-manager v1.21.1', () => {
-  const values = configMap('cert-manager-values', { 'values.yaml': 'crds:\n  enabled: true\nconfig:\n  enableGatewayAPI: true\n' });
+  const values = configMap('cert-manager-values', { 'values.yaml': 'crds:\n  enabled: true\nconfig:\n  gatewayAPI:\n    enabled: true\n' });
   const valuesFrom = { valuesFrom: [{ kind: 'ConfigMap', name: 'cert-manager-values' }] };
 
   test('accepts values from a ConfigMap plus spec.values', () => {
@@ -155,9 +171,9 @@ describe('validateHelmRelease: cert-manager v1.21.1', () => {
 
   test('fails a HelmRelease in validateObjects with both schema and chart issues counted', () => {
     const release = helmRelease('cert-manager', 'cert-manager', 'v1.21.1', { values: { crds: { enabledd: true } }, intervall: '1h' });
-    const report = validateObjects([release]);
+    const report = validateObjects([release, helmRepository('cert-manager')]);
     expect(report.helmReleasesValidated).toBe(1);
-    expect(report.objectsValidated).toBe(1);
+    expect(report.objectsValidated).toBe(2);
     expect(report.issues.map((i) => i.path)).toEqual(['/spec/intervall', '/crds/enabledd']);
   });
 });
