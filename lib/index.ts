@@ -14,6 +14,7 @@ export * from './flux/gitops-cluster';
 export * from './flux/pod-security';
 export * from './flux/flux-app';
 export * from './flux/manifest-app';
+export * from './flux/upstream-release';
 export * from './platform/fleet';
 export * from './edge';
 export * from './dns';

@@ -1,16 +1,14 @@
-import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { GatewayClass } from '../../imports/gateway-api-gateway.networking.k8s.io';
 import { GATEWAY_HELM_CHART, INGRESS_NGINX_CHART, TRAEFIK_CHART } from '../../imports/helm/charts';
 import { GatewayHelmValues } from '../../imports/helm/gateway-helm';
 import { IngressNginxValues } from '../../imports/helm/ingress-nginx';
 import { TraefikValues } from '../../imports/helm/traefik';
-import { goDuration } from '../core/duration';
 import { invalidProp } from '../core/errors';
 import { FluxApp } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
-import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
+import { FluxKustomization } from '../flux/kustomization';
+import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { GatewayApiCrds } from './gateway-api-crds';
 
@@ -162,25 +160,13 @@ export class EnvoyGatewayCrds extends Construct implements IFluxUnit {
     super(scope, id);
     if (!(scope instanceof FluxLayer) || scope.layerName !== LayerName.CRDS) invalidProp(this, "EnvoyGatewayCrds must be created in a cluster's crds layer (cluster.crds)");
     this.layer = scope;
-    new GitRepository(this, 'Source', {
-      metadata: { name: 'envoy-gateway', namespace: FLUX_NAMESPACE },
-      spec: {
-        interval: goDuration(Duration.hours(12)),
-        url: 'https://github.com/envoyproxy/gateway',
-        ref: { tag: GATEWAY_HELM_CHART.version },
-        ignore: '/*\n!/charts/gateway-helm/charts/crds/crds/generated/\n',
-      },
-    });
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
-      name: 'envoy-gateway-crds',
+    this.kustomization = new UpstreamGitRelease(this, 'Release', {
+      sourceName: 'envoy-gateway',
+      url: 'https://github.com/envoyproxy/gateway',
+      tag: GATEWAY_HELM_CHART.version,
       path: './charts/gateway-helm/charts/crds/crds/generated',
-      source: { kind: 'GitRepository', name: 'envoy-gateway' },
-      prune: false,
-      healthChecks: EnvoyGatewayCrds.PLURALS.map((p) => ({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        name: `${p}.gateway.envoyproxy.io`,
-      })),
-    });
+      kustomizationName: 'envoy-gateway-crds',
+      crdNames: EnvoyGatewayCrds.PLURALS.map((p) => `${p}.gateway.envoyproxy.io`),
+    }).kustomization;
   }
 }

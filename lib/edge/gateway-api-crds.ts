@@ -1,10 +1,9 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
-import { goDuration } from '../core/duration';
 import { invalidProp } from '../core/errors';
 import { FluxLayer, IFluxUnit, LayerName } from '../flux/gitops-cluster';
-import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { UpstreamGitRelease } from '../flux/upstream-release';
 import { UPSTREAM_VERSIONS } from '../core/versions';
 
 /**
@@ -74,28 +73,16 @@ export class GatewayApiCrds extends Construct implements IFluxUnit {
     }
     this.layer = scope;
     this.channel = props.channel ?? GatewayApiChannel.STANDARD;
-    const name = `gateway-api-${this.channel.name}`;
-    this.source = new GitRepository(this, 'Source', {
-      metadata: { name: 'gateway-api', namespace: FLUX_NAMESPACE },
-      spec: {
-        interval: goDuration(Duration.hours(12)),
-        url: 'https://github.com/kubernetes-sigs/gateway-api',
-        ref: { tag: UPSTREAM_VERSIONS.gatewayApi },
-        ignore: `/*\n!/config/crd/\n`,
-      },
-    });
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+    const release = new UpstreamGitRelease(this, 'Release', {
       ...props,
-      name,
+      sourceName: 'gateway-api',
+      url: 'https://github.com/kubernetes-sigs/gateway-api',
+      tag: UPSTREAM_VERSIONS.gatewayApi,
       path: `./config/crd/${this.channel.name}`,
-      source: { kind: 'GitRepository', name: 'gateway-api' },
-      // CRDs are never pruned: deleting one deletes every Gateway and route in the cluster.
-      prune: false,
-      healthChecks: this.channel.crdNames.map((crd) => ({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        name: crd,
-      })),
+      kustomizationName: `gateway-api-${this.channel.name}`,
+      crdNames: this.channel.crdNames,
     });
+    this.source = release.source;
+    this.kustomization = release.kustomization;
   }
 }

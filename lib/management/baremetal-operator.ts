@@ -1,11 +1,10 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
-import { goDuration } from '../core/duration';
 import { invalidProp } from '../core/errors';
 import { appNamespace } from '../flux/_app-namespace';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
-import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { VersionSet } from '../versions/version-set';
 
@@ -92,28 +91,19 @@ export class BaremetalOperator extends Construct implements IFluxUnit {
     this.version = versions.baremetalOperator;
 
     appNamespace(this, BAREMETAL_OPERATOR_NAMESPACE, PodSecurityLevel.BASELINE);
-    this.source = new GitRepository(this, 'Source', {
-      metadata: { name: 'baremetal-operator', namespace: FLUX_NAMESPACE },
-      spec: {
-        interval: goDuration(Duration.hours(12)),
-        url: 'https://github.com/metal3-io/baremetal-operator',
-        ref: { tag: this.version },
-        ignore: '/*\n!/config/\n',
-      },
-    });
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+    const release = new UpstreamGitRelease(this, 'Release', {
       ...props,
-      name: 'baremetal-operator',
+      sourceName: 'baremetal-operator',
+      url: 'https://github.com/metal3-io/baremetal-operator',
+      tag: this.version,
       path: './config/base',
-      source: { kind: 'GitRepository', name: 'baremetal-operator' },
-      // Never pruned: deleting the CRDs deletes every BareMetalHost (and deprovisions nothing cleanly).
-      prune: false,
+      kustomizationName: 'baremetal-operator',
       timeout: props.timeout ?? Duration.minutes(10),
-      healthChecks: [
-        ...BAREMETAL_OPERATOR_CRDS.map((name) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })),
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'baremetal-operator-controller-manager', namespace: BAREMETAL_OPERATOR_NAMESPACE },
-      ],
+      crdNames: BAREMETAL_OPERATOR_CRDS,
+      healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'baremetal-operator-controller-manager', namespace: BAREMETAL_OPERATOR_NAMESPACE }],
     });
+    this.source = release.source;
+    this.kustomization = release.kustomization;
     // upstream's manager.yaml has the image without a tag (= latest): pin it to the release.
     this.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/images', [{ name: IMAGE, newTag: this.version }]));
     GitOpsCluster.of(scope).addDependency(this, props.certManager);
