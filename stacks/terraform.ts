@@ -22,7 +22,7 @@ import { DnsTarget } from '../lib/terraform/cloudflare-dns';
 import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
 import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
-import { AwsVeleroCredentials } from '../lib/terraform/velero-storage';
+import { AwsVeleroCredentials } from '../lib/terraform/velero-s3-storage';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
 import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
 

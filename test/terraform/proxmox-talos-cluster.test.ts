@@ -5,7 +5,7 @@ import { ProxmoxProvider } from '../../imports/terraform/proxmox/provider';
 import { VirtualEnvironmentVm } from '../../imports/terraform/proxmox/virtual-environment-vm';
 import { ImageFactorySchematic } from '../../imports/terraform/talos/image-factory-schematic';
 import { NodeAddressing, ProxmoxTalosStack, ProxmoxTalosStackProps, TalosNodeRole } from '../../lib/terraform';
-import { PinnedProviderSchemas } from '../../lib/terraform/provider-schema';
+import { PinnedProviderSchemas } from '../../scripts/lib/provider-schema';
 import { talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
 
 // Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
