@@ -4,7 +4,7 @@
  * schemas `terraform/{proxmox,talos}.json` (read through the verified `UpstreamCache`).
  *
  * The pack's schema summaries are converted into Terraform's provider-schema JSON
- * (`toTerraformProviderSchema`, lib/terraform/provider-schema.ts; the same conversion backs the
+ * (`toTerraformProviderSchema`, scripts/lib/provider-schema.ts; the same conversion backs the
  * schema check of synthesized stacks) and handed to `generateProviderBindingsFromSchema` of
  * `@cdktf/provider-generator` 0.21.0, the generator behind `cdktf get`. One provider per call: two
  * providers in one call produce a broken index (spec pack README). Without JSII options the
@@ -24,7 +24,7 @@ import {
   readPackProvider,
   toTerraformProviderSchema,
   type PackProvider,
-} from '../lib/terraform/provider-schema';
+} from './lib/provider-schema';
 import { projectRoot, UpstreamCache } from '../lib/upstream/lock';
 import { listFiles } from './_files';
 

@@ -6,7 +6,8 @@
  * - `cloudflare-dns`: the fleet's Cloudflare zone, Zone:Read + DNS:Edit tokens for ExternalDNS and
  *   cert-manager DNS-01 (sensitive outputs), apex + wildcard records to the public ingress address.
  * - `proxmox-mgmt`: the management cluster of the Proxmox path, three Talos control planes on
- *   Proxmox VE with static addresses, bootstrapped by Terraform (kubeconfig/talosconfig outputs).
+ *   Proxmox VE with static addresses and no workers (so they take workloads), the Kubernetes API on
+ *   their shared VIP {@link MGMT_CONTROL_PLANE_VIP}, bootstrapped by Terraform (kubeconfig/talosconfig outputs).
  * - `aws-platform`: one hardened S3 bucket per cluster for Velero (Velero FAQ: a bucket per
  *   cluster), IRSA for `prod-aws` (its IAM OIDC provider ARN is the variable
  *   `prod_aws_oidc_provider_arn`), IAM users with access keys (sensitive outputs) for the Proxmox
@@ -22,12 +23,19 @@ import { DnsTarget } from '../lib/terraform/cloudflare-dns';
 import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
 import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
-import { AwsVeleroCredentials } from '../lib/terraform/velero-storage';
+import { AwsVeleroCredentials } from '../lib/terraform/velero-s3-storage';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
 import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
 
 /** The apex domain of the fleet's Cloudflare zone (the reference fleet's FLEET_DNS_ZONE). */
 export const FLEET_ZONE = FLEET_DNS_ZONE;
+
+/**
+ * The management cluster's control-plane VIP (Kubernetes API `https://192.168.10.20:6443`): a free
+ * address of its node network 192.168.10.0/24, next to the nodes .21-.23, away from the gateway
+ * (.1, .2), dev-proxmox's endpoint (.10) and its node pool (.100-.150).
+ */
+export const MGMT_CONTROL_PLANE_VIP = '192.168.10.20';
 
 /** Region of the fleet's Velero buckets. */
 export const VELERO_AWS_REGION = 'eu-central-1';
@@ -55,6 +63,7 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
     podCidrs: [mgmtCilium.podCidr],
     serviceCidrs: [mgmtCilium.serviceCidr],
     controlPlane: { count: 3, firstVmId: 1101 },
+    controlPlaneVip: MGMT_CONTROL_PLANE_VIP,
     addressing: NodeAddressing.static({
       controlPlane: ['192.168.10.21/24', '192.168.10.22/24', '192.168.10.23/24'],
       gateway: '192.168.10.1',

@@ -14,6 +14,20 @@ export enum ErrorCode {
   NO_HEALTH_CHECKS = 'INFRAFLUX_NO_HEALTH_CHECKS',
   /** A dependency points from an earlier Flux layer to a later one. */
   LAYER_ORDER = 'INFRAFLUX_LAYER_ORDER',
+  /** A Talos cluster has no workers and its control planes refuse workloads: nothing can be scheduled. */
+  NO_SCHEDULABLE_NODES = 'INFRAFLUX_NO_SCHEDULABLE_NODES',
+  /** Several control planes, but the Kubernetes API endpoint is one node's address (no shared VIP or load balancer). */
+  ENDPOINT_NOT_HA = 'INFRAFLUX_ENDPOINT_NOT_HA',
+  /** A control-plane VIP needs static node addressing so it can be checked against the node network. */
+  VIP_NEEDS_STATIC_ADDRESSING = 'INFRAFLUX_VIP_NEEDS_STATIC_ADDRESSING',
+  /** A control-plane VIP lies outside the control planes' network (a layer-2 VIP must share it). */
+  VIP_OUTSIDE_NODE_NETWORK = 'INFRAFLUX_VIP_OUTSIDE_NODE_NETWORK',
+  /** A control-plane VIP is the network or broadcast address of the node network. */
+  VIP_NOT_HOST_ADDRESS = 'INFRAFLUX_VIP_NOT_HOST_ADDRESS',
+  /** A control-plane VIP is the node network's gateway. */
+  VIP_IS_GATEWAY = 'INFRAFLUX_VIP_IS_GATEWAY',
+  /** A control-plane VIP is a node's own address. */
+  VIP_IS_NODE_ADDRESS = 'INFRAFLUX_VIP_IS_NODE_ADDRESS',
   /** Synthesis found one or more validation errors. */
   SYNTH_FAILED = 'INFRAFLUX_SYNTH_FAILED',
 }

@@ -30,6 +30,37 @@ export function validateIpv4Cidr(scope: IConstruct, what: string, value: string)
   return value;
 }
 
+/** The IPv4 network an `address/prefix` (e.g. `192.168.10.21/24`) lies in, as numbers. Assumes a checked value. */
+export interface Ipv4Network {
+  /** The node's address. */
+  readonly address: number;
+  readonly prefix: number;
+  /** Network address (all host bits 0). */
+  readonly network: number;
+  /** Broadcast address (all host bits 1). */
+  readonly broadcast: number;
+}
+
+/** Parses a dotted IPv4 address (already checked with {@link validateIpv4}) to an unsigned number. */
+export function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** Formats an unsigned number as a dotted IPv4 address. */
+export function numberToIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+/** The network of a checked `address/prefix` ({@link validateIpv4Cidr}). */
+export function ipv4NetworkOf(cidr: string): Ipv4Network {
+  const [host, bits] = cidr.split('/') as [string, string];
+  const prefix = Number(bits);
+  const address = ipv4ToNumber(host);
+  const size = 2 ** (32 - prefix);
+  const network = Math.floor(address / size) * size;
+  return { address, prefix, network, broadcast: network + size - 1 };
+}
+
 /** One lowercase DNS label: 1-63 letters, digits and '-', not starting or ending with '-'. */
 const LABEL = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const HOSTNAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);

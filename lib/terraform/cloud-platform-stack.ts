@@ -20,14 +20,9 @@ import {
   Route53HostedZone,
   Route53HostedZoneProps,
 } from './dns-zones';
-import {
-  VeleroAzureBlobStorage,
-  VeleroAzureBlobStorageProps,
-  VeleroGcsStorage,
-  VeleroGcsStorageProps,
-  VeleroS3Storage,
-  VeleroS3StorageProps,
-} from './velero-storage';
+import { VeleroAzureBlobStorage, VeleroAzureBlobStorageProps } from './velero-azure-blob-storage';
+import { VeleroGcsStorage, VeleroGcsStorageProps } from './velero-gcs-storage';
+import { VeleroS3Storage, VeleroS3StorageProps } from './velero-s3-storage';
 
 interface CloudStackBaseProps {
   /**

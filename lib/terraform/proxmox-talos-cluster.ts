@@ -7,8 +7,16 @@
  *   Image Factory schematic (extensions) → factory URLs (nocloud ISO, installer image) → ISO
  *   downloaded to each Proxmox node → VMs booting the ISO, addressed by cloud-init (DHCP or static)
  *   → machine secrets → machine configuration per role (Cilium patch from
- *   lib/talos/cilium-machine-config.ts, install image and disk) → configuration apply per node →
- *   bootstrap on the first control plane → kubeconfig; talosconfig from the client configuration.
+ *   lib/talos/cilium-machine-config.ts, install image and disk; on control planes the shared VIP
+ *   and, without workers, scheduling of workloads) → configuration apply per node → bootstrap on
+ *   the first control plane → health (Talos-level) and kubeconfig; talosconfig from the client
+ *   configuration.
+ *
+ * Endpoints: the Kubernetes API endpoint in the machine configs (and so in the kubeconfig Talos
+ * issues) is the control planes' shared VIP, `https://<vip>:6443`, announced by one control plane at
+ * a time. Everything that talks to the Talos API (apply, bootstrap, kubeconfig, health,
+ * talosconfig) uses node addresses: the VIP only comes up once etcd elects a leader, and Talos
+ * advises against it as a Talos API endpoint (docs/terraform.md cites the docs).
  *
  * Secrets (machine secrets, client key, kubeconfig, talosconfig) live in Terraform state — cdktf
  * 0.21.0 cannot express ephemeral resources or write-only inputs (NOTES.md) — and leave it only as
@@ -21,6 +29,7 @@ import { DownloadFile } from '../../imports/terraform/proxmox/download-file';
 import { VirtualEnvironmentVm } from '../../imports/terraform/proxmox/virtual-environment-vm';
 import { ClusterKubeconfig } from '../../imports/terraform/talos/cluster-kubeconfig';
 import { DataTalosClientConfiguration } from '../../imports/terraform/talos/data-talos-client-configuration';
+import { DataTalosClusterHealth } from '../../imports/terraform/talos/data-talos-cluster-health';
 import { DataTalosImageFactoryUrls } from '../../imports/terraform/talos/data-talos-image-factory-urls';
 import {
   DataTalosMachineConfiguration,
@@ -31,10 +40,10 @@ import { MachineBootstrap, MachineBootstrapClientConfiguration } from '../../imp
 import { MachineConfigurationApply } from '../../imports/terraform/talos/machine-configuration-apply';
 import { MachineSecrets } from '../../imports/terraform/talos/machine-secrets';
 import { Cidr } from '../core/cidr';
-import { invalidProp, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, talosCiliumPatch } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
-import { validateIpv4, validateIpv4Cidr } from './_net';
+import { ipv4NetworkOf, ipv4ToNumber, numberToIpv4, validateIpv4, validateIpv4Cidr } from './_net';
 
 /** Talos release installed: the fleet's VersionSet pin (one source with the Cluster API path). */
 export const DEFAULT_TALOS_VERSION = VersionSet.pinned().talos;
@@ -120,18 +129,47 @@ export interface ProxmoxTalosClusterProps {
   /** Control-plane VMs. */
   readonly controlPlane: ProxmoxTalosNodePool;
   /**
-   * Worker VMs.
+   * Worker VMs. With workers, the control planes stay tainted for workloads unless
+   * `allowSchedulingOnControlPlanes` is set.
    * @default - no workers (control planes run workloads)
    */
   readonly workers?: ProxmoxTalosNodePool;
+  /**
+   * Let workloads run on the control-plane nodes (Talos `cluster.allowSchedulingOnControlPlanes`;
+   * otherwise Talos taints them `node-role.kubernetes.io/control-plane:NoSchedule`). A cluster
+   * without workers needs it, or nothing but static pods could run.
+   * @default - true when the cluster has no workers, false otherwise
+   * @see https://docs.siderolabs.com/talos/v1.12/reference/configuration/v1alpha1/config#Config.cluster
+   */
+  readonly allowSchedulingOnControlPlanes?: boolean;
+  /**
+   * Shared (virtual) IPv4 address of the control planes, the Kubernetes API endpoint
+   * `https://<vip>:6443`. Talos announces it from one control plane at a time (gratuitous ARP,
+   * leader elected through etcd), configured by a `Layer2VIPConfig` document on every control plane;
+   * when that node goes away another one takes the address over. The control planes must share a
+   * layer-2 network, so the VIP must lie in their network (static addressing) and be none of the
+   * gateway, a node's address, the network or the broadcast address.
+   * With more than one control plane, give a VIP or a `clusterEndpoint` that is shared (load
+   * balancer, DNS); the first node's address would lose the API with that node.
+   * @default - no VIP (only valid with one control plane or a `clusterEndpoint`)
+   * @see https://docs.siderolabs.com/talos/v1.12/networking/vip
+   * @see https://docs.siderolabs.com/talos/v1.12/reference/configuration/network/layer2vipconfig
+   */
+  readonly controlPlaneVip?: string;
+  /**
+   * Link (interface name) the VIP is assigned to on the control planes: Talos' predictable name of
+   * the VM's virtio NIC.
+   * @default 'ens18'
+   */
+  readonly vipLink?: string;
   /**
    * Addressing of the VMs.
    * @default NodeAddressing.dhcp()
    */
   readonly addressing?: NodeAddressing;
   /**
-   * Kubernetes API endpoint (`https://host:6443`), e.g. a VIP or load balancer for HA.
-   * @default - `https://<first control plane address>:6443`
+   * Kubernetes API endpoint (`https://host:6443`), e.g. a load balancer or a DNS name for the VIP.
+   * @default - `https://<controlPlaneVip>:6443`; without a VIP, `https://<first control plane address>:6443` (one control plane only)
    * @see https://www.talos.dev/v1.12/introduction/prodnotes/#control-plane-endpoint
    */
   readonly clusterEndpoint?: string;
@@ -221,10 +259,16 @@ export class ProxmoxTalosCluster extends Construct {
   public readonly workerConfig: DataTalosMachineConfiguration;
   public readonly nodes: readonly ProxmoxTalosNode[];
   public readonly bootstrap: MachineBootstrap;
+  /** Talos-level health of every node (etcd, apid, kubelet, boot finished), read after bootstrap. */
+  public readonly health: DataTalosClusterHealth;
   public readonly kubeconfig: ClusterKubeconfig;
   public readonly clientConfiguration: DataTalosClientConfiguration;
   /** The Kubernetes API endpoint the machine configs carry. */
   public readonly clusterEndpoint: string;
+  /** The control planes' shared VIP, if any. */
+  public readonly controlPlaneVip?: string;
+  /** Whether workloads may run on the control planes (`cluster.allowSchedulingOnControlPlanes`). */
+  public readonly schedulableControlPlanes: boolean;
   public readonly kubeconfigOutput: TerraformOutput;
   public readonly talosconfigOutput: TerraformOutput;
 
@@ -325,9 +369,30 @@ export class ProxmoxTalosCluster extends Construct {
     const cpVms = Array.from({ length: cp.count }, (_, i) => vmFor(TalosNodeRole.CONTROL_PLANE, i, cp));
     const workerVms = Array.from({ length: workers.count }, (_, i) => vmFor(TalosNodeRole.WORKER, i, workers));
     const firstCp = cpVms[0]!;
-    this.clusterEndpoint = props.clusterEndpoint ?? `https://${firstCp.address}:6443`;
     if (props.clusterEndpoint !== undefined && !/^https:\/\/[^/\s]+:\d+$/.test(props.clusterEndpoint)) {
       invalidProp(this, `clusterEndpoint "${props.clusterEndpoint}" is not https://<host>:<port>`);
+    }
+    const vip = props.controlPlaneVip !== undefined ? this.validateVip(props.controlPlaneVip, fixed) : undefined;
+    this.controlPlaneVip = vip;
+    const vipLink = props.vipLink ?? 'ens18';
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/.test(vipLink)) {
+      invalidProp(this, `vipLink "${vipLink}" is not a Linux interface name; use 1-15 letters, digits, '.', '_' or '-' (e.g. ens18)`);
+    }
+    if (cp.count > 1 && vip === undefined && props.clusterEndpoint === undefined) {
+      throw new InfraFluxError(
+        ErrorCode.ENDPOINT_NOT_HA,
+        this,
+        `controlPlane.count ${cp.count} with the API endpoint on the first node's address ${firstCp.address}: losing that node loses the API; give controlPlaneVip (a free address in the control planes' network) or a shared clusterEndpoint (load balancer, DNS)`,
+      );
+    }
+    this.clusterEndpoint = props.clusterEndpoint ?? `https://${vip ?? firstCp.address}:6443`;
+    this.schedulableControlPlanes = props.allowSchedulingOnControlPlanes ?? workers.count === 0;
+    if (workers.count === 0 && !this.schedulableControlPlanes) {
+      throw new InfraFluxError(
+        ErrorCode.NO_SCHEDULABLE_NODES,
+        this,
+        'allowSchedulingOnControlPlanes false with workers.count 0: Talos taints the control planes, so no workload (Flux, cert-manager, Cluster API) could be scheduled; set it true (the default) or add workers',
+      );
     }
 
     // Talos machine secrets and configuration.
@@ -343,6 +408,12 @@ export class ProxmoxTalosCluster extends Construct {
       ...(Object.keys(subnets).length > 0 ? [stringify({ cluster: { network: subnets } })] : []),
       stringify({ machine: { install: { disk: '/dev/sda', image: this.imageUrls.urls.installer, wipe: false } } }),
     ];
+    // Control planes only: the VIP (Talos: "should be used only on controlplane nodes") and whether
+    // they take workloads (the taint is set by each control plane's own config).
+    const controlPlanePatches = [
+      ...(vip !== undefined ? [stringify({ apiVersion: 'v1alpha1', kind: 'Layer2VIPConfig', name: vip, link: vipLink })] : []),
+      ...(this.schedulableControlPlanes ? [stringify({ cluster: { allowSchedulingOnControlPlanes: true } })] : []),
+    ];
     const machineConfig = (role: TalosNodeRole, cid: string): DataTalosMachineConfiguration =>
       new DataTalosMachineConfiguration(this, cid, {
         clusterName,
@@ -351,7 +422,7 @@ export class ProxmoxTalosCluster extends Construct {
         machineSecrets,
         talosVersion: contract(talosVersion),
         kubernetesVersion: kubernetesVersion.replace(/^v/, ''),
-        configPatches: patches,
+        configPatches: role === TalosNodeRole.CONTROL_PLANE ? [...patches, ...controlPlanePatches] : patches,
         docs: false,
         examples: false,
       });
@@ -364,7 +435,7 @@ export class ProxmoxTalosCluster extends Construct {
         nodeAttribute: node.address,
         clientConfiguration,
         machineConfigurationInput: config.machineConfiguration,
-        configPatches: [stringify({ machine: { network: { hostname: node.name } } })],
+        configPatches: [hostnamePatch(node.name)],
         dependsOn: [node.vm],
       });
       return { ...node, role, apply };
@@ -378,6 +449,16 @@ export class ProxmoxTalosCluster extends Construct {
       nodeAttribute: firstCp.address,
       clientConfiguration,
       dependsOn: cpNodes.map((n) => n.apply),
+    });
+    // Talos-level checks only: the CNI (Cilium) is installed after Terraform, so Kubernetes checks
+    // (nodes Ready) could not pass here.
+    this.health = new DataTalosClusterHealth(this, 'Health', {
+      endpoints: cpNodes.map((n) => n.address),
+      controlPlaneNodes: cpNodes.map((n) => n.address),
+      workerNodes: workerNodes.length > 0 ? workerNodes.map((n) => n.address) : undefined,
+      skipKubernetesChecks: true,
+      clientConfiguration,
+      dependsOn: [this.bootstrap, ...workerNodes.map((n) => n.apply)],
     });
     this.kubeconfig = new ClusterKubeconfig(this, 'Kubeconfig', {
       nodeAttribute: firstCp.address,
@@ -433,10 +514,71 @@ export class ProxmoxTalosCluster extends Construct {
     if (dup) invalidProp(this, `addressing: ${dup} is used by two VMs; every VM needs its own address`);
   }
 
+  /**
+   * The VIP must be a free host address of the control planes' layer-2 network: inside every
+   * control plane's `address/prefix` network, not its network or broadcast address, not the
+   * gateway, not a node's address.
+   */
+  private validateVip(vip: string, fixed: StaticAddressingProps | undefined): string {
+    validateIpv4(this, 'controlPlaneVip', vip);
+    if (!fixed) {
+      throw new InfraFluxError(
+        ErrorCode.VIP_NEEDS_STATIC_ADDRESSING,
+        this,
+        `controlPlaneVip ${vip} with DHCP addressing: the node network is unknown at synth, so the VIP cannot be checked (and DHCP could lease it); use NodeAddressing.static()`,
+      );
+    }
+    const value = ipv4ToNumber(vip);
+    fixed.controlPlane.forEach((cidr, i) => {
+      const net = ipv4NetworkOf(cidr);
+      const range = `${numberToIpv4(net.network)}/${net.prefix}`;
+      if (value < net.network || value > net.broadcast) {
+        throw new InfraFluxError(
+          ErrorCode.VIP_OUTSIDE_NODE_NETWORK,
+          this,
+          `controlPlaneVip ${vip} is outside ${range}, the network of addressing.controlPlane[${i}] ${cidr}; a layer-2 VIP must be a free address in the control planes' network`,
+        );
+      }
+      if (net.prefix <= 30 && (value === net.network || value === net.broadcast)) {
+        throw new InfraFluxError(
+          ErrorCode.VIP_NOT_HOST_ADDRESS,
+          this,
+          `controlPlaneVip ${vip} is the ${value === net.network ? 'network' : 'broadcast'} address of ${range}; use a host address from ${numberToIpv4(net.network + 1)} to ${numberToIpv4(net.broadcast - 1)}`,
+        );
+      }
+    });
+    if (vip === fixed.gateway) {
+      throw new InfraFluxError(ErrorCode.VIP_IS_GATEWAY, this, `controlPlaneVip ${vip} is addressing.gateway; use a free address of the node network, not the router's`);
+    }
+    const nodes = [
+      ...fixed.controlPlane.map((a, i) => ({ what: `addressing.controlPlane[${i}]`, cidr: a })),
+      ...(fixed.workers ?? []).map((a, i) => ({ what: `addressing.workers[${i}]`, cidr: a })),
+    ];
+    const taken = nodes.find((n) => n.cidr.split('/')[0] === vip);
+    if (taken) {
+      throw new InfraFluxError(
+        ErrorCode.VIP_IS_NODE_ADDRESS,
+        this,
+        `controlPlaneVip ${vip} is the address of ${taken.what} (${taken.cidr}); the VIP moves between control planes and must be an address no node owns`,
+      );
+    }
+    return vip;
+  }
+
   private exactVersion(what: string, value: string): string {
     if (!/^v\d+\.\d+\.\d+$/.test(value)) invalidProp(this, `${what} "${value}" is not an exact version like v1.12.11`);
     return value;
   }
+}
+
+/**
+ * The node's static hostname as a Talos `HostnameConfig` document. Talos ≥ 1.12 generates
+ * `HostnameConfig { auto: stable }` and removed `machine.network.hostname` from the schema (setting
+ * both is rejected), so the patch switches `auto` off and sets the name.
+ * @see https://docs.siderolabs.com/talos/v1.12/reference/configuration/network/hostnameconfig
+ */
+function hostnamePatch(hostname: string): string {
+  return stringify({ apiVersion: 'v1alpha1', kind: 'HostnameConfig', auto: 'off', hostname });
 }
 
 /** Talos config contract (`v1.12`) of a release (`v1.12.11`). */

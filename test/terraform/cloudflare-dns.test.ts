@@ -4,7 +4,7 @@ import { DataCloudflareApiTokenPermissionGroupsList } from '@cdktf/provider-clou
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
 import { CloudflareDnsApiToken, CloudflareZoneStack, DnsTarget, ICloudflareZone, TokenValidity } from '../../lib/terraform';
-import { PinnedProviderSchemas, findSecretLeaks } from '../../lib/terraform/provider-schema';
+import { PinnedProviderSchemas, findSecretLeaks } from '../../scripts/lib/provider-schema';
 
 // Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
 import 'cdktf/lib/testing/adapters/jest';

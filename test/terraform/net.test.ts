@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { validateDomainName, validateGcpProjectId, validateHostname } from '../../lib/terraform/_net';
+import { ipv4NetworkOf, ipv4ToNumber, numberToIpv4, validateDomainName, validateGcpProjectId, validateHostname } from '../../lib/terraform/_net';
 
 const scope = Testing.app();
 
@@ -24,5 +24,15 @@ describe('shared name checks (lib/terraform/_net.ts)', () => {
     for (const bad of ['short', '1infraflux', 'infraflux-', 'Infraflux']) {
       expect(() => validateGcpProjectId(scope, 'projectId', bad)).toThrow(/projectId ".*" is not a Google Cloud project id/);
     }
+  });
+
+  test('computes the IPv4 network and broadcast of an address/prefix', () => {
+    // GIVEN a node address with its prefix WHEN its network is computed THEN network/broadcast bound it
+    const n = ipv4NetworkOf('192.168.10.21/24');
+    expect([numberToIpv4(n.address), n.prefix, numberToIpv4(n.network), numberToIpv4(n.broadcast)]).toEqual(['192.168.10.21', 24, '192.168.10.0', '192.168.10.255']);
+    const odd = ipv4NetworkOf('10.1.2.130/26');
+    expect([numberToIpv4(odd.network), numberToIpv4(odd.broadcast)]).toEqual(['10.1.2.128', '10.1.2.191']);
+    expect(ipv4ToNumber('255.255.255.255')).toBe(2 ** 32 - 1);
+    expect(numberToIpv4(ipv4ToNumber('203.0.113.7'))).toBe('203.0.113.7');
   });
 });

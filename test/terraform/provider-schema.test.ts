@@ -5,7 +5,7 @@ import { Testing } from 'cdktf';
 import { listFiles } from '../../scripts/_files';
 import { generateTerraformBindings } from '../../scripts/import-terraform';
 import { CloudflareZoneStack, NodeAddressing, ProxmoxTalosStack } from '../../lib/terraform';
-import { findSecretLeaks, isSecretName, parseTerraformType, PinnedProviderSchemas, SENSITIVE_OVERRIDES, TerraformSection } from '../../lib/terraform/provider-schema';
+import { findSecretLeaks, isSecretName, parseTerraformType, PinnedProviderSchemas, SENSITIVE_OVERRIDES, TerraformSection } from '../../scripts/lib/provider-schema';
 import { projectRoot, UpstreamCache } from '../../lib/upstream/lock';
 import { buildTerraformApp } from '../../stacks/terraform';
 

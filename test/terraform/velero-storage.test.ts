@@ -27,7 +27,7 @@ import {
   VeleroGcsStorageProps,
   VeleroS3StorageProps,
 } from '../../lib/terraform';
-import { findSecretLeaks, PackProvider, PinnedProviderSchemas } from '../../lib/terraform/provider-schema';
+import { findSecretLeaks, PackProvider, PinnedProviderSchemas } from '../../scripts/lib/provider-schema';
 import { buildTerraformApp } from '../../stacks/terraform';
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';

@@ -10,7 +10,7 @@
  *
  * One conversion serves both, so the bindings and the checker can never disagree about the schema.
  */
-import { UpstreamCache } from '../upstream/lock';
+import { UpstreamCache } from '../../lib/upstream/lock';
 
 // ---------------------------------------------------------------------------------------------
 // The spec pack's schema summary format (terraform/NOTES.md, "Files")
