@@ -1,0 +1,95 @@
+import { Cidr } from '../../lib/core/cidr';
+import { ErrorCode } from '../../lib/core/errors';
+import { IpRange, MetalLb, MetalLbAddresses } from '../../lib/edge/metallb';
+import { thrownBy } from '../support/errors';
+import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+
+const build = (addresses: MetalLbAddresses[], l2Advertisement?: boolean) => {
+  const { fleet, cluster } = testCluster('lab');
+  const lb = new MetalLb(cluster, 'Lb', { addresses, l2Advertisement });
+  return { fleet, cluster, lb };
+};
+
+describe('MetalLb', () => {
+  // GIVEN a pool of one CIDR and one range
+  const { fleet, lb } = build([MetalLbAddresses.cidr(Cidr.of('192.168.10.0/28')), MetalLbAddresses.range(IpRange.of('192.168.20.10', '192.168.20.20'))]);
+
+  test('matches the snapshot', () => {
+    expect(manifestsByFile(fleet)).toMatchSnapshot();
+  });
+
+  test('the chart runs in a privileged metallb-system namespace with its CRDs', () => {
+    // THEN
+    expect(lb.app.name).toBe('metallb');
+    expect(manifest(fleet, 'lab/controllers/namespace-metallb-system.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(manifest(fleet, 'lab/releases/metallb/helmrelease-metallb.yaml').spec.chart.spec.chart).toBe('metallb');
+  });
+
+  test('an IPAddressPool and an L2Advertisement in configs, after the chart', () => {
+    const pool = manifest(fleet, 'lab/configs/ipaddresspool-default.yaml');
+    expect(pool.metadata).toEqual({ name: 'default', namespace: 'metallb-system' });
+    expect(pool.spec).toEqual({ addresses: ['192.168.10.0/28', '192.168.20.10-192.168.20.20'], avoidBuggyIPs: true });
+    expect(manifest(fleet, 'lab/configs/l2advertisement-default.yaml').spec).toEqual({ ipAddressPools: ['default'] });
+    expect(manifest(fleet, 'lab/flux-system/kustomization-configs.yaml').spec.dependsOn).toContainEqual({ name: 'controllers', namespace: 'flux-system' });
+  });
+
+  test('IPv6 CIDRs are written in canonical form; l2Advertisement: false emits no L2Advertisement', () => {
+    const { fleet: f } = build([MetalLbAddresses.cidr(Cidr.of('fd00:0:0:10:0:0:0:0/120'))], false);
+    expect(manifest(f, 'lab/configs/ipaddresspool-default.yaml').spec.addresses).toEqual(['fd00:0:0:10::/120']);
+    expect(f.manifests().some((m) => m.object.kind === 'L2Advertisement')).toBe(false);
+  });
+
+  test('IpRange records its ends', () => {
+    const r = IpRange.of('10.0.0.1', '10.0.0.9');
+    expect([r.first, r.last, r.toString()]).toEqual(['10.0.0.1', '10.0.0.9', '10.0.0.1-10.0.0.9']);
+    expect(r._parse()).toBe('10.0.0.1-10.0.0.9');
+  });
+});
+
+describe('MetalLb: failing inputs', () => {
+  test('fails on an empty address list', () => {
+    const err = thrownBy(() => build([]));
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.message).toBe('[lab/Lb] addresses is empty; give at least one CIDR or range');
+  });
+
+  test('fails on a range end that is not an IP address', () => {
+    const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.10', '192.168.10.300'))]));
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.message).toContain('addresses "192.168.10.10-192.168.10.300": "192.168.10.300" is not an IP address');
+  });
+
+  test('fails on a range mixing IPv4 and IPv6', () => {
+    const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.10', 'fd00::1'))]));
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.message).toContain('mixes IPv4 and IPv6; both ends must be of one family');
+  });
+
+  test('fails on a range that starts after it ends', () => {
+    const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.20', '192.168.10.10'))]));
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.message).toContain('"192.168.10.20-192.168.10.10" starts after it ends; give the lower address first');
+  });
+
+  test('fails on a CIDR with host bits set, naming the construct', () => {
+    const err = thrownBy(() => build([MetalLbAddresses.cidr(Cidr.of('192.168.10.5/28'))]));
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.constructPath).toBe('lab/Lb');
+  });
+
+  test('fails on a range checked without a construct with the IpRange.of path', () => {
+    const err = thrownBy(() => IpRange.of('a', 'b')._parse());
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.constructPath).toBe('IpRange.of');
+  });
+
+  test('fails at synth when a second load-balancer IP owner is added (capability claimed)', () => {
+    // GIVEN two MetalLb constructs in one cluster
+    const { fleet, cluster } = build([MetalLbAddresses.cidr(Cidr.of('192.168.10.0/28'))]);
+    new MetalLb(cluster, 'Lb2', { addresses: [MetalLbAddresses.cidr(Cidr.of('192.168.11.0/28'))] });
+    // WHEN synthesized THEN the duplicate claim is reported with its code
+    const err = thrownBy(() => fleet.manifests());
+    expect(err.message).toContain('Lb2');
+    expect([ErrorCode.SYNTH_FAILED, ErrorCode.DUPLICATE]).toContain(err.code);
+  });
+});
