@@ -13,6 +13,7 @@ describe('CiliumDatapath', () => {
   });
 
   test('VXLAN opens UDP 8472, Geneve UDP 6081', () => {
+    // THEN
     expect(summary(CiliumDatapath.of({ tunnel: CiliumTunnel.VXLAN, encryption: CiliumEncryption.NONE }))).toEqual([
       'tcp/4240-4240 cilium health',
       'tcp/4244-4244 hubble peer',
@@ -22,16 +23,20 @@ describe('CiliumDatapath', () => {
   });
 
   test('IPsec opens ESP (IP protocol 50, no ports) and not WireGuard', () => {
+    // GIVEN
     const rules = CiliumDatapath.of({ encryption: CiliumEncryption.IPSEC }).nodeRules();
+    // THEN
     expect(rules[rules.length - 1]).toEqual({ description: 'cilium ipsec (esp)', protocol: '50', fromPort: -1, toPort: -1 });
     expect(rules.some((r) => r.fromPort === 51871)).toBe(false);
   });
 
   test('native routing without encryption needs only health and Hubble', () => {
+    // THEN
     expect(CiliumDatapath.of({ encryption: CiliumEncryption.NONE }).nodeRules()).toHaveLength(2);
   });
 
   test('tunnel ports and names', () => {
+    // THEN
     expect([CiliumTunnel.NATIVE.udpPort, CiliumTunnel.VXLAN.udpPort, CiliumTunnel.GENEVE.udpPort]).toEqual([undefined, 8472, 6081]);
     expect([CiliumEncryption.WIREGUARD.name, CiliumEncryption.IPSEC.name, CiliumEncryption.NONE.name]).toEqual(['wireguard', 'ipsec', 'none']);
   });

@@ -2,6 +2,7 @@ import { ClassPatch, ClassVariant, ClusterProvider, MachineSize, NodeRole, Talos
 
 describe('ClusterProvider and NodeRole', () => {
   test('provider names', () => {
+    // THEN
     expect([ClusterProvider.AWS, ClusterProvider.AZURE, ClusterProvider.GCP, ClusterProvider.PROXMOX, ClusterProvider.METAL3].map((p) => p.name)).toEqual(['aws', 'azure', 'gcp', 'proxmox', 'metal3']);
   });
 
@@ -27,11 +28,14 @@ describe('ClassPatch', () => {
   });
 
   test('talos for one role', () => {
+    // THEN
     expect(ClassPatch.talos({ machine: {} }, NodeRole.WORKER)._role).toBe(NodeRole.WORKER);
   });
 
   test('object: JSON patches for one kind', () => {
+    // GIVEN
     const p = ClassPatch.object('AWSMachineTemplate', { op: 'add', path: '/spec/x', value: 1 } as never, { op: 'remove', path: '/spec/y' } as never);
+    // THEN
     expect(p._kind).toBe('AWSMachineTemplate');
     expect(p._talos).toBeUndefined();
     expect(p._jsonPatches).toHaveLength(2);
@@ -40,21 +44,26 @@ describe('ClassPatch', () => {
 
 describe('ClassVariant', () => {
   test('dev: 1 control plane, 1 worker, no HA', () => {
+    // THEN
     expect(ClassVariant.DEV.name).toBe('dev');
     expect(ClassVariant.DEV.props).toMatchObject({ controlPlaneCount: 1, highAvailability: false, workerCount: 1, allowSchedulingOnControlPlanes: false, unhealthySeconds: 600, nodeStartupSeconds: 1200 });
     expect(ClassVariant.DEV.props.workerAutoscaling).toBeUndefined();
   });
 
   test('prod: 3 control planes (HA), autoscaled workers 3-10, faster remediation', () => {
+    // THEN
     expect(ClassVariant.PROD.props).toMatchObject({ controlPlaneCount: 3, highAvailability: true, workerCount: 3, workerAutoscaling: { minReplicas: 3, maxReplicas: 10 }, unhealthySeconds: 300 });
   });
 
   test('edge: workloads on the single control plane, no workers', () => {
+    // THEN
     expect(ClassVariant.EDGE.props).toMatchObject({ controlPlaneCount: 1, workerCount: 0, allowSchedulingOnControlPlanes: true });
   });
 
   test('custom keeps the given props', () => {
+    // GIVEN
     const props = { name: 'big', controlPlaneCount: 5, highAvailability: true, workerCount: 9, allowSchedulingOnControlPlanes: false, unhealthySeconds: 60, nodeStartupSeconds: 600 };
+    // THEN
     expect(ClassVariant.custom(props).name).toBe('big');
     expect(ClassVariant.custom(props).props).toEqual(props);
   });
@@ -74,9 +83,11 @@ describe('TalosClusterClass', () => {
   });
 
   test('name, machines and patches from props', () => {
+    // GIVEN
     const cp = MachineSize.instanceType('m6i.xlarge');
     const p = ClassPatch.talos({ machine: {} });
     const cls = TalosClusterClass.prod(ClusterProvider.AWS, { name: 'aws-big', controlPlaneMachine: cp, patches: [p] });
+    // THEN
     expect(cls.name).toBe('aws-big');
     expect(cls.controlPlaneMachine).toBe(cp);
     expect(cls.workerMachine).toBeUndefined();

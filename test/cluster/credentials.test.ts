@@ -16,7 +16,9 @@ describe('SecretReference', () => {
   });
 
   test('fromExternalSecret without a producer', () => {
+    // GIVEN
     const ref = SecretReference.fromExternalSecret('gcp-sa', 'gke');
+    // THEN
     expect(ref.source).toBe(SecretSource.EXTERNAL_SECRET);
     expect(ref.source.kind).toBe('ExternalSecret');
     expect(ref.producer).toBeUndefined();

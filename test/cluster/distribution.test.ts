@@ -11,6 +11,7 @@ describe('Distribution', () => {
   });
 
   test('rke2: explicit objects by default, a ClusterClass when asked', () => {
+    // THEN
     expect(Distribution.rke2().kind).toBe(DistributionKind.RKE2);
     expect(Distribution.rke2().name).toBe('rke2');
     expect(Distribution.rke2().clusterClass).toBe(false);
@@ -18,6 +19,7 @@ describe('Distribution', () => {
   });
 
   test('kinds are singletons with their short name as string form', () => {
+    // THEN
     expect(Distribution.talos().kind).toBe(Distribution.talos().kind);
     expect(`${DistributionKind.RKE2}`).toBe('rke2');
     expect(DistributionKind.TALOS.toString()).toBe('talos');

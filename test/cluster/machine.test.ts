@@ -13,7 +13,9 @@ describe('MachineSize', () => {
   });
 
   test('virtual carries the VM shape', () => {
+    // GIVEN
     const m = MachineSize.virtual({ cores: 4, memoryMiB: 8192, diskGiB: 50 });
+    // THEN
     expect(m._kind).toBe('virtual');
     expect(m.vm).toEqual({ cores: 4, memoryMiB: 8192, diskGiB: 50 });
     expect(m.instanceTypeName).toBeUndefined();
@@ -21,7 +23,9 @@ describe('MachineSize', () => {
   });
 
   test('bareMetal carries the host selector labels', () => {
+    // GIVEN
     const m = MachineSize.bareMetal({ 'infraflux.io/host-role': 'worker', rack: 'r1' });
+    // THEN
     expect(m._kind).toBe('bareMetal');
     expect(m.hostLabels).toEqual({ 'infraflux.io/host-role': 'worker', rack: 'r1' });
     expect(m.toString()).toBe('bare-metal hosts {"infraflux.io/host-role":"worker","rack":"r1"}');

@@ -5,12 +5,15 @@ import { thrownBy } from '../support/errors';
 
 describe('talosConfigSchemaPath', () => {
   test('one schema per Talos minor', () => {
+    // THEN
     expect(talosConfigSchemaPath('v1.12.11')).toBe('talos/v1.12/config.schema.json');
     expect(talosConfigSchemaPath('1.11.0')).toBe('talos/v1.11/config.schema.json');
   });
 
   test('the pinned path is the pinned Talos minor', () => {
+    // GIVEN
     const [major, minor] = VersionSet.pinned().talos.replace(/^v/, '').split('.');
+    // THEN
     expect(TALOS_CONFIG_SCHEMA_PATH).toBe(`talos/v${major}.${minor}/config.schema.json`);
   });
 
@@ -24,6 +27,7 @@ describe('talosConfigSchemaPath', () => {
 
 describe('validateTalosDocument (pinned Talos schema)', () => {
   test('accepts a partial v1alpha1 patch and a Layer2VIPConfig document', () => {
+    // THEN
     expect(validateTalosDocument({ cluster: { network: { cni: { name: 'none' } }, proxy: { disabled: true } } })).toEqual([]);
     expect(validateTalosDocument({ apiVersion: 'v1alpha1', kind: 'Layer2VIPConfig', name: '192.168.10.10', link: 'ens18' })).toEqual([]);
   });
@@ -36,6 +40,7 @@ describe('validateTalosDocument (pinned Talos schema)', () => {
   });
 
   test('reports a wrong type', () => {
+    // THEN
     expect(validateTalosDocument({ cluster: { allowSchedulingOnControlPlanes: 'yes' } }).join('\n')).toContain('/cluster/allowSchedulingOnControlPlanes must be boolean');
   });
 });

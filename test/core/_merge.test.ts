@@ -23,13 +23,16 @@ describe('deepMerge (Helm-style)', () => {
   });
 
   test('a scalar or null replaces a map, a map replaces a list', () => {
+    // THEN
     expect(deepMerge({ a: { b: 1 } }, { a: null })).toEqual({ a: null });
     expect(deepMerge({ a: { b: 1 } }, { a: 'off' })).toEqual({ a: 'off' });
     expect(deepMerge({ a: [1] }, { a: { b: 1 } })).toEqual({ a: { b: 1 } });
   });
 
   test('no override returns the base itself', () => {
+    // GIVEN
     const base = { a: 1 };
+    // THEN
     expect(deepMerge(base, undefined)).toBe(base);
   });
 });

@@ -41,6 +41,7 @@ describe('Cidr', () => {
   });
 
   test('a /32 and a /0 are valid', () => {
+    // THEN
     expect(Cidr.of('192.168.1.7/32').last).toBe(Cidr.of('192.168.1.7/32').first);
     expect(Cidr.of('0.0.0.0/0').last).toBe(0xffffffffn);
     expect(Cidr.of('::/0').prefixLength).toBe(0);
@@ -57,7 +58,9 @@ describe('Cidr', () => {
   });
 
   test('contains: only inner prefixes of the same family', () => {
+    // GIVEN
     const outer = Cidr.of('10.0.0.0/8');
+    // THEN
     expect(outer.contains(Cidr.of('10.255.255.0/24'))).toBe(true);
     expect(outer.contains(outer)).toBe(true);
     expect(Cidr.of('10.20.0.0/16').contains(outer)).toBe(false);
@@ -73,6 +76,7 @@ describe('Cidr', () => {
   });
 
   test('_address parses bare addresses of both families', () => {
+    // THEN
     expect(Cidr._address('192.168.0.1')).toEqual({ family: 4, value: 0xc0a80001n });
     expect(Cidr._address('::1')).toEqual({ family: 6, value: 1n });
     expect(Cidr._address('192.168.0.256')).toBeUndefined();
@@ -80,6 +84,7 @@ describe('Cidr', () => {
   });
 
   test('ipFamilyOf tells the family of an address', () => {
+    // THEN
     expect(ipFamilyOf('10.0.0.1')).toBe(IpFamily.IPV4);
     expect(ipFamilyOf('fd00::1')).toBe(IpFamily.IPV6);
     expect(ipFamilyOf('010.0.0.1')).toBeUndefined();

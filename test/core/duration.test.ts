@@ -17,10 +17,12 @@ describe('goDuration', () => {
   // goDuration throws a plain Error today (issue 10 item 5 turns it into an InfraFluxError):
   // these assert the message until it has a code.
   test('fails on a fraction of a second', () => {
+    // THEN
     expect(() => goDuration(Duration.millis(1500))).toThrow('duration must be a positive whole number of seconds, got 1.5s');
   });
 
   test('fails on zero', () => {
+    // THEN
     expect(() => goDuration(Duration.seconds(0))).toThrow('got 0s');
   });
 });

@@ -77,6 +77,7 @@ describe('validateDnsLabel', () => {
 
 describe('validateDnsSubdomain', () => {
   test.each(['a', 'a.b', 'cert-manager.io', 'x'.repeat(63) + '.' + 'y'.repeat(63)])('accepts %s', (value) => {
+    // THEN
     expect(validateDnsSubdomain(scope(), 'name', value)).toBe(value);
   });
 

@@ -10,7 +10,9 @@ describe('DNS zones', () => {
   });
 
   test('dnsZoneOf picks the most specific zone, or none', () => {
+    // GIVEN
     const zones = ['example.com', 'lab.example.com', 'other.org'];
+    // THEN
     expect(dnsZoneOf(zones, 'web.lab.example.com')).toBe('lab.example.com');
     expect(dnsZoneOf(zones, 'web.example.com')).toBe('example.com');
     expect(dnsZoneOf(zones, 'other.org')).toBe('other.org');
@@ -18,6 +20,7 @@ describe('DNS zones', () => {
   });
 
   test('labelsBelowZone counts the labels under the zone', () => {
+    // THEN
     expect(labelsBelowZone('example.com', 'example.com')).toBe(0);
     expect(labelsBelowZone('web.example.com', 'example.com')).toBe(1);
     expect(labelsBelowZone('a.b.example.com', 'example.com')).toBe(2);

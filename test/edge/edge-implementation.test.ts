@@ -31,6 +31,7 @@ describe('EnvoyGatewayCrds', () => {
   const source = manifest(fleet, 'edge/crds/gitrepository-envoy-gateway.yaml');
 
   test('matches the snapshot', () => {
+    // THEN
     expect({ ks, source }).toMatchSnapshot();
   });
 
@@ -54,8 +55,11 @@ describe('EnvoyGatewayCrds', () => {
   });
 
   test('fails below a construct of the crds layer (not directly in it)', () => {
+    // GIVEN
     const { cluster: c } = testCluster('edge');
+    // WHEN
     const err = thrownBy(() => new EnvoyGatewayCrds(new Construct(c.crds, 'Group') as never, 'EnvoyCrds'));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
   });
 });

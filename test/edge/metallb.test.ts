@@ -15,6 +15,7 @@ describe('MetalLb', () => {
   const { fleet, lb } = build([MetalLbAddresses.cidr(Cidr.of('192.168.10.0/28')), MetalLbAddresses.range(IpRange.of('192.168.20.10', '192.168.20.20'))]);
 
   test('matches the snapshot', () => {
+    // THEN
     expect(manifestsByFile(fleet)).toMatchSnapshot();
   });
 
@@ -26,7 +27,9 @@ describe('MetalLb', () => {
   });
 
   test('an IPAddressPool and an L2Advertisement in configs, after the chart', () => {
+    // GIVEN
     const pool = manifest(fleet, 'lab/configs/ipaddresspool-default.yaml');
+    // THEN
     expect(pool.metadata).toEqual({ name: 'default', namespace: 'metallb-system' });
     expect(pool.spec).toEqual({ addresses: ['192.168.10.0/28', '192.168.20.10-192.168.20.20'], avoidBuggyIPs: true });
     expect(manifest(fleet, 'lab/configs/l2advertisement-default.yaml').spec).toEqual({ ipAddressPools: ['default'] });
@@ -34,13 +37,17 @@ describe('MetalLb', () => {
   });
 
   test('IPv6 CIDRs are written in canonical form; l2Advertisement: false emits no L2Advertisement', () => {
+    // GIVEN
     const { fleet: f } = build([MetalLbAddresses.cidr(Cidr.of('fd00:0:0:10:0:0:0:0/120'))], false);
+    // THEN
     expect(manifest(f, 'lab/configs/ipaddresspool-default.yaml').spec.addresses).toEqual(['fd00:0:0:10::/120']);
     expect(f.manifests().some((m) => m.object.kind === 'L2Advertisement')).toBe(false);
   });
 
   test('IpRange records its ends', () => {
+    // GIVEN
     const r = IpRange.of('10.0.0.1', '10.0.0.9');
+    // THEN
     expect([r.first, r.last, r.toString()]).toEqual(['10.0.0.1', '10.0.0.9', '10.0.0.1-10.0.0.9']);
     expect(r._parse()).toBe('10.0.0.1-10.0.0.9');
   });
@@ -48,37 +55,49 @@ describe('MetalLb', () => {
 
 describe('MetalLb: failing inputs', () => {
   test('fails on an empty address list', () => {
+    // WHEN
     const err = thrownBy(() => build([]));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toBe('[lab/Lb] addresses is empty; give at least one CIDR or range');
   });
 
   test('fails on a range end that is not an IP address', () => {
+    // WHEN
     const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.10', '192.168.10.300'))]));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('addresses "192.168.10.10-192.168.10.300": "192.168.10.300" is not an IP address');
   });
 
   test('fails on a range mixing IPv4 and IPv6', () => {
+    // WHEN
     const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.10', 'fd00::1'))]));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('mixes IPv4 and IPv6; both ends must be of one family');
   });
 
   test('fails on a range that starts after it ends', () => {
+    // WHEN
     const err = thrownBy(() => build([MetalLbAddresses.range(IpRange.of('192.168.10.20', '192.168.10.10'))]));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('"192.168.10.20-192.168.10.10" starts after it ends; give the lower address first');
   });
 
   test('fails on a CIDR with host bits set, naming the construct', () => {
+    // WHEN
     const err = thrownBy(() => build([MetalLbAddresses.cidr(Cidr.of('192.168.10.5/28'))]));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.constructPath).toBe('lab/Lb');
   });
 
   test('fails on a range checked without a construct with the IpRange.of path', () => {
+    // WHEN
     const err = thrownBy(() => IpRange.of('a', 'b')._parse());
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.constructPath).toBe('IpRange.of');
   });

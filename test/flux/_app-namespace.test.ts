@@ -24,7 +24,9 @@ describe('appNamespace', () => {
   });
 
   test('enforces the given level and still audits and warns restricted', () => {
+    // GIVEN
     const ns = labels(PodSecurityLevel.PRIVILEGED);
+    // THEN
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
     expect(ns.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');

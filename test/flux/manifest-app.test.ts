@@ -13,6 +13,7 @@ describe('FluxManifestApp', () => {
   new ApiObject(app.content, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' } });
 
   test('matches the snapshot', () => {
+    // THEN
     expect(manifestsByFile(fleet)).toMatchSnapshot();
   });
 
@@ -26,13 +27,17 @@ describe('FluxManifestApp', () => {
   });
 
   test('the Kustomization applies the release folder with wait', () => {
+    // GIVEN
     const ks = manifest(fleet, 'mgmt/apps/kustomization-web.yaml');
+    // THEN
     expect(ks.spec).toMatchObject({ path: './dist/mgmt/releases/web', wait: true, prune: true, interval: '10m', retryInterval: '1m', timeout: '5m' });
   });
 
   test('name, namespace and Pod Security level are props', () => {
+    // GIVEN
     const { fleet: f, cluster: c } = testCluster('mgmt');
     new FluxManifestApp(c.apps, 'Web', { name: 'shop', namespace: 'shop-ns', podSecurity: PodSecurityLevel.BASELINE });
+    // THEN
     expect(manifest(f, 'mgmt/apps/namespace-shop-ns.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(manifest(f, 'mgmt/apps/kustomization-shop.yaml').spec.path).toBe('./dist/mgmt/releases/shop');
   });
@@ -49,22 +54,31 @@ describe('FluxManifestApp', () => {
   });
 
   test('fails on a name that is not a DNS-1123 label', () => {
+    // GIVEN
     const { cluster: c } = testCluster('mgmt');
+    // WHEN
     const err = thrownBy(() => new FluxManifestApp(c.apps, 'Web_App'));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('name "Web_App" is not a DNS-1123 label');
   });
 
   test('fails on a namespace that is not a DNS-1123 label', () => {
+    // GIVEN
     const { cluster: c } = testCluster('mgmt');
+    // WHEN
     const err = thrownBy(() => new FluxManifestApp(c.apps, 'web', { namespace: 'Web' }));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('namespace "Web" is not a DNS-1123 label');
   });
 
   test('fails when not created directly in a FluxLayer', () => {
+    // GIVEN
     const { cluster: c } = testCluster('mgmt');
+    // WHEN
     const err = thrownBy(() => new FluxManifestApp(new Construct(c.apps, 'Group') as never, 'web'));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('a FluxManifestApp must be created directly in a FluxLayer');
   });

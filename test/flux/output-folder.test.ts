@@ -19,6 +19,7 @@ describe('OutputFolder', () => {
   // `OutputFolder.of()` returns the nearest Chart. `test.failing` keeps the suite green and turns
   // red once lib/flux/output-folder.ts checks for OutputFolder itself (then make these plain tests).
   test.failing('isOutputFolder is false for a plain cdk8s Chart', () => {
+    // THEN
     expect(OutputFolder.isOutputFolder(new Chart(Testing.app(), 'Plain'))).toBe(false);
   });
 
@@ -43,7 +44,9 @@ describe('OutputFolder', () => {
 
   // Known defect, see above: a plain Chart counts as an OutputFolder.
   test.failing('fails outside any output folder, naming the path', () => {
+    // GIVEN
     const chart = new Chart(Testing.app(), 'loose');
+    // THEN
     expect(() => OutputFolder.of(new Construct(chart, 'x'))).toThrow('[loose/x] is not inside an OutputFolder (a cluster, layer or app)');
   });
 });

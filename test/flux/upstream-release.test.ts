@@ -19,6 +19,7 @@ describe('UpstreamGitRelease', () => {
   const ks = manifest(fleet, 'mgmt/crds/kustomization-gateway-api-crds.yaml');
 
   test('matches the snapshot', () => {
+    // THEN
     expect({ source, ks }).toMatchSnapshot();
   });
 
@@ -30,6 +31,7 @@ describe('UpstreamGitRelease', () => {
   });
 
   test('the Kustomization never prunes and health-checks every CRD, then the extra checks', () => {
+    // THEN
     expect(ks.spec.prune).toBe(false);
     expect(ks.spec.path).toBe('./config/crd/standard');
     expect(ks.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'gateway-api', namespace: 'flux-system' });

@@ -14,6 +14,7 @@ describe('BaremetalOperator', () => {
   const files = fleet.manifests().filter((m) => m.constructPath.startsWith('mgmt/configs/Bmo/'));
 
   test('matches the snapshot', () => {
+    // THEN
     expect(Object.fromEntries(files.map((m) => [m.file, m.object]))).toMatchSnapshot();
   });
 
@@ -27,7 +28,9 @@ describe('BaremetalOperator', () => {
   });
 
   test('the Kustomization pins the image tag, never prunes, health-checks every CRD and the manager', () => {
+    // GIVEN
     const ks = manifest(fleet, 'mgmt/configs/kustomization-baremetal-operator.yaml');
+    // THEN
     expect(ks.spec.images).toEqual([{ name: 'quay.io/metal3-io/baremetal-operator', newTag: bmo.version }]);
     expect(ks.spec.prune).toBe(false);
     expect(ks.spec.timeout).toBe('10m');
@@ -37,11 +40,14 @@ describe('BaremetalOperator', () => {
   });
 
   test('its namespace enforces the baseline Pod Security level', () => {
+    // GIVEN
     const ns = manifest(fleet, 'mgmt/configs/namespace-baremetal-operator-system.yaml');
+    // THEN
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
   });
 
   test('isBaremetalOperator recognises instances only', () => {
+    // THEN
     expect(BaremetalOperator.isBaremetalOperator(bmo)).toBe(true);
     expect(BaremetalOperator.isBaremetalOperator(certManager)).toBe(false);
     expect(BaremetalOperator.isBaremetalOperator(undefined)).toBe(false);

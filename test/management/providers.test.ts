@@ -21,6 +21,7 @@ describe('CapiProvider', () => {
   });
 
   test('AWS and GCP need their base64 credentials variable, the others none', () => {
+    // THEN
     expect(CapiProvider.AWS.requiredVariables).toEqual(['AWS_B64ENCODED_CREDENTIALS']);
     expect(CapiProvider.GCP.requiredVariables).toEqual(['GCP_B64ENCODED_CREDENTIALS']);
     expect(CapiProvider.AZURE.requiredVariables).toEqual([]);
@@ -39,6 +40,7 @@ describe('CapiProvider', () => {
 
 describe('ProviderVersionField', () => {
   test('name and string form are the VersionSet field', () => {
+    // THEN
     expect(ProviderVersionField.CAPMOX.name).toBe('capmox');
     expect(`${ProviderVersionField.IPAM_METAL3}`).toBe('ipamMetal3');
     expect(ProviderVersionField.CAAPH.versionIn(VersionSet.pinned())).toBe(VersionSet.pinned().caaph);
@@ -47,6 +49,7 @@ describe('ProviderVersionField', () => {
 
 describe('ProviderType', () => {
   test('the six operator kinds', () => {
+    // THEN
     expect([ProviderType.CORE, ProviderType.BOOTSTRAP, ProviderType.CONTROL_PLANE, ProviderType.INFRASTRUCTURE, ProviderType.IPAM, ProviderType.ADDON].map((t) => t.kind)).toEqual([
       'CoreProvider',
       'BootstrapProvider',
@@ -73,8 +76,10 @@ describe('InfrastructureProviderChoice', () => {
   });
 
   test('a given config secret is kept', () => {
+    // GIVEN
     const secret = ProviderConfigSecret.fromName('pve-vars', 'capmox-system');
     const choice = InfrastructureProviderChoice.proxmox(secret);
+    // THEN
     expect(choice.provider).toBe(CapiProvider.PROXMOX);
     expect(choice.configSecret).toBe(secret);
     expect(secret.namespace).toBe('capmox-system');

@@ -22,10 +22,12 @@ describe('resolveProfile: defaults', () => {
   });
 
   test('Maglev with DSR (IP-option dispatch), no XDP, no BIG TCP, bandwidth manager and BBR', () => {
+    // THEN
     expect([p.l4LoadBalancer, p.lbMode, p.dsrDispatch, p.xdp, p.bigTcp, p.bandwidthManager, p.bbr]).toEqual([true, 'dsr', 'opt', XdpAcceleration.DISABLED, false, true, true]);
   });
 
   test('features on by default and the L7 proxy they need', () => {
+    // THEN
     expect([p.gatewayApi, p.ingress, p.clusterMesh, p.egressGateway, p.hostFirewall, p.bgp, p.lbIpam, p.hubbleUi, p.metrics, p.l7Visibility, p.advancedPolicy, p.l7Proxy, p.tetragon]).toEqual(
       Array(13).fill(true),
     );
@@ -34,6 +36,7 @@ describe('resolveProfile: defaults', () => {
   });
 
   test('every decision carries a reason', () => {
+    // THEN
     expect(p.decisions.length).toBeGreaterThan(25);
     for (const d of p.decisions) expect(d.reason.length).toBeGreaterThan(0);
     expect(decision(p, 'bigTcp')).toEqual({ setting: 'bigTcp', enabled: false, reason: 'off by default: needs mlx4/mlx5/ice NICs, and is incompatible with WireGuard/IPsec and tunnelling' });
@@ -51,29 +54,39 @@ describe('resolveProfile: automatic resolutions', () => {
   });
 
   test('without kube-proxy replacement the features that need it are off, with reasons', () => {
+    // GIVEN
     const p = resolve({ kubeProxyReplacement: false });
+    // THEN
     expect([p.bpfMasquerade, p.ebpfHostRouting, p.bandwidthManager, p.l4LoadBalancer, p.lbMode, p.gatewayApi, p.ingress, p.egressGateway]).toEqual([false, false, false, false, 'snat', false, false, false]);
     expect(decision(p, 'gatewayApi')?.reason).toBe('off automatically: the Gateway API controller needs kube-proxy replacement');
     expect(decision(p, 'kubeProxyReplacement')).toMatchObject({ enabled: false, reason: 'switched off by prop' });
   });
 
   test('VXLAN tunnelling: SNAT instead of DSR, multicast available, veth', () => {
+    // GIVEN
     const p = resolve({ routingMode: RoutingMode.tunnel() });
+    // THEN
     expect([p.lbMode, p.dsrDispatch, p.multicast, p.datapathMode]).toEqual(['snat', undefined, true, DatapathMode.VETH]);
   });
 
   test('Geneve tunnelling: DSR with Geneve dispatch, no multicast', () => {
+    // GIVEN
     const p = resolve({ routingMode: RoutingMode.tunnel(TunnelProtocol.GENEVE) });
+    // THEN
     expect([p.lbMode, p.dsrDispatch, p.multicast]).toEqual(['dsr', 'geneve', false]);
   });
 
   test('BIG TCP when encryption is off and routing native; veth kept when asked', () => {
+    // GIVEN
     const p = resolve({ bigTcp: true, encryption: Encryption.none(), datapathMode: DatapathMode.VETH });
+    // THEN
     expect([p.bigTcp, p.datapathMode]).toEqual([true, DatapathMode.VETH]);
   });
 
   test('explicit false wins; no L7 proxy when nothing needs it; flow logs disabled', () => {
+    // GIVEN
     const p = resolve({ bandwidthManager: false, l7Visibility: false, advancedPolicy: false, gatewayApiController: false, ingressController: false, flowLogs: undefined, tetragon: false });
+    // THEN
     expect([p.bandwidthManager, p.bbr, p.l7Proxy, p.tetragon]).toEqual([false, false, false, false]);
   });
 });

@@ -13,6 +13,7 @@ describe('Tetragon', () => {
   const files = fleet.manifests().filter((m) => m.file.includes('tetragon'));
 
   test('matches the snapshot', () => {
+    // THEN
     expect(Object.fromEntries(files.map((m) => [m.file, m.object]))).toMatchSnapshot();
   });
 
@@ -26,6 +27,7 @@ describe('Tetragon', () => {
   });
 
   test('values: metrics on, ServiceMonitors off, events to tetragon.log, CRDs by the operator', () => {
+    // THEN
     expect(values(fleet)).toEqual({
       tetragon: { prometheus: { enabled: true, serviceMonitor: { enabled: false } }, exportFilename: 'tetragon.log' },
       tetragonOperator: { prometheus: { enabled: true, serviceMonitor: { enabled: false } } },
@@ -51,10 +53,12 @@ describe('TetragonBaselinePolicies', () => {
   const policy = (name: string) => manifest(fleet, `test/configs/tracingpolicy-${name}.yaml`);
 
   test('matches the snapshot', () => {
+    // THEN
     expect(TETRAGON_BASELINE_POLICIES.map(policy)).toMatchSnapshot();
   });
 
   test('four cluster-wide TracingPolicies, after Tetragon', () => {
+    // THEN
     expect(baseline.policies.map((p) => p.name)).toEqual([...TETRAGON_BASELINE_POLICIES]);
     for (const name of TETRAGON_BASELINE_POLICIES) {
       expect(policy(name).apiVersion).toBe('cilium.io/v1alpha1');
@@ -64,7 +68,9 @@ describe('TetragonBaselinePolicies', () => {
   });
 
   test('privilege escalation: one selector per uid/gid argument of each setuid-family syscall, equal to 0, in containers', () => {
+    // GIVEN
     const kprobes = policy('infraflux-privilege-escalation').spec.kprobes;
+    // THEN
     expect(kprobes.map((k: any) => [k.call, k.args.length, k.selectors.length])).toEqual([
       ['sys_setuid', 1, 1],
       ['sys_setgid', 1, 1],
@@ -81,6 +87,7 @@ describe('TetragonBaselinePolicies', () => {
   });
 
   test('observe-only by default: no Sigkill anywhere', () => {
+    // THEN
     expect(JSON.stringify(TETRAGON_BASELINE_POLICIES.map(policy))).not.toContain('Sigkill');
   });
 

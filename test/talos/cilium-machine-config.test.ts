@@ -24,6 +24,7 @@ describe('talosCiliumPatch', () => {
   // talosCiliumPatch throws a plain Error today (issue 10 item 5 makes it an InfraFluxError):
   // the test asserts the message until it has a code.
   test.each([0, 65536, 7445.5, -1])('fails on KubePrism port %s', (port) => {
+    // THEN
     expect(() => talosCiliumPatch({ ...DEFAULT_TALOS_CNI_SETTINGS, kubePrismPort: port })).toThrow(`kubePrismPort ${port} is not a TCP port; use 1-65535`);
   });
 });

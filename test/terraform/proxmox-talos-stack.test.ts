@@ -20,6 +20,7 @@ describe('ProxmoxTalosStack', () => {
   const json = synth();
 
   test('matches the snapshot (providers, variable, backend)', () => {
+    // THEN
     expect({ terraform: json.terraform, provider: json.provider, variable: json.variable }).toMatchSnapshot();
   });
 
@@ -31,6 +32,7 @@ describe('ProxmoxTalosStack', () => {
   });
 
   test('local state outside cdktf.out with a relative path; statePath and proxmoxInsecure are props', () => {
+    // THEN
     expect(json.terraform.backend.local.path).toBe('../../../terraform.proxmox.tfstate');
     const other = synth({ statePath: 'state/lab.tfstate', proxmoxInsecure: true });
     expect(other.terraform.backend.local.path).toBe('state/lab.tfstate');
@@ -38,7 +40,9 @@ describe('ProxmoxTalosStack', () => {
   });
 
   test('the cluster is part of the stack', () => {
+    // GIVEN
     const stack = new ProxmoxTalosStack(Testing.app(), 'proxmox', PROPS);
+    // THEN
     expect(stack.cluster.nodes.map((n) => n.name)).toEqual(['lab-cp-1']);
     expect(Object.keys(json.resource.proxmox_virtual_environment_vm)).toHaveLength(1);
   });

@@ -40,6 +40,7 @@ function withEnv<T>(env: Record<string, string | undefined>, fn: () => T): T {
 
 describe('paths', () => {
   test('projectRoot is the folder with package.json above lib/upstream', () => {
+    // THEN
     expect(projectRoot()).toBe(resolve(__dirname, '..', '..'));
   });
 
@@ -57,6 +58,7 @@ describe('paths', () => {
   });
 
   test('sha256 is the hex digest', () => {
+    // THEN
     expect(sha256('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(sha256(Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
@@ -64,14 +66,18 @@ describe('paths', () => {
 
 describe('readLock', () => {
   test('reads the lock of a root', () => {
+    // GIVEN
     const { root } = fixture();
     const lock = withEnv({ [LOCK_ENV]: undefined }, () => readLock(root));
+    // THEN
     expect(lock.files.map((f) => f.path)).toEqual(['demo/good.yaml', 'demo/tampered.yaml', 'demo/absent.yaml']);
   });
 
   // Plain Errors today (not construct errors): the tests assert the messages.
   test('fails when the lock file is missing, saying how to create it', () => {
+    // GIVEN
     const empty = mkdtempSync(join(tmpdir(), 'infraflux-nolock-'));
+    // THEN
     expect(() => withEnv({ [LOCK_ENV]: undefined }, () => readLock(empty))).toThrow(/upstream\.lock\.json is missing; run `npm run upstream:lock` with INFRAFLUX_UPSTREAM_MIRROR set/);
   });
 });
@@ -92,22 +98,27 @@ describe('UpstreamCache', () => {
   });
 
   test('default() is one instance per process', () => {
+    // THEN
     expect(UpstreamCache.default()).toBe(UpstreamCache.default());
   });
 
   test('fails on a file that is not in the lock', () => {
+    // THEN
     expect(() => upstream.read('demo/other.yaml')).toThrow('upstream file "demo/other.yaml" is not in upstream.lock.json');
   });
 
   test('fails on a locked file missing from the cache', () => {
+    // THEN
     expect(() => upstream.read('demo/absent.yaml')).toThrow(/upstream file "demo\/absent\.yaml" \(sha256 [0-9a-f]{64}\) is not in the cache .*; run `npm run upstream`/);
   });
 
   test('fails on a cached file whose bytes do not match the lock', () => {
+    // THEN
     expect(() => upstream.read('demo/tampered.yaml')).toThrow(`cached upstream file "demo/tampered.yaml" has sha256 ${sha256(TEXT + '# changed\n')}, expected ${sha256(TEXT)}`);
   });
 
   test('fails on a chart that is not pinned, listing the pinned ones', () => {
+    // THEN
     expect(() => upstream.chart('nope')).toThrow('chart "nope" is not pinned in upstream.lock.json; pinned charts: demo');
   });
 });

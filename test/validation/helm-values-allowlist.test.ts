@@ -15,7 +15,9 @@ describe('isAllowlistedValuePath', () => {
   });
 
   test('every entry is a JSON pointer and stays short', () => {
+    // GIVEN
     const entries = Object.values(HELM_VALUES_ALLOWLIST).flat();
+    // THEN
     expect(entries.length).toBeLessThanOrEqual(10);
     for (const e of entries) expect(e).toMatch(/^(\/[A-Za-z0-9_.-]+)+$/);
   });

@@ -11,6 +11,7 @@ function errorsOf(schema: object, value: unknown) {
 
 describe('describeAjvErrors', () => {
   test('no errors -> empty list', () => {
+    // THEN
     expect(describeAjvErrors(null)).toEqual([]);
     expect(describeAjvErrors([])).toEqual([]);
   });
@@ -26,10 +27,12 @@ describe('describeAjvErrors', () => {
   });
 
   test('type, enum, const, format and false-schema messages name the value', () => {
+    // GIVEN
     const schema = {
       type: 'object',
       properties: { n: { type: 'integer' }, e: { enum: ['a', 'b'] }, c: { const: 'x' }, never: false, p: { type: 'string', pattern: '^a' } },
     };
+    // THEN
     expect(errorsOf(schema, { n: 'x', e: 'z', c: 'y', never: 1, p: 'b' })).toEqual([
       { path: '/n', message: 'must be integer, got string "x"' },
       { path: '/e', message: 'must be one of "a", "b"; got "z"' },
@@ -40,6 +43,7 @@ describe('describeAjvErrors', () => {
   });
 
   test('the quantity pattern gets a readable message', () => {
+    // THEN
     expect(errorsOf({ type: 'string', pattern: QUANTITY_PATTERN }, '512MB')).toEqual([{ path: '', message: '"512MB" is not a valid quantity (e.g. 512Mi, 2Gi, 500m, 1.5)' }]);
   });
 
@@ -51,11 +55,14 @@ describe('describeAjvErrors', () => {
   });
 
   test('oneOf matching twice says so', () => {
+    // THEN
     expect(errorsOf({ oneOf: [{ type: 'integer' }, { type: 'number' }] }, 1)).toEqual([{ path: '', message: 'matches more than one of the alternatives (oneOf 0, 1)' }]);
   });
 
   test('if errors are dropped, duplicates removed', () => {
+    // GIVEN
     const schema = { if: { properties: { a: { const: 1 } } }, then: { required: ['b'] } };
+    // THEN
     expect(errorsOf(schema, { a: 1 })).toEqual([{ path: '/b', message: 'missing required field "b"' }]);
   });
 });

@@ -2,6 +2,7 @@ import { describeObject, escapePointerToken, field, formatIssue, isJsonObject, j
 
 describe('object helpers', () => {
   test('isJsonObject: plain objects only', () => {
+    // THEN
     expect([isJsonObject({}), isJsonObject([]), isJsonObject(null), isJsonObject('x')]).toEqual([true, false, false, false]);
   });
 
@@ -17,6 +18,7 @@ describe('object helpers', () => {
   });
 
   test('describeObject: Kind namespace/name (source)', () => {
+    // THEN
     expect(describeObject({ kind: 'HelmRelease', metadata: { name: 'cilium', namespace: 'kube-system' } }, 'dist/x.yaml')).toBe('HelmRelease kube-system/cilium (dist/x.yaml)');
     expect(describeObject({ kind: 'Namespace', metadata: { name: 'web' } })).toBe('Namespace web');
     expect(describeObject({})).toBe('<no kind> <no name>');
@@ -25,6 +27,7 @@ describe('object helpers', () => {
 
 describe('JSON pointers (RFC 6901)', () => {
   test('escapes ~ and / in tokens, in that order', () => {
+    // THEN
     expect(escapePointerToken('a/b~c')).toBe('a~1b~0c');
     expect(escapePointerToken('~1')).toBe('~01');
     expect(joinPointer('/metadata/annotations', 'external-dns.alpha.kubernetes.io/hostname')).toBe('/metadata/annotations/external-dns.alpha.kubernetes.io~1hostname');
@@ -34,11 +37,13 @@ describe('JSON pointers (RFC 6901)', () => {
 
 describe('messages', () => {
   test('formatIssue writes / for the whole object', () => {
+    // THEN
     expect(formatIssue({ object: 'Namespace web', path: '', message: 'bad' })).toBe('Namespace web: /: bad');
     expect(formatIssue({ object: 'Namespace web', path: '/spec', message: 'bad' })).toBe('Namespace web: /spec: bad');
   });
 
   test('preview cuts long values at 80 characters', () => {
+    // THEN
     expect(preview(undefined)).toBe('undefined');
     expect(preview({ a: 1 })).toBe('{"a":1}');
     const long = preview('x'.repeat(100));
@@ -47,6 +52,7 @@ describe('messages', () => {
   });
 
   test('jsonTypeOf uses JSON Schema names', () => {
+    // THEN
     expect([null, [], 1, 1.5, 'a', true, {}].map(jsonTypeOf)).toEqual(['null', 'array', 'integer', 'number', 'string', 'boolean', 'object']);
   });
 });
@@ -61,23 +67,28 @@ describe('YAML as Helm, Flux and kubectl read it', () => {
   });
 
   test('sexagesimal numbers stay strings', () => {
+    // THEN
     expect(parseYamlDocument('ports: 8080:80\n', 'v')).toEqual({ ports: '8080:80' });
   });
 
   test('multi-document text drops empty documents; an empty values.yaml is {}', () => {
+    // THEN
     expect(parseYamlDocuments('---\na: 1\n---\n---\nb: 2\n', 'x')).toEqual([{ a: 1 }, { b: 2 }]);
     expect(parseYamlDocument('', 'values.yaml')).toEqual({});
   });
 
   test('fails on duplicate keys like go-yaml, naming the text', () => {
+    // THEN
     expect(() => parseYamlDocuments('a: 1\na: 2\n', 'values.yaml')).toThrow(/^values\.yaml: /);
   });
 
   test('fails on a syntax error', () => {
+    // THEN
     expect(() => parseYamlDocuments('a: [1, 2\n', 'bad.yaml')).toThrow(/^bad\.yaml: /);
   });
 
   test('fails on more than one document where one is expected', () => {
+    // THEN
     expect(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'values.yaml')).toThrow('values.yaml: expected one YAML document, found 2');
   });
 });

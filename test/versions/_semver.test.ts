@@ -9,6 +9,7 @@ describe('parseVersion', () => {
   });
 
   test.each(['1.2', '^1.2.3', '~1.2.3', '1.2.x', 'latest', '01.2.3', '1.2.3.4', 'v1.2.3+build', ''])('refuses %j (no ranges, no wildcards)', (text) => {
+    // THEN
     expect(parseVersion(text)).toBeUndefined();
   });
 });
@@ -24,6 +25,7 @@ describe('comparisons', () => {
   });
 
   test('minor helpers', () => {
+    // THEN
     expect(minorOf(v('v1.12.11'))).toEqual({ major: 1, minor: 12 });
     expect(minor('1.33')).toEqual({ major: 1, minor: 33 });
     expect(minorText({ major: 1, minor: 9 })).toBe('1.9');
@@ -36,6 +38,7 @@ describe('comparisons', () => {
   });
 
   test('hasVPrefix', () => {
+    // THEN
     expect(hasVPrefix('v1.0.0')).toBe(true);
     expect(hasVPrefix('1.0.0')).toBe(false);
   });

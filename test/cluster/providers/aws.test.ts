@@ -34,10 +34,12 @@ describe('AWS provider strategy (CAPA)', () => {
   const { manifests } = build(props());
 
   test('matches the snapshot', () => {
+    // THEN
     expect(providerObjects(manifests)).toMatchSnapshot();
   });
 
   test('the inputs are for AWS', () => {
+    // THEN
     expect(InfrastructureInputs.aws({ region: 'eu-central-1', amiId: 'ami-0123456789abcdef0' }).provider).toBe(ClusterProvider.AWS);
   });
 
@@ -54,7 +56,9 @@ describe('AWS provider strategy (CAPA)', () => {
   });
 
   test('security groups: Cilium rules of the default datapath (native, WireGuard) and Talos apid/trustd from the node CIDR', () => {
+    // GIVEN
     const [c] = byKind(manifests, 'AWSCluster');
+    // THEN
     expect(c.spec.network.cni.cniIngressRules.map((r: any) => `${r.protocol}/${r.fromPort}`)).toEqual(['tcp/4240', 'tcp/4244', 'udp/51871']);
     expect(c.spec.network.additionalControlPlaneIngressRules.map((r: any) => [r.fromPort, r.toPort, r.cidrBlocks])).toEqual([
       [50000, 50000, ['10.18.0.0/16']],
@@ -71,9 +75,11 @@ describe('AWS provider strategy (CAPA)', () => {
   });
 
   test('machine templates: prod sizes, Talos AMI, IMDSv2, encrypted gp3, no public IP, role profiles', () => {
+    // GIVEN
     const templates = byKind(manifests, 'AWSMachineTemplate');
     const cp = templates.find((t) => t.metadata.name.startsWith('prod-control-plane-'))!;
     const w = templates.find((t) => t.metadata.name.startsWith('prod-workers-'))!;
+    // THEN
     expect(cp.spec.template.spec).toMatchObject({
       instanceType: 'm6i.xlarge',
       ami: { id: 'ami-0123456789abcdef0' },
@@ -98,8 +104,10 @@ describe('AWS provider strategy (CAPA)', () => {
   });
 
   test('default sizes per variant: dev m6i.large, edge t3.large', () => {
+    // GIVEN
     const size = (cls: TalosClusterClass) =>
-      byKind(build(props({}, { name: 'c1', clusterClass: cls, workers: cls === TalosClusterClass.edge(ClusterProvider.AWS) ? [] : undefined })).manifests, 'AWSMachineTemplate')[0].spec.template.spec.instanceType;
+      byKind(build(props({}, { name: 'c1', clusterClass: cls })).manifests, 'AWSMachineTemplate')[0].spec.template.spec.instanceType;
+    // THEN
     expect(size(TalosClusterClass.dev(ClusterProvider.AWS))).toBe('m6i.large');
     expect(size(TalosClusterClass.edge(ClusterProvider.AWS))).toBe('t3.large');
   });

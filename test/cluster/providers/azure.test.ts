@@ -21,17 +21,22 @@ describe('Azure provider strategy (CAPZ)', () => {
   const { manifests } = build(props());
 
   test('matches the snapshot', () => {
+    // THEN
     expect(providerObjects(manifests)).toMatchSnapshot();
   });
 
   test('workload identity: an AzureClusterIdentity without a client secret, for the cluster namespace only', () => {
+    // GIVEN
     const [id] = byKind(manifests, 'AzureClusterIdentity');
+    // THEN
     expect(id.metadata).toMatchObject({ name: 'az-identity', namespace: 'az' });
     expect(id.spec).toEqual({ type: 'WorkloadIdentity', clientID: 'client-1', tenantID: 'tenant-1', allowedNamespaces: { list: ['az'] } });
   });
 
   test('AzureCluster: resource group = cluster name, vnet = node CIDR, split into control-plane and node halves', () => {
+    // GIVEN
     const [c] = byKind(manifests, 'AzureCluster');
+    // THEN
     expect(c.spec).toMatchObject({ location: 'westeurope', subscriptionID: 'sub-1', resourceGroup: 'az' });
     expect(c.spec.identityRef).toEqual({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureClusterIdentity', name: 'az-identity', namespace: 'az' });
     expect(c.spec.networkSpec.vnet).toEqual({ name: 'az-vnet', cidrBlocks: ['10.34.0.0/16'] });
@@ -42,7 +47,9 @@ describe('Azure provider strategy (CAPZ)', () => {
   });
 
   test('machine templates: dev size, Talos image, no VM bootstrap extension', () => {
+    // GIVEN
     const [t] = byKind(manifests, 'AzureMachineTemplate').filter((x) => x.metadata.name.startsWith('az-control-plane-'));
+    // THEN
     expect(t.spec.template.spec).toEqual({
       vmSize: 'Standard_D2s_v5',
       image: { id: '/images/talos' },
@@ -53,8 +60,10 @@ describe('Azure provider strategy (CAPZ)', () => {
   });
 
   test('prod sizes: Standard_D4s_v5 control plane, Standard_D8s_v5 workers', () => {
+    // GIVEN
     const m = build(props({}, { clusterClass: TalosClusterClass.prod(ClusterProvider.AZURE) })).manifests;
     const sizes = byKind(m, 'AzureMachineTemplate').map((t) => [t.metadata.name.replace(/-[0-9a-f]{8}$/, ''), t.spec.template.spec.vmSize]);
+    // THEN
     expect(sizes.sort()).toEqual([
       ['az-control-plane', 'Standard_D4s_v5'],
       ['az-workers', 'Standard_D8s_v5'],
@@ -73,8 +82,10 @@ describe('Azure provider strategy (CAPZ)', () => {
   });
 
   test('with a ClusterClass: an AzureClusterTemplate without resourceGroup and no nodeCidr variable patch', () => {
+    // GIVEN
     const m = build(props({}, { distribution: Distribution.rke2({ clusterClass: true }) })).manifests;
     const [t] = byKind(m, 'AzureClusterTemplate');
+    // THEN
     expect(t.spec.template.spec.resourceGroup).toBeUndefined();
     expect(t.spec.template.spec.networkSpec.subnets[1].cidrBlocks).toEqual(['10.34.128.0/17']);
     expect(JSON.stringify(byKind(m, 'ClusterClass')[0].spec)).not.toContain('nodeCidr');
@@ -105,13 +116,17 @@ describe('Azure provider strategy: failing inputs', () => {
   });
 
   test('fails on a resource group with a ClusterClass (AzureClusterTemplate has no resourceGroup)', () => {
+    // WHEN
     const err = thrownBy(() => build(props({ resourceGroup: 'rg-shared' }, { distribution: Distribution.rke2({ clusterClass: true }) })));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('Azure resourceGroup "rg-shared" cannot be used with a ClusterClass');
   });
 
   test('fails on a bare-metal machine size', () => {
+    // WHEN
     const err = thrownBy(() => build(props({}, { workers: [{ name: 'w', machine: MachineSize.bareMetal({ rack: 'a' }) }] })));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('worker pool "w" machine is a bare-metal hosts {"rack":"a"}, which Azure cannot use');
   });

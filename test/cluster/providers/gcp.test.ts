@@ -20,11 +20,14 @@ describe('GCP provider strategy (CAPG)', () => {
   const { manifests } = build(props());
 
   test('matches the snapshot', () => {
+    // THEN
     expect(providerObjects(manifests)).toMatchSnapshot();
   });
 
   test('GCPCluster: project, region, credentials by reference, a custom-mode network with one private subnet', () => {
+    // GIVEN
     const [c] = byKind(manifests, 'GCPCluster');
+    // THEN
     expect(c.spec).toEqual({
       project: 'proj-1',
       region: 'europe-west4',
@@ -38,25 +41,33 @@ describe('GCP provider strategy (CAPG)', () => {
   });
 
   test('zones become failure domains', () => {
+    // GIVEN
     const m = build(props({ zones: ['europe-west4-a', 'europe-west4-b'] })).manifests;
+    // THEN
     expect(byKind(m, 'GCPCluster')[0].spec.failureDomains).toEqual(['europe-west4-a', 'europe-west4-b']);
   });
 
   test('machine templates: dev size, Talos image, pd-ssd, no public IP', () => {
+    // GIVEN
     const sizes = byKind(manifests, 'GCPMachineTemplate').map((t) => t.spec.template.spec);
+    // THEN
     expect(sizes).toHaveLength(2);
     for (const s of sizes) expect(s).toMatchObject({ instanceType: 'e2-standard-4', image: 'projects/p/global/images/talos', rootDeviceType: 'pd-ssd', publicIP: false });
     expect(sizes.map((s) => s.rootDeviceSize).sort()).toEqual([100, 50]);
   });
 
   test('prod and edge default sizes', () => {
+    // GIVEN
     const types = (cls: TalosClusterClass, workers?: []) => byKind(build(props({}, { clusterClass: cls, workers })).manifests, 'GCPMachineTemplate').map((t) => t.spec.template.spec.instanceType).sort();
+    // THEN
     expect(types(TalosClusterClass.prod(ClusterProvider.GCP))).toEqual(['n2-standard-4', 'n2-standard-8']);
     expect(types(TalosClusterClass.edge(ClusterProvider.GCP), [])).toEqual(['e2-standard-2']);
   });
 
   test('with a ClusterClass: a GCPClusterTemplate whose subnet CIDR is the nodeCidr variable', () => {
+    // GIVEN
     const m = build(props({}, { distribution: Distribution.rke2({ clusterClass: true }) })).manifests;
+    // THEN
     expect(byKind(m, 'GCPClusterTemplate')[0].spec.template.spec.network.subnets[0].cidrBlock).toBe('10.40.0.0/20');
     expect(JSON.stringify(byKind(m, 'ClusterClass')[0].spec.patches)).toContain('/spec/template/spec/network/subnets/0/cidrBlock');
   });
@@ -69,7 +80,9 @@ describe('GCP provider strategy: failing inputs', () => {
     ['fails when the image is missing', { image: '' }, /GCP input "image" is missing/],
     ['fails when the credentials are missing', { credentials: undefined as unknown as SecretReference }, /GCP input "credentials" is missing/],
   ])('%s', (_name, inputs, message) => {
+    // WHEN
     const err = thrownBy(() => build(props(inputs)));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toMatch(message);
   });
@@ -83,7 +96,9 @@ describe('GCP provider strategy: failing inputs', () => {
   });
 
   test('fails on a VM machine size', () => {
+    // WHEN
     const err = thrownBy(() => build(props({}, { workers: [{ name: 'w', machine: MachineSize.virtual({ cores: 2, memoryMiB: 4096, diskGiB: 20 }) }] })));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain("which GCP cannot use; use MachineSize.instanceType('n2-standard-4')");
   });

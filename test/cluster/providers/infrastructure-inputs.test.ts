@@ -48,6 +48,7 @@ describe('InfrastructureInputs', () => {
   });
 
   test('node-CIDR template paths: one string field on AWS and GCP, none elsewhere', () => {
+    // THEN
     expect(Object.values(inputs).map((i) => i._nodeCidrTemplatePaths())).toEqual([
       ['/spec/template/spec/network/vpc/cidrBlock'],
       [],
@@ -76,7 +77,9 @@ describe('InfrastructureInputs', () => {
   });
 
   test('machine-kind checks delegate to the provider', () => {
+    // GIVEN
     const owner = { node: { path: 'x' } } as never;
+    // THEN
     expect(() => inputs.aws._checkMachine(owner, 'pool', MachineSize.instanceType('m6i.large'))).not.toThrow();
     expect(() => inputs.aws._checkMachine(owner, 'pool', MachineSize.bareMetal({}))).toThrow(/which AWS cannot use/);
   });

@@ -38,11 +38,14 @@ describe('Metal3 provider strategy (CAPM3 + Baremetal Operator)', () => {
   const { manifests } = build(props());
 
   test('matches the snapshot', () => {
+    // THEN
     expect(providerObjects(manifests)).toMatchSnapshot();
   });
 
   test('one BareMetalHost per inventory host, labelled with its role, BMC secret by name, UEFI, metadata cleaning', () => {
+    // GIVEN
     const hosts = byKind(manifests, 'BareMetalHost');
+    // THEN
     expect(hosts.map((h) => h.metadata.name)).toEqual(['cp1', 'w1']);
     const [cp, w] = hosts;
     expect(cp.metadata.labels[HOST_ROLE_LABEL]).toBe('control-plane');
@@ -57,12 +60,15 @@ describe('Metal3 provider strategy (CAPM3 + Baremetal Operator)', () => {
   });
 
   test('Metal3Cluster: the VIP endpoint, no cloud provider; VIP announced by Talos on the given link', () => {
+    // THEN
     expect(byKind(manifests, 'Metal3Cluster')[0].spec).toEqual({ controlPlaneEndpoint: { host: '192.168.30.10', port: 6443 }, cloudProviderEnabled: false });
     expect(byKind(manifests, 'TalosControlPlane')[0].spec.controlPlaneConfig.controlplane.strategicPatches).toContain('apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 192.168.30.10\nlink: eno1\n');
   });
 
   test('machine templates select hosts by role and share one data template per role', () => {
+    // GIVEN
     const templates = byKind(manifests, 'Metal3MachineTemplate');
+    // THEN
     expect(templates.map((t) => t.spec.template.spec.hostSelector.matchLabels).sort((a, b) => a[HOST_ROLE_LABEL].localeCompare(b[HOST_ROLE_LABEL]))).toEqual([
       { [HOST_ROLE_LABEL]: 'control-plane' },
       { [HOST_ROLE_LABEL]: 'worker' },
@@ -77,14 +83,19 @@ describe('Metal3 provider strategy (CAPM3 + Baremetal Operator)', () => {
   });
 
   test('two worker pools share the worker data template', () => {
+    // GIVEN
     const hosts = [...twoHosts, host('w2', NodeRole.WORKER, '52:54:00:00:00:22')];
+    // WHEN
     const m = build(props({ hosts }, { workers: [{ name: 'a', replicas: 1 }, { name: 'b', replicas: 1 }] })).manifests;
+    // THEN
     expect(byKind(m, 'Metal3DataTemplate').map((d) => d.metadata.name).sort()).toEqual(['edge-control-plane', 'edge-worker']);
     expect(byKind(m, 'Metal3MachineTemplate')).toHaveLength(3);
   });
 
   test('with a ClusterClass: a Metal3ClusterTemplate', () => {
+    // GIVEN
     const m = build(props({}, { distribution: Distribution.rke2({ clusterClass: true }) })).manifests;
+    // THEN
     expect(byKind(m, 'Metal3ClusterTemplate')[0].spec.template.spec.controlPlaneEndpoint).toEqual({ host: '192.168.30.10', port: 6443 });
   });
 });
@@ -116,7 +127,9 @@ describe('Metal3 provider strategy: failing inputs', () => {
   });
 
   test('fails on a cloud instance type as machine size', () => {
+    // WHEN
     const err = thrownBy(() => build(props({}, { workers: [{ name: 'w', machine: MachineSize.instanceType('m6i.large') }] })));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain('which Metal3 cannot use; use MachineSize.bareMetal(');
   });

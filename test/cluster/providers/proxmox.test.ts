@@ -31,11 +31,14 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   const { manifests } = build(props({ secondaryNetwork: { bridge: 'vmbr1', vlan: 20, addresses: ['10.20.0.10-10.20.0.50'], prefix: 24 } }));
 
   test('matches the snapshot', () => {
+    // THEN
     expect(providerObjects(manifests)).toMatchSnapshot();
   });
 
   test('ProxmoxCluster: VIP endpoint, IPv4 pool with the node prefix, allowed nodes, credentials by reference', () => {
+    // GIVEN
     const [c] = byKind(manifests, 'ProxmoxCluster');
+    // THEN
     expect(c.spec).toEqual({
       controlPlaneEndpoint: { host: '192.168.10.10', port: 6443 },
       dnsServers: ['192.168.10.1'],
@@ -46,12 +49,16 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   });
 
   test('the VIP is announced by Talos on ens18 (Layer2VIPConfig on control-plane nodes)', () => {
+    // GIVEN
     const [tcp] = byKind(manifests, 'TalosControlPlane');
+    // THEN
     expect(tcp.spec.controlPlaneConfig.controlplane.strategicPatches).toContain('apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 192.168.10.10\nlink: ens18\n');
   });
 
   test('machine templates: full clone of the template on the first node, dev VM shape, no cloud-init wait', () => {
+    // GIVEN
     const [t] = byKind(manifests, 'ProxmoxMachineTemplate');
+    // THEN
     expect(t.spec.template.spec).toMatchObject({
       sourceNode: 'pve1',
       templateID: 9000,
@@ -66,7 +73,9 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   });
 
   test('the secondary network: an InClusterIPPool referenced by net1 on VLAN 20 of every template', () => {
+    // GIVEN
     const [pool] = byKind(manifests, 'InClusterIPPool');
+    // THEN
     expect(pool.metadata).toMatchObject({ name: 'lab-secondary', namespace: 'lab' });
     expect(pool.spec).toEqual({ addresses: ['10.20.0.10-10.20.0.50'], prefix: 24 });
     const templates = byKind(manifests, 'ProxmoxMachineTemplate');
@@ -80,8 +89,10 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   });
 
   test('bridge, source node and VIP link are configurable; no secondary network means one NIC and no pool', () => {
+    // GIVEN
     const m = build(props({ bridge: 'vmbr5', sourceNode: 'pve2', vipLink: 'eth0' })).manifests;
     const [t] = byKind(m, 'ProxmoxMachineTemplate');
+    // THEN
     expect(t.spec.template.spec.sourceNode).toBe('pve2');
     expect(t.spec.template.spec.network.networkDevices).toEqual([{ name: 'net0', bridge: 'vmbr5', model: 'virtio', defaultIPv4: true }]);
     expect(byKind(m, 'InClusterIPPool')).toEqual([]);
@@ -89,8 +100,10 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   });
 
   test('prod VM shapes: 4/8192/50 control plane, 8/16384/100 workers', () => {
+    // GIVEN
     const m = build(props({}, { clusterClass: TalosClusterClass.prod(ClusterProvider.PROXMOX) })).manifests;
     const shapes = byKind(m, 'ProxmoxMachineTemplate').map((t) => [t.metadata.name.replace(/-[0-9a-f]{8}$/, ''), t.spec.template.spec.numCores, t.spec.template.spec.memoryMiB, t.spec.template.spec.disks.bootVolume.sizeGb]);
+    // THEN
     expect(shapes.sort()).toEqual([
       ['lab-control-plane', 4, 8192, 50],
       ['lab-workers', 8, 16384, 100],
@@ -98,7 +111,9 @@ describe('Proxmox provider strategy (CAPMOX)', () => {
   });
 
   test('with a ClusterClass: a ProxmoxClusterTemplate and no nodeCidr variable (no single-CIDR field)', () => {
+    // GIVEN
     const m = build(props({}, { distribution: Distribution.rke2({ clusterClass: true }) })).manifests;
+    // THEN
     expect(byKind(m, 'ProxmoxClusterTemplate')[0].spec.template.spec.controlPlaneEndpoint).toEqual({ host: '192.168.10.10', port: 6443 });
     expect(JSON.stringify(byKind(m, 'ClusterClass')[0].spec)).not.toContain('nodeCidr');
   });
@@ -131,7 +146,9 @@ describe('Proxmox provider strategy: failing inputs', () => {
     ['fails on memory below the Talos minimum', vm(2, 1024, 20), /memoryMiB 1024 is below the Talos minimum; use 2048 or more/],
     ['fails on a disk below the Talos minimum', vm(2, 4096, 5), /diskGiB 5 is below the Talos minimum; use 10 or more/],
   ])('%s', (_name, machine, message) => {
+    // WHEN
     const err = thrownBy(() => build(props({}, { workers: [{ name: 'w', machine }] })));
+    // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toMatch(message);
   });
