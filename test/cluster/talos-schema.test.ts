@@ -1,5 +1,6 @@
 import { talosConfigSchemaPath, TALOS_CONFIG_SCHEMA_PATH, validateTalosDocument, validateTalosPatchesInManifests } from '../../lib/cluster';
 import { ErrorCode } from '../../lib/core/errors';
+import { UpstreamCache } from '../../lib/upstream/lock';
 import { VersionSet } from '../../lib/versions/version-set';
 import { thrownBy } from '../support/errors';
 
@@ -42,6 +43,24 @@ describe('validateTalosDocument (pinned Talos schema)', () => {
   test('reports a wrong type', () => {
     // THEN
     expect(validateTalosDocument({ cluster: { allowSchedulingOnControlPlanes: 'yes' } }).join('\n')).toContain('/cluster/allowSchedulingOnControlPlanes must be boolean');
+  });
+});
+
+describe('validateTalosDocument: schema dialect', () => {
+  test('a document of an unknown kind is reported on its kind', () => {
+    // GIVEN a kind the schema does not define WHEN validated THEN the kind is named
+    expect(validateTalosDocument({ apiVersion: 'v1alpha1', kind: 'NoSuchConfig' })).toContain('/kind must be equal to one of the allowed values');
+  });
+
+  test('fails on a pinned schema that is not JSON Schema 2020-12', () => {
+    // GIVEN a cache whose Talos schema declares draft-07
+    const cache = { read: () => JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'object' }) } as unknown as UpstreamCache;
+    // WHEN a document is validated with it
+    const err = thrownBy(() => validateTalosDocument({}, cache));
+    // THEN
+    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.message).toContain('declares $schema http://json-schema.org/draft-07/schema#; InfraFlux validates Talos patches with JSON Schema 2020-12 only');
+    expect(err.constructPath).toBe(`upstream/${TALOS_CONFIG_SCHEMA_PATH}`);
   });
 });
 
