@@ -11,11 +11,13 @@ describe('talosConfigSchemaPath', () => {
     expect(talosConfigSchemaPath('1.11.0')).toBe('talos/v1.11/config.schema.json');
   });
 
-  test('the pinned path is the pinned Talos minor', () => {
-    // GIVEN
-    const [major, minor] = VersionSet.pinned().talos.replace(/^v/, '').split('.');
-    // THEN
-    expect(TALOS_CONFIG_SCHEMA_PATH).toBe(`talos/v${major}.${minor}/config.schema.json`);
+  test('the pinned path is a schema pinned in the upstream lock, of the pinned Talos minor', () => {
+    // GIVEN the pinned Talos version
+    const talos = VersionSet.pinned().talos;
+    // THEN its minor names the path, and the lock pins that file
+    expect(TALOS_CONFIG_SCHEMA_PATH).toMatch(/^talos\/v\d+\.\d+\/config\.schema\.json$/);
+    expect(talos.startsWith(TALOS_CONFIG_SCHEMA_PATH.split('/')[1] + '.')).toBe(true);
+    expect(() => UpstreamCache.default().entry(TALOS_CONFIG_SCHEMA_PATH)).not.toThrow();
   });
 
   test('fails on a Talos version that is not exact', () => {

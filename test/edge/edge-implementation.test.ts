@@ -41,8 +41,17 @@ describe('EnvoyGatewayCrds', () => {
     expect(source.spec.ref.tag).toMatch(/^v\d+\.\d+\.\d+$/);
     expect(ks.spec.path).toBe('./charts/gateway-helm/charts/crds/crds/generated');
     expect(ks.spec.prune).toBe(false);
-    expect(ks.spec.healthChecks.map((h: any) => h.name)).toEqual(EnvoyGatewayCrds.PLURALS.map((p) => `${p}.gateway.envoyproxy.io`));
-    expect(EnvoyGatewayCrds.PLURALS).toHaveLength(8);
+    expect(ks.spec.healthChecks.map((h: any) => h.name)).toEqual([
+      'backends.gateway.envoyproxy.io',
+      'backendtrafficpolicies.gateway.envoyproxy.io',
+      'clienttrafficpolicies.gateway.envoyproxy.io',
+      'envoyextensionpolicies.gateway.envoyproxy.io',
+      'envoypatchpolicies.gateway.envoyproxy.io',
+      'envoyproxies.gateway.envoyproxy.io',
+      'httproutefilters.gateway.envoyproxy.io',
+      'securitypolicies.gateway.envoyproxy.io',
+    ]);
+    expect(ks.spec.healthChecks.every((h: any) => h.kind === 'CustomResourceDefinition' && h.apiVersion === 'apiextensions.k8s.io/v1')).toBe(true);
   });
 
   test('fails outside the crds layer', () => {

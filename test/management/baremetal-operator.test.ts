@@ -37,6 +37,7 @@ describe('BaremetalOperator', () => {
     expect(ks.spec.healthChecks.filter((h: any) => h.kind === 'CustomResourceDefinition').map((h: any) => h.name)).toEqual([...BAREMETAL_OPERATOR_CRDS]);
     expect(ks.spec.healthChecks).toContainEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'baremetal-operator-controller-manager', namespace: BAREMETAL_OPERATOR_NAMESPACE });
     expect(BAREMETAL_OPERATOR_CRDS).toHaveLength(9);
+    expect(ks.spec.healthChecks[0]).toEqual({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'baremetalhosts.metal3.io' });
   });
 
   test('its namespace enforces the baseline Pod Security level', () => {
