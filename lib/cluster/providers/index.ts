@@ -1,0 +1,11 @@
+export { INFRA_GROUP, rotatingName } from './_strategy';
+export type { ObjectRef, ProviderContext } from './_strategy';
+export { InfrastructureInputs } from './infrastructure-inputs';
+export { AwsIdentity, CAPA_NAMESPACE } from './aws';
+export type { AwsInputsProps } from './aws';
+export { AzureIdentity } from './azure';
+export type { AzureInputsProps, AzureServicePrincipalProps } from './azure';
+export type { GcpInputsProps } from './gcp';
+export type { ProxmoxInputsProps, ProxmoxSecondaryNetworkProps } from './proxmox';
+export { HOST_ROLE_LABEL } from './metal3';
+export type { BareMetalHostProps, Metal3ImageProps, Metal3InputsProps } from './metal3';

@@ -1,0 +1,42 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { HELM_VALUES_ALLOWLIST, isAllowlistedValuePath } from '../../lib/validation/helm-values-allowlist';
+
+describe('isAllowlistedValuePath', () => {
+  test('allows the entry and everything below it, for its chart only', () => {
+    // GIVEN the cilium and oauth2-proxy entries THEN
+    expect(isAllowlistedValuePath('cilium', '/loadBalancer/mode')).toBe(true);
+    expect(isAllowlistedValuePath('cilium', '/loadBalancer/mode/x')).toBe(true);
+    expect(isAllowlistedValuePath('oauth2-proxy', '/config/existingSecret')).toBe(true);
+    expect(isAllowlistedValuePath('cilium', '/loadBalancer/modes')).toBe(false);
+    expect(isAllowlistedValuePath('cilium', '/loadBalancer')).toBe(false);
+    expect(isAllowlistedValuePath('oauth2-proxy', '/loadBalancer/mode')).toBe(false);
+    expect(isAllowlistedValuePath('unknown-chart', '/config/existingSecret')).toBe(false);
+  });
+
+  test('every entry is a JSON pointer and stays short', () => {
+    // GIVEN
+    const entries = Object.values(HELM_VALUES_ALLOWLIST).flat();
+    // THEN
+    expect(entries.length).toBeLessThanOrEqual(10);
+    for (const e of entries) expect(e).toMatch(/^(\/[A-Za-z0-9_.-]+)+$/);
+  });
+
+  test('every entry is documented as a comment in the pinned values.yaml (not a real key)', () => {
+    // GIVEN the pinned chart values of the spec pack, when present on this machine
+    const mirror = process.env.INFRAFLUX_UPSTREAM_MIRROR ?? '/work/shared/upstream';
+    for (const [chart, entries] of Object.entries(HELM_VALUES_ALLOWLIST)) {
+      let text: string;
+      try {
+        text = readFileSync(join(mirror, chart, 'chart', 'values.yaml'), 'utf8');
+      } catch {
+        continue; // no pack here: the schema tests cover the charts
+      }
+      for (const entry of entries) {
+        const key = entry.split('/').pop() as string;
+        // THEN the key appears commented out (`# key:`), as the allowlist comment says
+        expect(text).toMatch(new RegExp(`^\\s*#\\s*${key}:`, 'm'));
+      }
+    }
+  });
+});
