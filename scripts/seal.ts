@@ -122,6 +122,12 @@ async function run(argv: string[]): Promise<string> {
   return stringify(out, { lineWidth: 0 });
 }
 
+// `npm run seal` without -s echoes the command line (with any --from-literal value) on stdout,
+// before this script starts: say so, so nobody commits that banner or pipes it on.
+if (process.env.npm_lifecycle_event === 'seal' && process.env.npm_config_loglevel !== 'silent') {
+  process.stderr.write('seal: warning: npm printed the command line on stdout above the YAML; use `npm run -s seal -- …`, and prefer --from-stdin/--from-file to --from-literal\n');
+}
+
 run(process.argv.slice(2)).then(
   (out) => process.stdout.write(out),
   (e: unknown) => {
