@@ -168,26 +168,46 @@ export interface SealingTarget {
   readonly scope: SealingScope;
 }
 
-/** `kubernetes.io/…` Secret types (`type` of the Secret the controller creates). */
+/**
+ * Type of the Secret the controller creates. The built-in types carry the keys the API server
+ * requires of them, so a SealedSecret whose Secret would be rejected is refused at synth.
+ * @see https://kubernetes.io/docs/concepts/configuration/secret/#secret-types
+ */
 export class SecretType {
   /** Arbitrary user data. */
-  public static readonly OPAQUE = new SecretType('Opaque');
+  public static readonly OPAQUE = new SecretType('Opaque', [], false);
   /** `tls.crt` + `tls.key`. */
-  public static readonly TLS = new SecretType('kubernetes.io/tls');
+  public static readonly TLS = new SecretType('kubernetes.io/tls', ['tls.crt', 'tls.key'], true);
   /** `.dockerconfigjson`. */
-  public static readonly DOCKER_CONFIG_JSON = new SecretType('kubernetes.io/dockerconfigjson');
-  /** `username` + `password`. */
-  public static readonly BASIC_AUTH = new SecretType('kubernetes.io/basic-auth');
+  public static readonly DOCKER_CONFIG_JSON = new SecretType('kubernetes.io/dockerconfigjson', ['.dockerconfigjson'], true);
+  /** `username` and/or `password`. */
+  public static readonly BASIC_AUTH = new SecretType('kubernetes.io/basic-auth', ['username', 'password'], false);
   /** `ssh-privatekey`. */
-  public static readonly SSH_AUTH = new SecretType('kubernetes.io/ssh-auth');
+  public static readonly SSH_AUTH = new SecretType('kubernetes.io/ssh-auth', ['ssh-privatekey'], true);
 
-  /** Any other type string (e.g. `helm.sh/release.v1`). */
+  /** Any other type string (e.g. `helm.sh/release.v1`); its keys are not checked. */
   public static of(type: string): SecretType {
     if (type.trim() === '') invalidProp('SecretType', 'type is empty; give a Secret type such as Opaque');
-    return new SecretType(type);
+    const builtIn = [SecretType.OPAQUE, SecretType.TLS, SecretType.DOCKER_CONFIG_JSON, SecretType.BASIC_AUTH, SecretType.SSH_AUTH].find((t) => t.value === type);
+    return builtIn ?? new SecretType(type, [], false);
   }
 
-  private constructor(public readonly value: string) {}
+  private constructor(
+    /** The `type` string. */
+    public readonly value: string,
+    private readonly keys: readonly string[],
+    private readonly allKeysRequired: boolean,
+  ) {}
+
+  /** What the API server would reject in a Secret of this type with `keys`, or undefined. */
+  public missingKeys(keys: readonly string[]): string | undefined {
+    if (this.keys.length === 0) return undefined;
+    if (this.allKeysRequired) {
+      const missing = this.keys.filter((k) => !keys.includes(k));
+      return missing.length ? `needs the key(s) ${missing.join(', ')}` : undefined;
+    }
+    return this.keys.some((k) => keys.includes(k)) ? undefined : `needs at least one of the keys ${this.keys.join(', ')}`;
+  }
 }
 
 /** Metadata and type of the Secret the controller creates from a SealedSecret (`spec.template`). */
@@ -220,6 +240,9 @@ export function sealedSecretProps(data: SealedData, name: string, namespace: str
   for (const key of Object.keys(template.annotations ?? {})) {
     if (owned.includes(key)) invalidProp(where, `template annotation "${key}" may not be set by hand; the scope annotations follow the sealing scope (${data.scope}) and last-applied-configuration would copy secrets in clear`);
   }
+  const type = template.type ?? SecretType.OPAQUE;
+  const missing = type.missingKeys(data.keys);
+  if (missing) invalidProp(where, `a ${type.value} Secret ${missing}; the sealed data has ${data.keys.join(', ')}`);
   const scopeAnnotations = data.scope.annotations();
   const annotations = { ...sorted(template.annotations ?? {}), ...scopeAnnotations };
   const labels = sorted(template.labels ?? {});
@@ -234,7 +257,7 @@ export function sealedSecretProps(data: SealedData, name: string, namespace: str
           ...(Object.keys(labels).length ? { labels } : {}),
           ...(Object.keys(annotations).length ? { annotations } : {}),
         },
-        type: (template.type ?? SecretType.OPAQUE).value,
+        type: type.value,
         ...(template.immutable ? { immutable: true } : {}),
       },
     },

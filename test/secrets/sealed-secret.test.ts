@@ -10,8 +10,9 @@ const certificate = SealingCertificate.fromPem(TEST_CERT_PEM, 'test-sealing.pem'
 const VECTOR =
   'AgC9jDq+8YlQivwL/p9DGpbYlBOXo9gjFwxyjuiLIutlhMEfLtKRfFy88YvjqzDMnbAR7v2IiGUi+KW+h09nzFsreQSqQc5yRbi4J5hM18iWNBu4P6EjP/SMhhcm0Tu3MT7b1cY6FjTz6WxHJNc4r8ZXL3xuhhRNKFBUQlpYJvc7JlGZEg6ICl3b8INbnVl0P53EfGzQQWbEjSMC7OnopfpNjrc995O0XDYT77BjKXPSo6gygha8t7ntBct19hlfkgpgoW5OAyBnp65+QB48UTDNuqZH52pSK+cB6vnHcOXQ2VWO9if3NTMbxTD0Epo/n3ALUDwOFHEOF6ILr4oOuoHiMBo9aXzwtda7zQjQH8zJZwpX7Neohf6e09gH8vYXLshKkFStZXajG9o8UgxoeV7sockRqqFzcuqLmWJthjj/oRfkjlv2heqDVmEIAAz4a2Vmp2S8m9kYuBbUgDQHvmRJRzzxsNf1xHgCCes5ZoIdNHdQIVwQM/UOSEA+KTty3gtngig7Qo7milvxRzjxpY+BX9hvA7zqc0uZwOPHNHRFIgtcyGIrXyDJjtu9gnsuzTbprsT0heDg6OlYA3qwZqxOlt+iaxNTQ0366WZulp6sc7mljZ9imdx0USFq+d4vutFDYV6/bZBT0vtfEE9QuLB5TYGrjiQwwzpwQPLR4TZazt1yYsm2lWugVUZdNqQnxGPZMUXZPLwYu7ezn20=';
 
-function fixed(scope: SealingScope, name = 'myname', namespace = 'myns'): SealedData {
-  return SealedData.fromEncrypted({ name, namespace, scope }, { foo: VECTOR });
+function fixed(scope: SealingScope, name = 'myname', namespace = 'myns', keys = ['foo']): SealedData {
+  // The OAEP label binds namespace/name only, not the key: the same value may sit under any key.
+  return SealedData.fromEncrypted({ name, namespace, scope }, Object.fromEntries(keys.map((k) => [k, VECTOR])));
 }
 
 function synthOne(build: (chart: ReturnType<typeof Testing.chart>) => void): Record<string, any> {
@@ -41,7 +42,7 @@ describe('SealedSecret', () => {
     // GIVEN data sealed strictly for myns/myname
     // WHEN a SealedSecret is made from it with a TLS template
     const object = synthOne((chart) => new SealedSecret(chart, 'Tls', {
-      encryptedData: fixed(SealingScope.strict()),
+      encryptedData: fixed(SealingScope.strict(), 'myname', 'myns', ['tls.crt', 'tls.key']),
       template: { type: SecretType.TLS, labels: { app: 'web' }, annotations: { 'reflector/skip': 'true' } },
     }));
     // THEN it has the sealed target, no scope annotations, and the template metadata
@@ -50,7 +51,7 @@ describe('SealedSecret', () => {
       kind: 'SealedSecret',
       metadata: { name: 'myname', namespace: 'myns' },
       spec: {
-        encryptedData: { foo: VECTOR },
+        encryptedData: { 'tls.crt': VECTOR, 'tls.key': VECTOR },
         template: { metadata: { name: 'myname', namespace: 'myns', labels: { app: 'web' }, annotations: { 'reflector/skip': 'true' } }, type: 'kubernetes.io/tls' },
       },
     });
@@ -154,6 +155,21 @@ describe('SealedSecret', () => {
     }));
     expect(error.code).toBe(ErrorCode.INVALID_PROP);
     expect(error.message).toMatch(/template annotation "sealedsecrets.bitnami.com\/cluster-wide" may not be set by hand/);
+  });
+
+  test('fails on a Secret type whose required keys are not sealed', () => {
+    // GIVEN data with key "foo" only WHEN the Secret is typed kubernetes.io/tls THEN the API server would reject it: refused
+    const error = errorOf(() => new SealedSecret(Testing.chart(), 'S', { encryptedData: fixed(SealingScope.strict()), template: { type: SecretType.TLS } }));
+    expect(error.code).toBe(ErrorCode.INVALID_PROP);
+    expect(error.message).toMatch(/\[test\/S\] a kubernetes.io\/tls Secret needs the key\(s\) tls.crt, tls.key; the sealed data has foo/);
+    // AND basic-auth needs one of username/password; SecretType.of() finds the built-in type
+    expect(errorOf(() => new SealedSecret(Testing.chart(), 'B', { encryptedData: fixed(SealingScope.strict()), template: { type: SecretType.of('kubernetes.io/basic-auth') } })).message)
+      .toMatch(/needs at least one of the keys username, password/);
+    expect(() => new SealedSecret(Testing.chart(), 'P', { encryptedData: fixed(SealingScope.strict(), 'myname', 'myns', ['password']), template: { type: SecretType.BASIC_AUTH } })).not.toThrow();
+  });
+
+  test('fails on an empty Secret type', () => {
+    expect(errorOf(() => SecretType.of(' ')).code).toBe(ErrorCode.INVALID_PROP);
   });
 
   test('fails on an invalid name', () => {
