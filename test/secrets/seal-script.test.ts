@@ -60,6 +60,18 @@ describe('npm run seal', () => {
     expect(result.stderr).not.toContain('do-not-print-me');
   });
 
+  test('fails on an expired certificate unless --allow-expired-cert is given', () => {
+    const args = ['--cert', join(FIXTURES, 'test-expired.pem'), '--name', 'db', '--namespace', 'app', '--from-literal', 'k=v'];
+    const refused = runSeal(args);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/expired on 2021-01-01.*--allow-expired-cert.*\(INFRAFLUX_SEALING_CERTIFICATE_EXPIRED\)/);
+    const allowed = runSeal([...args, '--allow-expired-cert']);
+    expect(allowed.status).toBe(0);
+    // a 2048-bit key: the RSA block is 256 bytes
+    expect(Buffer.from(parse(allowed.stdout).spec.encryptedData.k, 'base64').readUInt16BE(0)).toBe(256);
+  });
+
   test('fails on bad usage with exit code 2: missing namespace, empty stdin, a cluster without a committed certificate', () => {
     const missing = runSeal(['--cert', TEST_CERT_PATH, '--name', 'db', '--from-literal', 'password=do-not-print-me']);
     expect(missing.status).toBe(2);

@@ -233,6 +233,14 @@ describe('refusals', () => {
     expect(unseal({ privateKey: TEST_PRIVATE_KEY, encryptedData: sealed.encryptedData, name: 'db', namespace: 'app', scope: SealingScope.strict() }).k.toString()).toBe('v');
   });
 
+  test('fails on a certificate that expired in 2021 (the real clock)', () => {
+    const expired = SealingCertificate.fromFile(join(FIXTURES, 'test-expired.pem'));
+    expect(expired.isExpired()).toBe(true);
+    const error = errorOf(() => seal({ certificate: expired, name: 'db', namespace: 'app', data: { k: 'v' } }));
+    expect(error.code).toBe(ErrorCode.SEALING_CERTIFICATE_EXPIRED);
+    expect(error.message).toMatch(/expired on 2021-01-01T00:00:00.000Z/);
+  });
+
   test('fails on an unknown scope name', () => {
     expect(SealingScope.fromName('namespace-wide')).toBe(SealingScope.namespaceWide());
     const error = errorOf(() => SealingScope.fromName('global'));
