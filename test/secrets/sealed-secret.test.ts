@@ -117,8 +117,11 @@ describe('SealedSecret', () => {
 
   test('SealedData.toManifest() gives the same object as the construct', () => {
     const data = fixed(SealingScope.namespaceWide());
-    const object = synthOne((chart) => new SealedSecret(chart, 'S', { encryptedData: data }));
-    expect(data.toManifest()).toEqual(object);
+    const template = { immutable: true, labels: { app: 'db' } };
+    const object = synthOne((chart) => new SealedSecret(chart, 'S', { encryptedData: data, template }));
+    expect(data.toManifest(template)).toEqual(object);
+    expect(object.spec.template.immutable).toBe(true);
+    expect(validateObjects([{ source: 's.yaml', object }]).issues.map(formatIssue)).toEqual([]);
   });
 
   test('fails on a strict SealedSecret in another namespace than it was sealed for', () => {
