@@ -6,6 +6,16 @@ export enum ErrorCode {
   INVALID_PROP = 'INFRAFLUX_INVALID_PROP',
   /** Two things that must be unique are not (names, files, ids). */
   DUPLICATE = 'INFRAFLUX_DUPLICATE',
+  /** A Sealed Secrets sealing certificate cannot be read as a PEM X.509 certificate. */
+  SEALING_CERTIFICATE_INVALID = 'INFRAFLUX_SEALING_CERTIFICATE_INVALID',
+  /** A sealing certificate's key is not an RSA key of at least 2048 bits (the controller only decrypts RSA-OAEP). */
+  SEALING_KEY_UNSUPPORTED = 'INFRAFLUX_SEALING_KEY_UNSUPPORTED',
+  /** A sealing certificate has expired (kubeseal refuses it too); sealing with it needs an explicit override. */
+  SEALING_CERTIFICATE_EXPIRED = 'INFRAFLUX_SEALING_CERTIFICATE_EXPIRED',
+  /** A SealedSecret's name, namespace or scope differs from what its data was sealed for: the controller cannot decrypt it. */
+  SEALED_TARGET_MISMATCH = 'INFRAFLUX_SEALED_TARGET_MISMATCH',
+  /** A sealed value could not be decrypted with the given private key (wrong key, name, namespace or scope). */
+  UNSEAL_FAILED = 'INFRAFLUX_UNSEAL_FAILED',
   /** A dependency points at something no Flux Kustomization of the cluster deploys. */
   MISSING_DEPENDENCY = 'INFRAFLUX_MISSING_DEPENDENCY',
   /** Flux Kustomizations depend on each other in a cycle. */
@@ -50,7 +60,7 @@ export class InfraFluxError extends Error {
 }
 
 /** Throws an {@link ErrorCode.INVALID_PROP} error for `scope`. */
-export function invalidProp(scope: IConstruct, message: string): never {
+export function invalidProp(scope: IConstruct | string, message: string): never {
   throw new InfraFluxError(ErrorCode.INVALID_PROP, scope, message);
 }
 
@@ -58,7 +68,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Kubernetes names of namespaces, services and most objects: RFC 1123 label, at most 63 characters. */
-export function validateDnsLabel(scope: IConstruct, what: string, value: string): string {
+export function validateDnsLabel(scope: IConstruct | string, what: string, value: string): string {
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
     invalidProp(scope, `${what} "${value}" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
   }
@@ -66,7 +76,7 @@ export function validateDnsLabel(scope: IConstruct, what: string, value: string)
 }
 
 /** Kubernetes object names of most kinds: RFC 1123 subdomain, at most 253 characters. */
-export function validateDnsSubdomain(scope: IConstruct, what: string, value: string): string {
+export function validateDnsSubdomain(scope: IConstruct | string, what: string, value: string): string {
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     invalidProp(scope, `${what} "${value}" is not a DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', at most 253 characters`);
   }

@@ -1,0 +1,16 @@
+export {
+  CLUSTER_WIDE_ANNOTATION,
+  NAMESPACE_WIDE_ANNOTATION,
+  seal,
+  SealedData,
+  SealingCertificate,
+  SealingScope,
+  SecretType,
+  unseal,
+  type SealedSecretTemplate,
+  type SealingTarget,
+  type SealOptions,
+  type SecretData,
+  type UnsealOptions,
+} from './seal';
+export * from './sealed-secret';
