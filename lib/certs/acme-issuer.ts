@@ -3,7 +3,7 @@ import { ClusterIssuer, ClusterIssuerSpecAcmeSolvers } from '../../imports/cert-
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { SecretKeyReference } from '../dns/secret-reference';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
-import { CertManager } from './cert-manager';
+import { ICertManager } from './cert-manager';
 import { CertificateOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';
 import { Certificate } from '../../imports/cert-manager-cert-manager.io';
 
@@ -108,7 +108,7 @@ export class AcmeSolver {
 
 export interface AcmeIssuerProps {
   /** The cert-manager that serves the issuer. */
-  readonly certManager: CertManager;
+  readonly certManager: ICertManager;
   /** Staging or production: one switch. */
   readonly server: AcmeServer;
   /** Account e-mail for expiry notices. */

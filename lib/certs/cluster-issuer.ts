@@ -4,7 +4,7 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, ClusterIssuer } from '
 import { goDuration } from '../core/duration';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
-import { CertManager } from './cert-manager';
+import { ICertManager } from './cert-manager';
 
 /** A cert-manager ClusterIssuer that certificates can be issued from. */
 export interface IClusterIssuer extends IConstruct {
@@ -53,7 +53,7 @@ export function issueCertificate(issuer: IClusterIssuer, scope: Construct, id: s
 
 export interface InternalCaIssuerProps {
   /** The cert-manager that serves the issuer. */
-  readonly certManager: CertManager;
+  readonly certManager: ICertManager;
   /**
    * Name of the CA ClusterIssuer; the self-signed bootstrap issuer and the root certificate are
    * named `<name>-selfsigned` and `<name>-root`.

@@ -6,7 +6,7 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
 import { invalidProp, validateDnsLabel } from '../core/errors';
-import { GatewayApiCrds } from '../edge/gateway-api-crds';
+import { IGatewayApiCrds } from '../edge/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
@@ -56,7 +56,7 @@ export interface CiliumNetworkingProps extends ReconcileTiming {
    * @default - none: set `gatewayApiController: false`
    * @see https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/
    */
-  readonly gatewayApi?: GatewayApiCrds;
+  readonly gatewayApi?: IGatewayApiCrds;
   /**
    * Cilium's Gateway API controller (GatewayClass `cilium`).
    * @default true
