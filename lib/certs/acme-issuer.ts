@@ -4,7 +4,7 @@ import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/err
 import { SecretKeyReference } from '../dns/secret-reference';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
 import { ICertManager } from './cert-manager';
-import { CertificateOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';
+import { CertificateOptions, ExistingClusterIssuer, ExistingClusterIssuerOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';
 import { Certificate } from '../../imports/cert-manager-cert-manager.io';
 
 /**
@@ -128,6 +128,11 @@ export interface AcmeIssuerProps {
  * @see https://cert-manager.io/docs/configuration/acme/
  */
 export class AcmeIssuer extends Construct implements IClusterIssuer {
+  /** An existing ACME ClusterIssuer, by name (no wildcards unless `supportsWildcards: true`, i.e. it has a DNS-01 solver). */
+  public static fromName(scope: Construct, id: string, name: string, options: ExistingClusterIssuerOptions = {}): IClusterIssuer {
+    return new ExistingClusterIssuer(scope, id, name, options.supportsWildcards ?? false);
+  }
+
   public readonly issuerName: string;
   public readonly server: AcmeServer;
   /** Whether some solver can validate wildcard names (DNS-01). */
@@ -172,5 +177,5 @@ export class AcmeIssuer extends Construct implements IClusterIssuer {
 
 /** Whether `issuer` can issue a certificate for `dnsName` (wildcards need DNS-01 with ACME). */
 export function canIssue(issuer: IClusterIssuer, dnsName: string): boolean {
-  return !(dnsName.startsWith('*.') && issuer instanceof AcmeIssuer && !issuer.supportsWildcards);
+  return !dnsName.startsWith('*.') || issuer.supportsWildcards;
 }
