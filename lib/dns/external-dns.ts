@@ -451,12 +451,25 @@ interface RootWithOwners {
 export interface IExternalDns extends IConstruct {
   /** Zones this instance manages. */
   readonly domainFilters: readonly string[];
+  /** The sources it reads (`--source`). */
+  readonly sources: readonly ExternalDnsSource[];
   /** Whether `hostname` lies in one of the managed zones. */
   manages(hostname: string): boolean;
   /** The most specific managed zone `hostname` lies in; undefined when none. */
   zoneOf(hostname: string): string | undefined;
   /** Whether this instance reads `source` (`--source`). */
   reads(source: ExternalDnsSource): boolean;
+}
+
+/** What an existing ExternalDNS (one this tree does not install) manages and reads. */
+export interface ExternalDnsAttributes {
+  /** Zones it manages (its `--domain-filter`s). */
+  readonly domainFilters: readonly string[];
+  /**
+   * The sources it reads.
+   * @default ExternalDnsSource.defaults()
+   */
+  readonly sources?: readonly ExternalDnsSource[];
 }
 
 /**
@@ -472,6 +485,14 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
   public readonly provider: DnsProvider;
   public readonly sources: readonly ExternalDnsSource[];
   public readonly policy: DnsPolicy;
+  /**
+   * An ExternalDNS this tree does not install (e.g. run by the platform team): gateways check
+   * routes against its zones and sources, and what depends on it waits for nothing.
+   */
+  public static fromAttributes(scope: Construct, id: string, attributes: ExternalDnsAttributes): IExternalDns {
+    return new ImportedExternalDns(scope, id, attributes);
+  }
+
   /** The chart app this construct owns (its objects are this construct's children). */
   public readonly app: ChartApp<ExternalDnsValues>;
 
@@ -585,6 +606,33 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
   }
 
   /** Whether this instance reads `source` (`--source`). */
+  public reads(source: ExternalDnsSource): boolean {
+    return this.sources.includes(source);
+  }
+}
+
+class ImportedExternalDns extends Construct implements IExternalDns {
+  /** Read by the dependency resolution: nothing in this tree deploys it. */
+  public readonly installedElsewhere = true;
+  public readonly domainFilters: readonly string[];
+  public readonly sources: readonly ExternalDnsSource[];
+
+  public constructor(scope: Construct, id: string, attributes: ExternalDnsAttributes) {
+    super(scope, id);
+    if (attributes.domainFilters.length === 0) invalidProp(this, 'domainFilters is empty; give the zones the existing ExternalDNS manages');
+    for (const d of attributes.domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
+    this.domainFilters = [...attributes.domainFilters];
+    this.sources = [...(attributes.sources ?? ExternalDnsSource.defaults())];
+  }
+
+  public manages(hostname: string): boolean {
+    return this.zoneOf(hostname) !== undefined;
+  }
+
+  public zoneOf(hostname: string): string | undefined {
+    return dnsZoneOf(this.domainFilters, hostname);
+  }
+
   public reads(source: ExternalDnsSource): boolean {
     return this.sources.includes(source);
   }

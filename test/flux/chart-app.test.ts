@@ -8,7 +8,7 @@ import { CertManager } from '../../lib/certs/cert-manager';
 import { InternalCaIssuer } from '../../lib/certs/cluster-issuer';
 import { TalosCluster } from '../../lib/cluster/talos-cluster';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
-import { DnsProvider, ExternalDns } from '../../lib/dns/external-dns';
+import { DnsProvider, ExternalDns, ExternalDnsSource } from '../../lib/dns/external-dns';
 import { SecretKeyReference } from '../../lib/dns/secret-reference';
 import { GatewayApiChannel, GatewayApiCrds } from '../../lib/edge/gateway-api-crds';
 import { MetalLb, MetalLbAddresses } from '../../lib/edge/metallb';
@@ -289,6 +289,24 @@ describe('imports of objects the tree does not own', () => {
     expect(values.config.gatewayAPI).toEqual({ enabled: true });
     expect(manifest(fleet, 'test/flux-system/kustomization-controllers.yaml').spec.dependsOn).toEqual([]);
     expect(FluxApp.isFluxApp(gatewayApi)).toBe(false);
+  });
+
+  test('an existing ExternalDNS: zones and sources from its attributes', () => {
+    // GIVEN an ExternalDNS run by someone else
+    const { cluster } = testCluster();
+    const dns = ExternalDns.fromAttributes(cluster, 'PlatformDns', { domainFilters: ['example.com'], sources: [ExternalDnsSource.GATEWAY_HTTPROUTE] });
+    // THEN it answers like an owned one
+    expect(dns.manages('app.example.com')).toBe(true);
+    expect(dns.zoneOf('app.example.org')).toBeUndefined();
+    expect(dns.reads(ExternalDnsSource.GATEWAY_HTTPROUTE)).toBe(true);
+    expect(dns.reads(ExternalDnsSource.SERVICE)).toBe(false);
+  });
+
+  test('fails on an existing ExternalDNS without zones', () => {
+    const { cluster } = testCluster();
+    const error = errorOf(() => ExternalDns.fromAttributes(cluster, 'PlatformDns', { domainFilters: [] }));
+    expect(error.code).toBe(ErrorCode.INVALID_PROP);
+    expect(error.constructPath).toBe('test/PlatformDns');
   });
 
   test('the plain FluxApp stays usable for a chart without a construct of its own', () => {
