@@ -3,8 +3,8 @@ import { ClusterIssuer, ClusterIssuerSpecAcmeSolvers } from '../../imports/cert-
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { SecretKeyReference } from '../dns/secret-reference';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
-import { CertManager } from './cert-manager';
-import { CertificateOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';
+import { ICertManager } from './cert-manager';
+import { CertificateOptions, ExistingClusterIssuer, ExistingClusterIssuerOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';
 import { Certificate } from '../../imports/cert-manager-cert-manager.io';
 
 /**
@@ -108,7 +108,7 @@ export class AcmeSolver {
 
 export interface AcmeIssuerProps {
   /** The cert-manager that serves the issuer. */
-  readonly certManager: CertManager;
+  readonly certManager: ICertManager;
   /** Staging or production: one switch. */
   readonly server: AcmeServer;
   /** Account e-mail for expiry notices. */
@@ -128,6 +128,11 @@ export interface AcmeIssuerProps {
  * @see https://cert-manager.io/docs/configuration/acme/
  */
 export class AcmeIssuer extends Construct implements IClusterIssuer {
+  /** An existing ACME ClusterIssuer, by name (no wildcards unless `supportsWildcards: true`, i.e. it has a DNS-01 solver). */
+  public static fromName(scope: Construct, id: string, name: string, options: ExistingClusterIssuerOptions = {}): IClusterIssuer {
+    return new ExistingClusterIssuer(scope, id, name, options.supportsWildcards ?? false);
+  }
+
   public readonly issuerName: string;
   public readonly server: AcmeServer;
   /** Whether some solver can validate wildcard names (DNS-01). */
@@ -172,5 +177,5 @@ export class AcmeIssuer extends Construct implements IClusterIssuer {
 
 /** Whether `issuer` can issue a certificate for `dnsName` (wildcards need DNS-01 with ACME). */
 export function canIssue(issuer: IClusterIssuer, dnsName: string): boolean {
-  return !(dnsName.startsWith('*.') && issuer instanceof AcmeIssuer && !issuer.supportsWildcards);
+  return !dnsName.startsWith('*.') || issuer.supportsWildcards;
 }

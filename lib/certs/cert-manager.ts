@@ -1,11 +1,19 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { CertManagerValues } from '../../imports/helm/cert-manager';
 import { CERT_MANAGER_CHART } from '../../imports/helm/charts';
 import { deepMerge } from '../core/_merge';
-import { invalidProp } from '../core/errors';
-import { GatewayApiCrds } from '../edge/gateway-api-crds';
-import { FluxApp } from '../flux/flux-app';
+import { invalidProp, validateDnsLabel } from '../core/errors';
+import { IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer } from '../flux/gitops-cluster';
-import { ReconcileTiming } from '../flux/kustomization';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+
+/** A cert-manager installation issuers and certificates can rely on. */
+export interface ICertManager extends IConstruct {
+  /** Namespace cert-manager runs in (where a ClusterIssuer's referenced Secrets live). */
+  readonly namespace: string;
+}
 
 export interface CertManagerProps extends ReconcileTiming {
   /**
@@ -15,7 +23,7 @@ export interface CertManagerProps extends ReconcileTiming {
    * @default - Gateway API support off
    * @see https://cert-manager.io/docs/usage/gateway/
    */
-  readonly gatewayApi?: GatewayApiCrds;
+  readonly gatewayApi?: IGatewayApiCrds;
   /**
    * Controller replicas; more than one runs with leader election.
    * @default 1
@@ -32,8 +40,21 @@ export interface CertManagerProps extends ReconcileTiming {
  * cert-manager from its pinned chart, CRDs included (`crds.enabled`, kept on uninstall), in the
  * namespace `cert-manager`. Issuers take it as a prop, which puts them after it in the Flux graph.
  */
-export class CertManager extends FluxApp<CertManagerValues> {
-  public constructor(scope: FluxLayer, id: string, props: CertManagerProps = {}) {
+export class CertManager extends Construct implements ICertManager, IFluxApp<CertManagerValues> {
+  /**
+   * A cert-manager this tree does not install (e.g. the platform team's): issuers may reference it,
+   * and what depends on it waits for nothing (it runs before this cluster's Flux applies them).
+   * @param namespace the namespace it runs in
+   */
+  public static fromNamespace(scope: Construct, id: string, namespace = 'cert-manager'): ICertManager {
+    return new ImportedCertManager(scope, id, namespace);
+  }
+
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public readonly app: ChartApp<CertManagerValues>;
+
+  public constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
+    super(scope, id);
     const replicas = props.replicas ?? 1;
     const values: CertManagerValues = {
       crds: { enabled: true, keep: true },
@@ -51,7 +72,7 @@ export class CertManager extends FluxApp<CertManagerValues> {
           }
         : {}),
     };
-    super(scope, id, {
+    this.app = new ChartApp<CertManagerValues>(this, {
       ...props,
       chart: CERT_MANAGER_CHART,
       name: 'cert-manager',
@@ -60,5 +81,50 @@ export class CertManager extends FluxApp<CertManagerValues> {
     });
     if (!Number.isInteger(replicas) || replicas < 1) invalidProp(this, `replicas ${replicas} must be a whole number >= 1`);
     if (props.gatewayApi) this.addDependency(props.gatewayApi);
+  }
+
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  public get values(): CertManagerValues {
+    return this.app.values;
+  }
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  public get kustomization(): FluxKustomization | undefined {
+    return this.app.kustomization;
+  }
+  /** The HelmRelease (also `node.defaultChild`). */
+  public get helmRelease(): ApiObject | undefined {
+    return this.app.helmRelease;
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+}
+
+class ImportedCertManager extends Construct implements ICertManager {
+  /** Read by the dependency resolution: nothing in this tree deploys it. */
+  public readonly installedElsewhere = true;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    public readonly namespace: string,
+  ) {
+    super(scope, id);
+    validateDnsLabel(this, 'namespace', namespace);
   }
 }

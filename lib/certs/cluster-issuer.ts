@@ -4,12 +4,46 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, ClusterIssuer } from '
 import { goDuration } from '../core/duration';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
-import { CertManager } from './cert-manager';
+import { ICertManager } from './cert-manager';
 
 /** A cert-manager ClusterIssuer that certificates can be issued from. */
 export interface IClusterIssuer extends IConstruct {
   /** `metadata.name` of the ClusterIssuer. */
   readonly issuerName: string;
+  /**
+   * Whether the issuer can sign wildcard names (`*.example.com`): a CA issuer can, an ACME issuer
+   * only with a DNS-01 solver.
+   */
+  readonly supportsWildcards: boolean;
+}
+
+/** Options of {@link InternalCaIssuer.fromName} and {@link AcmeIssuer.fromName}. */
+export interface ExistingClusterIssuerOptions {
+  /**
+   * Whether the existing issuer signs wildcard names.
+   * @default true for a CA issuer (InternalCaIssuer.fromName), false for an ACME one (AcmeIssuer.fromName)
+   */
+  readonly supportsWildcards?: boolean;
+}
+
+/**
+ * @internal A ClusterIssuer this tree does not create (an existing one, by name): certificates
+ * reference it, and what depends on it waits for nothing.
+ */
+export class ExistingClusterIssuer extends Construct implements IClusterIssuer {
+  /** Read by the dependency resolution: nothing in this tree deploys it. */
+  public readonly installedElsewhere = true;
+  public readonly issuerName: string;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    name: string,
+    public readonly supportsWildcards: boolean,
+  ) {
+    super(scope, id);
+    this.issuerName = validateDnsSubdomain(this, 'name', name);
+  }
 }
 
 export interface CertificateOptions {
@@ -53,7 +87,7 @@ export function issueCertificate(issuer: IClusterIssuer, scope: Construct, id: s
 
 export interface InternalCaIssuerProps {
   /** The cert-manager that serves the issuer. */
-  readonly certManager: CertManager;
+  readonly certManager: ICertManager;
   /**
    * Name of the CA ClusterIssuer; the self-signed bootstrap issuer and the root certificate are
    * named `<name>-selfsigned` and `<name>-root`.
@@ -79,7 +113,14 @@ export interface InternalCaIssuerProps {
  * @see https://cert-manager.io/docs/configuration/selfsigned/#bootstrapping-ca-issuers
  */
 export class InternalCaIssuer extends Construct implements IClusterIssuer {
+  /** An existing CA ClusterIssuer, by name (signs wildcards unless `supportsWildcards: false`). */
+  public static fromName(scope: Construct, id: string, name: string, options: ExistingClusterIssuerOptions = {}): IClusterIssuer {
+    return new ExistingClusterIssuer(scope, id, name, options.supportsWildcards ?? true);
+  }
+
   public readonly issuerName: string;
+  /** A CA signs any name, wildcards included. */
+  public readonly supportsWildcards = true;
   /** The CA ClusterIssuer: escape hatch. */
   public readonly resource: ClusterIssuer;
 

@@ -1,5 +1,6 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import * as kplus from 'cdk8s-plus-33';
+import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import * as capi from '../../imports/capi-core-cluster.x-k8s.io';
 import * as rke2bootstrap from '../../imports/capi-rke2-bootstrap.cluster.x-k8s.io';
@@ -7,8 +8,10 @@ import * as rke2cp from '../../imports/capi-rke2-controlplane.cluster.x-k8s.io';
 import * as talosbootstrap from '../../imports/capi-talos-bootstrap.cluster.x-k8s.io';
 import * as taloscp from '../../imports/capi-talos-controlplane.cluster.x-k8s.io';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
-import { FluxManifestApp } from '../flux/manifest-app';
+import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
+import { FluxKustomization } from '../flux/kustomization';
+import { ManifestApp } from '../flux/manifest-app';
+import { OutputFolder } from '../flux/output-folder';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, TalosConfigPatch, talosCiliumPatch } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
@@ -159,7 +162,7 @@ export const CLUSTER_HEALTH_CHECK_EXPRS: ReadonlyArray<{ readonly apiVersion: st
  * `<name>`. Talos patches for Cilium come from the same {@link TalosCniSettings} the Cilium
  * construct uses.
  */
-export class TalosCluster extends FluxManifestApp {
+export class TalosCluster extends Construct implements IFluxUnit {
   /** Whether `x` is a TalosCluster (works across copies of the library). */
   public static isTalosCluster(x: unknown): x is TalosCluster {
     return typeof x === 'object' && x !== null && SYMBOL in x;
@@ -187,12 +190,22 @@ export class TalosCluster extends FluxManifestApp {
   public readonly podCidrs: readonly string[];
   public readonly serviceCidrs: readonly string[];
   public readonly nodeCidr: string;
+  /** The app (Namespace, Kustomization `cluster-<name>`, release folder) this construct owns. */
+  public readonly app: ManifestApp;
   private readonly talosDocs = new Map<string, TalosConfigPatch[]>();
 
-  public constructor(scope: FluxLayer, id: string, props: TalosClusterProps) {
-    const path = `${scope.node.path}/${id}`;
-    TalosCluster.checkName(path, props);
-    super(scope, id, { name: `cluster-${props.name}`, namespace: props.name, timeout: Duration.minutes(30) });
+  public constructor(scope: Construct, id: string, props: TalosClusterProps) {
+    super(scope, id);
+    this.checkName(props);
+    this.app = new ManifestApp(this, {
+      name: `cluster-${props.name}`,
+      namespace: props.name,
+      timeout: Duration.minutes(30),
+      // Flux reports cluster-<name> Ready once Cluster API has initialised the control plane (its
+      // kubeconfig Secret exists): kstatus alone ignores the CAPI conditions. Not `Available`: that
+      // needs Ready nodes, which need the CNI, which the bootstrap installs only after this.
+      healthCheckExprs: CLUSTER_HEALTH_CHECK_EXPRS,
+    });
     Object.defineProperty(this, SYMBOL, { value: true });
     this.clusterName = props.name;
     this.clusterClass = props.clusterClass;
@@ -300,10 +313,6 @@ export class TalosCluster extends FluxManifestApp {
         invalidProp(this, `Metal3 needs baremetal-operator (the BareMetalHost CRDs) in cluster "${mgmt.name}", and none was found; create the ManagementCluster with InfrastructureProviderChoice.metal3() before this cluster`);
       }
     }
-    // Flux reports cluster-<name> Ready once Cluster API has initialised the control plane (its
-    // kubeconfig Secret exists): kstatus alone ignores the CAPI conditions. Not `Available`: that
-    // needs Ready nodes, which need the CNI, which the bootstrap installs only after this.
-    this.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', CLUSTER_HEALTH_CHECK_EXPRS.map((e) => ({ ...e }))));
     for (const producer of infra._secretProducers()) mgmt.addDependency(this, producer);
 
     // --- objects
@@ -700,6 +709,33 @@ export class TalosCluster extends FluxManifestApp {
     return this.talosDocs;
   }
 
+  /** Kustomization name (`cluster-<name>`). */
+  public get name(): string {
+    return this.app.name;
+  }
+  /** The workload cluster's namespace in the management cluster. */
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get kustomization(): FluxKustomization {
+    return this.app.kustomization;
+  }
+  public get namespaceObject(): kplus.Namespace {
+    return this.app.namespaceObject;
+  }
+  /** Scope of the cluster's objects (`dist/<mgmt>/releases/cluster-<name>/`). */
+  public get content(): OutputFolder {
+    return this.app.content;
+  }
+
+  /** Makes this cluster's Kustomization wait for `target`. */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+
   private emittedKinds(): string[] {
     return [...new Set(this.content.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.kind))].sort();
   }
@@ -714,12 +750,12 @@ export class TalosCluster extends FluxManifestApp {
     };
   }
 
-  private static checkName(path: string, props: TalosClusterProps): void {
+  private checkName(props: TalosClusterProps): void {
     const name = props.name;
     if (typeof name !== 'string' || name.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
       throw new InfraFluxError(
         ErrorCode.INVALID_PROP,
-        path,
+        this,
         `cluster name "${String(name)}" is not a DNS-1123 label; use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
       );
     }
@@ -728,7 +764,7 @@ export class TalosCluster extends FluxManifestApp {
     if (max !== undefined && longest > max) {
       throw new InfraFluxError(
         ErrorCode.INVALID_PROP,
-        path,
+        this,
         `cluster name "${name}" (${name.length} characters) is too long for ${props.infrastructure.provider.name}: control-plane Machine names "${name}-control-plane-xxxxx" would have ${longest} characters, the limit is ${max}; use at most ${max - longest + name.length} characters`,
       );
     }

@@ -1,14 +1,14 @@
-import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { EXTERNAL_DNS_CHART } from '../../imports/helm/charts';
 import { ExternalDnsValues } from '../../imports/helm/external-dns';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
-import { GatewayApiChannel, GatewayApiCrds } from '../edge/gateway-api-crds';
-import { FluxApp } from '../flux/flux-app';
+import { GatewayApiChannel, IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { ReconcileTiming } from '../flux/kustomization';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
 import { SecretKeyReference } from './secret-reference';
 import { dnsZoneOf } from './zones';
 
@@ -334,7 +334,7 @@ export interface ExternalDnsProps extends ReconcileTiming {
    * they are Established); the TLS/TCP/UDP route sources require the experimental channel.
    * @default - none; then no gateway-* source is allowed
    */
-  readonly gatewayApi?: GatewayApiCrds;
+  readonly gatewayApi?: IGatewayApiCrds;
   /**
    * @default DnsPolicy.SYNC
    */
@@ -447,46 +447,80 @@ interface RootWithOwners {
   [OWNER_REGISTRY]?: ExternalDns[];
 }
 
+/** An ExternalDNS instance as routes and gateways see it: the zones it manages and the sources it reads. */
+export interface IExternalDns extends IConstruct {
+  /** Zones this instance manages. */
+  readonly domainFilters: readonly string[];
+  /** The sources it reads (`--source`). */
+  readonly sources: readonly ExternalDnsSource[];
+  /** Whether `hostname` lies in one of the managed zones. */
+  manages(hostname: string): boolean;
+  /** The most specific managed zone `hostname` lies in; undefined when none. */
+  zoneOf(hostname: string): string | undefined;
+  /** Whether this instance reads `source` (`--source`). */
+  reads(source: ExternalDnsSource): boolean;
+}
+
+/** What an existing ExternalDNS (one this tree does not install) manages and reads. */
+export interface ExternalDnsAttributes {
+  /** Zones it manages (its `--domain-filter`s). */
+  readonly domainFilters: readonly string[];
+  /**
+   * The sources it reads.
+   * @default ExternalDnsSource.defaults()
+   */
+  readonly sources?: readonly ExternalDnsSource[];
+}
+
 /**
  * ExternalDNS (pinned chart external-dns 1.21.1, app 0.21.0) for one DNS provider: TXT registry
  * with a fleet-unique owner id, `policy: sync` set explicitly, non-empty domain filters, Gateway
  * API route sources, credentials by reference. Create it in the `controllers` layer.
  * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/
  */
-export class ExternalDns extends FluxApp<ExternalDnsValues> {
+export class ExternalDns extends Construct implements IExternalDns, IFluxApp<ExternalDnsValues> {
   /** Zones this instance manages. */
   public readonly domainFilters: readonly string[];
   public readonly ownerId: string;
   public readonly provider: DnsProvider;
   public readonly sources: readonly ExternalDnsSource[];
   public readonly policy: DnsPolicy;
+  /**
+   * An ExternalDNS this tree does not install (e.g. run by the platform team): gateways check
+   * routes against its zones and sources, and what depends on it waits for nothing.
+   */
+  public static fromAttributes(scope: Construct, id: string, attributes: ExternalDnsAttributes): IExternalDns {
+    return new ImportedExternalDns(scope, id, attributes);
+  }
 
-  public constructor(scope: FluxLayer, id: string, props: ExternalDnsProps) {
-    // Props are checked before the chart values are built; errors name the construct's path.
-    const self = pathScope(scope, id);
-    const cluster = GitOpsCluster.of(scope);
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public readonly app: ChartApp<ExternalDnsValues>;
+
+  public constructor(scope: Construct, id: string, props: ExternalDnsProps) {
+    super(scope, id);
+    const cluster = GitOpsCluster.of(this);
     const sources = props.sources ?? ExternalDnsSource.defaults();
     const policy = props.policy ?? DnsPolicy.SYNC;
     const ownerId = props.ownerId ?? cluster.name;
     const domainFilters = [...props.domainFilters];
-    if (!(scope instanceof FluxLayer) || scope.layerName !== LayerName.CONTROLLERS) {
-      invalidProp(self, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
+    if (FluxLayer.tryOf(this)?.layerName !== LayerName.CONTROLLERS) {
+      invalidProp(this, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
     }
-    if (domainFilters.length === 0) invalidProp(self, 'domainFilters is empty; give the zones this ExternalDNS manages, e.g. ["example.com"]');
-    for (const d of domainFilters) validateDnsSubdomain(self, 'domainFilter', d);
-    if (!/^[a-z0-9]([-a-z0-9._]{0,61}[a-z0-9])?$/.test(ownerId)) invalidProp(self, `ownerId "${ownerId}" must be 1-63 lowercase letters, digits, '-', '_' or '.'`);
-    if (sources.length === 0) invalidProp(self, 'sources is empty; give at least one, e.g. ExternalDnsSource.GATEWAY_HTTPROUTE');
+    if (domainFilters.length === 0) invalidProp(this, 'domainFilters is empty; give the zones this ExternalDNS manages, e.g. ["example.com"]');
+    for (const d of domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
+    if (!/^[a-z0-9]([-a-z0-9._]{0,61}[a-z0-9])?$/.test(ownerId)) invalidProp(this, `ownerId "${ownerId}" must be 1-63 lowercase letters, digits, '-', '_' or '.'`);
+    if (sources.length === 0) invalidProp(this, 'sources is empty; give at least one, e.g. ExternalDnsSource.GATEWAY_HTTPROUTE');
     const names = sources.map((s) => s.name);
-    if (new Set(names).size !== names.length) invalidProp(self, `sources ${names.join(', ')} contain duplicates`);
+    if (new Set(names).size !== names.length) invalidProp(this, `sources ${names.join(', ')} contain duplicates`);
     for (const s of sources) {
-      if (s.gatewayApi && !props.gatewayApi) invalidProp(self, `source ${s.name} needs the Gateway API CRDs; pass gatewayApi`);
+      if (s.gatewayApi && !props.gatewayApi) invalidProp(this, `source ${s.name} needs the Gateway API CRDs; pass gatewayApi`);
       if (s.experimental && props.gatewayApi?.channel !== GatewayApiChannel.EXPERIMENTAL) {
-        invalidProp(self, `source ${s.name} reads v1alpha2 routes, which only the experimental Gateway API CRDs serve; use GatewayApiChannel.EXPERIMENTAL or drop the source`);
+        invalidProp(this, `source ${s.name} reads v1alpha2 routes, which only the experimental Gateway API CRDs serve; use GatewayApiChannel.EXPERIMENTAL or drop the source`);
       }
     }
     const interval = props.syncInterval ?? Duration.minutes(1);
-    if (interval.toSeconds() < 30) invalidProp(self, `syncInterval ${interval.toSeconds()}s is too short; DNS provider APIs rate-limit, use at least 30s`);
-    const cfg = props.provider._config(self);
+    if (interval.toSeconds() < 30) invalidProp(this, `syncInterval ${interval.toSeconds()}s is too short; DNS provider APIs rate-limit, use at least 30s`);
+    const cfg = props.provider._config(this);
     const values: ExternalDnsValues = {
       provider: { name: cfg.name },
       sources: names,
@@ -506,12 +540,12 @@ export class ExternalDns extends FluxApp<ExternalDnsValues> {
     };
     const owned = Object.keys(props.values ?? {}).filter((k) => EXTERNAL_DNS_OWNED_VALUE_KEYS.includes(k));
     if (owned.length) {
-      invalidProp(self, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
+      invalidProp(this, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
     }
     const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
-    if (unknown.length) invalidProp(self, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
+    if (unknown.length) invalidProp(this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
     const name = props.name ?? 'external-dns';
-    super(scope, id, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
+    this.app = new ChartApp<ExternalDnsValues>(this, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
     this.domainFilters = domainFilters;
     this.ownerId = ownerId;
     this.provider = props.provider;
@@ -530,6 +564,37 @@ export class ExternalDns extends FluxApp<ExternalDnsValues> {
     all.push(this);
   }
 
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  public get values(): ExternalDnsValues {
+    return this.app.values;
+  }
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  public get kustomization(): FluxKustomization | undefined {
+    return this.app.kustomization;
+  }
+  /** The HelmRelease (also `node.defaultChild`). */
+  public get helmRelease(): ApiObject | undefined {
+    return this.app.helmRelease;
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+
   /** Whether `hostname` lies in one of the managed zones. */
   public manages(hostname: string): boolean {
     return this.zoneOf(hostname) !== undefined;
@@ -541,6 +606,33 @@ export class ExternalDns extends FluxApp<ExternalDnsValues> {
   }
 
   /** Whether this instance reads `source` (`--source`). */
+  public reads(source: ExternalDnsSource): boolean {
+    return this.sources.includes(source);
+  }
+}
+
+class ImportedExternalDns extends Construct implements IExternalDns {
+  /** Read by the dependency resolution: nothing in this tree deploys it. */
+  public readonly installedElsewhere = true;
+  public readonly domainFilters: readonly string[];
+  public readonly sources: readonly ExternalDnsSource[];
+
+  public constructor(scope: Construct, id: string, attributes: ExternalDnsAttributes) {
+    super(scope, id);
+    if (attributes.domainFilters.length === 0) invalidProp(this, 'domainFilters is empty; give the zones the existing ExternalDNS manages');
+    for (const d of attributes.domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
+    this.domainFilters = [...attributes.domainFilters];
+    this.sources = [...(attributes.sources ?? ExternalDnsSource.defaults())];
+  }
+
+  public manages(hostname: string): boolean {
+    return this.zoneOf(hostname) !== undefined;
+  }
+
+  public zoneOf(hostname: string): string | undefined {
+    return dnsZoneOf(this.domainFilters, hostname);
+  }
+
   public reads(source: ExternalDnsSource): boolean {
     return this.sources.includes(source);
   }
@@ -565,11 +657,6 @@ function duplicateOwners(all: readonly ExternalDns[]): string[] {
   return errors;
 }
 
-/** A stand-in scope for errors raised before `super()`: the path the construct will have. */
-function pathScope(scope: IConstruct, id: string): IConstruct {
-  return { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as unknown as IConstruct;
-}
-
 export interface ExternalDnsCloudflareProps extends Omit<ExternalDnsProps, 'provider'>, CloudflareDnsOptions {}
 
 /**
@@ -577,7 +664,7 @@ export interface ExternalDnsCloudflareProps extends Omit<ExternalDnsProps, 'prov
  * records proxied by default.
  */
 export class ExternalDnsCloudflare extends ExternalDns {
-  public constructor(scope: FluxLayer, id: string, props: ExternalDnsCloudflareProps) {
+  public constructor(scope: Construct, id: string, props: ExternalDnsCloudflareProps) {
     super(scope, id, { ...props, provider: DnsProvider.cloudflare(props) });
   }
 }

@@ -10,7 +10,7 @@ import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-c
 import { FluxKustomization } from '../flux/kustomization';
 import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
-import { GatewayApiCrds } from './gateway-api-crds';
+import { IGatewayApiCrds } from './gateway-api-crds';
 
 /** Whether an edge serves routes through the Gateway API or through Ingress objects. */
 export enum EdgeApi {
@@ -119,7 +119,7 @@ export class EdgeImplementation {
     public readonly httpsPort: number,
     /** Retired upstream: using it warns. */
     public readonly retired: boolean,
-    private readonly installer: (stack: Construct, cluster: GitOpsCluster, gatewayApi: GatewayApiCrds) => EdgeInstallation,
+    private readonly installer: (stack: Construct, cluster: GitOpsCluster, gatewayApi: IGatewayApiCrds) => EdgeInstallation,
   ) {}
 
   /** Whether this is one of Cilium's own implementations. */
@@ -128,7 +128,7 @@ export class EdgeImplementation {
   }
 
   /** @internal */
-  public _install(stack: Construct, cluster: GitOpsCluster, gatewayApi: GatewayApiCrds): EdgeInstallation {
+  public _install(stack: Construct, cluster: GitOpsCluster, gatewayApi: IGatewayApiCrds): EdgeInstallation {
     return this.installer(stack, cluster, gatewayApi);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../core/errors';
 import { FluxLayer, IFluxUnit, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
@@ -46,6 +46,11 @@ export class GatewayApiChannel {
   }
 }
 
+/** Gateway API CRDs of a cluster: installed by this tree ({@link GatewayApiCrds}) or imported. */
+export interface IGatewayApiCrds extends IConstruct {
+  readonly channel: GatewayApiChannel;
+}
+
 export interface GatewayApiCrdsProps extends ReconcileTiming {
   /**
    * @default GatewayApiChannel.STANDARD
@@ -60,7 +65,15 @@ export interface GatewayApiCrdsProps extends ReconcileTiming {
  * Create it in the cluster's `crds` layer; Cilium's Gateway API support and cert-manager's
  * Gateway API solver reference it.
  */
-export class GatewayApiCrds extends Construct implements IFluxUnit {
+export class GatewayApiCrds extends Construct implements IFluxUnit, IGatewayApiCrds {
+  /**
+   * Gateway API CRDs this tree does not install (e.g. a managed cluster ships them): what depends
+   * on them waits for nothing, and features that need a channel check `channel`.
+   */
+  public static fromChannel(scope: Construct, id: string, channel: GatewayApiChannel): IGatewayApiCrds {
+    return new ImportedGatewayApiCrds(scope, id, channel);
+  }
+
   public readonly layer: FluxLayer;
   public readonly kustomization: FluxKustomization;
   public readonly channel: GatewayApiChannel;
@@ -84,5 +97,18 @@ export class GatewayApiCrds extends Construct implements IFluxUnit {
     });
     this.source = release.source;
     this.kustomization = release.kustomization;
+  }
+}
+
+class ImportedGatewayApiCrds extends Construct implements IGatewayApiCrds {
+  /** Read by the dependency resolution: nothing in this tree deploys them. */
+  public readonly installedElsewhere = true;
+
+  public constructor(
+    scope: Construct,
+    id: string,
+    public readonly channel: GatewayApiChannel,
+  ) {
+    super(scope, id);
   }
 }

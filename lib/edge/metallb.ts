@@ -104,6 +104,9 @@ export class MetalLb extends Construct {
       podSecurity: PodSecurityLevel.PRIVILEGED,
       values: { crds: { enabled: true } },
     });
+    // The app sits in the controllers layer (its pool and advertisement in configs): this construct
+    // spans two layers, so it owns a FluxApp there rather than being the app.
+    this.node.defaultChild = this.app.helmRelease;
     this.pool = new IpAddressPool(scope.configs, `${id}Pool`, {
       metadata: { name: 'default', namespace: 'metallb-system' },
       spec: { addresses, avoidBuggyIPs: true },

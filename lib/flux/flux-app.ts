@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Yaml } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -11,10 +11,11 @@ import {
   HelmReleaseSpecValuesFromKind,
 } from '../../imports/flux-helm.toolkit.fluxcd.io';
 import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/flux-source.toolkit.fluxcd.io';
+import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster } from './gitops-cluster';
-import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
+import { FLUX_NAMESPACE, FluxKustomization, HealthCheckExpr, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
 import { appNamespace } from './_app-namespace';
 import { PodSecurityLevel } from './pod-security';
@@ -79,24 +80,68 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    * @default Duration.minutes(30)
    */
   readonly releaseInterval?: Duration;
+  /**
+   * CEL health checks added to the app's Kustomization, for objects of the chart kstatus cannot read.
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+   */
+  readonly healthCheckExprs?: readonly HealthCheckExpr[];
 }
 
+/** A construct that delivers one Helm chart through Flux: a {@link FluxApp} or a construct owning a {@link ChartApp}. */
+export interface IFluxApp<V extends object = object> extends IConstruct {
+  /** Release name, also the name of the app's Kustomization, HelmRelease and values ConfigMap. */
+  readonly name: string;
+  /** Namespace the release installs into. */
+  readonly namespace: string;
+  /** The Flux layer that applies the app's Kustomization. */
+  readonly layer: FluxLayer;
+  readonly chart: PinnedChart;
+  /** The values this app sets (not merged with chart defaults), resolved now. */
+  readonly values: V;
+  /** See {@link FluxAppProps.installedElsewhere}. */
+  readonly installedElsewhere: boolean;
+  /** The app's Kustomization; undefined when the release is installed elsewhere. */
+  readonly kustomization?: FluxKustomization;
+  /** The HelmRelease (also `node.defaultChild`); undefined when installed elsewhere. */
+  readonly helmRelease?: ApiObject;
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  addDependency(target: IConstruct): void;
+}
+
+const CHART_APP = Symbol.for('infraflux.chart-app');
+
 /**
- * A Helm chart delivered by Flux in the 5-file pattern: the Namespace, the chart source
- * (HelmRepository shared in flux-system, or an OCIRepository), a Flux Kustomization for the app,
- * the values ConfigMap and the HelmRelease that reads it through `valuesFrom`, with install and
- * upgrade remediation.
+ * The Flux app of one Helm chart, built into the construct that owns it (composition): the
+ * 5-file pattern — the Namespace, the chart source (HelmRepository shared in flux-system, or an
+ * OCIRepository), a Flux Kustomization for the app, the values ConfigMap and the HelmRelease that
+ * reads it through `valuesFrom`, with install and upgrade remediation.
+ *
+ * The objects are children of `owner` itself (ids `Namespace`, `OCIRepository`, `Release`,
+ * `Kustomization`), so the owner's construct path is the app's and ids stay stable; the owner's
+ * `node.defaultChild` is set to the HelmRelease. The owner may sit anywhere below a
+ * {@link FluxLayer} ({@link FluxLayer.of}). Values are rendered at synth: the owner passes what it
+ * knows at construction in `values` and adds the rest with {@link ChartApp.addValues}.
  *
  * Files: the layer folder `dist/<cluster>/<layer>/` gets the Namespace, the OCIRepository and the
  * app's Kustomization (the layer applies them); the release folder `dist/<cluster>/releases/<name>/`
  * gets the values ConfigMap and the HelmRelease (the app's Kustomization applies them and waits for
  * the HelmRelease). Shared HelmRepositories go to `dist/<cluster>/flux-system/`.
+ *
+ * A construct for a chart follows docs/recipes/helm-chart-construct.md.
  */
-export class FluxApp<V extends object = Record<string, unknown>> extends Construct {
+export class ChartApp<V extends object = Record<string, unknown>> {
+  /** The ChartApp `owner` owns, or undefined. */
+  public static of<T extends object = Record<string, unknown>>(owner: IConstruct): ChartApp<T> | undefined {
+    return (owner as { [CHART_APP]?: ChartApp<T> })[CHART_APP];
+  }
+
+  /** The construct whose children the app's objects are. */
+  public readonly owner: Construct;
   public readonly name: string;
   public readonly namespace: string;
   public readonly layer: FluxLayer;
-  /** The app's Kustomization (an IFluxUnit's); undefined when the release is installed elsewhere. */
+  /** The app's Kustomization; undefined when the release is installed elsewhere. */
   public readonly kustomization?: FluxKustomization;
   /** The HelmRelease: escape hatch through `addJsonPatch()`; undefined when installed elsewhere. */
   public readonly helmRelease?: ApiObject;
@@ -109,30 +154,34 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder); undefined when installed elsewhere. */
   public readonly chartSource?: ApiObject;
   public readonly chart: PinnedChart;
-  /** The values this app sets (not merged with chart defaults). */
-  public readonly values: V;
+  private readonly valueLayers: V[] = [];
 
-  public constructor(scope: FluxLayer, id: string, props: FluxAppProps<V>) {
-    super(scope, id);
-    if (!(scope instanceof FluxLayer)) {
-      invalidProp(this, 'a FluxApp must be created directly in a FluxLayer (cluster.crds, .controllers, .configs or .apps)');
-    }
-    this.layer = scope;
-    this.name = validateDnsLabel(this, 'name', props.name ?? id);
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.name);
-    this.chart = validateChart(this, props.chart);
-    this.values = props.values ?? ({} as V);
+  /**
+   * @param owner the construct that owns the app; it must not have children with the ids
+   *   `Namespace`, `OCIRepository`, `Release` or `Kustomization`, and it owns at most one app.
+   */
+  public constructor(owner: Construct, props: FluxAppProps<V>) {
+    if (ChartApp.of(owner)) invalidProp(owner, 'owns a ChartApp already; a construct owns at most one chart app (create another construct for a second chart)');
+    Object.defineProperty(owner, CHART_APP, { value: this });
+    this.owner = owner;
+    const layer = FluxLayer.tryOf(owner);
+    if (!layer) invalidProp(owner, 'a FluxApp must be created directly in a FluxLayer or below one (cluster.crds, .controllers, .configs or .apps)');
+    this.layer = layer;
+    this.name = validateDnsLabel(owner, 'name', props.name ?? owner.node.id);
+    this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);
+    this.chart = validateChart(owner, props.chart);
+    if (props.values) this.valueLayers.push(props.values);
     const retries = props.remediationRetries ?? 3;
-    if (!Number.isInteger(retries) || retries < 0) invalidProp(this, `remediationRetries ${retries} must be a whole number >= 0`);
-    const cluster = GitOpsCluster.of(scope);
+    if (!Number.isInteger(retries) || retries < 0) invalidProp(owner, `remediationRetries ${retries} must be a whole number >= 0`);
+    const cluster = GitOpsCluster.of(owner);
     this.installedElsewhere = props.installedElsewhere ?? false;
     if (this.installedElsewhere) return;
 
-    if (props.createNamespace ?? true) this.namespaceObject = appNamespace(this, this.namespace, props.podSecurity);
+    if (props.createNamespace ?? true) this.namespaceObject = appNamespace(owner, this.namespace, props.podSecurity);
 
     const oci = this.chart.repository.startsWith('oci://');
     const chartSource = oci
-      ? new OciRepository(this, 'OCIRepository', {
+      ? new OciRepository(owner, 'OCIRepository', {
           metadata: { name: this.name, namespace: FLUX_NAMESPACE },
           spec: {
             interval: goDuration(Duration.hours(12)),
@@ -154,15 +203,16 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
     if (!oci && (chartSource.toJson() as { spec: { url: string } }).spec.url !== this.chart.repository) {
       throw new InfraFluxError(
         ErrorCode.DUPLICATE,
-        this,
+        owner,
         `HelmRepository "${repositoryName(this.chart.repository)}" already points at another URL; two repositories with the same host name part are not supported`,
       );
     }
 
-    const releases = new OutputFolder(this, 'Release', `${cluster.name}/releases/${this.name}`);
+    const releases = new OutputFolder(owner, 'Release', `${cluster.name}/releases/${this.name}`);
     this.valuesConfigMap = new kplus.ConfigMap(releases, 'Values', {
       metadata: { name: `${this.name}-values`, namespace: this.namespace },
-      data: { 'values.yaml': Yaml.stringify(this.values).trimEnd() + '\n' },
+      // Rendered at synth, after the owner has added every value it knows only after construction.
+      data: { 'values.yaml': lazyString(() => Yaml.stringify(this.values).trimEnd() + '\n') },
     });
     this.helmRelease = new HelmRelease(releases, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
@@ -194,8 +244,9 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
         valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${this.name}-values`, valuesKey: 'values.yaml' }],
       },
     });
+    owner.node.defaultChild = this.helmRelease;
 
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+    this.kustomization = new FluxKustomization(owner, 'Kustomization', {
       ...props,
       name: this.name,
       path: `${cluster.sourcePath}/releases/${this.name}`,
@@ -203,9 +254,100 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
     });
   }
 
+  /**
+   * The values this app sets (not merged with chart defaults): `values` of the props, then every
+   * {@link addValues} call, merged Helm-style (maps key by key, lists and scalars replaced).
+   * A fresh object on each read; the values ConfigMap renders it at synth.
+   */
+  public get values(): V {
+    return this.valueLayers.reduce<V>((acc, layer) => deepMerge(acc, layer), {} as V);
+  }
+
+  /** Merges `values` over the current ones (Helm-style); read at synth, so the owner may call it any time before. */
+  public addValues(values: V): void {
+    this.valueLayers.push(values);
+  }
+
   /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
   public addDependency(target: IConstruct): void {
-    GitOpsCluster.of(this).addDependency(this, target);
+    GitOpsCluster.of(this.owner).addDependency(this.owner, target);
+  }
+}
+
+/** A string cdk8s resolves at synth (a `Lazy` where the binding's type is `string`). */
+function lazyString(produce: () => string): string {
+  return Lazy.any({ produce }) as unknown as string;
+}
+
+/**
+ * A Helm chart delivered by Flux in the 5-file pattern (see {@link ChartApp}), as a construct of
+ * its own: `new FluxApp(cluster.controllers, 'podinfo', { chart, values })`. Create it in a layer
+ * or anywhere below one. A construct with logic of its own for a chart owns a {@link ChartApp}
+ * instead (docs/recipes/helm-chart-construct.md).
+ */
+export class FluxApp<V extends object = Record<string, unknown>> extends Construct implements IFluxApp<V> {
+  /** Whether `x` delivers a chart: a FluxApp or a construct owning a {@link ChartApp}. */
+  public static isFluxApp(x: unknown): x is IFluxApp {
+    return typeof x === 'object' && x !== null && CHART_APP in x;
+  }
+
+  /** The chart app this construct owns. */
+  public readonly app: ChartApp<V>;
+
+  public constructor(scope: Construct, id: string, props: FluxAppProps<V>) {
+    super(scope, id);
+    this.app = new ChartApp<V>(this, props);
+  }
+
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  /** The app's Kustomization (an IFluxUnit's); undefined when the release is installed elsewhere. */
+  public get kustomization(): FluxKustomization | undefined {
+    return this.app.kustomization;
+  }
+  /** The HelmRelease (also `node.defaultChild`): escape hatch through `addJsonPatch()`; undefined when installed elsewhere. */
+  public get helmRelease(): ApiObject | undefined {
+    return this.app.helmRelease;
+  }
+  /** The values ConfigMap; undefined when installed elsewhere. */
+  public get valuesConfigMap(): kplus.ConfigMap | undefined {
+    return this.app.valuesConfigMap;
+  }
+  /** See {@link FluxAppProps.installedElsewhere}. */
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  /** The app's Namespace; undefined when `createNamespace` is false. */
+  public get namespaceObject(): kplus.Namespace | undefined {
+    return this.app.namespaceObject;
+  }
+  /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder); undefined when installed elsewhere. */
+  public get chartSource(): ApiObject | undefined {
+    return this.app.chartSource;
+  }
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  /** The values this app sets (not merged with chart defaults). */
+  public get values(): V {
+    return this.app.values;
+  }
+
+  /** Merges `values` over the current ones; see {@link ChartApp.addValues}. */
+  public addValues(values: V): void {
+    this.app.addValues(values);
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
   }
 }
 

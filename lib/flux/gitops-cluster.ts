@@ -268,6 +268,29 @@ export interface FluxLayerProps extends ReconcileTiming {}
  * this one, apps included, is healthy.
  */
 export class FluxLayer extends OutputFolder implements IFluxUnit {
+  /** Whether `x` is a FluxLayer. */
+  public static isFluxLayer(x: unknown): x is FluxLayer {
+    return x instanceof FluxLayer;
+  }
+
+  /**
+   * The layer `c` sits in (itself included), at any depth: an app may be created directly in a
+   * layer or inside any construct below one. Throws an {@link ErrorCode.INVALID_PROP} error naming
+   * `c`'s path when `c` is in no layer.
+   */
+  public static of(c: IConstruct): FluxLayer {
+    const found = FluxLayer.tryOf(c);
+    if (!found) {
+      throw new InfraFluxError(ErrorCode.INVALID_PROP, c, 'is not inside a Flux layer; create it in (or below) cluster.crds, .controllers, .configs or .apps');
+    }
+    return found;
+  }
+
+  /** The layer `c` sits in, or undefined. */
+  public static tryOf(c: IConstruct): FluxLayer | undefined {
+    return [c, ...c.node.scopes.slice().reverse()].find(FluxLayer.isFluxLayer);
+  }
+
   public readonly layerName: LayerName;
   public readonly kustomization: FluxKustomization;
   public readonly cluster: GitOpsCluster;

@@ -16,6 +16,53 @@ export interface HealthCheck {
   readonly namespace?: string;
 }
 
+/**
+ * A CEL health check for a custom resource whose readiness kstatus cannot read (e.g. Cluster API
+ * objects): Flux evaluates `current` (and optionally `failed`/`inProgress`) on every object of the kind.
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+ */
+export interface HealthCheckExpr {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** CEL expression that is true when the object is healthy. */
+  readonly current: string;
+  /**
+   * CEL expression that is true when the object has failed.
+   * @default - none
+   */
+  readonly failed?: string;
+  /**
+   * CEL expression that is true while the object is progressing.
+   * @default - none
+   */
+  readonly inProgress?: string;
+}
+
+/**
+ * An image override Flux applies with kustomize (`spec.images`), e.g. to pin an upstream manifest's
+ * untagged image to a release.
+ * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#images
+ */
+export interface KustomizationImage {
+  /** Image name as it appears in the manifests. */
+  readonly name: string;
+  /**
+   * Replacement tag.
+   * @default - the tag is kept
+   */
+  readonly newTag?: string;
+  /**
+   * Replacement image name.
+   * @default - the name is kept
+   */
+  readonly newName?: string;
+  /**
+   * Replacement digest (wins over `newTag`).
+   * @default - none
+   */
+  readonly digest?: string;
+}
+
 /** The Flux source a Kustomization reads manifests from. */
 export interface KustomizationSource {
   readonly kind: 'GitRepository' | 'OCIRepository' | 'Bucket' | 'ExternalArtifact';
@@ -68,6 +115,18 @@ export interface FluxKustomizationProps extends ReconcileTiming {
    */
   readonly healthChecks?: readonly HealthCheck[];
   /**
+   * CEL health checks for kinds kstatus cannot read.
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+   */
+  readonly healthCheckExprs?: readonly HealthCheckExpr[];
+  /**
+   * Image overrides applied to the manifests.
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#images
+   */
+  readonly images?: readonly KustomizationImage[];
+  /**
    * Delete objects removed from the source.
    * @default true
    */
@@ -85,6 +144,7 @@ export class FluxKustomization extends Construct {
   public readonly resource: ApiObject;
   private readonly dependencies = new Set<FluxKustomization>();
   private readonly healthChecks: HealthCheck[];
+  private readonly healthCheckExprs: HealthCheckExpr[];
   private readonly wait: boolean;
 
   public constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
@@ -92,6 +152,7 @@ export class FluxKustomization extends Construct {
     this.name = props.name;
     this.wait = props.wait ?? false;
     this.healthChecks = [...(props.healthChecks ?? [])];
+    this.healthCheckExprs = [...(props.healthCheckExprs ?? [])];
     const source = props.source ?? { kind: 'GitRepository', name: FLUX_NAMESPACE };
     this.resource = new Kustomization(this, 'Resource', {
       metadata: { name: props.name, namespace: FLUX_NAMESPACE },
@@ -115,6 +176,8 @@ export class FluxKustomization extends Construct {
               .map((name) => ({ name, namespace: FLUX_NAMESPACE })),
         }),
         healthChecks: Lazy.any({ produce: () => (this.healthChecks.length ? [...this.healthChecks] : undefined) }),
+        healthCheckExprs: Lazy.any({ produce: () => (this.healthCheckExprs.length ? this.healthCheckExprs.map((e) => ({ ...e })) : undefined) }),
+        ...(props.images?.length ? { images: props.images.map((i) => ({ ...i })) } : {}),
       },
     });
     this.node.addValidation({
@@ -134,6 +197,11 @@ export class FluxKustomization extends Construct {
   /** Adds an object Flux must see healthy before this Kustomization is Ready. */
   public addHealthCheck(check: HealthCheck): void {
     this.healthChecks.push(check);
+  }
+
+  /** Adds a CEL health check (see {@link FluxKustomizationProps.healthCheckExprs}). */
+  public addHealthCheckExpr(expr: HealthCheckExpr): void {
+    this.healthCheckExprs.push(expr);
   }
 
   /** Makes Flux apply this Kustomization only after `other` is Ready. */

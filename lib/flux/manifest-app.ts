@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from './gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from './kustomization';
+import { FluxKustomization, HealthCheckExpr, ReconcileTiming } from './kustomization';
 import { appNamespace } from './_app-namespace';
 import { PodSecurityLevel } from './pod-security';
 import { OutputFolder } from './output-folder';
@@ -23,14 +23,31 @@ export interface FluxManifestAppProps extends ReconcileTiming {
    * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
+  /**
+   * CEL health checks added to the app's Kustomization, for custom resources kstatus cannot read
+   * (the Kustomization also waits for every object with `wait: true`).
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
+   */
+  readonly healthCheckExprs?: readonly HealthCheckExpr[];
 }
 
+const MANIFEST_APP = Symbol.for('infraflux.manifest-app');
+
 /**
- * An app made of plain Kubernetes objects instead of a Helm chart: its Namespace and Flux
- * Kustomization go to the layer folder, and everything created in {@link FluxManifestApp.content}
- * goes to `dist/<cluster>/releases/<name>/`, applied by the app's Kustomization with `wait: true`.
+ * An app made of plain Kubernetes objects, built into the construct that owns it (composition):
+ * its Namespace (id `Namespace`) and Flux Kustomization (id `Kustomization`) go to the layer
+ * folder, and everything created in {@link ManifestApp.content} (id `Content`) goes to
+ * `dist/<cluster>/releases/<name>/`, applied by the app's Kustomization with `wait: true`. The
+ * owner may sit anywhere below a {@link FluxLayer}.
  */
-export class FluxManifestApp extends Construct implements IFluxUnit {
+export class ManifestApp {
+  /** The ManifestApp `owner` owns, or undefined. */
+  public static of(owner: IConstruct): ManifestApp | undefined {
+    return (owner as { [MANIFEST_APP]?: ManifestApp })[MANIFEST_APP];
+  }
+
+  public readonly owner: Construct;
   public readonly name: string;
   public readonly namespace: string;
   public readonly layer: FluxLayer;
@@ -39,16 +56,19 @@ export class FluxManifestApp extends Construct implements IFluxUnit {
   /** Scope for the app's objects. */
   public readonly content: OutputFolder;
 
-  public constructor(scope: FluxLayer, id: string, props: FluxManifestAppProps = {}) {
-    super(scope, id);
-    if (!(scope instanceof FluxLayer)) invalidProp(this, 'a FluxManifestApp must be created directly in a FluxLayer');
-    this.layer = scope;
-    this.name = validateDnsLabel(this, 'name', props.name ?? id);
-    this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? this.name);
-    const cluster = GitOpsCluster.of(scope);
-    this.namespaceObject = appNamespace(this, this.namespace, props.podSecurity);
-    this.content = new OutputFolder(this, 'Content', `${cluster.name}/releases/${this.name}`);
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
+  public constructor(owner: Construct, props: FluxManifestAppProps = {}) {
+    if (ManifestApp.of(owner)) invalidProp(owner, 'owns a ManifestApp already; a construct owns at most one manifest app');
+    Object.defineProperty(owner, MANIFEST_APP, { value: this });
+    this.owner = owner;
+    const layer = FluxLayer.tryOf(owner);
+    if (!layer) invalidProp(owner, 'a FluxManifestApp must be created directly in a FluxLayer or below one (cluster.crds, .controllers, .configs or .apps)');
+    this.layer = layer;
+    this.name = validateDnsLabel(owner, 'name', props.name ?? owner.node.id);
+    this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);
+    const cluster = GitOpsCluster.of(owner);
+    this.namespaceObject = appNamespace(owner, this.namespace, props.podSecurity);
+    this.content = new OutputFolder(owner, 'Content', `${cluster.name}/releases/${this.name}`);
+    this.kustomization = new FluxKustomization(owner, 'Kustomization', {
       ...props,
       name: this.name,
       path: `${cluster.sourcePath}/releases/${this.name}`,
@@ -58,6 +78,45 @@ export class FluxManifestApp extends Construct implements IFluxUnit {
 
   /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
   public addDependency(target: IConstruct): void {
-    GitOpsCluster.of(this).addDependency(this, target);
+    GitOpsCluster.of(this.owner).addDependency(this.owner, target);
+  }
+}
+
+/**
+ * An app made of plain Kubernetes objects instead of a Helm chart (see {@link ManifestApp}), as a
+ * construct of its own. Create it in a layer or anywhere below one.
+ */
+export class FluxManifestApp extends Construct implements IFluxUnit {
+  /** The manifest app this construct owns. */
+  public readonly app: ManifestApp;
+
+  public constructor(scope: Construct, id: string, props: FluxManifestAppProps = {}) {
+    super(scope, id);
+    this.app = new ManifestApp(this, props);
+  }
+
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get kustomization(): FluxKustomization {
+    return this.app.kustomization;
+  }
+  public get namespaceObject(): kplus.Namespace {
+    return this.app.namespaceObject;
+  }
+  /** Scope for the app's objects. */
+  public get content(): OutputFolder {
+    return this.app.content;
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
   }
 }

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
-import { FLUX_NAMESPACE, FluxKustomization, HealthCheck, ReconcileTiming } from './kustomization';
+import { FLUX_NAMESPACE, FluxKustomization, HealthCheck, KustomizationImage, ReconcileTiming } from './kustomization';
 
 export interface UpstreamGitReleaseProps extends ReconcileTiming {
   /** Name of the GitRepository (in flux-system). */
@@ -22,6 +22,11 @@ export interface UpstreamGitReleaseProps extends ReconcileTiming {
    * @default []
    */
   readonly healthChecks?: readonly HealthCheck[];
+  /**
+   * Image overrides (e.g. pin an untagged upstream image to the release).
+   * @default []
+   */
+  readonly images?: readonly KustomizationImage[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalidProp } from '../core/errors';
 import { appNamespace } from '../flux/_app-namespace';
@@ -101,11 +101,11 @@ export class BaremetalOperator extends Construct implements IFluxUnit {
       timeout: props.timeout ?? Duration.minutes(10),
       crdNames: BAREMETAL_OPERATOR_CRDS,
       healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'baremetal-operator-controller-manager', namespace: BAREMETAL_OPERATOR_NAMESPACE }],
+      // upstream's manager.yaml has the image without a tag (= latest): pin it to the release.
+      images: [{ name: IMAGE, newTag: this.version }],
     });
     this.source = release.source;
     this.kustomization = release.kustomization;
-    // upstream's manager.yaml has the image without a tag (= latest): pin it to the release.
-    this.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/images', [{ name: IMAGE, newTag: this.version }]));
     GitOpsCluster.of(scope).addDependency(this, props.certManager);
   }
 }

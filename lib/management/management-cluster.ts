@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
   AddonProvider,
@@ -171,9 +171,9 @@ export class ManagementCluster extends Construct {
       name: 'capi-providers',
       namespace: 'capi-system',
       podSecurity: PodSecurityLevel.BASELINE,
+      healthCheckExprs: PROVIDER_HEALTH_CHECK_EXPRS,
     });
     this.providersApp.addDependency(this.operator);
-    this.providersApp.kustomization.resource.addJsonPatch(JsonPatch.add('/spec/healthCheckExprs', PROVIDER_HEALTH_CHECK_EXPRS.map((e) => ({ ...e }))));
 
     const wanted: Array<{ provider: CapiProvider; configSecret?: ProviderConfigSecret }> = [
       { provider: CapiProvider.CORE },

@@ -21,7 +21,7 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { FluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
+import { IFluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
@@ -85,7 +85,7 @@ export class WorkloadCni {
    * `installedByManagementCluster: true`): same chart, same values, read at synth, so the values
    * have one source and the release one owner, the management cluster.
    */
-  public static fromApp(app: FluxApp<CiliumValues>): WorkloadCni {
+  public static fromApp(app: IFluxApp<CiliumValues>): WorkloadCni {
     if (!app.installedElsewhere) {
       throw new InfraFluxError(
         ErrorCode.INVALID_PROP,

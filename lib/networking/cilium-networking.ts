@@ -1,14 +1,15 @@
-import { ApiObject, JsonPatch, Yaml } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-33';
+import { Construct, IConstruct } from 'constructs';
 import { CILIUM_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { GatewayApiCrds } from '../edge/gateway-api-crds';
-import { FluxApp } from '../flux/flux-app';
+import { invalidProp, validateDnsLabel } from '../core/errors';
+import { IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { ReconcileTiming } from '../flux/kustomization';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
 import { TalosCniSettings } from '../talos/cilium-machine-config';
 import { Cidr } from './addresses';
 import { ProfileDecision, ResolvedProfile, resolveProfile } from './_profile';
@@ -55,7 +56,7 @@ export interface CiliumNetworkingProps extends ReconcileTiming {
    * @default - none: set `gatewayApiController: false`
    * @see https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/
    */
-  readonly gatewayApi?: GatewayApiCrds;
+  readonly gatewayApi?: IGatewayApiCrds;
   /**
    * Cilium's Gateway API controller (GatewayClass `cilium`).
    * @default true
@@ -285,6 +286,23 @@ export interface MeshJoinOptions {
   readonly serverDnsNames: readonly string[];
 }
 
+/** The cluster's Cilium as other constructs see it (props take this, not the class). */
+export interface ICiliumNetworking extends IFluxApp<CiliumValues> {
+  readonly clusterName: string;
+  readonly clusterId: number | undefined;
+  readonly podCidr: Cidr;
+  readonly serviceCidr: Cidr;
+  readonly nodeCidrs: readonly Cidr[];
+  /** What Talos must do for this Cilium. */
+  readonly talosCniSettings: TalosCniSettings;
+  /** The hubble-ui Service; undefined when the UI is off. */
+  readonly hubbleUiService: ServiceReference | undefined;
+  /** Metrics Services the chart creates for the final values. */
+  readonly metricsServices: readonly ServiceReference[];
+  /** Whether `capability` (a row of docs/cilium.md) is on. */
+  isEnabled(capability: string): boolean;
+}
+
 /**
  * Cilium 1.20 as the cluster's CNI, from the pinned chart in the `controllers` layer, namespace
  * kube-system (never created or pruned by Flux). Talos-correct values (KubePrism, no cgroup
@@ -295,7 +313,7 @@ export interface MeshJoinOptions {
  * resolved or rejected at construction. Cilium custom resources (BGP, LB pools, policies) go to the
  * `configs` layer through the `add*` intent methods and wait for this app.
  */
-export class CiliumNetworking extends FluxApp<CiliumValues> {
+export class CiliumNetworking extends Construct implements ICiliumNetworking {
   /** What Talos must do for this Cilium: apply `talosCiliumPatch(talosCniSettings)` to every node. */
   public readonly talosCniSettings: TalosCniSettings;
   /** The resolved profile: every setting, on or off, and why. */
@@ -322,29 +340,66 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
   public readonly _profile: ResolvedProfile;
   /** @internal LB pools of this cluster (overlap checks). */
   public readonly _pools: LoadBalancerPool[] = [];
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public readonly app: ChartApp<CiliumValues>;
   private readonly meshPeers: ClusterMeshPeer[] = [];
   private meshCaShared = false;
 
-  public constructor(scope: FluxLayer, id: string, props: CiliumNetworkingProps = {}) {
-    const clusterName = GitOpsCluster.of(scope).name;
-    const failEarly = (message: string): never => {
-      throw new InfraFluxError(ErrorCode.INVALID_PROP, `${scope.node.path}/${id}`, message);
-    };
-    const profile = resolveProfile(props, failEarly);
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  /** The chart values (InfraFlux's, the props' and the mesh's), resolved now. */
+  public get values(): CiliumValues {
+    return this.app.values;
+  }
+  /** True with `installedByManagementCluster`: no objects in this cluster's tree. */
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  public get kustomization(): FluxKustomization | undefined {
+    return this.app.kustomization;
+  }
+  /** The HelmRelease (also `node.defaultChild`); undefined when installed by the management cluster. */
+  public get helmRelease(): ApiObject | undefined {
+    return this.app.helmRelease;
+  }
+  public get valuesConfigMap(): kplus.ConfigMap | undefined {
+    return this.app.valuesConfigMap;
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+
+  public constructor(scope: Construct, id: string, props: CiliumNetworkingProps = {}) {
+    super(scope, id);
+    const clusterName = GitOpsCluster.of(this).name;
+    const fail = (message: string): never => invalidProp(this, message);
+    const profile = resolveProfile(props, fail);
     const kubePrismPort = props.kubePrismPort ?? 7445;
-    if (!Number.isInteger(kubePrismPort) || kubePrismPort < 1 || kubePrismPort > 65535) failEarly(`kubePrismPort ${kubePrismPort} is not a TCP port; use 1-65535 (Talos default 7445)`);
+    if (!Number.isInteger(kubePrismPort) || kubePrismPort < 1 || kubePrismPort > 65535) fail(`kubePrismPort ${kubePrismPort} is not a TCP port; use 1-65535 (Talos default 7445)`);
     const podCidr = props.podCidr ?? Cidr.of('10.244.0.0/16');
     const serviceCidr = props.serviceCidr ?? Cidr.of('10.96.0.0/12');
-    if (podCidr.overlaps(serviceCidr)) failEarly(`podCidr ${podCidr} overlaps serviceCidr ${serviceCidr}; use disjoint ranges`);
+    if (podCidr.overlaps(serviceCidr)) fail(`podCidr ${podCidr} overlaps serviceCidr ${serviceCidr}; use disjoint ranges`);
     if (profile.clusterMesh) {
-      if (props.clusterId === undefined) failEarly('clusterMesh is on but no clusterId is given; set clusterId 1-255 (unique in the mesh) or clusterMesh: false');
-      validateClusterId(props.clusterId as number, failEarly);
-      if (clusterName.length > 32) failEarly(`cluster name "${clusterName}" is longer than 32 characters, which ClusterMesh does not allow; use a shorter cluster name or clusterMesh: false`);
-    } else if (props.clusterId !== undefined) validateClusterId(props.clusterId, failEarly);
+      if (props.clusterId === undefined) fail('clusterMesh is on but no clusterId is given; set clusterId 1-255 (unique in the mesh) or clusterMesh: false');
+      validateClusterId(props.clusterId as number, fail);
+      if (clusterName.length > 32) fail(`cluster name "${clusterName}" is longer than 32 characters, which ClusterMesh does not allow; use a shorter cluster name or clusterMesh: false`);
+    } else if (props.clusterId !== undefined) validateClusterId(props.clusterId, fail);
     if (profile.gatewayApi && !props.gatewayApi) {
-      failEarly('the Gateway API controller is on but no Gateway API CRDs are given; pass gatewayApi (a GatewayApiCrds in the crds layer) or set gatewayApiController: false');
+      fail('the Gateway API controller is on but no Gateway API CRDs are given; pass gatewayApi (a GatewayApiCrds in the crds layer) or set gatewayApiController: false');
     }
-    if (props.prometheusOperatorCrds && !profile.metrics) failEarly('prometheusOperatorCrds is given but metricsExport is off; ServiceMonitors need the metrics endpoints');
+    if (props.prometheusOperatorCrds && !profile.metrics) fail('prometheusOperatorCrds is given but metricsExport is off; ServiceMonitors need the metrics endpoints');
     const lbIps = profile.lbIpam || profile.bgp || profile.l2;
     const exposure = props.clusterMeshExposure ?? (lbIps ? ClusterMeshExposure.loadBalancer() : ClusterMeshExposure.nodePort());
 
@@ -364,7 +419,7 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
       serviceMonitors: props.prometheusOperatorCrds !== undefined,
     });
 
-    super(scope, id, {
+    this.app = new ChartApp<CiliumValues>(this, {
       ...props,
       chart: CILIUM_CHART,
       name: 'cilium',
@@ -373,7 +428,8 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
       installedElsewhere: props.installedByManagementCluster ?? false,
       values: deepMerge(values, props.values),
     });
-    if (scope.layerName !== LayerName.CONTROLLERS) invalidProp(this, `CiliumNetworking must be created in the controllers layer (cluster.controllers), not "${scope.layerName}"`);
+    const layer = FluxLayer.of(this);
+    if (layer.layerName !== LayerName.CONTROLLERS) invalidProp(this, `CiliumNetworking must be created in the controllers layer (cluster.controllers), not "${layer.layerName}"`);
     if (profile.encryption.type === 'ipsec') validateDnsLabel(this, 'IPsec key secret name', profile.encryption.ipsecKeySecretName ?? '');
     this._profile = profile;
     this.decisions = profile.decisions;
@@ -430,8 +486,8 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
   }
 
   /**
-   * @internal Called by CiliumClusterMesh: connect to `peers` with the shared CA. Rewrites the
-   * values ConfigMap (the values object is updated too).
+   * @internal Called by CiliumClusterMesh: connect to `peers` with the shared CA. Adds the mesh
+   * values to the app (rendered at synth).
    */
   public _joinMesh(peers: readonly ClusterMeshPeer[], options: MeshJoinOptions): void {
     this.meshPeers.splice(0, this.meshPeers.length, ...peers);
@@ -466,7 +522,7 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
       },
       ...(this.meshCaShared ? { hubble: { tls: { auto: { enabled: true, method: 'cronJob' } } } } : {}),
     };
-    this.replaceValues(deepMerge(this.values, update));
+    this.app.addValues(update);
   }
 
   /** BGP peering and advertisements (configs layer). */
@@ -531,13 +587,6 @@ export class CiliumNetworking extends FluxApp<CiliumValues> {
   /** The peers this cluster connects to in its mesh. */
   public get clusterMeshPeers(): readonly ClusterMeshPeer[] {
     return [...this.meshPeers];
-  }
-
-  private replaceValues(values: CiliumValues): void {
-    for (const key of Object.keys(this.values)) delete (this.values as Record<string, unknown>)[key];
-    Object.assign(this.values, values);
-    // Installed elsewhere (a workload's CNI), the installer reads `values` at synth: nothing to patch.
-    if (this.valuesConfigMap) ApiObject.of(this.valuesConfigMap).addJsonPatch(JsonPatch.replace('/data/values.yaml', Yaml.stringify(this.values).trimEnd() + '\n'));
   }
 }
 

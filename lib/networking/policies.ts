@@ -239,7 +239,7 @@ export class CiliumZeroTrust extends Construct {
     if (this.zeroTrustScope.namespaceNames) return [];
     const cluster = GitOpsCluster.of(this);
     const platform = [cluster.crds, cluster.controllers]
-      .flatMap((layer) => layer.node.findAll().filter((c): c is FluxApp<object> => c instanceof FluxApp).map((app) => app.namespace));
+      .flatMap((layer) => layer.node.findAll().filter(FluxApp.isFluxApp).map((app) => app.namespace));
     const explicit = this.zeroTrustScope.excludedNamespaces;
     return [...explicit, ...[...new Set(platform)].filter((n) => !explicit.includes(n)).sort()];
   }

@@ -1,18 +1,18 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { TETRAGON_CHART } from '../../imports/helm/charts';
 import { TetragonValues } from '../../imports/helm/tetragon';
 import { TracingPolicy } from '../../imports/tetragon-cilium.io';
 import { deepMerge } from '../core/_merge';
 import { invalidProp } from '../core/errors';
-import { FluxApp } from '../flux/flux-app';
+import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { ReconcileTiming } from '../flux/kustomization';
-import type { CiliumNetworking } from './cilium-networking';
+import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import type { ICiliumNetworking } from './cilium-networking';
 
 export interface TetragonProps extends ReconcileTiming {
   /** The cluster's Cilium (Tetragon runs next to it in kube-system). */
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworking;
   /**
    * Tetragon's Prometheus metrics.
    * @default true
@@ -37,8 +37,12 @@ export interface TetragonProps extends ReconcileTiming {
  * {@link TetragonBaselinePolicies} (CiliumNetworking does it in `addBaselinePolicies`).
  * @see https://tetragon.io/docs/installation/kubernetes/
  */
-export class Tetragon extends FluxApp<TetragonValues> {
-  public constructor(scope: FluxLayer, id: string, props: TetragonProps) {
+export class Tetragon extends Construct implements IFluxApp<TetragonValues> {
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public readonly app: ChartApp<TetragonValues>;
+
+  public constructor(scope: Construct, id: string, props: TetragonProps) {
+    super(scope, id);
     const metrics = props.metrics ?? true;
     const values: TetragonValues = {
       tetragon: {
@@ -51,7 +55,7 @@ export class Tetragon extends FluxApp<TetragonValues> {
       },
       crds: { installMethod: 'operator' },
     };
-    super(scope, id, {
+    this.app = new ChartApp<TetragonValues>(this, {
       ...props,
       chart: TETRAGON_CHART,
       name: 'tetragon',
@@ -61,6 +65,37 @@ export class Tetragon extends FluxApp<TetragonValues> {
     });
     // Tetragon's agent needs Cilium's datapath (Pod networking) to be in place.
     this.addDependency(props.cilium);
+  }
+
+  public get name(): string {
+    return this.app.name;
+  }
+  public get namespace(): string {
+    return this.app.namespace;
+  }
+  public get layer(): FluxLayer {
+    return this.app.layer;
+  }
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  public get values(): TetragonValues {
+    return this.app.values;
+  }
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  public get kustomization(): FluxKustomization | undefined {
+    return this.app.kustomization;
+  }
+  /** The HelmRelease (also `node.defaultChild`). */
+  public get helmRelease(): ApiObject | undefined {
+    return this.app.helmRelease;
+  }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
   }
 }
 
