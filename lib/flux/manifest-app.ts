@@ -61,7 +61,7 @@ export class ManifestApp {
     Object.defineProperty(owner, MANIFEST_APP, { value: this });
     this.owner = owner;
     const layer = FluxLayer.tryOf(owner);
-    if (!layer) invalidProp(owner, 'a FluxManifestApp must be created directly in a FluxLayer or below one (cluster.crds, .controllers, .configs or .apps)');
+    if (!layer) invalidProp(owner, 'a FluxManifestApp must be created in a FluxLayer or below one (cluster.crds, .controllers, .configs or .apps)');
     this.layer = layer;
     this.name = validateDnsLabel(owner, 'name', props.name ?? owner.node.id);
     this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);

@@ -110,7 +110,7 @@ describe('FluxApp', () => {
 
   test('fails outside a layer', () => {
     const { cluster } = testCluster();
-    expect(() => new FluxApp(cluster as never, 'demo', { chart: CHART })).toThrow(/a FluxApp must be created directly in a FluxLayer/);
+    expect(() => new FluxApp(cluster as never, 'demo', { chart: CHART })).toThrow(/a FluxApp must be created in a FluxLayer or below one/);
   });
 
   test('fails on two apps with the same name in one cluster', () => {

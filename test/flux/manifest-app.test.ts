@@ -73,13 +73,23 @@ describe('FluxManifestApp', () => {
     expect(err.message).toContain('namespace "Web" is not a DNS-1123 label');
   });
 
-  test('fails when not created directly in a FluxLayer', () => {
-    // GIVEN
+  test('may sit below a non-layer construct inside a layer', () => {
+    // GIVEN a construct that groups apps inside the apps layer
+    const { cluster: c } = testCluster('mgmt');
+    const group = new Construct(c.apps, 'Group');
+    // WHEN an app is created inside the group
+    const app = new FluxManifestApp(group, 'web');
+    // THEN it belongs to the apps layer
+    expect(app.layer).toBe(c.apps);
+  });
+
+  test('fails when created outside every FluxLayer', () => {
+    // GIVEN a scope inside the cluster but in no layer
     const { cluster: c } = testCluster('mgmt');
     // WHEN
-    const err = thrownBy(() => new FluxManifestApp(new Construct(c.apps, 'Group') as never, 'web'));
+    const err = thrownBy(() => new FluxManifestApp(new Construct(c, 'Loose') as never, 'web'));
     // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
-    expect(err.message).toContain('a FluxManifestApp must be created directly in a FluxLayer');
+    expect(err.message).toMatch(/Flux ?layer/i);
   });
 });
