@@ -14,11 +14,9 @@ describe('OutputFolder', () => {
     expect(OutputFolder.isOutputFolder(folder)).toBe(true);
   });
 
-  // Known defect: cdk8s's Chart defines `static [Symbol.hasInstance]` as `Chart.isChart`, which
-  // subclasses inherit, so `x instanceof OutputFolder` (isOutputFolder) is true for ANY Chart and
-  // `OutputFolder.of()` returns the nearest Chart. `test.failing` keeps the suite green and turns
-  // red once lib/flux/output-folder.ts checks for OutputFolder itself (then make these plain tests).
-  test.failing('isOutputFolder is false for a plain cdk8s Chart', () => {
+  // cdk8s's Chart defines `static [Symbol.hasInstance]` (Chart.isChart), which subclasses inherit:
+  // isOutputFolder must not rely on instanceof.
+  test('isOutputFolder is false for a plain cdk8s Chart', () => {
     // THEN
     expect(OutputFolder.isOutputFolder(new Chart(Testing.app(), 'Plain'))).toBe(false);
   });
@@ -42,8 +40,7 @@ describe('OutputFolder', () => {
     expect(() => OutputFolder.of(new Construct(app, 'x'))).toThrow('[x] is not inside an OutputFolder (a cluster, layer or app)');
   });
 
-  // Known defect, see above: a plain Chart counts as an OutputFolder.
-  test.failing('fails outside any output folder, naming the path', () => {
+  test('fails outside any output folder, naming the path', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'loose');
     // THEN
