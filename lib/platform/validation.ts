@@ -137,7 +137,7 @@ function toProblem(issue: ObjectIssue, manifest: CheckedManifest | undefined): I
   const file = manifest?.file ?? issue.source;
   let message = issue.message;
   if (issue.rule === ValidationRule.UNKNOWN_KIND) message += `; ${UNKNOWN_KIND_HINT}`;
-  else if (issue.rule === ValidationRule.HELM_RELEASE && / is not pinned in upstream\.lock\.json$/.test(message)) message += `; ${UNPINNED_CHART_HINT}`;
+  else if (issue.rule === ValidationRule.HELM_RELEASE && / is not pinned in upstream\.lock\.json/.test(message)) message += `; ${UNPINNED_CHART_HINT}`;
   const what = issue.object.replace(/ \(dist\/[^)]*\)$/, '');
   return {
     code: RULE_CODES[issue.rule],
