@@ -19,7 +19,7 @@ export enum EdgeApi {
   INGRESS = 'ingress',
 }
 
-/** @internal What an implementation installs in the cluster, and what the Gateway/Ingress depend on. */
+/** What an implementation installs in the cluster, and what the Gateway/Ingress depend on. */
 export interface EdgeInstallation {
   /** Units the Gateway (or Ingresses) must wait for. */
   readonly dependencies: IConstruct[];

@@ -4,6 +4,8 @@ import { validateFleetManifests, ValidationRule, type ObjectIssue } from '../val
 import { SchemaRegistry } from '../validation/schema-registry';
 import { UserSchemas, type CrdSource, type UserChart } from '../validation/user-schemas';
 import { isJsonObject, type JsonObject } from '../validation/types';
+import { allowedFields, allowedHint, allowedValueKeys } from '../validation/allowed-keys';
+import type { UpstreamCache } from '../upstream/lock';
 
 /** Construct metadata type under which {@link Validation.exempt} records its reason. */
 export const VALIDATION_EXEMPT_METADATA = 'infraflux:validation-exempt';
@@ -122,20 +124,39 @@ export class FleetValidation {
     const problems: InfraFluxProblem[] = manifests.flatMap(plaintextSecret);
     const bySource = new Map(manifests.map((m) => [`dist/${m.file}`, m]));
     const pinned = SchemaRegistry.default();
+    const registry = this.user.registry(pinned);
+    const cache = this.user.cache(pinned.cache);
     const report = validateFleetManifests(manifests, {
-      registry: this.user.registry(pinned),
-      cache: this.user.cache(pinned.cache),
+      registry,
+      cache,
       skip: (entry) => bySource.get(entry.source)?.exemption !== undefined,
     });
-    for (const issue of report.issues) problems.push(toProblem(issue, bySource.get(issue.source)));
+    for (const issue of report.issues) problems.push(toProblem(issue, bySource.get(issue.source), registry, cache));
     return problems;
   }
 }
 
-function toProblem(issue: ObjectIssue, manifest: CheckedManifest | undefined): InfraFluxProblem {
+/** `; did you mean ...? allowed here: ...` for an unknown field or value key, when it can be told. */
+function allowedSuffix(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamCache): string {
+  const unknown = /unknown (?:field|value key) "([^"]*)"/.exec(issue.message);
+  if (!unknown || !manifest) return '';
+  const key = unknown[1] as string;
+  let allowed: string[] = [];
+  if (issue.rule === ValidationRule.SCHEMA) {
+    const { apiVersion, kind } = manifest.object;
+    if (typeof apiVersion === 'string' && typeof kind === 'string') allowed = allowedFields(registry, cache, apiVersion, kind, issue.path);
+  } else if (issue.rule === ValidationRule.HELM_RELEASE) {
+    const chart = /^chart (\S+) /.exec(issue.message);
+    if (chart) allowed = allowedValueKeys(cache, chart[1] as string, issue.path);
+  }
+  const hint = allowedHint(key, allowed);
+  return hint ? `; ${hint}` : '';
+}
+
+function toProblem(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamCache): InfraFluxProblem {
   const constructPath = manifest?.constructPath ?? '';
   const file = manifest?.file ?? issue.source;
-  let message = issue.message;
+  let message = issue.message + allowedSuffix(issue, manifest, registry, cache);
   if (issue.rule === ValidationRule.UNKNOWN_KIND) message += `; ${UNKNOWN_KIND_HINT}`;
   else if (issue.rule === ValidationRule.HELM_RELEASE && / is not pinned in upstream\.lock\.json/.test(message)) message += `; ${UNPINNED_CHART_HINT}`;
   const what = issue.object.replace(/ \(dist\/[^)]*\)$/, '');

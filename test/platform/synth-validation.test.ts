@@ -72,7 +72,7 @@ describe('synth-time validation of a broken fleet (one synth, every problem repo
 
   test('fails an unknown field, naming construct path, file and field', () => {
     expect(problem(ErrorCode.SCHEMA_VIOLATION, /ConfigMap/)?.message).toBe(
-      '[test/configs/Bogus] test/configs/configmap-bogus.yaml: ConfigMap default/bogus: /spec: unknown field "spec" (not in the pinned schema)',
+      '[test/configs/Bogus] test/configs/configmap-bogus.yaml: ConfigMap default/bogus: /spec: unknown field "spec" (not in the pinned schema); allowed here: apiVersion, binaryData, data, immutable, kind, metadata',
     );
   });
 
@@ -92,6 +92,12 @@ describe('synth-time validation of a broken fleet (one synth, every problem repo
     expect(problem(ErrorCode.INVALID_HELM_VALUES, /releay/)?.message).toMatch(/^\[test\/controllers\/Cilium\/Release\/Resource\] test\/releases\/cilium\/helmrelease-cilium\.yaml: .*\/hubble\/releay: chart cilium 1\.20\.0: unknown/);
     expect(problem(ErrorCode.INVALID_HELM_VALUES, /enabledd/)?.message).toMatch(/^\[test\/controllers\/CertManager\/Release\/Resource\] .*\/crds\/enabledd: chart cert-manager v1\.21\.1: unknown/);
     expect(problem(ErrorCode.INVALID_HELM_VALUES, /replicaCountt/)?.message).toMatch(/^\[test\/apps\/sealed\/Release\/Resource\] test\/releases\/sealed\/helmrelease-sealed\.yaml: .*\/replicaCountt: chart sealed-secrets 2\.18\.5: unknown value key "replicaCountt"/);
+  });
+
+  test('says what is allowed next to an unknown value key, with the closest match', () => {
+    expect(problem(ErrorCode.INVALID_HELM_VALUES, /releay/)?.message).toMatch(/; did you mean "relay"\? allowed here: .*\brelay\b/);
+    expect(problem(ErrorCode.INVALID_HELM_VALUES, /enabledd/)?.message).toMatch(/; did you mean "enabled"\? allowed here: .*\benabled\b/);
+    expect(problem(ErrorCode.INVALID_HELM_VALUES, /replicaCountt/)?.message).toMatch(/\(set in ConfigMap sealed\/sealed-values key values.yaml\); allowed here: additionalNamespaces, .*\(59 keys\)$/);
   });
 
   test('validates objects of a registered CRD, and fails their unknown fields', () => {
