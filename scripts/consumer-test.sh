@@ -14,9 +14,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/infraflux-consumer.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
 NPM_CACHE="$(mktemp -d "${TMPDIR:-/tmp}/infraflux-consumer-npm-cache.XXXXXX")"
-trap 'rm -rf "$WORK" "$NPM_CACHE"' EXIT
+# CONSUMER_KEEP=1 keeps the temporary project (to debug check.cjs); the npm cache always goes.
+if [ "${CONSUMER_KEEP:-}" = 1 ]; then trap 'rm -rf "$NPM_CACHE"; echo "consumer: kept $WORK"' EXIT; else trap 'rm -rf "$WORK" "$NPM_CACHE"' EXIT; fi
 
 dev() { node -p "require('$ROOT/package.json').devDependencies['$1']"; }
 
