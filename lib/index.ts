@@ -19,7 +19,8 @@ export { Fleet } from './platform/fleet';
 export type { FleetProps, SynthesizedManifest, SynthesisResult } from './platform/fleet';
 export { FleetValidation, Validation, VALIDATION_EXEMPT_METADATA } from './platform/validation';
 export type { FleetValidationProps } from './platform/validation';
-export type { CrdSource, UserChart } from './validation/user-schemas';
+export { CrdSource } from './validation/user-schemas';
+export type { UserChart } from './validation/user-schemas';
 
 // flux
 export { OutputFolder } from './flux/output-folder';

@@ -77,7 +77,7 @@ const RULE_CODES: Readonly<Record<ValidationRule, ErrorCode>> = {
 };
 
 const UNKNOWN_KIND_HINT =
-  'register its CRD (new Fleet({ validation: { crds: [...] } }) or fleet.validation.registerCrd()) or exempt the object with Validation.exempt(object, reason)';
+  'register its CRD (new Fleet({ validation: { crds: [CrdSource.fromYaml(...)] } }) or fleet.validation.registerCrd()) or exempt the object with Validation.exempt(object, reason)';
 const UNPINNED_CHART_HINT = 'register the chart with fleet.validation.registerChart({ name, version, repository, values })';
 const SECRET_HINT =
   'secret values never go into Git: create the Secret with a SealedSecret or an ExternalSecret and reference it (SecretReference.fromSealedSecret() / fromExternalSecret(), SecretKeyReference.fromSecret(), ProviderConfigSecret.fromName())';

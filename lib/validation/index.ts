@@ -113,5 +113,5 @@ function countCelRules(obj: unknown, registry: SchemaRegistry, celByKind: Map<st
 }
 export * from './fleet';
 export * from './directory';
-export { UserSchemas } from './user-schemas';
-export type { CrdSource, UserChart } from './user-schemas';
+export { CrdSource, UserSchemas } from './user-schemas';
+export type { UserChart } from './user-schemas';

@@ -21,8 +21,26 @@ import { field, isJsonObject, joinPointer, parseYamlDocument, parseYamlDocuments
  *   chart (unknown value keys rejected, schema applied).
  */
 
-/** A CustomResourceDefinition: YAML text (one or more documents) or the object itself. */
-export type CrdSource = string | Readonly<Record<string, unknown>>;
+/**
+ * CustomResourceDefinition documents to register: YAML text (one or more documents) or an object
+ * (e.g. `apiObject.toJson()` of a CRD the program also emits).
+ */
+export class CrdSource {
+  /** The CRD documents of a YAML text (multi-document allowed), e.g. `readFileSync('crds/widgets.yaml', 'utf8')`. */
+  public static fromYaml(text: string): CrdSource {
+    return new CrdSource(parseYamlDocuments(text, 'registered CRD'));
+  }
+
+  /** One CRD as a plain object. */
+  public static fromObject(crd: Readonly<Record<string, unknown>>): CrdSource {
+    return new CrdSource([crd]);
+  }
+
+  private constructor(
+    /** The documents, as parsed. */
+    public readonly documents: readonly unknown[],
+  ) {}
+}
 
 /** A chart of your own, so HelmReleases installing it validate like pinned charts. */
 export interface UserChart {
@@ -32,13 +50,13 @@ export interface UserChart {
   readonly version: string;
   /** The repository URL the HelmRelease's source must point at (`https://...` or `oci://...` parent path). */
   readonly repository: string;
-  /** The chart's values.yaml: its text or the parsed object. Keys not in it (or the schema) are refused. */
-  readonly values: string | Readonly<Record<string, unknown>>;
+  /** The text of the chart's values.yaml. Keys neither in it nor in the schema are refused. */
+  readonly values: string;
   /**
-   * The chart's values.schema.json: its text or the parsed object.
+   * The text of the chart's values.schema.json.
    * @default - no schema; values are checked against the keys of `values` only
    */
-  readonly valuesSchema?: string | Readonly<Record<string, unknown>>;
+  readonly valuesSchema?: string;
 }
 
 interface UserCrdVersion {
@@ -101,7 +119,7 @@ export class UserSchemas {
    * CRD, a served version without a schema, or a kind the pinned schemas already serve.
    */
   public registerCrd(crd: CrdSource, pinned: SchemaRegistry = SchemaRegistry.default()): string[] {
-    const docs: unknown[] = typeof crd === 'string' ? parseYamlDocuments(crd, 'registered CRD') : [crd];
+    const docs = crd.documents;
     if (docs.length === 0) registrationError('registerCrd() got no CustomResourceDefinition document');
     const registered: string[] = [];
     for (const doc of docs) {
@@ -147,7 +165,7 @@ export class UserSchemas {
     }
     if (!/^(https|oci):\/\//.test(chart.repository)) registrationError(`registerChart(): chart ${chart.name} repository "${chart.repository}" must start with https:// or oci://`);
     const base = `${USER_ORIGIN_PREFIX}charts/${chart.name}/${chart.version}`;
-    const valuesText = typeof chart.values === 'string' ? chart.values : JSON.stringify(chart.values);
+    const valuesText = chart.values;
     try {
       if (!isJsonObject(parseYamlDocument(valuesText, `chart ${chart.name} values.yaml`))) throw new Error('not a map of values');
     } catch (error) {
@@ -155,7 +173,7 @@ export class UserSchemas {
     }
     const files = new Map<string, string>([[`${base}/values.yaml`, valuesText]]);
     if (chart.valuesSchema !== undefined) {
-      const schemaText = typeof chart.valuesSchema === 'string' ? chart.valuesSchema : JSON.stringify(chart.valuesSchema);
+      const schemaText = chart.valuesSchema;
       try {
         if (!isJsonObject(JSON.parse(schemaText))) throw new Error('not a JSON schema object');
       } catch (error) {

@@ -6,7 +6,7 @@ import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
 const CHART = { name: 'demo', version: '1.2.3', repository: 'https://charts.example.com' };
 /** The test charts are not pinned: registered so synth-time validation knows their values. */
-const CHARTS = { charts: [{ ...CHART, values: 'replicaCount: 1\nimage:\n  tag: latest\n' }, { ...CHART, name: 'other', values: {} }] };
+const CHARTS = { charts: [{ ...CHART, values: 'replicaCount: 1\nimage:\n  tag: latest\n' }, { ...CHART, name: 'other', values: '' }] };
 
 describe('FluxApp', () => {
   test('produces the 5-file pattern', () => {
@@ -69,7 +69,7 @@ describe('FluxApp', () => {
   });
 
   test('uses an OCIRepository and chartRef for oci:// charts', () => {
-    const { fleet, cluster } = testCluster('test', { charts: [{ name: 'demo', version: '0.9.0', repository: 'oci://ghcr.io/example/charts', values: {} }] });
+    const { fleet, cluster } = testCluster('test', { charts: [{ name: 'demo', version: '0.9.0', repository: 'oci://ghcr.io/example/charts', values: '' }] });
     new FluxApp(cluster.controllers, 'demo', { chart: { name: 'demo', version: '0.9.0', repository: 'oci://ghcr.io/example/charts' } });
     expect(manifest(fleet, 'test/controllers/ocirepository-demo.yaml').spec).toMatchObject({
       url: 'oci://ghcr.io/example/charts/demo',

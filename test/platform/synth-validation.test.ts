@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject } from 'cdk8s';
+import { parse } from 'yaml';
 import { SEALED_SECRETS_CHART } from '../../imports/helm/charts';
-import { CertManager, ErrorCode, FluxApp, FluxKustomization, GatewayApiCrds, InfraFluxError, InfraFluxProblem, Validation } from '../../lib';
+import { CertManager, CrdSource, ErrorCode, FluxApp, FluxKustomization, GatewayApiCrds, InfraFluxError, InfraFluxProblem, Validation } from '../../lib';
 import { CiliumNetworking } from '../../lib/networking';
 import { testCluster } from '../support/fleet';
 
@@ -43,7 +44,7 @@ function synthError(run: () => unknown): InfraFluxError {
 
 describe('synth-time validation of a broken fleet (one synth, every problem reported at once)', () => {
   // GIVEN one fleet with one problem per rule, plus a valid registered kind and an exempt object
-  const { fleet, cluster } = testCluster('test', { crds: [WIDGET_CRD] });
+  const { fleet, cluster } = testCluster('test', { crds: [CrdSource.fromYaml(WIDGET_CRD)] });
   new ApiObject(cluster.configs, 'Bogus', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bogus', namespace: 'default' }, spec: { bogus: true } } as never);
   new ApiObject(cluster.configs, 'Unknown', { apiVersion: 'example.com/v1', kind: 'Bogus', metadata: { name: 'b', namespace: 'default' } });
   new ApiObject(cluster.configs, 'Plain', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default' }, stringData: { password: 'hunter2' } } as never);
@@ -153,13 +154,20 @@ describe('exemptions and registrations', () => {
     expect(fleet.validation.registeredCharts).toEqual(['mine']);
   });
 
+  test('registers a CRD given as an object (e.g. the JSON of a CRD the program also emits)', () => {
+    const { fleet, cluster } = testCluster();
+    const crd = new ApiObject(cluster.crds, 'WidgetCrd', parse(WIDGET_CRD));
+    expect(fleet.validation.registerCrd(CrdSource.fromObject(crd.toJson()))).toEqual(['example.com/v1 Widget']);
+    expect(fleet.validation.registeredKinds).toEqual(['example.com/v1 Widget']);
+  });
+
   test('fails registering a CRD or chart the pins already serve, or a document that is not a CRD', () => {
     const { fleet } = testCluster();
     const code = expect.objectContaining({ code: ErrorCode.INVALID_SCHEMA_REGISTRATION });
-    expect(() => fleet.validation.registerCrd(WIDGET_CRD.replace('group: example.com', 'group: cert-manager.io').replace('kind: Widget,', 'kind: Certificate,'))).toThrow(code);
-    expect(() => fleet.validation.registerCrd({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toThrow(code);
-    expect(() => fleet.validation.registerChart({ ...SEALED_SECRETS_CHART, values: {} })).toThrow(code);
-    expect(() => fleet.validation.registerChart({ name: 'mine', version: '^1.0.0', repository: 'https://charts.example.com', values: {} })).toThrow(code);
+    expect(() => fleet.validation.registerCrd(CrdSource.fromYaml(WIDGET_CRD.replace('group: example.com', 'group: cert-manager.io').replace('kind: Widget,', 'kind: Certificate,')))).toThrow(code);
+    expect(() => fleet.validation.registerCrd(CrdSource.fromObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }))).toThrow(code);
+    expect(() => fleet.validation.registerChart({ ...SEALED_SECRETS_CHART, values: '' })).toThrow(code);
+    expect(() => fleet.validation.registerChart({ name: 'mine', version: '^1.0.0', repository: 'https://charts.example.com', values: '' })).toThrow(code);
   });
 
   test('keeps the codes of construct validations when they are aggregated', () => {
