@@ -1,25 +1,198 @@
-export * from './core/errors';
-export * from './core/duration';
-export * from './core/versions';
-export * from './core/capabilities';
-export * from './core/cidr';
-export * from './talos/cilium-machine-config';
-export * from './versions';
-export * from './management';
-export * from './cluster';
-export * from './networking';
-export * from './flux/output-folder';
-export * from './flux/kustomization';
-export * from './flux/gitops-cluster';
-export * from './flux/pod-security';
-export * from './flux/flux-app';
-export * from './flux/manifest-app';
-export * from './flux/upstream-release';
-export * from './platform/fleet';
-export * from './edge';
-export * from './dns';
-export * from './certs/cert-manager';
-export * from './certs/cluster-issuer';
-export * from './certs/acme-issuer';
-export * from './apps/podinfo';
-export * from './terraform';
+/**
+ * `infraflux`: the cdk8s constructs (GitOps output for Flux). Loads no CDKTF module: the Terraform
+ * constructs are `infraflux/terraform`, the validation harness is `infraflux/validation`.
+ *
+ * Explicit exports per domain: every name here is public API. Helpers used between modules,
+ * tooling and generated-values plumbing stay out (import them from their module inside this
+ * repository only).
+ */
+
+// core
+export { ErrorCode, InfraFluxError } from './core/errors';
+export type { InfraFluxProblem } from './core/errors';
+export { UPSTREAM_VERSIONS } from './core/versions';
+export { Capability, claimCapability, capabilityOwners } from './core/capabilities';
+export { Cidr, IpFamily } from './core/cidr';
+
+// platform: the fleet and synth-time validation
+export { Fleet } from './platform/fleet';
+export type { FleetProps, SynthesizedManifest, SynthesisResult } from './platform/fleet';
+export { FleetValidation, Validation, VALIDATION_EXEMPT_METADATA } from './platform/validation';
+export type { FleetValidationProps } from './platform/validation';
+export { CrdSource } from './validation/user-schemas';
+export type { UserChart } from './validation/user-schemas';
+
+// flux
+export { OutputFolder } from './flux/output-folder';
+export { FLUX_NAMESPACE, FluxKustomization } from './flux/kustomization';
+export type { FluxKustomizationProps, HealthCheck, HealthCheckExpr, KustomizationImage, KustomizationSource, ReconcileTiming } from './flux/kustomization';
+export { FluxLayer, GitOpsCluster, LayerName } from './flux/gitops-cluster';
+export type { FluxLayerProps, GitOpsClusterProps, GitSourceProps, IFluxUnit } from './flux/gitops-cluster';
+export { PodSecurityLevel } from './flux/pod-security';
+export { ChartApp, FluxApp } from './flux/flux-app';
+export type { FluxAppProps, IFluxApp, PinnedChart } from './flux/flux-app';
+export { FluxManifestApp, ManifestApp } from './flux/manifest-app';
+export type { FluxManifestAppProps } from './flux/manifest-app';
+export { UpstreamGitRelease } from './flux/upstream-release';
+export type { UpstreamGitReleaseProps } from './flux/upstream-release';
+
+// versions
+export { VersionSet } from './versions/version-set';
+export type { ComponentName, VersionEntry, VersionSetProps } from './versions/version-set';
+export { COMPATIBILITY, COMPATIBILITY_RULES } from './versions/compatibility';
+export type { CapiContract, CompatibilityRule, MinorRange, SeriesEvidence } from './versions/compatibility';
+
+// talos
+export { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from './talos/cilium-machine-config';
+export type { TalosCniSettings, TalosConfigPatch } from './talos/cilium-machine-config';
+
+// cluster
+export { SecretReference, SecretSource } from './cluster/credentials';
+export { MachineSize } from './cluster/machine';
+export type { AutoscalingProps, VirtualMachineSizeProps, WorkerPoolProps } from './cluster/machine';
+export { ClassVariant, ClusterProvider, NodeRole, TalosClusterClass } from './cluster/cluster-class';
+export type { ClassPatch, ClassVariantProps, TalosClusterClassProps } from './cluster/cluster-class';
+export { Distribution, DistributionKind } from './cluster/distribution';
+export type { Rke2DistributionProps } from './cluster/distribution';
+export {
+  AwsIdentity,
+  AzureIdentity,
+  CAPA_NAMESPACE,
+  HOST_ROLE_LABEL,
+  InfrastructureInputs,
+} from './cluster/providers';
+export type {
+  AwsInputsProps,
+  AzureInputsProps,
+  AzureServicePrincipalProps,
+  BareMetalHostProps,
+  GcpInputsProps,
+  Metal3ImageProps,
+  Metal3InputsProps,
+  ObjectRef,
+  ProxmoxInputsProps,
+  ProxmoxSecondaryNetworkProps,
+} from './cluster/providers';
+export { CLASS_LABEL, CLUSTER_NAME_LABEL, POOL_LABEL, TalosCluster } from './cluster/talos-cluster';
+export type { ClusterNetworkProps, TalosClusterProps } from './cluster/talos-cluster';
+export { CiliumDatapath, CiliumEncryption, CiliumTunnel } from './cluster/cilium-datapath';
+export type { CiliumDatapathProps, DatapathRule } from './cluster/cilium-datapath';
+
+// management
+export { CapiProvider, InfrastructureProviderChoice, ProviderConfigSecret, ProviderType, ProviderVersionField } from './management/providers';
+export { ManagementCluster } from './management/management-cluster';
+export type { InstalledProvider, ManagementClusterProps } from './management/management-cluster';
+export { WORKLOAD_CLUSTER_LABEL, WorkloadCni, WorkloadClusterBootstrap } from './management/workload-cluster-bootstrap';
+export type { CiliumCniProps, WorkloadClusterBootstrapProps } from './management/workload-cluster-bootstrap';
+export { BAREMETAL_OPERATOR_NAMESPACE, BaremetalOperator } from './management/baremetal-operator';
+export type { BaremetalOperatorProps } from './management/baremetal-operator';
+
+// networking
+export { Asn } from './networking/addresses';
+export {
+  ClusterMeshExposure,
+  DatapathMode,
+  Encryption,
+  FlowLogs,
+  RoutingMode,
+  TunnelProtocol,
+  XdpAcceleration,
+} from './networking/options';
+export type { IpsecOptions, NativeRoutingOptions, WireGuardOptions } from './networking/options';
+export { CILIUM_NAMESPACE, CiliumNetworking, HUBBLE_FLOW_LOG_PATH } from './networking/cilium-networking';
+export type { CapabilityState, CiliumNetworkingProps, ICiliumNetworking, ClusterMeshPeer, MeshJoinOptions, WithoutCilium } from './networking/cilium-networking';
+export type { ProfileDecision } from './networking/_profile';
+export { TETRAGON_BASELINE_POLICIES, Tetragon, TetragonBaselinePolicies } from './networking/tetragon';
+export type { TetragonBaselinePoliciesProps, TetragonProps } from './networking/tetragon';
+export {
+  CRITICAL_POOL_LABEL,
+  CiliumBgp,
+  L2Announcement,
+  LoadBalancerPool,
+  SelectorOperator,
+} from './networking/load-balancing';
+export type { BgpPeer, BgpTimers, CiliumBgpProps, LabelSelector, L2AnnouncementProps, LabelRequirement, LoadBalancerPoolProps } from './networking/load-balancing';
+export { CLUSTER_MESH_CA_SECRET, CiliumClusterMesh, ClusterMeshCa } from './networking/cluster-mesh';
+export type { CiliumClusterMeshProps, ClusterMeshMemberOptions } from './networking/cluster-mesh';
+export {
+  CiliumL7Policy,
+  CiliumZeroTrust,
+  EgressGatewayPolicy,
+  HttpMethod,
+  ZeroTrustScope,
+} from './networking/policies';
+export type { CiliumL7PolicyProps, EgressGatewayPolicyProps, FqdnEgressRule, HttpIngressRule, HttpRule, ZeroTrustProps } from './networking/policies';
+
+// edge
+export { GatewayApiChannel, GatewayApiCrds } from './edge/gateway-api-crds';
+export type { GatewayApiCrdsProps, IGatewayApiCrds } from './edge/gateway-api-crds';
+export { serviceReference } from './edge/service-reference';
+export type { ServiceReference } from './edge/service-reference';
+export { EdgeApi, EdgeImplementation, EnvoyGatewayCrds } from './edge/edge-implementation';
+export type { EdgeInstallation } from './edge/edge-implementation';
+export { IpRange, MetalLb, MetalLbAddresses } from './edge/metallb';
+export type { MetalLbProps } from './edge/metallb';
+export { DEFAULT_GATEWAY_NAME, GatewayStack, RouteProtocol } from './edge/gateway-stack';
+export type { ExposeServiceOptions, GatewayHttpListener, GatewayStackProps, ISsoGuard, RouteOptions } from './edge/gateway-stack';
+export {
+  HUBBLE_UI_SERVICE,
+  Headlamp,
+  OAuth2ProxySso,
+  StorageUi,
+  exposeAuthentik,
+  exposeHeadlamp,
+  exposeHubbleUi,
+  exposeStorageUi,
+} from './edge/platform-ui';
+export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
+
+// dns
+export { SecretKeyReference } from './dns/secret-reference';
+export {
+  AwsCredentials,
+  DnsPolicy,
+  DnsProvider,
+  EXTERNAL_DNS_ANNOTATION_PREFIX,
+  ExternalDns,
+  ExternalDnsCloudflare,
+  ExternalDnsSource,
+  GcpCredentials,
+  Route53ZoneType,
+} from './dns/external-dns';
+export type {
+  AzureDnsOptions,
+  CloudDnsOptions,
+  CloudflareDnsOptions,
+  ExternalDnsAttributes,
+  ExternalDnsCloudflareProps,
+  ExternalDnsProps,
+  IExternalDns,
+  Route53DnsOptions,
+} from './dns/external-dns';
+
+// certs
+export { CertManager } from './certs/cert-manager';
+export type { CertManagerProps, ICertManager } from './certs/cert-manager';
+export { InternalCaIssuer, issueCertificate } from './certs/cluster-issuer';
+export type { CertificateOptions, ExistingClusterIssuerOptions, IClusterIssuer, InternalCaIssuerProps } from './certs/cluster-issuer';
+export { AcmeIssuer, AcmeServer, AcmeSolver, canIssue } from './certs/acme-issuer';
+export type { AcmeIssuerProps, CloudflareDns01Options, GatewayListenerReference } from './certs/acme-issuer';
+
+// secrets
+export {
+  CLUSTER_WIDE_ANNOTATION,
+  NAMESPACE_WIDE_ANNOTATION,
+  SealedData,
+  SealingCertificate,
+  SealingScope,
+  SecretType,
+  seal,
+  unseal,
+} from './secrets/seal';
+export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
+export { SealedSecret, SealedSecretReference } from './secrets/sealed-secret';
+export type { SealedSecretProps } from './secrets/sealed-secret';
+
+// apps
+export { Podinfo } from './apps/podinfo';
+export type { PodinfoProps } from './apps/podinfo';

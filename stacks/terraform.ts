@@ -94,4 +94,5 @@ export function synthTerraform(outdir = 'cdktf.out'): void {
   buildTerraformApp(outdir).synth();
 }
 
-if (require.main === module) synthTerraform();
+// `cdktf synth --output <dir>` passes its output folder as CDKTF_OUTDIR.
+if (require.main === module) synthTerraform(process.env.CDKTF_OUTDIR ?? 'cdktf.out');

@@ -38,9 +38,34 @@ export enum ErrorCode {
   VIP_IS_GATEWAY = 'INFRAFLUX_VIP_IS_GATEWAY',
   /** A control-plane VIP is a node's own address. */
   VIP_IS_NODE_ADDRESS = 'INFRAFLUX_VIP_IS_NODE_ADDRESS',
-  /** Synthesis found one or more validation errors. */
+  /** Synthesis found one or more validation errors (each listed in `problems` with its own code). */
   SYNTH_FAILED = 'INFRAFLUX_SYNTH_FAILED',
+  /** A synthesized object does not validate against its pinned (or registered) schema, e.g. an unknown field. */
+  SCHEMA_VIOLATION = 'INFRAFLUX_SCHEMA_VIOLATION',
+  /** No pinned or registered schema serves the object's apiVersion/kind, and the object is not exempt. */
+  UNKNOWN_KIND = 'INFRAFLUX_UNKNOWN_KIND',
+  /** A HelmRelease's chart is not pinned (or registered), or its merged values do not validate against the chart. */
+  INVALID_HELM_VALUES = 'INFRAFLUX_INVALID_HELM_VALUES',
+  /** A Secret carries `data` or `stringData`: secret values would land in Git in plain text. */
+  PLAINTEXT_SECRET = 'INFRAFLUX_PLAINTEXT_SECRET',
+  /** A CRD or chart schema given to `fleet.validation` cannot be used (not a CRD, already pinned...). */
+  INVALID_SCHEMA_REGISTRATION = 'INFRAFLUX_INVALID_SCHEMA_REGISTRATION',
 }
+
+/** One problem inside an aggregated error (ErrorCode.SYNTH_FAILED): its own code, where, and what. */
+export interface InfraFluxProblem {
+  readonly code: ErrorCode;
+  /** Construct path of the offending construct or object (`''` for the root). */
+  readonly constructPath: string;
+  /** The full message, starting with `[constructPath]`. */
+  readonly message: string;
+  /** Output file (relative to dist/), for problems found in a synthesized object. */
+  readonly file?: string;
+}
+
+/** Codes of recently created errors by message, so aggregated construct validations keep them. */
+const recentCodes = new Map<string, ErrorCode>();
+const RECENT_CODES_MAX = 2000;
 
 /**
  * The one error class of InfraFlux. The message starts with the construct path in brackets,
@@ -49,13 +74,30 @@ export enum ErrorCode {
 export class InfraFluxError extends Error {
   public readonly code: ErrorCode;
   public readonly constructPath: string;
+  /**
+   * For an aggregated error (ErrorCode.SYNTH_FAILED): every problem found, each with its own
+   * stable code. Empty for a single error.
+   */
+  public readonly problems: readonly InfraFluxProblem[];
 
-  public constructor(code: ErrorCode, scope: IConstruct | string, message: string) {
+  /**
+   * The code of an error whose message is `message`, when that error was created recently in
+   * this process. Construct validations (`node.addValidation()`) can only return message strings;
+   * this is how an aggregated synth error keeps their codes.
+   */
+  public static codeOf(message: string): ErrorCode | undefined {
+    return recentCodes.get(message);
+  }
+
+  public constructor(code: ErrorCode, scope: IConstruct | string, message: string, problems: readonly InfraFluxProblem[] = []) {
     const path = typeof scope === 'string' ? scope : scope.node.path;
     super(`[${path}] ${message}`);
     this.name = 'InfraFluxError';
     this.code = code;
     this.constructPath = path;
+    this.problems = problems;
+    if (recentCodes.size >= RECENT_CODES_MAX) recentCodes.delete(recentCodes.keys().next().value as string);
+    recentCodes.set(this.message, code);
   }
 }
 

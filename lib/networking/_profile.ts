@@ -87,7 +87,7 @@ export interface ResolvedProfile {
 }
 
 /**
- * Resolves the props. `fail(message)` throws (the construct adds its path); every rule that
+ * @internal Resolves the props. `fail(message)` throws (the construct adds its path); every rule that
  * cannot be resolved automatically calls it with the two settings and what to change.
  */
 export function resolveProfile(p: ProfileInput, fail: (message: string) => never): ResolvedProfile {

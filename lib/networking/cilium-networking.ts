@@ -276,7 +276,7 @@ export interface ClusterMeshPeer {
   readonly port: number;
 }
 
-/** @internal How this cluster's own clustermesh-apiserver is set up for its mesh. */
+/** How this cluster's own clustermesh-apiserver is set up for its mesh. */
 export interface MeshJoinOptions {
   /** Certgen (CronJob) reuses the pre-created shared CA kube-system/cilium-ca. */
   readonly sharedCa: boolean;

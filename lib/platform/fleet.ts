@@ -1,9 +1,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { ApiObject, App, Yaml } from 'cdk8s';
-import { ErrorCode, InfraFluxError } from '../core/errors';
+import { ErrorCode, InfraFluxError, type InfraFluxProblem } from '../core/errors';
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
+import { FleetValidation, FleetValidationProps, Validation } from './validation';
 
 /** A synthesized manifest: where it goes and what it is. */
 export interface SynthesizedManifest {
@@ -13,6 +14,16 @@ export interface SynthesizedManifest {
   readonly object: Record<string, unknown>;
   /** Construct path of the object, for error messages. */
   readonly constructPath: string;
+  /** Why the object is not validated at synth ({@link Validation.exempt}); undefined when it is. */
+  readonly exemption?: string;
+}
+
+/** What {@link Fleet.synthesize} wrote. */
+export interface SynthesisResult {
+  /** Number of files written. */
+  readonly files: number;
+  /** Objects exempt from validation, with their reasons (also written into their file headers). */
+  readonly exempted: readonly { readonly file: string; readonly constructPath: string; readonly reason: string }[];
 }
 
 export interface FleetProps {
@@ -25,19 +36,34 @@ export interface FleetProps {
    * @default 'dist'
    */
   readonly outdir?: string;
+  /**
+   * Schemas of your own (CRDs, charts) that synth-time validation uses next to the pinned ones.
+   * More can be added later with `fleet.validation.registerCrd()` / `registerChart()`.
+   * @default - the pinned schemas only
+   */
+  readonly validation?: FleetValidationProps;
 }
 
 /**
  * The root of a fleet: one {@link GitOpsCluster} per cluster, synthesized into `dist/<cluster>/`
- * as one file per object named `<kind>-<name>.yaml`. Synthesis validates every construct first
- * and writes nothing unless all of them are valid.
+ * as one file per object named `<kind>-<name>.yaml`.
+ *
+ * Synthesis (`manifests()`, `render()`, `synthesize()`) checks everything first and writes nothing
+ * unless all of it is valid: every construct's own validations, then every rendered object
+ * against its pinned schema (unknown fields rejected), every HelmRelease's merged values against
+ * its pinned chart, no object of a kind without a schema, no Secret with plaintext data. All
+ * problems are reported at once in one {@link InfraFluxError} (code SYNTH_FAILED) whose `problems`
+ * keep each problem's own code.
  */
 export class Fleet extends App {
   public readonly source: GitSourceProps;
+  /** Synth-time validation: register CRDs and charts of your own here. */
+  public readonly validation: FleetValidation;
 
   public constructor(props: FleetProps) {
     super({ outdir: props.outdir ?? 'dist' });
     this.source = props.source;
+    this.validation = new FleetValidation(props.validation);
   }
 
   /** Adds a cluster whose Flux reads `dist/<name>/` from the fleet's repository. */
@@ -51,21 +77,14 @@ export class Fleet extends App {
 
   /** Runs every construct's validations; throws one error listing all of them. */
   public validateAll(): void {
-    const errors = this.node.findAll().flatMap((c) => c.node.validate());
-    const clusterNames = new Map<string, string>();
-    for (const cluster of this.clusters) {
-      const other = clusterNames.get(cluster.name);
-      if (other) errors.push(new InfraFluxError(ErrorCode.DUPLICATE, cluster, `cluster name "${cluster.name}" is already used by ${other}`).message);
-      clusterNames.set(cluster.name, cluster.node.path);
-    }
-    if (errors.length > 0) {
-      throw new InfraFluxError(ErrorCode.SYNTH_FAILED, this.node.path || 'fleet', `synth found ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
-    }
+    this.throwIfAny(this.constructProblems());
   }
 
   /** Validates, then renders every object; nothing is written. */
   public manifests(): SynthesizedManifest[] {
-    this.validateAll();
+    const problems = this.constructProblems();
+    // Construct validations failed: rendering may not even be possible, so stop here.
+    this.throwIfAny(problems);
     const out: SynthesizedManifest[] = [];
     const byFile = new Map<string, string>();
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
@@ -74,38 +93,100 @@ export class Fleet extends App {
       const file = `${folder}/${json.kind.toLowerCase()}-${json.metadata.name}.yaml`;
       const other = byFile.get(file);
       if (other) {
-        throw new InfraFluxError(ErrorCode.DUPLICATE, obj, `writes ${file}, which ${other} writes too; give one of them another name or folder`);
+        problems.push(problem(ErrorCode.DUPLICATE, obj, `writes ${file}, which ${other} writes too; give one of them another name or folder`));
+        continue;
       }
       byFile.set(file, obj.node.path);
-      out.push({ file, object: json, constructPath: obj.node.path });
+      const exemption = Validation.exemptionOf(obj);
+      out.push({ file, object: json, constructPath: obj.node.path, ...(exemption !== undefined ? { exemption } : {}) });
     }
-    return out.sort((a, b) => a.file.localeCompare(b.file));
+    out.sort((a, b) => a.file.localeCompare(b.file));
+    problems.push(...this.checkManifests(out));
+    this.throwIfAny(problems);
+    return out;
   }
 
-  /** Renders each manifest file's text: a one-line provenance header and the object as YAML. */
+  /**
+   * Renders each manifest file's text: a provenance header (plus the exemption reason of an
+   * object not validated) and the object as YAML.
+   */
   public render(): Map<string, string> {
+    return this.renderManifests(this.manifests());
+  }
+
+  private renderManifests(manifests: readonly SynthesizedManifest[]): Map<string, string> {
     return new Map(
-      this.manifests().map((m) => [m.file, `# Generated by InfraFlux from ${m.constructPath}. Do not edit; run \`npm run synth\`.\n${Yaml.stringify(m.object)}`]),
+      manifests.map((m) => {
+        const exempt = m.exemption !== undefined ? `# Not validated at synth: ${m.exemption}\n` : '';
+        return [m.file, `# Generated by InfraFlux from ${m.constructPath}. Do not edit: change the program that defines it and synthesize again.\n${exempt}${Yaml.stringify(m.object)}`];
+      }),
     );
+  }
+
+  /**
+   * Synth-time validation of the rendered objects (one separate step, see {@link FleetValidation}):
+   * pinned/registered schemas, Helm values, unknown kinds, plaintext Secrets.
+   */
+  private checkManifests(manifests: readonly SynthesizedManifest[]): InfraFluxProblem[] {
+    return this.validation.check(manifests);
+  }
+
+  /** Every construct's own validations (`node.addValidation()`), and unique cluster names. */
+  private constructProblems(): InfraFluxProblem[] {
+    const problems: InfraFluxProblem[] = [];
+    for (const c of this.node.findAll()) {
+      for (const message of c.node.validate()) {
+        problems.push({ code: InfraFluxError.codeOf(message) ?? ErrorCode.INVALID_PROP, constructPath: c.node.path, message });
+      }
+    }
+    const clusterNames = new Map<string, string>();
+    for (const cluster of this.clusters) {
+      const other = clusterNames.get(cluster.name);
+      if (other) problems.push(problem(ErrorCode.DUPLICATE, cluster, `cluster name "${cluster.name}" is already used by ${other}`));
+      clusterNames.set(cluster.name, cluster.node.path);
+    }
+    return problems;
+  }
+
+  private throwIfAny(problems: readonly InfraFluxProblem[]): void {
+    if (problems.length === 0) return;
+    const lines = problems.map((p) => `${p.code} ${p.message}`);
+    throw new InfraFluxError(ErrorCode.SYNTH_FAILED, this.node.path || 'fleet', `synth found ${problems.length} error(s), nothing was written:\n  ${lines.join('\n  ')}`, problems);
+  }
+
+  /** cdk8s' `app.synth()` goes through the same validation and layout as {@link synthesize}. */
+  public override synth(): void {
+    this.synthesize();
   }
 
   /**
    * Writes dist/ atomically: everything goes to a temporary sibling folder first, which then
    * replaces the output folder. A validation error leaves the old dist/ untouched.
    */
-  public synthesize(outdir: string = this.outdir): { files: number } {
-    const files = this.render();
+  public synthesize(outdir: string = this.outdir): SynthesisResult {
+    const manifests = this.manifests();
+    const files = this.renderManifests(manifests);
     const target = resolve(outdir);
     const tmp = join(dirname(target), `.dist-tmp-${process.pid}-${basename(target)}`);
     rmSync(tmp, { recursive: true, force: true });
-    for (const [file, text] of files) {
-      mkdirSync(dirname(join(tmp, file)), { recursive: true });
-      writeFileSync(join(tmp, file), text);
+    try {
+      for (const [file, text] of files) {
+        mkdirSync(dirname(join(tmp, file)), { recursive: true });
+        writeFileSync(join(tmp, file), text);
+      }
+    } catch (error) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw error;
     }
     const old = `${tmp}-old`;
     if (existsSync(target)) renameSync(target, old);
     renameSync(tmp, target);
     rmSync(old, { recursive: true, force: true });
-    return { files: files.size };
+    const exempted = manifests.filter((m) => m.exemption !== undefined).map((m) => ({ file: m.file, constructPath: m.constructPath, reason: m.exemption as string }));
+    return { files: files.size, exempted };
   }
+}
+
+function problem(code: ErrorCode, scope: ApiObject | GitOpsCluster, message: string): InfraFluxProblem {
+  return { code, constructPath: scope.node.path, message: new InfraFluxError(code, scope, message).message };
 }

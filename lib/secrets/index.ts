@@ -13,4 +13,4 @@ export {
   type SecretData,
   type UnsealOptions,
 } from './seal';
-export * from './sealed-secret';
+export { SealedSecret, SealedSecretReference, type SealedSecretProps } from './sealed-secret';

@@ -1,3 +1,8 @@
+/**
+ * `infraflux/terraform`: the CDKTF constructs. Needs the optional peers `cdktf` and the prebuilt
+ * providers you use (`@cdktf/provider-cloudflare`, `-aws`, `-google`, `-azurerm`).
+ * The pinned-provider-schema checks (provider-schema.ts) are repository tooling and not exported.
+ */
 export * from './cloudflare-zone-stack';
 export * from './cloudflare-dns';
 export * from './proxmox-talos-cluster';

@@ -12,8 +12,27 @@ export { coalesceHelmValues, mergeFluxValues } from './helm-merge';
 export { HELM_VALUES_ALLOWLIST, isAllowlistedValuePath } from './helm-values-allowlist';
 export type { SchemaError } from './schema-errors';
 
+/** Which check of {@link validateObjects} found an issue: stable, for callers that map issues to error codes. */
+export enum ValidationRule {
+  /** The object does not validate against its pinned (or registered) schema. */
+  SCHEMA = 'schema',
+  /** No pinned or registered schema serves the object's apiVersion/kind (or it has none). */
+  UNKNOWN_KIND = 'unknown-kind',
+  /** A HelmRelease's chart or merged values do not validate against the pinned chart. */
+  HELM_RELEASE = 'helm-release',
+  /** The same object (group, kind, namespace, name) is defined twice in the set. */
+  DUPLICATE = 'duplicate',
+}
+
+/** An issue of a validated object set: which object (its source) and which rule found it. */
+export interface ObjectIssue extends ValidationIssue {
+  /** `SourcedObject.source` of the object the issue is about. */
+  readonly source: string;
+  readonly rule: ValidationRule;
+}
+
 export interface ValidationReport {
-  readonly issues: ValidationIssue[];
+  readonly issues: ObjectIssue[];
   readonly objectsValidated: number;
   readonly helmReleasesValidated: number;
   /**
@@ -26,6 +45,12 @@ export interface ValidationReport {
 export interface ValidateObjectsOptions {
   readonly registry?: SchemaRegistry;
   readonly cache?: UpstreamCache;
+  /**
+   * Objects not validated (neither schema nor chart), e.g. those exempted with a reason. They
+   * still count as part of the set (a HelmRelease may read their values) and as validated.
+   * @default - none
+   */
+  readonly skip?: (entry: SourcedObject) => boolean;
 }
 
 /**
@@ -37,15 +62,20 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
   const registry = options.registry ?? SchemaRegistry.default();
   const cache = options.cache ?? registry.cache;
   const index = new ObjectIndex(objects);
-  const issues: ValidationIssue[] = [];
+  const issues: ObjectIssue[] = [];
   const celByKind = new Map<string, number>();
   let helmReleasesValidated = 0;
   issues.push(...duplicateObjects(objects));
+  const tag = (entry: SourcedObject, rule: ValidationRule) => (issue: ValidationIssue): ObjectIssue => ({ ...issue, source: entry.source, rule });
   for (const entry of objects) {
-    issues.push(...validateObject(entry.object, entry.source, registry));
+    if (options.skip?.(entry)) continue;
+    const apiVersion = stringField(entry.object, 'apiVersion');
+    const kind = stringField(entry.object, 'kind');
+    const known = apiVersion !== undefined && kind !== undefined && registry.compile(apiVersion, kind) !== undefined;
+    issues.push(...validateObject(entry.object, entry.source, registry).map(tag(entry, known ? ValidationRule.SCHEMA : ValidationRule.UNKNOWN_KIND)));
     countCelRules(entry.object, registry, celByKind);
     if (isHelmRelease(entry.object)) {
-      issues.push(...validateHelmRelease(entry, index, cache));
+      issues.push(...validateHelmRelease(entry, index, cache).map(tag(entry, ValidationRule.HELM_RELEASE)));
       helmReleasesValidated++;
     }
   }
@@ -57,9 +87,9 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
  * Two objects with the same API group, kind, namespace and name are one object on the cluster:
  * the later apply silently overwrites the earlier one.
  */
-function duplicateObjects(objects: readonly SourcedObject[]): ValidationIssue[] {
+function duplicateObjects(objects: readonly SourcedObject[]): ObjectIssue[] {
   const seen = new Map<string, string>();
-  const issues: ValidationIssue[] = [];
+  const issues: ObjectIssue[] = [];
   for (const entry of objects) {
     const apiVersion = stringField(entry.object, 'apiVersion');
     const kind = stringField(entry.object, 'kind');
@@ -69,7 +99,7 @@ function duplicateObjects(objects: readonly SourcedObject[]): ValidationIssue[] 
     const key = `${parseApiVersion(apiVersion).group}/${kind}/${namespace}/${name}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, entry.source);
-    else issues.push({ object: describeObject(entry.object, entry.source), path: '/metadata/name', message: `duplicate object: ${kind} ${namespace ? `${namespace}/` : ''}${name} is also defined in ${first}` });
+    else issues.push({ object: describeObject(entry.object, entry.source), path: '/metadata/name', message: `duplicate object: ${kind} ${namespace ? `${namespace}/` : ''}${name} is also defined in ${first}`, source: entry.source, rule: ValidationRule.DUPLICATE });
   }
   return issues;
 }
@@ -82,3 +112,6 @@ function countCelRules(obj: unknown, registry: SchemaRegistry, celByKind: Map<st
   celByKind.set(key, registry.compile(typed.apiVersion, typed.kind)?.celRulesIgnored ?? 0);
 }
 export * from './fleet';
+export * from './directory';
+export { CrdSource, UserSchemas } from './user-schemas';
+export type { UserChart } from './user-schemas';

@@ -22,7 +22,8 @@ describe('claimCapability', () => {
 
 describe('FluxApp createNamespace', () => {
   test('does not emit a Namespace for a pre-existing namespace such as kube-system', () => {
-    const { fleet, cluster } = testCluster();
+    // (chart x is not pinned: registered so synth-time validation knows its values)
+    const { fleet, cluster } = testCluster('test', { charts: [{ name: 'x', version: '1.0.0', repository: 'https://charts.example.com', values: '' }] });
     const app = new FluxApp(cluster.controllers, 'cni', { chart: { name: 'x', version: '1.0.0', repository: 'https://charts.example.com' }, namespace: 'kube-system', createNamespace: false });
     expect(app.namespaceObject).toBeUndefined();
     expect(fleet.manifests().filter((m) => m.object.kind === 'Namespace')).toEqual([]);

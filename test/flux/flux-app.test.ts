@@ -1,14 +1,17 @@
 import { JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
-import { FluxApp, PodSecurityLevel, repositoryName } from '../../lib';
+import { FluxApp, PodSecurityLevel } from '../../lib';
+import { repositoryName } from '../../lib/flux/flux-app';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
 const CHART = { name: 'demo', version: '1.2.3', repository: 'https://charts.example.com' };
+/** The test charts are not pinned: registered so synth-time validation knows their values. */
+const CHARTS = { charts: [{ ...CHART, values: 'replicaCount: 1\nimage:\n  tag: latest\n' }, { ...CHART, name: 'other', values: '' }] };
 
 describe('FluxApp', () => {
   test('produces the 5-file pattern', () => {
     // GIVEN a chart app in the controllers layer
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'demo', { chart: CHART, values: { replicaCount: 2 } });
     // THEN Namespace + Kustomization in the layer, HelmRepository shared, ConfigMap + HelmRelease in the release folder
     expect(Object.keys(manifestsByFile(fleet)).filter((f) => /demo|example/.test(f))).toEqual([
@@ -22,7 +25,7 @@ describe('FluxApp', () => {
   });
 
   test('passes values only through the ConfigMap named in valuesFrom', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'demo', { chart: CHART, values: { replicaCount: 2, image: { tag: 'x' } } });
     const release = manifest(fleet, 'test/releases/demo/helmrelease-demo.yaml');
     const configMap = manifest(fleet, 'test/releases/demo/configmap-demo-values.yaml');
@@ -33,7 +36,7 @@ describe('FluxApp', () => {
   });
 
   test('remediates failed installs and rolls back failed upgrades, never uninstalls', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'demo', { chart: CHART, remediationRetries: 5 });
     const spec = manifest(fleet, 'test/releases/demo/helmrelease-demo.yaml').spec;
     expect(spec.install.remediation).toEqual({ retries: 5 });
@@ -42,7 +45,7 @@ describe('FluxApp', () => {
   });
 
   test('its Kustomization health-checks the HelmRelease and applies only the release folder', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'demo', { chart: CHART, namespace: 'demo-system' });
     expect(manifest(fleet, 'test/controllers/kustomization-demo.yaml').spec).toMatchObject({
       path: './dist/test/releases/demo',
@@ -51,7 +54,7 @@ describe('FluxApp', () => {
   });
 
   test('enforces the restricted Pod Security level unless told otherwise', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'a', { chart: CHART });
     new FluxApp(cluster.controllers, 'b', { chart: CHART, podSecurity: PodSecurityLevel.PRIVILEGED });
     expect(manifest(fleet, 'test/controllers/namespace-a.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
@@ -59,14 +62,14 @@ describe('FluxApp', () => {
   });
 
   test('shares one HelmRepository between apps of the same repository', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'a', { chart: CHART });
     new FluxApp(cluster.apps, 'b', { chart: { ...CHART, name: 'other' } });
     expect(fleet.manifests().filter((m) => m.object.kind === 'HelmRepository')).toHaveLength(1);
   });
 
   test('uses an OCIRepository and chartRef for oci:// charts', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', { charts: [{ name: 'demo', version: '0.9.0', repository: 'oci://ghcr.io/example/charts', values: '' }] });
     new FluxApp(cluster.controllers, 'demo', { chart: { name: 'demo', version: '0.9.0', repository: 'oci://ghcr.io/example/charts' } });
     expect(manifest(fleet, 'test/controllers/ocirepository-demo.yaml').spec).toMatchObject({
       url: 'oci://ghcr.io/example/charts/demo',
@@ -78,7 +81,7 @@ describe('FluxApp', () => {
   });
 
   test('the HelmRelease is reachable for JSON patches', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     const app = new FluxApp(cluster.controllers, 'demo', { chart: CHART });
     app.helmRelease!.addJsonPatch(JsonPatch.add('/spec/suspend', true));
     expect(manifest(fleet, 'test/releases/demo/helmrelease-demo.yaml').spec.suspend).toBe(true);
@@ -114,7 +117,7 @@ describe('FluxApp', () => {
   });
 
   test('fails on two apps with the same name in one cluster', () => {
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', CHARTS);
     new FluxApp(cluster.controllers, 'a', { chart: CHART, name: 'same', namespace: 'x' });
     new FluxApp(cluster.apps, 'b', { chart: CHART, name: 'same', namespace: 'y' });
     expect(() => fleet.manifests()).toThrow(/\[test\/apps\/b\/Kustomization\] Kustomization name "same" is already used by test\/controllers\/a\/Kustomization/);

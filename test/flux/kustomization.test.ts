@@ -1,5 +1,6 @@
 import { Duration, JsonPatch } from 'cdk8s';
-import { ErrorCode, FluxKustomization, goDuration, InfraFluxError } from '../../lib';
+import { ErrorCode, FluxKustomization, InfraFluxError } from '../../lib';
+import { goDuration } from '../../lib/core/duration';
 import { manifest, testCluster } from '../support/fleet';
 
 describe('FluxKustomization', () => {

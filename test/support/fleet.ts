@@ -1,8 +1,8 @@
-import { Fleet, GitOpsCluster, SynthesizedManifest } from '../../lib';
+import { Fleet, FleetValidationProps, GitOpsCluster, SynthesizedManifest } from '../../lib';
 
-/** A fleet with one cluster `test`, for construct tests. */
-export function testCluster(name = 'test'): { fleet: Fleet; cluster: GitOpsCluster } {
-  const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+/** A fleet with one cluster `test`, for construct tests; `validation` registers test charts/CRDs. */
+export function testCluster(name = 'test', validation?: FleetValidationProps): { fleet: Fleet; cluster: GitOpsCluster } {
+  const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' }, ...(validation ? { validation } : {}) });
   const cluster = fleet.addCluster(name, { name });
   return { fleet, cluster };
 }

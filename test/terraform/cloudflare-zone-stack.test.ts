@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { DataCloudflareZone } from '@cdktf/provider-cloudflare/lib/data-cloudflare-zone';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { CloudflareZoneStack } from '../../lib';
+import { CloudflareZoneStack } from '../../lib/terraform';
 
 // Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
 import 'cdktf/lib/testing/adapters/jest';

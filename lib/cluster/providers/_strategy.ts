@@ -8,7 +8,7 @@ import { CiliumDatapath } from '../cilium-datapath';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
 import { MachineSize } from '../machine';
 
-/** @internal A typed reference to an emitted object (Cluster API v1beta2 refs use `apiGroup`). */
+/** A typed reference to an emitted object (Cluster API v1beta2 refs use `apiGroup`). */
 export interface ObjectRef {
   readonly apiVersion: string;
   readonly apiGroup: string;
