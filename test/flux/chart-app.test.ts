@@ -25,6 +25,8 @@ import { InfrastructureInputs } from '../../lib/cluster/providers';
 import { manifest, testCluster } from '../support/fleet';
 
 const CHART = { name: 'demo', version: '1.2.3', repository: 'https://charts.example.com' };
+/** The demo chart registered with the fleet's synth-time validation (it is not in the spec pack). */
+const DEMO_VALIDATION = { charts: [{ ...CHART, values: 'replicaCount: 1\na:\n  b: 0\n  c: []\nd: false\n' }] };
 const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
 
 /** Runs `build` and returns the InfraFluxError it throws (fails the test when it throws none or another error). */
@@ -46,7 +48,7 @@ function isHelmReleaseNamed(c: IConstruct | undefined, name: string): boolean {
 describe('ChartApp (composition)', () => {
   test('a construct that owns a ChartApp keeps the app objects as its own children and exposes the HelmRelease as defaultChild', () => {
     // GIVEN a user construct owning a chart app, directly in a layer
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', DEMO_VALIDATION);
     class Demo extends Construct {
       public readonly app: ChartApp<{ replicaCount?: number }>;
       public constructor(scope: Construct, id: string) {
@@ -64,7 +66,7 @@ describe('ChartApp (composition)', () => {
 
   test('values added after construction are rendered at synth (no patch)', () => {
     // GIVEN an app whose owner learns more values after construction
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', DEMO_VALIDATION);
     const app = new FluxApp<Record<string, unknown>>(cluster.controllers, 'demo', { chart: CHART, values: { a: { b: 1, c: [1, 2] } } });
     // WHEN values are added later
     app.addValues({ a: { c: [3] }, d: true });
@@ -76,7 +78,7 @@ describe('ChartApp (composition)', () => {
 
   test('an app can sit below a non-layer construct inside a layer', () => {
     // GIVEN a plain grouping construct in the apps layer and an app inside it
-    const { fleet, cluster } = testCluster();
+    const { fleet, cluster } = testCluster('test', DEMO_VALIDATION);
     const group = new Construct(cluster.apps, 'Group');
     const app = new FluxApp(group, 'demo', { chart: CHART });
     // THEN the layer is found by lookup and the app writes its files to the apps layer
