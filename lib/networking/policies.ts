@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { CiliumClusterwideNetworkPolicy, CiliumEgressGatewayPolicy, CiliumNetworkPolicy } from '../../imports/cilium-cilium.io';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FluxApp } from '../flux/flux-app';
+import { FluxManifestApp } from '../flux/manifest-app';
+import { OutputFolder } from '../flux/output-folder';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Cidr, IpFamily, ipFamilyOf } from './addresses';
 import type { CiliumNetworking } from './cilium-networking';
@@ -184,7 +186,10 @@ export class CiliumZeroTrust extends Construct {
       for (const ns of zt.namespaceNames) {
         validateDnsLabel(this, 'namespace', ns);
         policies.push(
-          new ApiObject(this, `DefaultDeny-${ns}`, {
+          // A namespaced policy is applied with the app that creates its namespace (never before it:
+          // the dry run would fail with `namespaces "<ns>" not found`); namespaces no app of the
+          // cluster creates (kube-system, ...) keep the policy in this construct's layer.
+          new ApiObject(namespaceOwnerFolder(this, ns) ?? this, namespaceOwnerFolder(this, ns) ? `${this.node.id}-DefaultDeny-${ns}` : `DefaultDeny-${ns}`, {
             apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
             kind: CiliumNetworkPolicy.GVK.kind,
             metadata: { name: `infraflux-default-deny-${ns}`, namespace: ns },
@@ -380,4 +385,17 @@ export class CiliumL7Policy extends Construct {
     });
     GitOpsCluster.of(this).addDependency(this, props.cilium);
   }
+}
+
+/**
+ * The output folder of the app (FluxManifestApp or FluxApp) of `scope`'s cluster that creates
+ * Namespace `ns`, or undefined when no app of the cluster does (a namespace every cluster has).
+ */
+function namespaceOwnerFolder(scope: Construct, ns: string): Construct | undefined {
+  const cluster = GitOpsCluster.of(scope);
+  for (const c of cluster.node.findAll()) {
+    if (c instanceof FluxManifestApp && c.namespace === ns) return c.content;
+    if (c instanceof FluxApp && c.namespace === ns && c.namespaceObject && c.helmRelease) return OutputFolder.of(c.helmRelease);
+  }
+  return undefined;
 }
