@@ -40,7 +40,8 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
   for (const n of nodes) {
     const path = (n.object.spec as { path?: string } | undefined)?.path ?? '';
     const what = n.upstream ? `upstream ${n.upstream.url} (${n.applied.length} files + release)` : `${n.applied.length} object(s)`;
-    const ready = n.wait ? 'every object is Ready (`wait`)' : `${n.waitsFor.length} health check(s) pass`;
+    const checks = (n.object.spec as { healthChecks?: unknown[] } | undefined)?.healthChecks?.length ?? 0;
+    const ready = n.wait ? 'every object is Ready (`wait`)' : `${checks} health check(s) pass`;
     lines.push(`| ${n.wave ?? 'never'} | ${code(label(n))} | ${code(path)} | ${cell(what)} | ${cell(ready)} |`);
   }
   lines.push('', '## Kustomizations', '', '```mermaid', 'flowchart TD');
