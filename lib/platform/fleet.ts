@@ -125,6 +125,7 @@ export class Fleet extends App {
     if (existsSync(target)) renameSync(target, old);
     renameSync(tmp, target);
     rmSync(old, { recursive: true, force: true });
-    return { files: files.size };
+    // Manifests only: the generated README.md files are not objects.
+    return { files: [...files.keys()].filter((f) => !f.endsWith('.md')).length };
   }
 }
