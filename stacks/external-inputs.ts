@@ -32,22 +32,6 @@ export function declareClusterInputs(cluster: GitOpsCluster, opts: { readonly bo
           command: `flux create secret git flux-system --url=${opts.repositoryUrl} --private-key-file=./deploy-key`,
         },
   );
-  if (opts.bootstrappedBy) {
-    // A DEFECT the reconcile model found, not a bootstrap root: the management cluster installs
-    // Cilium before this cluster's crds layer installs the Gateway API CRDs, so the chart's
-    // `gatewayAPI.gatewayClass.create: auto` renders no GatewayClass and cilium-operator starts
-    // without its Gateway controller. Until the bootstrap installs the CRDs before Cilium
-    // (docs/architecture.md, known gaps), the operator re-runs the release once the crds layer is Ready.
-    cluster.declareExternalInput({
-      kind: 'GatewayClass',
-      group: 'gateway.networking.k8s.io',
-      name: 'cilium',
-      consumer: 'Gateway gateway/gateway (releases/gateway, spec.gatewayClassName)',
-      providedBy: `the operator, once the crds layer of ${c} is Ready: a forced upgrade of the Cilium release from ${opts.bootstrappedBy} renders it (temporary: the bootstrap must install the Gateway API CRDs before Cilium)`,
-      command: `flux --context ${opts.bootstrappedBy} reconcile helmrelease cilium -n ${c} --force && kubectl --context ${c} -n kube-system rollout restart deployment/cilium-operator`,
-      temporary: true,
-    });
-  }
   cluster.declareExternalInput({
     kind: 'Secret',
     namespace: 'cert-manager',

@@ -39,7 +39,7 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
   ];
   for (const n of nodes) {
     const path = (n.object.spec as { path?: string } | undefined)?.path ?? '';
-    const what = n.upstream ? `upstream ${n.upstream.url} (${n.applied.length} files + release)` : `${n.applied.length} object(s)`;
+    const what = n.upstream ? `the upstream release ${n.upstream.url}` : `${n.applied.length} object(s)`;
     const checks = (n.object.spec as { healthChecks?: unknown[] } | undefined)?.healthChecks?.length ?? 0;
     const ready = n.wait ? 'every object is Ready (`wait`)' : `${checks} health check(s) pass`;
     lines.push(`| ${n.wave ?? 'never'} | ${code(label(n))} | ${code(path)} | ${cell(what)} | ${cell(ready)} |`);
