@@ -286,8 +286,15 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
       if (field(v, 'ingressController', 'enabled') === true) out.push({ group: 'networking.k8s.io', kind: 'IngressClass', name: 'cilium' });
       return out;
     },
+    // A mesh member's certgen must sign with the CA all members share: present before install, or
+    // certgen creates a CA of its own and the peers reject each other's certificates.
+    references: (v, ns) => {
+      const peers = field(v, 'clustermesh', 'config', 'clusters');
+      const on = field(v, 'clustermesh', 'config', 'enabled') === true && Array.isArray(peers) && peers.length > 0;
+      return on ? secret('cilium-ca', ns, 'values clustermesh.config.clusters (shared CA of the mesh, read by certgen)') : [];
+    },
     source:
-      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
+      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
   },
   {
     chart: 'tetragon',

@@ -313,7 +313,6 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     for (const n of nodes) {
       for (const a of n.applied) {
         for (const f of model.appliedFacts(a)) provide(f, `dist/${a.file} (Kustomization ${n.id})`);
-        for (const f of model.readyFacts(a, new Set())) provide(f, `dist/${a.file} once Ready (Kustomization ${n.id})`);
         for (const f of model.readyFacts(a, undefined)) provide(f, `dist/${a.file} once Ready (Kustomization ${n.id})`);
       }
       if (n.upstream) for (const f of upstreamFacts(n)) provide(f, `upstream release ${n.upstream.url} ${n.upstream.path} (Kustomization ${n.id})`);
