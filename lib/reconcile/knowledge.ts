@@ -45,6 +45,8 @@ export interface KnowledgeContext {
   servedBefore(group: string, kind: string, cluster?: string): boolean;
   /** The chart a HelmRelease installs. */
   chartOf(helmRelease: JsonObject): string | undefined;
+  /** `<component>/crds/` of a pinned chart without a knowledge entry, when the lock has such files. */
+  lockedChartCrds(chart: string): string | undefined;
   /** cert-manager's cluster resource namespace on this cluster (its release namespace). */
   readonly certManagerNamespace: string;
 }
@@ -378,7 +380,8 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
       return out;
     },
     providesOnceReady: (o, ctx) => {
-      const chart = CHART_KNOWLEDGE.find((c) => c.chart === ctx.chartOf(o));
+      const name = ctx.chartOf(o);
+      const chart = CHART_KNOWLEDGE.find((c) => c.chart === name) ?? (name ? { chart: name, crds: ctx.lockedChartCrds(name), source: 'the chart component\'s crds/ folder in upstream.lock.json' } : undefined);
       const values = ctx.valuesOf(o);
       const target = ctx.remoteClusterOf(o);
       const at = (t: Thing): Thing => (target ? { ...t, cluster: target } : t);
@@ -524,6 +527,34 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
       });
     },
     providesOnceReady: (o) => secret(`${meta(o).name}-kubeconfig`, meta(o).namespace, ''),
+  },
+  {
+    id: 'cluster-api/machines',
+    group: '*',
+    kind: '*',
+    description:
+      'MachineDeployment/MachineSet/MachinePool templates need their bootstrap configRef and infrastructureRef; TalosControlPlane its infrastructureTemplate; MachineHealthCheck and MachineDeployment their Cluster (spec.clusterName)',
+    source: 'Cluster API MachineDeployment spec.template.spec.{bootstrap.configRef,infrastructureRef} and spec.clusterName (pinned capi-core CRDs); CACPPT TalosControlPlane spec.infrastructureTemplate (pinned capi-talos CRD)',
+    references: (o) => {
+      const kind = stringField(o, 'kind') ?? '';
+      const group = groupOf(stringField(o, 'apiVersion'));
+      const ns = meta(o).namespace;
+      const ref = (r: unknown, at: string): Reference[] => {
+        if (!isJsonObject(r) || !stringField(r, 'name') || !stringField(r, 'kind')) return [];
+        return [{ group: stringField(r, 'apiGroup') ?? groupOf(stringField(r, 'apiVersion')), kind: stringField(r, 'kind')!, name: stringField(r, 'name')!, namespace: stringField(r, 'namespace') ?? ns, field: at }];
+      };
+      const out: Reference[] = [];
+      if (group === 'cluster.x-k8s.io' && ['MachineDeployment', 'MachineSet', 'MachinePool'].includes(kind)) {
+        const tpl = field(o, 'spec', 'template', 'spec');
+        out.push(...ref(field(tpl, 'bootstrap', 'configRef'), 'spec.template.spec.bootstrap.configRef'), ...ref(field(tpl, 'infrastructureRef'), 'spec.template.spec.infrastructureRef'));
+      }
+      if (group === 'cluster.x-k8s.io' && ['MachineDeployment', 'MachineSet', 'MachinePool', 'MachineHealthCheck'].includes(kind)) {
+        const c = stringField(field(o, 'spec'), 'clusterName');
+        if (c) out.push({ group: 'cluster.x-k8s.io', kind: 'Cluster', name: c, ...(ns ? { namespace: ns } : {}), field: 'spec.clusterName' });
+      }
+      if (group === 'controlplane.cluster.x-k8s.io' && kind === 'TalosControlPlane') out.push(...ref(field(o, 'spec', 'infrastructureTemplate'), 'spec.infrastructureTemplate'));
+      return out;
+    },
   },
   {
     id: 'cluster-api/ClusterResourceSet',

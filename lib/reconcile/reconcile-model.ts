@@ -185,6 +185,10 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     ctx(cluster: string, before?: Set<string>): KnowledgeContext {
       return {
         crdsUnder: (prefix) => lockedCrdsUnder(cache(), prefix),
+        lockedChartCrds: (chart) => {
+          const component = cache().lock.charts[chart]?.component;
+          return component && cache().files((f) => f.path.startsWith(`${component}/crds/`)).length > 0 ? `${component}/crds/` : undefined;
+        },
         remoteClusterOf,
         certManagerNamespace: certManagerNamespace(cluster),
         chartOf: (hr) => chartNameOf(hr, (name, ns) => stringField(field(lookup(cluster, 'source.toolkit.fluxcd.io', 'OCIRepository', ns, name), 'spec'), 'url')),

@@ -134,6 +134,22 @@ describe('reconcile model', () => {
     expect(codes([cluster({ 'a/persistentvolumeclaim-p.yaml': pvc })])).toEqual([ReconcileCode.UNRESOLVED_CLASS]);
   });
 
+  test('fails when a Cluster API MachineDeployment names a machine template nothing creates', () => {
+    // GIVEN the MachineDeployment CRD, the Cluster it belongs to and a MachineDeployment naming a missing template
+    const crd: Obj = { ...WIDGET_CRD, metadata: { name: 'machinedeployments.cluster.x-k8s.io' }, spec: { group: 'cluster.x-k8s.io', names: { kind: 'MachineDeployment', plural: 'machinedeployments' }, scope: 'Namespaced', versions: [] } };
+    const clusterCrd: Obj = { ...WIDGET_CRD, metadata: { name: 'clusters.cluster.x-k8s.io' }, spec: { group: 'cluster.x-k8s.io', names: { kind: 'Cluster', plural: 'clusters' }, scope: 'Namespaced', versions: [] } };
+    const md: Obj = {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineDeployment',
+      metadata: { name: 'w', namespace: 'default' },
+      spec: { clusterName: 'c1', template: { spec: { clusterName: 'c1', infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'AWSMachineTemplate', name: 'gone' } } } },
+    };
+    const cl: Obj = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', metadata: { name: 'c1', namespace: 'default' }, spec: {} };
+    const report = reconcileFleet([cluster({ 'a/crd-md.yaml': crd, 'a/crd-cluster.yaml': clusterCrd, 'b/cluster-c1.yaml': cl, 'b/machinedeployment-w.yaml': md })]);
+    expect(report.violations.map((v) => v.code)).toEqual([ReconcileCode.UNRESOLVED_REFERENCE]);
+    expect(report.violations[0].message).toMatch(/spec\.template\.spec\.infrastructureRef names AWSMachineTemplate default\/gone/);
+  });
+
   test('fails when a health check targets an object nothing creates', () => {
     const report = reconcileFleet([cluster({ 'a/namespace-x.yaml': ns('x') }, { a: { wait: false, healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ghost', namespace: 'x' }] } })]);
     expect(report.violations.map((v) => v.code)).toEqual([ReconcileCode.HEALTH_CHECK_TARGET]);
