@@ -650,6 +650,34 @@ export function knowledgeFor(o: JsonObject): ControllerKnowledge[] {
 
 const crdCache = new Map<string, CrdInfo[]>();
 
+/**
+ * Reads name, group and kind of the CRDs of a controller-gen style file (block YAML: `metadata.name`
+ * at two spaces, `spec.group` and `spec.names.kind`) without parsing the large schemas; undefined
+ * when a document does not look like that, so the caller parses the file in full.
+ */
+function scanCrds(text: string): CrdInfo[] | undefined {
+  const out: CrdInfo[] = [];
+  for (const doc of text.split(/^---\s*$/m)) {
+    if (!/^kind:\s*CustomResourceDefinition\s*$/m.test(doc)) {
+      if (doc.trim() === '' || /^\s*(#.*)?$/.test(doc.trim())) continue;
+      return undefined;
+    }
+    const top = (key: string): string | undefined => {
+      const m = new RegExp(`^${key}:\\s*$([\\s\\S]*?)(?=^\\S)`, 'm').exec(doc + '\nend:');
+      return m?.[1];
+    };
+    const unquote = (v: string | undefined): string | undefined => v?.trim().replace(/^["']|["']$/g, '');
+    const name = unquote(/^ {2}name:\s*(\S+)\s*$/m.exec(top('metadata') ?? '')?.[1]);
+    const spec = top('spec') ?? '';
+    const group = unquote(/^ {2}group:\s*(\S+)\s*$/m.exec(spec)?.[1]);
+    const names = /^ {2}names:\s*$([\s\S]*?)(?=^ {2}\S)/m.exec(spec + '\n  end:')?.[1] ?? '';
+    const kind = unquote(/^ {4}kind:\s*(\S+)\s*$/m.exec(names)?.[1]);
+    if (!name || !group || !kind) return undefined;
+    out.push({ name, group, kind });
+  }
+  return out;
+}
+
 /** The CRDs of the locked files under `prefix`, read through the verified cache (parsed once per process). */
 export function lockedCrdsUnder(cache: UpstreamCache, prefix: string): CrdInfo[] {
   const cached = crdCache.get(prefix);
@@ -658,6 +686,11 @@ export function lockedCrdsUnder(cache: UpstreamCache, prefix: string): CrdInfo[]
   for (const f of cache.files((e) => e.path.startsWith(prefix) && /\.ya?ml$/.test(e.path))) {
     const text = cache.read(f.path);
     if (!text.includes('CustomResourceDefinition')) continue;
+    const scanned = scanCrds(text);
+    if (scanned) {
+      out.push(...scanned);
+      continue;
+    }
     for (const doc of parseYamlDocuments(text, f.path)) {
       if (stringField(doc, 'kind') !== 'CustomResourceDefinition') continue;
       const group = stringField(field(doc, 'spec'), 'group');
@@ -671,4 +704,4 @@ export function lockedCrdsUnder(cache: UpstreamCache, prefix: string): CrdInfo[]
   return out;
 }
 
-export type { JsonObject };
+

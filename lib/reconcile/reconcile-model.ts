@@ -152,7 +152,8 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
   }
   const lookup = (cluster: string, group: string, kind: string, namespace: string, name: string): JsonObject | undefined =>
     objectIndex.get(`${cluster}|${group}/${kind}|${namespace}/${name}`);
-  const folderOf = (o: JsonObject): string | undefined => all.find((m) => m.object === o)?.cluster;
+  const clusterOfObject = new Map<JsonObject, string>(all.map((m) => [m.object, m.cluster]));
+  const folderOf = (o: JsonObject): string | undefined => clusterOfObject.get(o);
 
   const remoteClusterOf = (o: JsonObject): string | undefined => {
     const secretName = stringField(field(o, 'spec', 'kubeConfig', 'secretRef'), 'name');
@@ -171,7 +172,15 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     }
   }
 
+  const certManagerNamespaces = new Map<string, string>();
   const certManagerNamespace = (cluster: string): string => {
+    const hit = certManagerNamespaces.get(cluster);
+    if (hit) return hit;
+    const found = findCertManagerNamespace(cluster);
+    certManagerNamespaces.set(cluster, found);
+    return found;
+  };
+  const findCertManagerNamespace = (cluster: string): string => {
     const hr = all.find((m) => m.cluster === cluster && stringField(m.object, 'kind') === 'HelmRelease' && stringField(field(m.object, 'spec', 'chart', 'spec'), 'chart') === 'cert-manager');
     return (hr && (stringField(field(hr.object, 'spec'), 'targetNamespace') ?? meta(hr.object).namespace)) ?? 'cert-manager';
   };

@@ -82,3 +82,4 @@ function countCelRules(obj: unknown, registry: SchemaRegistry, celByKind: Map<st
   celByKind.set(key, registry.compile(typed.apiVersion, typed.kind)?.celRulesIgnored ?? 0);
 }
 export * from './fleet';
+export * from '../reconcile';
