@@ -28,7 +28,7 @@ export function declareClusterInputs(cluster: GitOpsCluster, opts: { readonly bo
           namespace: 'flux-system',
           name: 'flux-system',
           consumer: 'GitRepository flux-system/flux-system (flux-system/)',
-          providedBy: 'the operator, before applying dist/<cluster>/flux-system/ (decision 0004, Bootstrap)',
+          providedBy: `the operator, before applying dist/${c}/flux-system/ (decision 0004, Bootstrap)`,
           command: `flux create secret git flux-system --url=${opts.repositoryUrl} --private-key-file=./deploy-key`,
         },
   );

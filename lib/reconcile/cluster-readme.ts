@@ -34,6 +34,10 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
     'Flux applies each Kustomization once the Kustomization that applies its object has run and every',
     '`dependsOn` is Ready. A wave is one step of that order, replayed from an empty cluster.',
     '',
+    c.bootstrappedBy
+      ? `Before wave 1: what the Kustomization ${code(c.bootstrappedBy.split(' ')[1])} of cluster ${code(c.bootstrappedBy.split(' ')[0])} installed (the CNI, Flux through a FluxInstance, this cluster's \`flux-system/\`), and the external inputs below.`
+      : 'Before wave 1: the Flux controllers and CRDs (`flux install`), `kubectl apply -f` of this cluster\'s `flux-system/` (decision 0004, Bootstrap), and the external inputs below.',
+    '',
     '| wave | Kustomization | path | applies | Ready when |',
     '|---|---|---|---|---|',
   ];

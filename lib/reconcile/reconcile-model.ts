@@ -88,6 +88,8 @@ export interface ClusterModel {
   readonly base: Set<string>;
   /** Files no Kustomization applies. */
   readonly notApplied: string[];
+  /** The remote Kustomization (`<cluster> <namespace>/<name>`) that applies this cluster's flux-system/; undefined when bootstrapped by hand. */
+  readonly bootstrappedBy?: string;
 }
 
 export interface FleetModel {
@@ -369,7 +371,7 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     replayCluster(nodes, base);
     const input = byCluster.get(cluster)!;
     const notApplied = input.manifests.map((m) => m.file).filter((f) => !covered.has(f));
-    const cm: ClusterModel = { name: cluster, kustomizations: nodes, externalInputs: input.externalInputs ?? [], base, notApplied };
+    const cm: ClusterModel = { name: cluster, kustomizations: nodes, externalInputs: input.externalInputs ?? [], base, notApplied, ...(by ? { bootstrappedBy: `${by.cluster} ${by.id}` } : {}) };
     model.clusters.push(cm);
     model.byName.set(cluster, cm);
   };
