@@ -31,6 +31,11 @@ export interface Reference extends Thing {
   readonly field: string;
   /** A class or issuer (reported as RECONCILE_UNRESOLVED_CLASS). */
   readonly isClass?: boolean;
+  /**
+   * Resolved at runtime, whenever it appears (a route's backend Service): it must exist somewhere in
+   * the cluster's final state, not necessarily before.
+   */
+  readonly eventual?: boolean;
 }
 
 /** What the knowledge functions may look at besides the object itself. */
@@ -286,6 +291,7 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
         out.push({ group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'cilium' });
       }
       if (field(v, 'ingressController', 'enabled') === true) out.push({ group: 'networking.k8s.io', kind: 'IngressClass', name: 'cilium' });
+      if (field(v, 'hubble', 'enabled') !== false && field(v, 'hubble', 'ui', 'enabled') === true) out.push({ group: '', kind: 'Service', name: 'hubble-ui', namespace: releaseNamespace(hr) });
       return out;
     },
     // A mesh member's certgen must sign with the CA all members share: present before install, or
@@ -296,7 +302,7 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
       return on ? secret('cilium-ca', ns, 'values clustermesh.config.clusters (shared CA of the mesh, read by certgen)') : [];
     },
     source:
-      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
+      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); templates/hubble-ui/service.yaml: Service hubble-ui when hubble.ui.enabled; clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
   },
   {
     chart: 'tetragon',
@@ -314,7 +320,9 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
   {
     chart: 'oauth2-proxy',
     references: (v, ns) => secret(stringField(field(v, 'config'), 'existingSecret'), ns, 'values config.existingSecret'),
-    source: 'oauth2-proxy chart templates/deployment.yaml: config.existingSecret replaces the chart-made Secret (client-id, client-secret, cookie-secret)',
+    objects: (v, hr) => [{ group: '', kind: 'Service', name: helmFullname(v, hr, 'oauth2-proxy'), namespace: releaseNamespace(hr) }],
+    source:
+      'oauth2-proxy chart templates/deployment.yaml: config.existingSecret replaces the chart-made Secret (client-id, client-secret, cookie-secret); templates/service.yaml: Service `oauth2-proxy.fullname` (the release name when it contains the chart name)',
   },
   {
     chart: 'cluster-api-operator',
@@ -327,6 +335,20 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     source: 'flux-operator chart templates/crds.yaml (installCRDs, default true): FluxInstance, FluxReport, ResourceSet, ResourceSetInputProvider',
   },
 ];
+
+/** Namespace a HelmRelease installs into: `targetNamespace`, else its own. */
+function releaseNamespace(hr: JsonObject): string {
+  return stringField(field(hr, 'spec'), 'targetNamespace') ?? meta(hr).namespace ?? 'default';
+}
+
+/** Helm's usual `<chart>.fullname`: fullnameOverride, else the release name when it contains the chart name, else `<release>-<chart>`. */
+function helmFullname(values: JsonObject, hr: JsonObject, chart: string): string {
+  const override = stringField(values, 'fullnameOverride');
+  if (override) return override;
+  const release = stringField(field(hr, 'spec'), 'releaseName') ?? meta(hr).name;
+  const name = stringField(values, 'nameOverride') ?? chart;
+  return (release.includes(name) ? release : `${release}-${name}`).slice(0, 63).replace(/-$/, '');
+}
 
 /** The controller knowledge table. */
 export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
@@ -477,12 +499,17 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     id: 'gateway-api/routes',
     group: 'gateway.networking.k8s.io',
     kind: '*Route',
-    description: 'a route needs the Gateways its parentRefs name',
-    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#parentreference',
-    references: (o) =>
-      list(field(o, 'spec', 'parentRefs'))
+    description: 'a route needs the Gateways its parentRefs name; its backend Services must exist eventually (a missing backend only sets ResolvedRefs false)',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#parentreference, #httpbackendref',
+    references: (o) => [
+      ...list(field(o, 'spec', 'parentRefs'))
         .filter((p) => (stringField(p, 'kind') ?? 'Gateway') === 'Gateway')
         .map((p) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: stringField(p, 'name') ?? '', namespace: stringField(p, 'namespace') ?? meta(o).namespace, field: 'spec.parentRefs' })),
+      ...list(field(o, 'spec', 'rules'))
+        .flatMap((r) => list(r.backendRefs))
+        .filter((b) => (stringField(b, 'kind') ?? 'Service') === 'Service' && (stringField(b, 'group') ?? '') === '')
+        .map((b) => ({ group: '', kind: 'Service', name: stringField(b, 'name') ?? '', namespace: stringField(b, 'namespace') ?? meta(o).namespace, field: 'spec.rules.backendRefs', eventual: true })),
+    ],
   },
   {
     id: 'kubernetes/workloads',

@@ -123,6 +123,7 @@ export function checkReconcileRules(model: FleetModel): ReconcileViolation[] {
           if (!r.name) continue;
           const key = factKey(a.target, r);
           if (has(before, key) || eventually.has(key)) continue;
+          if (r.eventual && model.providers.has(key)) continue;
           out.push({
             code: r.isClass ? ReconcileCode.UNRESOLVED_CLASS : ReconcileCode.UNRESOLVED_REFERENCE,
             cluster: cluster.name,

@@ -150,6 +150,18 @@ describe('reconcile model', () => {
     expect(report.violations[0].message).toMatch(/spec\.template\.spec\.infrastructureRef names AWSMachineTemplate default\/gone/);
   });
 
+  test('fails when a route names a backend Service nothing creates; a Service created later is fine', () => {
+    // GIVEN the HTTPRoute CRD in layer a and a route in it whose backend Service is missing
+    const crd: Obj = { ...WIDGET_CRD, metadata: { name: 'httproutes.gateway.networking.k8s.io' }, spec: { group: 'gateway.networking.k8s.io', names: { kind: 'HTTPRoute', plural: 'httproutes' }, scope: 'Namespaced', versions: [] } };
+    const route: Obj = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'default' }, spec: { rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] } };
+    const report = reconcileFleet([cluster({ 'a/crd.yaml': crd, 'a/httproute-r.yaml': route })]);
+    expect(report.violations.map((v) => v.code)).toEqual([ReconcileCode.UNRESOLVED_REFERENCE]);
+    expect(report.violations[0].message).toMatch(/spec\.rules\.backendRefs names Service default\/web/);
+    // AND a backend that a later Kustomization creates is accepted (routes resolve it whenever it appears)
+    const svc: Obj = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: {} };
+    expect(codes([cluster({ 'a/crd.yaml': crd, 'a/httproute-r.yaml': route, 'b/service-web.yaml': svc })])).toEqual([]);
+  });
+
   test('fails when a health check targets an object nothing creates', () => {
     const report = reconcileFleet([cluster({ 'a/namespace-x.yaml': ns('x') }, { a: { wait: false, healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ghost', namespace: 'x' }] } })]);
     expect(report.violations.map((v) => v.code)).toEqual([ReconcileCode.HEALTH_CHECK_TARGET]);
