@@ -185,11 +185,12 @@ export class CiliumZeroTrust extends Construct {
       if (zt.namespaceNames.length === 0) invalidProp(this, 'ZeroTrustScope.namespaces() got no namespaces');
       for (const ns of zt.namespaceNames) {
         validateDnsLabel(this, 'namespace', ns);
+        // A namespaced policy is applied with the app that creates its namespace (never before it:
+        // the dry run would fail with `namespaces "<ns>" not found`); namespaces no app of the
+        // cluster creates (kube-system, ...) keep the policy in this construct's layer.
+        const owner = namespaceOwner(this, ns, props.cilium);
         policies.push(
-          // A namespaced policy is applied with the app that creates its namespace (never before it:
-          // the dry run would fail with `namespaces "<ns>" not found`); namespaces no app of the
-          // cluster creates (kube-system, ...) keep the policy in this construct's layer.
-          new ApiObject(namespaceOwnerFolder(this, ns) ?? this, namespaceOwnerFolder(this, ns) ? `${this.node.id}-DefaultDeny-${ns}` : `DefaultDeny-${ns}`, {
+          new ApiObject(owner?.folder ?? this, owner ? `${this.node.id}-DefaultDeny-${ns}` : `DefaultDeny-${ns}`, {
             apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
             kind: CiliumNetworkPolicy.GVK.kind,
             metadata: { name: `infraflux-default-deny-${ns}`, namespace: ns },
@@ -388,14 +389,23 @@ export class CiliumL7Policy extends Construct {
 }
 
 /**
- * The output folder of the app (FluxManifestApp or FluxApp) of `scope`'s cluster that creates
- * Namespace `ns`, or undefined when no app of the cluster does (a namespace every cluster has).
+ * The app (FluxManifestApp or FluxApp) of `scope`'s cluster that creates Namespace `ns`, and its
+ * output folder, or undefined when no app of the cluster does (a namespace every cluster has).
+ * Records that the app needs `cilium` (the policy CRDs) first.
  */
-function namespaceOwnerFolder(scope: Construct, ns: string): Construct | undefined {
+function namespaceOwner(scope: Construct, ns: string, cilium: CiliumNetworking): { app: Construct; folder: Construct } | undefined {
   const cluster = GitOpsCluster.of(scope);
   for (const c of cluster.node.findAll()) {
-    if (c instanceof FluxManifestApp && c.namespace === ns) return c.content;
-    if (c instanceof FluxApp && c.namespace === ns && c.namespaceObject && c.helmRelease) return OutputFolder.of(c.helmRelease);
+    const folder =
+      c instanceof FluxManifestApp && c.namespace === ns
+        ? c.content
+        : c instanceof FluxApp && c.namespace === ns && c.namespaceObject && c.helmRelease
+          ? OutputFolder.of(c.helmRelease)
+          : undefined;
+    if (folder) {
+      cluster.addDependency(c, cilium);
+      return { app: c, folder };
+    }
   }
   return undefined;
 }
