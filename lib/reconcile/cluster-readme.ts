@@ -4,6 +4,7 @@
  * a Mermaid graph of the Kustomizations and the table of external inputs. Deterministic.
  */
 import { ClusterModel, FleetModel, KustomizationNode } from './reconcile-model';
+import { ExternalInput } from './types';
 
 function mermaidId(n: KustomizationNode): string {
   return `k_${n.id.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -75,6 +76,28 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
     }
   }
   void model;
-  lines.push('');
+  // The declarations, machine-readable, so the model can run on a dist/ tree alone (readDistTree).
+  const json = inputs.map((i) => ({
+    kind: i.kind,
+    ...(i.group ? { group: i.group } : {}),
+    ...(i.namespace ? { namespace: i.namespace } : {}),
+    name: i.name,
+    consumer: i.consumer,
+    providedBy: i.providedBy,
+    command: i.command,
+    ...(i.temporary ? { temporary: true } : {}),
+  }));
+  lines.push('', `${INPUTS_MARKER}`, JSON.stringify(json, null, 2).replace(/--/g, '-\\u002d'), '-->', '');
   return lines.join('\n');
+}
+
+const INPUTS_MARKER = '<!-- infraflux:external-inputs';
+
+/** The external inputs a generated README carries (see {@link renderClusterReadme}); [] when it has none. */
+export function externalInputsFromReadme(text: string): ExternalInput[] {
+  const start = text.indexOf(INPUTS_MARKER);
+  if (start < 0) return [];
+  const end = text.indexOf('-->', start);
+  if (end < 0) throw new Error('README: the external-inputs block is not closed');
+  return JSON.parse(text.slice(start + INPUTS_MARKER.length, end)) as ExternalInput[];
 }

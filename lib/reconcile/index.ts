@@ -4,3 +4,4 @@ export * from './reconcile-model';
 export * from './rules';
 export * from './cluster-readme';
 export * from './check';
+export * from './dist-tree';
