@@ -187,6 +187,15 @@ describe('reconcile model', () => {
     expect(reconcileFleet([ok, { name: 'w', manifests: [{ file: 'w/x/widget-w.yaml', object: WIDGET }, { file: 'w/x/crd.yaml', object: WIDGET_CRD }] }]).violations).toEqual([]);
   });
 
+  test('fails when a Kustomization applies an upstream source the model does not know', () => {
+    // GIVEN a GitRepository on an unknown repository and a Kustomization applying it
+    const repo: Obj = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'other', namespace: 'flux-system' }, spec: { url: 'https://example.com/unknown' } };
+    const k = { ...kustomization('other', './deploy', { wait: true }), spec: { path: './deploy', prune: true, wait: true, sourceRef: { kind: 'GitRepository', name: 'other', namespace: 'flux-system' } } };
+    const report = reconcileFleet([cluster({ 'a/gitrepository-other.yaml': repo, 'a/kustomization-other.yaml': k })]);
+    expect(report.violations.map((v) => v.code)).toEqual([ReconcileCode.UNKNOWN_CONTENT]);
+    expect(report.violations[0].message).toMatch(/https:\/\/example\.com\/unknown\) path \.\/deploy is no upstream release the model knows/);
+  });
+
   test('fails when a file is applied by no Kustomization', () => {
     expect(codes([cluster({ 'elsewhere/configmap-default-y.yaml': configMap('default', 'y') })])).toEqual([ReconcileCode.NOT_APPLIED]);
   });
