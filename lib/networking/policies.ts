@@ -346,7 +346,9 @@ export class CiliumL7Policy extends Construct {
       validateDnsSubdomain(this, 'FQDN', bare);
       for (const p of f.ports ?? [443]) if (!Number.isInteger(p) || p < 1 || p > 65535) invalidProp(this, `port ${p} is not a TCP port`);
     }
-    this.resource = new ApiObject(this, 'Resource', {
+    // Applied with the app that creates its namespace, as CiliumZeroTrust's per-namespace policies.
+    const owner = namespaceOwner(this, props.namespace, props.cilium);
+    this.resource = new ApiObject(owner?.folder ?? this, owner ? `${this.node.id}-Resource` : 'Resource', {
       apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
       kind: CiliumNetworkPolicy.GVK.kind,
       metadata: { name, namespace: props.namespace },

@@ -26,4 +26,13 @@ describe('CiliumZeroTrust with namespaces an app creates', () => {
     const report = reconcileFleet([{ name: 'test', manifests }]);
     expect(report.violations.filter((v) => v.file.includes('ciliumnetworkpolicy'))).toEqual([]);
   });
+
+  test('an L7 policy for an app-created namespace moves with the app too', () => {
+    const { fleet, cluster, cilium } = withCilium();
+    new Podinfo(cluster.apps, 'Podinfo', { hostname: 'podinfo.example.com' });
+    const p = cilium.addL7Policy('podinfo-egress', { namespace: 'podinfo', podLabels: { app: 'podinfo' }, fqdnEgress: [{ name: 'api.example.com' }] });
+    const files = fleet.manifests().map((m) => m.file);
+    expect(files).toContain('test/releases/podinfo/ciliumnetworkpolicy-podinfo-egress.yaml');
+    expect(p.resource.metadata.namespace).toBe('podinfo');
+  });
 });
