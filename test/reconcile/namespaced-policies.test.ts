@@ -28,9 +28,12 @@ describe('CiliumZeroTrust with namespaces an app creates', () => {
   });
 
   test('an L7 policy for an app-created namespace moves with the app too', () => {
+    // GIVEN podinfo in the apps layer
     const { fleet, cluster, cilium } = withCilium();
     new Podinfo(cluster.apps, 'Podinfo', { hostname: 'podinfo.example.com' });
+    // WHEN an L7 policy is added for its namespace
     const p = cilium.addL7Policy('podinfo-egress', { namespace: 'podinfo', podLabels: { app: 'podinfo' }, fqdnEgress: [{ name: 'api.example.com' }] });
+    // THEN it is written to podinfo's release folder
     const files = fleet.manifests().map((m) => m.file);
     expect(files).toContain('test/releases/podinfo/ciliumnetworkpolicy-podinfo-egress.yaml');
     expect(p.resource.metadata.namespace).toBe('podinfo');
