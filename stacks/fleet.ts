@@ -9,6 +9,7 @@ import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
+import { declareClusterInputs, declareManagementInputs } from './external-inputs';
 import { WorkloadCni } from '../lib/management';
 
 /** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
@@ -97,5 +98,10 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       cni: WorkloadCni.fromApp(cilium[capiCluster.clusterName]),
     })),
   );
+  // What the fleet cannot produce itself: declared, checked by the reconcile model, listed in each README.
+  for (const b of baselines) {
+    declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
+  }
+  declareManagementInputs(mgmt, workloads.map((w) => w.clusterName));
   return fleet;
 }

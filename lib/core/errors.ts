@@ -53,8 +53,14 @@ export enum ErrorCode {
 }
 
 /** One problem inside an aggregated error (ErrorCode.SYNTH_FAILED): its own code, where, and what. */
+/**
+ * The code of one problem: an {@link ErrorCode}, or a reconcile-model code (`RECONCILE_*`, see
+ * lib/reconcile/types.ts ReconcileCode) for a fleet that would not come up from empty clusters.
+ */
+export type ProblemCode = ErrorCode | `RECONCILE_${string}`;
+
 export interface InfraFluxProblem {
-  readonly code: ErrorCode;
+  readonly code: ProblemCode;
   /** Construct path of the offending construct or object (`''` for the root). */
   readonly constructPath: string;
   /** The full message, starting with `[constructPath]`. */

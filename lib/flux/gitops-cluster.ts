@@ -2,9 +2,10 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
+import type { ExternalInput } from '../reconcile/types';
 
 /** The Git repository Flux reads this fleet's dist/ from. */
 export interface GitSourceProps {
@@ -101,6 +102,7 @@ export class GitOpsCluster extends Construct {
   public readonly sourcePath: string;
   private readonly edges: Array<{ readonly from: IConstruct; readonly to: IConstruct }> = [];
   private readonly sharedObjects = new Map<string, ApiObject>();
+  private readonly declaredInputs: ExternalInput[] = [];
 
   public constructor(scope: Construct, id: string, props: GitOpsClusterProps) {
     super(scope, id);
@@ -157,6 +159,32 @@ export class GitOpsCluster extends Construct {
       this.sharedObjects.set(key, obj);
     }
     return obj;
+  }
+
+  /**
+   * Declares something this cluster needs that the fleet cannot produce itself (a bootstrap root,
+   * e.g. the Git credentials `flux bootstrap` creates), with who provides it and the command. The
+   * reconcile check counts it as present from the start, and `dist/<cluster>/README.md` lists it.
+   * An undeclared reference that nothing produces is a synth error; a declaration nothing uses is
+   * one too. Mark inputs the fleet will produce itself once the secrets constructs land `temporary`.
+   * @see docs/reconcile.md
+   */
+  public declareExternalInput(input: ExternalInput): void {
+    validateDnsSubdomain(this, 'external input name', input.name);
+    if (input.namespace !== undefined) validateDnsLabel(this, 'external input namespace', input.namespace);
+    if (!input.consumer || !input.providedBy || !input.command) {
+      throw new InfraFluxError(ErrorCode.INVALID_PROP, this, `external input ${input.kind} ${input.name} needs a consumer, providedBy and command`);
+    }
+    const key = (i: ExternalInput): string => `${i.group ?? ''}/${i.kind}/${i.namespace ?? ''}/${i.name}`;
+    if (this.declaredInputs.some((i) => key(i) === key(input))) {
+      throw new InfraFluxError(ErrorCode.DUPLICATE, this, `external input ${input.kind} ${input.namespace ? `${input.namespace}/` : ''}${input.name} is declared twice`);
+    }
+    this.declaredInputs.push({ ...input });
+  }
+
+  /** The declared external inputs, in declaration order. */
+  public get externalInputs(): readonly ExternalInput[] {
+    return [...this.declaredInputs];
   }
 
   /**

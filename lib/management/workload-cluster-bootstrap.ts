@@ -21,8 +21,9 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { GatewayApiCrds } from '../edge/gateway-api-crds';
 import { IFluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
+import { FluxLayer, fluxUnitOf, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings } from '../talos/cilium-machine-config';
@@ -185,6 +186,11 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
   public readonly fluxInstanceKustomization: ApiObject;
   public readonly syncKustomization: ApiObject;
   public readonly gitCredentials?: ApiObject;
+  /**
+   * The management-side Kustomization `<cluster>-gateway-api`, when the CNI enables Gateway API: it
+   * applies the remote Kustomization that installs the workload's Gateway API CRDs before Cilium.
+   */
+  public readonly gatewayApiKustomization?: FluxKustomization;
 
   public constructor(scope: FluxLayer, id: string, props: WorkloadClusterBootstrapProps) {
     super(scope, id);
@@ -345,6 +351,57 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
       },
     });
 
+    // 0. Cilium with Gateway API needs the Gateway API CRDs on the workload before it is installed:
+    // the chart renders GatewayClass `cilium` only when the CRD exists at install
+    // (`gatewayAPI.gatewayClass.create: auto`, cilium chart templates/cilium-gateway-api-class.yaml)
+    // and cilium-operator enables its Gateway controller only when the CRDs exist at start
+    // (https://docs.cilium.io/en/v1.20/network/servicemesh/gateway-api/gateway-api/#prerequisites).
+    // The workload's own crds layer comes too late (it runs after the CNI), so the management
+    // cluster applies the same pinned release first, from its own `gateway-api` source, through a
+    // remote Kustomization in the Cluster's namespace (Flux reads kubeConfig from there), wrapped in
+    // `<cluster>-gateway-api` (wait) that `<cluster>-bootstrap` depends on. Both never prune.
+    const gatewayApiOn = (cni.values as { gatewayAPI?: { enabled?: boolean } }).gatewayAPI?.enabled === true;
+    let gatewayApi: FluxKustomization | undefined;
+    if (gatewayApiOn) {
+      const workloadCrds = workload.node.findAll().find((c): c is GatewayApiCrds => c instanceof GatewayApiCrds);
+      const mgmtCrds = mgmt.node.findAll().find((c): c is GatewayApiCrds => c instanceof GatewayApiCrds);
+      if (!workloadCrds || !mgmtCrds) {
+        invalidProp(
+          this,
+          `the CNI of "${this.clusterName}" enables Gateway API, so the management cluster must install the Gateway API CRDs on it before Cilium: add GatewayApiCrds to the crds layer of ${!mgmtCrds ? `"${mgmt.name}" (its source is reused)` : ''}${!mgmtCrds && !workloadCrds ? ' and ' : ''}${!workloadCrds ? `"${workload.name}"` : ''}`,
+        );
+      }
+      const gwUnit = `${this.clusterName}-gateway-api`;
+      const gwContent = new OutputFolder(this, 'GatewayApiContent', `${mgmt.name}/releases/${gwUnit}`);
+      const upstream = workloadCrds.kustomization.resource.toJson() as { spec: { path: string; healthChecks: unknown[] } };
+      new Kustomization(gwContent, 'GatewayApiCrds', {
+        metadata: { name: 'gateway-api', namespace: ns, annotations: PRUNE_DISABLED },
+        spec: {
+          interval: goDuration(Duration.minutes(10)),
+          retryInterval: goDuration(Duration.minutes(1)),
+          timeout: goDuration(Duration.minutes(10)),
+          kubeConfig,
+          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: (mgmtCrds.source.toJson() as { metadata: { name: string } }).metadata.name, namespace: FLUX_NAMESPACE },
+          path: upstream.spec.path,
+          // CRDs are never pruned: deleting one deletes every object of its kind.
+          prune: false,
+          wait: false,
+          // Ordered by its wrapper `<cluster>-gateway-api` (after the Cluster exists).
+          dependsOn: [],
+          healthChecks: workloadCrds.channel.crdNames.map((name) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })),
+        },
+      });
+      gatewayApi = new FluxKustomization(this, 'GatewayApiKustomization', {
+        name: gwUnit,
+        path: `${mgmt.sourcePath}/releases/${gwUnit}`,
+        wait: true,
+        timeout: Duration.minutes(30),
+      });
+      const capi = props.capiCluster ? fluxUnitOf(props.capiCluster) : undefined;
+      if (capi) gatewayApi.addDependency(capi.kustomization);
+      this.gatewayApiKustomization = gatewayApi;
+    }
+
     this.kustomization = new FluxKustomization(this, 'Kustomization', {
       name: unitName,
       path: `${mgmt.sourcePath}/releases/${unitName}`,
@@ -356,5 +413,6 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
       timeout: Duration.minutes(30),
     });
     if (props.capiCluster) mgmt.addDependency(this, props.capiCluster);
+    if (gatewayApi) this.kustomization.addDependency(gatewayApi);
   }
 }

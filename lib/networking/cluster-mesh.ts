@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
+import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ipFamilyOf } from './addresses';
 import type { CiliumNetworking, ClusterMeshPeer } from './cilium-networking';
 
@@ -92,6 +93,16 @@ export class CiliumClusterMesh extends Construct {
     const port = options.port ?? (nodePort?.type === 'NodePort' ? nodePort.nodePort ?? 32379 : 2379);
     if (!Number.isInteger(port) || port < 1 || port > 65535) invalidProp(this, `port ${port} of ${cilium.clusterName} is not a TCP port`);
     this.members.push({ cilium, address: options.address, isIp: ipFamilyOf(options.address) !== undefined, port });
+    // The shared CA is referenced by name only: a bootstrap input of every member (reconcile model).
+    GitOpsCluster.of(cilium).declareExternalInput({
+      kind: 'Secret',
+      namespace: 'kube-system',
+      name: this.ca.secretName,
+      consumer: `Cilium ClusterMesh certgen of ${cilium.clusterName} (clustermesh-apiserver and remote certificates)`,
+      providedBy: 'the operator, once per mesh: the same CA in every member, before Cilium is installed (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)',
+      command: `kubectl --context ${cilium.clusterName} -n kube-system create secret generic ${this.ca.secretName} --from-file=ca.crt=mesh-ca.crt --from-file=ca.key=mesh-ca.key`,
+      temporary: true,
+    });
     this.wire();
   }
 

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { CiliumClusterwideNetworkPolicy, CiliumEgressGatewayPolicy, CiliumNetworkPolicy } from '../../imports/cilium-cilium.io';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FluxApp } from '../flux/flux-app';
+import { FluxManifestApp } from '../flux/manifest-app';
+import { OutputFolder } from '../flux/output-folder';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Cidr, IpFamily, ipFamilyOf } from './addresses';
 import type { CiliumNetworking } from './cilium-networking';
@@ -183,8 +185,12 @@ export class CiliumZeroTrust extends Construct {
       if (zt.namespaceNames.length === 0) invalidProp(this, 'ZeroTrustScope.namespaces() got no namespaces');
       for (const ns of zt.namespaceNames) {
         validateDnsLabel(this, 'namespace', ns);
+        // A namespaced policy is applied with the app that creates its namespace (never before it:
+        // the dry run would fail with `namespaces "<ns>" not found`); namespaces no app of the
+        // cluster creates (kube-system, ...) keep the policy in this construct's layer.
+        const owner = namespaceOwner(this, ns, props.cilium);
         policies.push(
-          new ApiObject(this, `DefaultDeny-${ns}`, {
+          new ApiObject(owner?.folder ?? this, owner ? `${this.node.id}-DefaultDeny-${ns}` : `DefaultDeny-${ns}`, {
             apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
             kind: CiliumNetworkPolicy.GVK.kind,
             metadata: { name: `infraflux-default-deny-${ns}`, namespace: ns },
@@ -340,7 +346,9 @@ export class CiliumL7Policy extends Construct {
       validateDnsSubdomain(this, 'FQDN', bare);
       for (const p of f.ports ?? [443]) if (!Number.isInteger(p) || p < 1 || p > 65535) invalidProp(this, `port ${p} is not a TCP port`);
     }
-    this.resource = new ApiObject(this, 'Resource', {
+    // Applied with the app that creates its namespace, as CiliumZeroTrust's per-namespace policies.
+    const owner = namespaceOwner(this, props.namespace, props.cilium);
+    this.resource = new ApiObject(owner?.folder ?? this, owner ? `${this.node.id}-Resource` : 'Resource', {
       apiVersion: CiliumNetworkPolicy.GVK.apiVersion,
       kind: CiliumNetworkPolicy.GVK.kind,
       metadata: { name, namespace: props.namespace },
@@ -380,4 +388,26 @@ export class CiliumL7Policy extends Construct {
     });
     GitOpsCluster.of(this).addDependency(this, props.cilium);
   }
+}
+
+/**
+ * The app (FluxManifestApp or FluxApp) of `scope`'s cluster that creates Namespace `ns`, and its
+ * output folder, or undefined when no app of the cluster does (a namespace every cluster has).
+ * Records that the app needs `cilium` (the policy CRDs) first.
+ */
+function namespaceOwner(scope: Construct, ns: string, cilium: CiliumNetworking): { app: Construct; folder: Construct } | undefined {
+  const cluster = GitOpsCluster.of(scope);
+  for (const c of cluster.node.findAll()) {
+    const folder =
+      c instanceof FluxManifestApp && c.namespace === ns
+        ? c.content
+        : c instanceof FluxApp && c.namespace === ns && c.namespaceObject && c.helmRelease
+          ? OutputFolder.of(c.helmRelease)
+          : undefined;
+    if (folder) {
+      cluster.addDependency(c, cilium);
+      return { app: c, folder };
+    }
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import { ApiObject, App, Yaml } from 'cdk8s';
 import { ErrorCode, InfraFluxError, type InfraFluxProblem } from '../core/errors';
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
+import { reconcileFleet } from '../reconcile/check';
 import { FleetValidation, FleetValidationProps, Validation } from './validation';
 
 /** A synthesized manifest: where it goes and what it is. */
@@ -111,7 +112,29 @@ export class Fleet extends App {
    * object not validated) and the object as YAML.
    */
   public render(): Map<string, string> {
-    return this.renderManifests(this.manifests());
+    const manifests = this.manifests();
+    const files = this.renderManifests(manifests);
+    // Reconcile check (docs/reconcile.md): replay every cluster from empty; any violation fails synth.
+    for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
+    return files;
+  }
+
+  /**
+   * Runs the reconcile model over the rendered manifests and the clusters' declared external
+   * inputs; throws one error listing every violation, else returns each cluster's README.md.
+   */
+  public checkReconcile(manifests: readonly SynthesizedManifest[] = this.manifests()): ReadonlyMap<string, string> {
+    const report = reconcileFleet(
+      this.clusters.map((c) => ({ name: c.name, manifests: manifests.filter((m) => m.file.startsWith(`${c.name}/`)), externalInputs: c.externalInputs })),
+    );
+    this.throwIfAny(
+      report.violations.map((v) => {
+        const constructPath = manifests.find((m) => `dist/${m.file}` === v.file)?.constructPath ?? '';
+        return { code: v.code, constructPath, file: v.file.replace(/^dist\//, ''), message: `[${constructPath || v.cluster}] ${v.message}` };
+      }),
+      'the reconcile check found',
+    );
+    return report.readmes;
   }
 
   private renderManifests(manifests: readonly SynthesizedManifest[]): Map<string, string> {
@@ -148,10 +171,10 @@ export class Fleet extends App {
     return problems;
   }
 
-  private throwIfAny(problems: readonly InfraFluxProblem[]): void {
+  private throwIfAny(problems: readonly InfraFluxProblem[], what = 'synth found'): void {
     if (problems.length === 0) return;
     const lines = problems.map((p) => `${p.code} ${p.message}`);
-    throw new InfraFluxError(ErrorCode.SYNTH_FAILED, this.node.path || 'fleet', `synth found ${problems.length} error(s), nothing was written:\n  ${lines.join('\n  ')}`, problems);
+    throw new InfraFluxError(ErrorCode.SYNTH_FAILED, this.node.path || 'fleet', `${what} ${problems.length} error(s), nothing was written:\n  ${lines.join('\n  ')}`, problems);
   }
 
   /** cdk8s' `app.synth()` goes through the same validation and layout as {@link synthesize}. */
@@ -183,7 +206,8 @@ export class Fleet extends App {
     renameSync(tmp, target);
     rmSync(old, { recursive: true, force: true });
     const exempted = manifests.filter((m) => m.exemption !== undefined).map((m) => ({ file: m.file, constructPath: m.constructPath, reason: m.exemption as string }));
-    return { files: files.size, exempted };
+    // Manifests only: the generated README.md files are not objects.
+    return { files: [...files.keys()].filter((f) => !f.endsWith('.md')).length, exempted };
   }
 }
 

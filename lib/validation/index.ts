@@ -115,3 +115,4 @@ export * from './fleet';
 export * from './directory';
 export { CrdSource, UserSchemas } from './user-schemas';
 export type { UserChart } from './user-schemas';
+export * from '../reconcile';

@@ -1,0 +1,7 @@
+export * from './types';
+export * from './knowledge';
+export * from './reconcile-model';
+export * from './rules';
+export * from './cluster-readme';
+export * from './check';
+export * from './dist-tree';

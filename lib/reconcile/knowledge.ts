@@ -1,0 +1,734 @@
+/**
+ * What the reconcile model knows about controllers: which objects an object names (references
+ * that must resolve) and what exists once it is Ready (CRDs, Secrets, classes a controller
+ * creates). One table, {@link CONTROLLER_KNOWLEDGE}; every entry cites the upstream behaviour it
+ * encodes. docs/reconcile.md renders the same table for readers.
+ */
+import { UpstreamCache } from '../upstream/lock';
+import { field, isJsonObject, parseYamlDocuments, stringField, type JsonObject } from '../validation/types';
+
+/**
+ * Something that exists on a cluster: an object (`name` set), or a served kind (`served`), e.g.
+ * `{ group: 'cert-manager.io', kind: 'Certificate', served: true }`. Namespaces are objects of kind
+ * `Namespace` in the core group.
+ */
+export interface Thing {
+  readonly group: string;
+  readonly kind: string;
+  /** @default - cluster-scoped */
+  readonly namespace?: string;
+  readonly name?: string;
+  /** The kind is served (its CRD is established). */
+  readonly served?: boolean;
+  /** Another cluster (a `kubeConfig` target); @default - the cluster the object is applied to */
+  readonly cluster?: string;
+}
+
+/** A name an object uses that must resolve to an object before it is applied. */
+export interface Reference extends Thing {
+  readonly name: string;
+  /** Field that holds the name, for messages (`spec.secretRef.name`). */
+  readonly field: string;
+  /** A class or issuer (reported as RECONCILE_UNRESOLVED_CLASS). */
+  readonly isClass?: boolean;
+  /**
+   * Resolved at runtime, whenever it appears (a route's backend Service): it must exist somewhere in
+   * the cluster's final state, not necessarily before.
+   */
+  readonly eventual?: boolean;
+}
+
+/** What the knowledge functions may look at besides the object itself. */
+export interface KnowledgeContext {
+  /** CRDs in the locked upstream files under `prefix` (e.g. `cert-manager/crds/`). */
+  crdsUnder(prefix: string): readonly CrdInfo[];
+  /** The merged Helm values of a HelmRelease (valuesFrom ConfigMaps of its cluster, then spec.values). */
+  valuesOf(helmRelease: JsonObject): JsonObject;
+  /** The cluster a `kubeConfig.secretRef` Secret name points at (Cluster API `<cluster>-kubeconfig`). */
+  remoteClusterOf(object: JsonObject): string | undefined;
+  /** Whether `kind` is served on `cluster` when the object is applied. */
+  servedBefore(group: string, kind: string, cluster?: string): boolean;
+  /** The chart a HelmRelease installs. */
+  chartOf(helmRelease: JsonObject): string | undefined;
+  /** `<component>/crds/` of a pinned chart without a knowledge entry, when the lock has such files. */
+  lockedChartCrds(chart: string): string | undefined;
+  /** cert-manager's cluster resource namespace on this cluster (its release namespace). */
+  readonly certManagerNamespace: string;
+}
+
+/** A CRD of a pinned upstream file. */
+export interface CrdInfo {
+  /** `metadata.name`, `<plural>.<group>`. */
+  readonly name: string;
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** One row of the knowledge table. */
+export interface ControllerKnowledge {
+  /** Short id, e.g. `cert-manager/Certificate`. */
+  readonly id: string;
+  /** What the entry encodes, in one sentence. */
+  readonly description: string;
+  /** Upstream source of the behaviour (chart template, controller doc, CRD). */
+  readonly source: string;
+  /** apiVersion group and kind the entry applies to (`*` for any kind). */
+  readonly group: string;
+  readonly kind: string;
+  references?(o: JsonObject, ctx: KnowledgeContext): Reference[];
+  /** What exists once the object is Ready. */
+  providesOnceReady?(o: JsonObject, ctx: KnowledgeContext): Thing[];
+}
+
+export function groupOf(apiVersion: string | undefined): string {
+  if (!apiVersion) return '';
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+function meta(o: JsonObject): { name: string; namespace?: string } {
+  const name = stringField(field(o, 'metadata'), 'name') ?? '';
+  const namespace = stringField(field(o, 'metadata'), 'namespace');
+  return namespace ? { name, namespace } : { name };
+}
+
+function list(v: unknown): JsonObject[] {
+  return Array.isArray(v) ? v.filter(isJsonObject) : [];
+}
+
+function secret(name: string | undefined, namespace: string | undefined, fieldPath: string, cluster?: string): Reference[] {
+  if (!name) return [];
+  return [{ group: '', kind: 'Secret', name, ...(namespace ? { namespace } : {}), field: fieldPath, ...(cluster ? { cluster } : {}) }];
+}
+
+/** `kubeConfig.secretRef` of a Flux object: the Secret is read from the object's own namespace. */
+function kubeConfigSecret(o: JsonObject): Reference[] {
+  return secret(stringField(field(o, 'spec', 'kubeConfig', 'secretRef'), 'name'), meta(o).namespace, 'spec.kubeConfig.secretRef.name');
+}
+
+/** Pod templates: Secrets, ConfigMaps, ServiceAccount and PriorityClass a pod names. */
+function podReferences(spec: unknown, namespace: string | undefined, at: string): Reference[] {
+  if (!isJsonObject(spec)) return [];
+  const out: Reference[] = [];
+  const sa = stringField(spec, 'serviceAccountName');
+  if (sa && sa !== 'default') out.push({ group: '', kind: 'ServiceAccount', name: sa, ...(namespace ? { namespace } : {}), field: `${at}.serviceAccountName`, isClass: true });
+  const pc = stringField(spec, 'priorityClassName');
+  if (pc && !pc.startsWith('system-')) out.push({ group: 'scheduling.k8s.io', kind: 'PriorityClass', name: pc, field: `${at}.priorityClassName`, isClass: true });
+  for (const v of list(spec.volumes)) {
+    const s = stringField(field(v, 'secret'), 'secretName');
+    if (s && field(v, 'secret', 'optional') !== true) out.push(...secret(s, namespace, `${at}.volumes.secret`));
+    const c = stringField(field(v, 'configMap'), 'name');
+    if (c && field(v, 'configMap', 'optional') !== true) out.push({ group: '', kind: 'ConfigMap', name: c, ...(namespace ? { namespace } : {}), field: `${at}.volumes.configMap` });
+  }
+  for (const c of [...list(spec.containers), ...list(spec.initContainers)]) {
+    for (const e of list(c.env)) {
+      const s = field(e, 'valueFrom', 'secretKeyRef');
+      if (isJsonObject(s) && s.optional !== true) out.push(...secret(stringField(s, 'name'), namespace, `${at}.containers.env.valueFrom.secretKeyRef`));
+      const m = field(e, 'valueFrom', 'configMapKeyRef');
+      if (isJsonObject(m) && m.optional !== true && stringField(m, 'name')) {
+        out.push({ group: '', kind: 'ConfigMap', name: stringField(m, 'name')!, ...(namespace ? { namespace } : {}), field: `${at}.containers.env.valueFrom.configMapKeyRef` });
+      }
+    }
+    for (const e of list(c.envFrom)) {
+      const s = field(e, 'secretRef');
+      if (isJsonObject(s) && s.optional !== true) out.push(...secret(stringField(s, 'name'), namespace, `${at}.containers.envFrom.secretRef`));
+      const m = field(e, 'configMapRef');
+      if (isJsonObject(m) && m.optional !== true && stringField(m, 'name')) out.push({ group: '', kind: 'ConfigMap', name: stringField(m, 'name')!, ...(namespace ? { namespace } : {}), field: `${at}.containers.envFrom.configMapRef` });
+    }
+  }
+  for (const s of list(spec.imagePullSecrets)) out.push(...secret(stringField(s, 'name'), namespace, `${at}.imagePullSecrets`));
+  return out;
+}
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+
+/** Kinds of the core API server: always served (the Kubernetes OpenAPI spec's groups). */
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'certificates.k8s.io',
+  'node.k8s.io',
+  'resource.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'apiregistration.k8s.io',
+]);
+
+/** Namespaces the API server creates on every cluster. */
+export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Where Flux's own CRDs are pinned (installed by `flux install`/bootstrap, or by a FluxInstance). */
+export const FLUX_CRDS_PREFIX = 'flux/crds/';
+
+/**
+ * Cluster API operator providers → the locked folder of the CRDs the provider's components bring
+ * (`<kind>/<metadata.name>`). The operator installs a provider's release manifest, CRDs included,
+ * and reports the provider Ready once its Deployment is available.
+ * @see https://cluster-api-operator.sigs.k8s.io/topics/configuration/provider-types
+ */
+export const CAPI_PROVIDER_CRDS: Readonly<Record<string, string>> = {
+  'CoreProvider/cluster-api': 'capi-core/crds/',
+  'BootstrapProvider/talos': 'capi-talos/bootstrap/crds/',
+  'ControlPlaneProvider/talos': 'capi-talos/controlplane/crds/',
+  'BootstrapProvider/rke2': 'capi-rke2/bootstrap/crds/',
+  'ControlPlaneProvider/rke2': 'capi-rke2/controlplane/crds/',
+  'InfrastructureProvider/aws': 'capi-aws/crds/',
+  'InfrastructureProvider/azure': 'capi-azure/crds/',
+  'InfrastructureProvider/gcp': 'capi-gcp/crds/',
+  'InfrastructureProvider/proxmox': 'capi-proxmox/crds/',
+  'InfrastructureProvider/metal3': 'capi-metal3/capm3/crds/',
+  'IPAMProvider/in-cluster': 'capi-ipam/crds/',
+  'IPAMProvider/metal3': 'capi-metal3/ip-address-manager/crds/',
+  'AddonProvider/helm': 'capi-helm-addon/crds/',
+};
+
+/**
+ * Manifests a Flux Kustomization applies straight from an upstream Git release (UpstreamGitRelease):
+ * keyed by repository URL and path. `crds` is the locked folder of the release's CRDs; `objects`
+ * other objects it creates (health-check targets); `references` what its objects need.
+ */
+export interface UpstreamRelease {
+  readonly url: string;
+  readonly path: string;
+  readonly crds: string;
+  readonly objects: readonly Thing[];
+  readonly references: readonly Reference[];
+  readonly source: string;
+}
+
+export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
+  {
+    url: 'https://github.com/kubernetes-sigs/gateway-api',
+    path: './config/crd/standard',
+    crds: 'gateway-api/crds/standard/',
+    objects: [],
+    references: [],
+    source: 'kubernetes-sigs/gateway-api config/crd/standard (the standard channel CRDs, pinned in gateway-api/crds/standard)',
+  },
+  {
+    url: 'https://github.com/kubernetes-sigs/gateway-api',
+    path: './config/crd/experimental',
+    crds: 'gateway-api/crds/experimental/',
+    objects: [],
+    references: [],
+    source: 'kubernetes-sigs/gateway-api config/crd/experimental',
+  },
+  {
+    url: 'https://github.com/metal3-io/baremetal-operator',
+    path: './config/base',
+    crds: 'capi-metal3/baremetal-operator/crds/',
+    objects: [{ group: 'apps', kind: 'Deployment', namespace: 'baremetal-operator-system', name: 'baremetal-operator-controller-manager' }],
+    references: [
+      // config/manager/manager.yaml: `envFrom: [configMapRef: {name: ironic}]` (namePrefix-free), the
+      // Ironic endpoint and deploy images the operator reads at start.
+      { group: '', kind: 'ConfigMap', namespace: 'baremetal-operator-system', name: 'ironic', field: 'Deployment baremetal-operator-controller-manager envFrom' },
+    ],
+    source: 'metal3-io/baremetal-operator config/base (namespace baremetal-operator-system, Deployment controller-manager with envFrom ConfigMap ironic)',
+  },
+];
+
+/** cert-manager's cluster resource namespace: where ClusterIssuers read their Secrets (default: cert-manager's own namespace). */
+function clusterResourceNamespace(ctx: KnowledgeContext): string {
+  return ctx.certManagerNamespace;
+}
+
+function merge(a: JsonObject, b: JsonObject): JsonObject {
+  const out: JsonObject = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isJsonObject(v) && isJsonObject(out[k]) ? merge(out[k] as JsonObject, v) : v;
+  return out;
+}
+export { merge as mergeValues };
+
+/** The chart a HelmRelease installs: `spec.chart.spec.chart`, or the last path segment of its OCIRepository. */
+export function chartNameOf(hr: JsonObject, ociUrlOf: (name: string, namespace: string) => string | undefined): string | undefined {
+  const direct = stringField(field(hr, 'spec', 'chart', 'spec'), 'chart');
+  if (direct) return direct;
+  const ref = field(hr, 'spec', 'chartRef');
+  const name = stringField(ref, 'name');
+  if (!name) return undefined;
+  const url = ociUrlOf(name, stringField(ref, 'namespace') ?? meta(hr).namespace ?? '');
+  return url?.split('/').filter((s) => s.length > 0).pop();
+}
+
+/** What a pinned chart brings once its release is Ready, beyond its CRDs. */
+export interface ChartKnowledge {
+  readonly chart: string;
+  /** Locked folder of the CRDs the chart (or the operator it installs) registers. */
+  readonly crds?: string;
+  /** Only when the values say so (e.g. cert-manager's `crds.enabled`). */
+  readonly crdsWhen?: (values: JsonObject) => boolean;
+  readonly objects?: (values: JsonObject, hr: JsonObject, ctx: KnowledgeContext) => Thing[];
+  /** Secrets/ConfigMaps the values name (existingSecret-style). */
+  readonly references?: (values: JsonObject, namespace: string) => Reference[];
+  readonly source: string;
+}
+
+export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
+  {
+    chart: 'cert-manager',
+    crds: 'cert-manager/crds/',
+    crdsWhen: (v) => field(v, 'crds', 'enabled') === true || v.installCRDs === true,
+    source: 'cert-manager chart templates/crds.yaml: rendered when crds.enabled (or the deprecated installCRDs) is true',
+  },
+  {
+    chart: 'cilium',
+    crds: 'cilium/crds/',
+    objects: (v, hr, ctx) => {
+      const out: Thing[] = [];
+      const target = ctx.remoteClusterOf(hr);
+      const create = field(v, 'gatewayAPI', 'gatewayClass', 'create') ?? 'auto';
+      if (field(v, 'gatewayAPI', 'enabled') === true && (create === true || create === 'true' || (create === 'auto' && ctx.servedBefore('gateway.networking.k8s.io', 'GatewayClass', target)))) {
+        out.push({ group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: 'cilium' });
+      }
+      if (field(v, 'ingressController', 'enabled') === true) out.push({ group: 'networking.k8s.io', kind: 'IngressClass', name: 'cilium' });
+      if (field(v, 'hubble', 'enabled') !== false && field(v, 'hubble', 'ui', 'enabled') === true) out.push({ group: '', kind: 'Service', name: 'hubble-ui', namespace: releaseNamespace(hr) });
+      return out;
+    },
+    // A mesh member's certgen must sign with the CA all members share: present before install, or
+    // certgen creates a CA of its own and the peers reject each other's certificates.
+    references: (v, ns) => {
+      const peers = field(v, 'clustermesh', 'config', 'clusters');
+      const on = field(v, 'clustermesh', 'config', 'enabled') === true && Array.isArray(peers) && peers.length > 0;
+      return on ? secret('cilium-ca', ns, 'values clustermesh.config.clusters (shared CA of the mesh, read by certgen)') : [];
+    },
+    source:
+      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); templates/hubble-ui/service.yaml: Service hubble-ui when hubble.ui.enabled; clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
+  },
+  {
+    chart: 'tetragon',
+    crds: 'tetragon/crds/',
+    crdsWhen: (v) => field(v, 'tetragonOperator', 'enabled') !== false,
+    source: 'tetragon-operator registers the cilium.io TracingPolicy/PodInfo CRDs (chart tetragonOperator.enabled, default true)',
+  },
+  {
+    chart: 'external-dns',
+    crds: 'external-dns/crds/',
+    crdsWhen: (v) => field(v, 'crd', 'create') === true,
+    references: (v, ns) => list(v.env).flatMap((e) => secret(stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name'), ns, 'values env.valueFrom.secretKeyRef')),
+    source: 'external-dns chart: env entries become the container env (templates/deployment.yaml); the DNSEndpoint CRD only with crd.create',
+  },
+  {
+    chart: 'oauth2-proxy',
+    references: (v, ns) => secret(stringField(field(v, 'config'), 'existingSecret'), ns, 'values config.existingSecret'),
+    objects: (v, hr) => [{ group: '', kind: 'Service', name: helmFullname(v, hr, 'oauth2-proxy'), namespace: releaseNamespace(hr) }],
+    source:
+      'oauth2-proxy chart templates/deployment.yaml: config.existingSecret replaces the chart-made Secret (client-id, client-secret, cookie-secret); templates/service.yaml: Service `oauth2-proxy.fullname` (the release name when it contains the chart name)',
+  },
+  {
+    chart: 'cluster-api-operator',
+    crds: 'capi-operator/crds/',
+    source: 'cluster-api-operator chart ships the operator.cluster.x-k8s.io CRDs in its templates (crds are part of the chart, capi-operator/crds)',
+  },
+  {
+    chart: 'flux-operator',
+    crds: 'flux-operator/crds/',
+    source: 'flux-operator chart templates/crds.yaml (installCRDs, default true): FluxInstance, FluxReport, ResourceSet, ResourceSetInputProvider',
+  },
+];
+
+/** Namespace a HelmRelease installs into: `targetNamespace`, else its own. */
+function releaseNamespace(hr: JsonObject): string {
+  return stringField(field(hr, 'spec'), 'targetNamespace') ?? meta(hr).namespace ?? 'default';
+}
+
+/** Helm's usual `<chart>.fullname`: fullnameOverride, else the release name when it contains the chart name, else `<release>-<chart>`. */
+function helmFullname(values: JsonObject, hr: JsonObject, chart: string): string {
+  const override = stringField(values, 'fullnameOverride');
+  if (override) return override;
+  const release = stringField(field(hr, 'spec'), 'releaseName') ?? meta(hr).name;
+  const name = stringField(values, 'nameOverride') ?? chart;
+  return (release.includes(name) ? release : `${release}-${name}`).slice(0, 63).replace(/-$/, '');
+}
+
+/** The controller knowledge table. */
+export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
+  {
+    id: 'flux/Kustomization',
+    group: 'kustomize.toolkit.fluxcd.io',
+    kind: 'Kustomization',
+    description: 'reads its kubeConfig, decryption and postBuild Secrets/ConfigMaps from its own namespace; its source object must exist',
+    source: 'https://fluxcd.io/flux/components/kustomize/kustomizations/ (kubeConfig, decryption, postBuild.substituteFrom, sourceRef)',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      const src = field(o, 'spec', 'sourceRef');
+      return [
+        ...kubeConfigSecret(o),
+        ...secret(stringField(field(o, 'spec', 'decryption', 'secretRef'), 'name'), ns, 'spec.decryption.secretRef.name'),
+        ...list(field(o, 'spec', 'postBuild', 'substituteFrom'))
+          .filter((s) => s.optional !== true)
+          .map((s) => ({ group: '', kind: stringField(s, 'kind') ?? 'ConfigMap', name: stringField(s, 'name') ?? '', ...(ns ? { namespace: ns } : {}), field: 'spec.postBuild.substituteFrom' })),
+        ...(isJsonObject(src)
+          ? [{ group: 'source.toolkit.fluxcd.io', kind: stringField(src, 'kind') ?? 'GitRepository', name: stringField(src, 'name') ?? '', namespace: stringField(src, 'namespace') ?? ns, field: 'spec.sourceRef' }]
+          : []),
+      ];
+    },
+  },
+  {
+    id: 'flux/HelmRelease',
+    group: 'helm.toolkit.fluxcd.io',
+    kind: 'HelmRelease',
+    description:
+      'reads valuesFrom and kubeConfig from its namespace, needs its chart source and the HelmReleases it dependsOn; once Ready, the chart’s CRDs and objects exist on the target cluster, and targetNamespace when install.createNamespace',
+    source: 'https://fluxcd.io/flux/components/helm/helmreleases/ (valuesFrom, chart.spec.sourceRef, chartRef, dependsOn, kubeConfig, install.createNamespace)',
+    references: (o, ctx) => {
+      const ns = meta(o).namespace;
+      const out: Reference[] = [...kubeConfigSecret(o)];
+      for (const v of list(field(o, 'spec', 'valuesFrom'))) {
+        if (v.optional === true) continue;
+        out.push({ group: '', kind: stringField(v, 'kind') ?? 'ConfigMap', name: stringField(v, 'name') ?? '', ...(ns ? { namespace: ns } : {}), field: 'spec.valuesFrom' });
+      }
+      const src = field(o, 'spec', 'chart', 'spec', 'sourceRef');
+      const ref = isJsonObject(src) ? src : field(o, 'spec', 'chartRef');
+      if (isJsonObject(ref)) {
+        out.push({ group: 'source.toolkit.fluxcd.io', kind: stringField(ref, 'kind') ?? 'HelmRepository', name: stringField(ref, 'name') ?? '', namespace: stringField(ref, 'namespace') ?? ns, field: 'spec.chart' });
+      }
+      for (const d of list(field(o, 'spec', 'dependsOn'))) {
+        out.push({ group: 'helm.toolkit.fluxcd.io', kind: 'HelmRelease', name: stringField(d, 'name') ?? '', namespace: stringField(d, 'namespace') ?? ns, field: 'spec.dependsOn' });
+      }
+      const chart = CHART_KNOWLEDGE.find((c) => c.chart === ctx.chartOf(o));
+      const target = ctx.remoteClusterOf(o);
+      const targetNs = stringField(field(o, 'spec'), 'targetNamespace') ?? ns ?? 'default';
+      if (chart?.references) out.push(...chart.references(ctx.valuesOf(o), targetNs).map((r) => (target ? { ...r, cluster: target } : r)));
+      return out;
+    },
+    providesOnceReady: (o, ctx) => {
+      const name = ctx.chartOf(o);
+      const chart = CHART_KNOWLEDGE.find((c) => c.chart === name) ?? (name ? { chart: name, crds: ctx.lockedChartCrds(name), source: 'the chart component\'s crds/ folder in upstream.lock.json' } : undefined);
+      const values = ctx.valuesOf(o);
+      const target = ctx.remoteClusterOf(o);
+      const at = (t: Thing): Thing => (target ? { ...t, cluster: target } : t);
+      const out: Thing[] = [];
+      if (chart?.crds && (chart.crdsWhen?.(values) ?? true)) {
+        for (const crd of ctx.crdsUnder(chart.crds)) {
+          out.push(at({ group: crd.group, kind: crd.kind, served: true }), at({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: crd.name }));
+        }
+      }
+      if (chart?.objects) out.push(...chart.objects(values, o, ctx).map(at));
+      const targetNs = stringField(field(o, 'spec'), 'targetNamespace');
+      if (targetNs && field(o, 'spec', 'install', 'createNamespace') === true) out.push(at({ group: '', kind: 'Namespace', name: targetNs }));
+      return out;
+    },
+  },
+  {
+    id: 'flux/sources',
+    group: 'source.toolkit.fluxcd.io',
+    kind: '*',
+    description: 'GitRepository, HelmRepository, OCIRepository and Bucket read spec.secretRef (and certSecretRef) from their namespace',
+    source: 'https://fluxcd.io/flux/components/source/ (secretRef, certSecretRef)',
+    references: (o) => [
+      ...secret(stringField(field(o, 'spec', 'secretRef'), 'name'), meta(o).namespace, 'spec.secretRef.name'),
+      ...secret(stringField(field(o, 'spec', 'certSecretRef'), 'name'), meta(o).namespace, 'spec.certSecretRef.name'),
+    ],
+  },
+  {
+    id: 'flux-operator/FluxInstance',
+    group: 'fluxcd.controlplane.io',
+    kind: 'FluxInstance',
+    description: 'once Ready, the Flux controllers run and the Flux CRDs are served',
+    source: 'https://fluxcd.control-plane.io/operator/fluxinstance/ (the operator installs the distribution’s CRDs and controllers)',
+    providesOnceReady: (_o, ctx) => ctx.crdsUnder(FLUX_CRDS_PREFIX).map((c) => ({ group: c.group, kind: c.kind, served: true })),
+  },
+  {
+    id: 'cert-manager/Certificate',
+    group: 'cert-manager.io',
+    kind: 'Certificate',
+    description: 'needs its issuer; once Ready, cert-manager has written the Secret spec.secretName in the Certificate’s namespace',
+    source: 'https://cert-manager.io/docs/usage/certificate/ (spec.secretName, spec.issuerRef)',
+    references: (o) => {
+      const ref = field(o, 'spec', 'issuerRef');
+      const kind = stringField(ref, 'kind') ?? 'Issuer';
+      const group = stringField(ref, 'group') ?? 'cert-manager.io';
+      if (group !== 'cert-manager.io') return [];
+      const ns = meta(o).namespace;
+      return [{ group, kind, name: stringField(ref, 'name') ?? '', ...(kind === 'Issuer' && ns ? { namespace: ns } : {}), field: 'spec.issuerRef', isClass: true }];
+    },
+    providesOnceReady: (o) => secret(stringField(field(o, 'spec'), 'secretName'), meta(o).namespace, ''),
+  },
+  {
+    id: 'cert-manager/issuers',
+    group: 'cert-manager.io',
+    kind: '*Issuer',
+    description:
+      'a ClusterIssuer reads its Secrets (CA key pair, DNS-01 tokens) from the cluster resource namespace (cert-manager’s), an Issuer from its own; the ACME account key (privateKeySecretRef) is written by cert-manager',
+    source: 'https://cert-manager.io/docs/configuration/ (cluster resource namespace), /configuration/ca/, /configuration/acme/dns01/cloudflare/',
+    references: (o, ctx) => {
+      const isCluster = stringField(o, 'kind') === 'ClusterIssuer';
+      const ns = isCluster ? clusterResourceNamespace(ctx) : meta(o).namespace;
+      const out: Reference[] = [...secret(stringField(field(o, 'spec', 'ca'), 'secretName'), ns, 'spec.ca.secretName')];
+      for (const s of list(field(o, 'spec', 'acme', 'solvers'))) {
+        const cf = field(s, 'dns01', 'cloudflare');
+        out.push(...secret(stringField(field(cf, 'apiTokenSecretRef'), 'name'), ns, 'spec.acme.solvers.dns01.cloudflare.apiTokenSecretRef'));
+        out.push(...secret(stringField(field(cf, 'apiKeySecretRef'), 'name'), ns, 'spec.acme.solvers.dns01.cloudflare.apiKeySecretRef'));
+        const r53 = field(s, 'dns01', 'route53');
+        out.push(...secret(stringField(field(r53, 'secretAccessKeySecretRef'), 'name'), ns, 'spec.acme.solvers.dns01.route53.secretAccessKeySecretRef'));
+      }
+      return out;
+    },
+  },
+  {
+    id: 'gateway-api/Gateway',
+    group: 'gateway.networking.k8s.io',
+    kind: 'Gateway',
+    description: 'needs its GatewayClass and the Secrets its listeners’ certificateRefs name',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#gateway (gatewayClassName, listeners[].tls.certificateRefs)',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      const out: Reference[] = [];
+      const cls = stringField(field(o, 'spec'), 'gatewayClassName');
+      if (cls) out.push({ group: 'gateway.networking.k8s.io', kind: 'GatewayClass', name: cls, field: 'spec.gatewayClassName', isClass: true });
+      for (const l of list(field(o, 'spec', 'listeners'))) {
+        for (const c of list(field(l, 'tls', 'certificateRefs'))) {
+          if ((stringField(c, 'kind') ?? 'Secret') !== 'Secret' || (stringField(c, 'group') ?? '') !== '') continue;
+          out.push(...secret(stringField(c, 'name'), stringField(c, 'namespace') ?? ns, 'spec.listeners.tls.certificateRefs'));
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: 'gateway-api/routes',
+    group: 'gateway.networking.k8s.io',
+    kind: '*Route',
+    description: 'a route needs the Gateways its parentRefs name; its backend Services must exist eventually (a missing backend only sets ResolvedRefs false)',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#parentreference, #httpbackendref',
+    references: (o) => [
+      ...list(field(o, 'spec', 'parentRefs'))
+        .filter((p) => (stringField(p, 'kind') ?? 'Gateway') === 'Gateway')
+        .map((p) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: stringField(p, 'name') ?? '', namespace: stringField(p, 'namespace') ?? meta(o).namespace, field: 'spec.parentRefs' })),
+      ...list(field(o, 'spec', 'rules'))
+        .flatMap((r) => list(r.backendRefs))
+        .filter((b) => (stringField(b, 'kind') ?? 'Service') === 'Service' && (stringField(b, 'group') ?? '') === '')
+        .map((b) => ({ group: '', kind: 'Service', name: stringField(b, 'name') ?? '', namespace: stringField(b, 'namespace') ?? meta(o).namespace, field: 'spec.rules.backendRefs', eventual: true })),
+    ],
+  },
+  {
+    id: 'kubernetes/workloads',
+    group: 'apps',
+    kind: '*',
+    description: 'a pod template needs its ServiceAccount, PriorityClass, and the Secrets/ConfigMaps its volumes, env and imagePullSecrets name (optional ones excepted)',
+    source: 'https://kubernetes.io/docs/concepts/workloads/pods/ (volumes, envFrom, serviceAccountName, priorityClassName)',
+    references: (o) => (WORKLOAD_KINDS.includes(stringField(o, 'kind') ?? '') ? podReferences(field(o, 'spec', 'template', 'spec'), meta(o).namespace, 'spec.template.spec') : []),
+  },
+  {
+    id: 'kubernetes/classes',
+    group: '*',
+    kind: '*',
+    description: 'PersistentVolumeClaim storageClassName, Ingress ingressClassName, VolumeSnapshot volumeSnapshotClassName name a class',
+    source: 'https://kubernetes.io/docs/concepts/storage/storage-classes/, /services-networking/ingress/#ingress-class, /storage/volume-snapshot-classes/',
+    references: (o) => {
+      const kind = stringField(o, 'kind');
+      const spec = field(o, 'spec');
+      const sc = kind === 'PersistentVolumeClaim' ? stringField(spec, 'storageClassName') : undefined;
+      const ic = kind === 'Ingress' ? stringField(spec, 'ingressClassName') : undefined;
+      const vc = kind === 'VolumeSnapshot' ? stringField(spec, 'volumeSnapshotClassName') : undefined;
+      return [
+        ...(sc ? [{ group: 'storage.k8s.io', kind: 'StorageClass', name: sc, field: 'spec.storageClassName', isClass: true }] : []),
+        ...(ic ? [{ group: 'networking.k8s.io', kind: 'IngressClass', name: ic, field: 'spec.ingressClassName', isClass: true }] : []),
+        ...(vc ? [{ group: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshotClass', name: vc, field: 'spec.volumeSnapshotClassName', isClass: true }] : []),
+      ];
+    },
+  },
+  {
+    id: 'cluster-api/Cluster',
+    group: 'cluster.x-k8s.io',
+    kind: 'Cluster',
+    description: 'needs its infrastructure and control-plane objects; once its control plane is initialized, `<name>-kubeconfig` (key `value`) exists in its namespace',
+    source: 'https://cluster-api.sigs.k8s.io/developer/architecture/controllers/cluster.html (kubeconfig Secret), Cluster spec.infrastructureRef/controlPlaneRef',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      return (['infrastructureRef', 'controlPlaneRef'] as const).flatMap((f) => {
+        const r = field(o, 'spec', f);
+        if (!isJsonObject(r) || !stringField(r, 'name')) return [];
+        const group = stringField(r, 'apiGroup') ?? groupOf(stringField(r, 'apiVersion'));
+        return [{ group, kind: stringField(r, 'kind') ?? '', name: stringField(r, 'name')!, ...(ns ? { namespace: ns } : {}), field: `spec.${f}` }];
+      });
+    },
+    providesOnceReady: (o) => secret(`${meta(o).name}-kubeconfig`, meta(o).namespace, ''),
+  },
+  {
+    id: 'cluster-api/machines',
+    group: '*',
+    kind: '*',
+    description:
+      'MachineDeployment/MachineSet/MachinePool templates need their bootstrap configRef and infrastructureRef; TalosControlPlane its infrastructureTemplate; MachineHealthCheck and MachineDeployment their Cluster (spec.clusterName)',
+    source: 'Cluster API MachineDeployment spec.template.spec.{bootstrap.configRef,infrastructureRef} and spec.clusterName (pinned capi-core CRDs); CACPPT TalosControlPlane spec.infrastructureTemplate (pinned capi-talos CRD)',
+    references: (o) => {
+      const kind = stringField(o, 'kind') ?? '';
+      const group = groupOf(stringField(o, 'apiVersion'));
+      const ns = meta(o).namespace;
+      const ref = (r: unknown, at: string): Reference[] => {
+        if (!isJsonObject(r) || !stringField(r, 'name') || !stringField(r, 'kind')) return [];
+        return [{ group: stringField(r, 'apiGroup') ?? groupOf(stringField(r, 'apiVersion')), kind: stringField(r, 'kind')!, name: stringField(r, 'name')!, namespace: stringField(r, 'namespace') ?? ns, field: at }];
+      };
+      const out: Reference[] = [];
+      if (group === 'cluster.x-k8s.io' && ['MachineDeployment', 'MachineSet', 'MachinePool'].includes(kind)) {
+        const tpl = field(o, 'spec', 'template', 'spec');
+        out.push(...ref(field(tpl, 'bootstrap', 'configRef'), 'spec.template.spec.bootstrap.configRef'), ...ref(field(tpl, 'infrastructureRef'), 'spec.template.spec.infrastructureRef'));
+      }
+      if (group === 'cluster.x-k8s.io' && ['MachineDeployment', 'MachineSet', 'MachinePool', 'MachineHealthCheck'].includes(kind)) {
+        const c = stringField(field(o, 'spec'), 'clusterName');
+        if (c) out.push({ group: 'cluster.x-k8s.io', kind: 'Cluster', name: c, ...(ns ? { namespace: ns } : {}), field: 'spec.clusterName' });
+      }
+      if (group === 'controlplane.cluster.x-k8s.io' && kind === 'TalosControlPlane') out.push(...ref(field(o, 'spec', 'infrastructureTemplate'), 'spec.infrastructureTemplate'));
+      return out;
+    },
+  },
+  {
+    id: 'cluster-api/ClusterResourceSet',
+    group: 'addons.cluster.x-k8s.io',
+    kind: 'ClusterResourceSet',
+    description: 'copies the Secrets/ConfigMaps spec.resources names, from its own namespace, to the selected clusters',
+    source: 'https://cluster-api.sigs.k8s.io/tasks/cluster-resource-set (resources are read from the ClusterResourceSet’s namespace)',
+    references: (o) =>
+      list(field(o, 'spec', 'resources')).map((r) => ({ group: '', kind: stringField(r, 'kind') ?? 'Secret', name: stringField(r, 'name') ?? '', namespace: meta(o).namespace, field: 'spec.resources' })),
+  },
+  {
+    id: 'cluster-api-operator/providers',
+    group: 'operator.cluster.x-k8s.io',
+    kind: '*Provider',
+    description: 'reads spec.configSecret (provider variables such as credentials); once Ready, the provider’s CRDs are served',
+    source: 'https://cluster-api-operator.sigs.k8s.io/topics/configuration/ (configSecret), provider components include their CRDs',
+    references: (o) => {
+      const s = field(o, 'spec', 'configSecret');
+      return secret(stringField(s, 'name'), stringField(s, 'namespace') ?? meta(o).namespace, 'spec.configSecret');
+    },
+    providesOnceReady: (o, ctx) => {
+      const prefix = CAPI_PROVIDER_CRDS[`${stringField(o, 'kind')}/${meta(o).name}`];
+      return prefix ? ctx.crdsUnder(prefix).map((c) => ({ group: c.group, kind: c.kind, served: true })) : [];
+    },
+  },
+  {
+    id: 'capa/AWSCluster',
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: 'AWSCluster',
+    description: 'needs the identity its identityRef names (cluster-scoped)',
+    source: 'https://cluster-api-aws.sigs.k8s.io/topics/multitenancy (identityRef)',
+    references: (o) => {
+      const r = field(o, 'spec', 'identityRef');
+      const kind = stringField(r, 'kind');
+      if (!kind || kind === 'AWSClusterControllerIdentity') return [];
+      return [{ group: 'infrastructure.cluster.x-k8s.io', kind, name: stringField(r, 'name') ?? '', field: 'spec.identityRef' }];
+    },
+  },
+  {
+    id: 'capa/AWSClusterStaticIdentity',
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: 'AWSClusterStaticIdentity',
+    description: 'reads spec.secretRef from the namespace the CAPA controller runs in (capa-system)',
+    source: 'https://cluster-api-aws.sigs.k8s.io/topics/multitenancy#awsclusterstaticidentity ("the Secret must be in the same namespace as the CAPA controller")',
+    references: (o) => secret(stringField(field(o, 'spec'), 'secretRef'), 'capa-system', 'spec.secretRef'),
+  },
+  {
+    id: 'capz/AzureCluster',
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: 'AzureCluster',
+    description: 'needs the AzureClusterIdentity its identityRef names',
+    source: 'https://capz.sigs.k8s.io/topics/identities (identityRef)',
+    references: (o) => {
+      const r = field(o, 'spec', 'identityRef');
+      if (!isJsonObject(r) || !stringField(r, 'name')) return [];
+      return [{ group: 'infrastructure.cluster.x-k8s.io', kind: stringField(r, 'kind') ?? 'AzureClusterIdentity', name: stringField(r, 'name')!, namespace: stringField(r, 'namespace') ?? meta(o).namespace, field: 'spec.identityRef' }];
+    },
+  },
+  {
+    id: 'capg+capmox/credentialsRef',
+    group: 'infrastructure.cluster.x-k8s.io',
+    kind: '*Cluster',
+    description: 'GCPCluster and ProxmoxCluster read their provider credentials from spec.credentialsRef',
+    source: 'cluster-api-provider-gcp GCPClusterSpec.credentialsRef; cluster-api-provider-proxmox ProxmoxClusterSpec.credentialsRef (pinned CRDs)',
+    references: (o) => {
+      const r = field(o, 'spec', 'credentialsRef');
+      return secret(stringField(r, 'name'), stringField(r, 'namespace') ?? meta(o).namespace, 'spec.credentialsRef');
+    },
+  },
+  {
+    id: 'metal3/BareMetalHost',
+    group: 'metal3.io',
+    kind: 'BareMetalHost',
+    description: 'reads the BMC credentials Secret spec.bmc.credentialsName from its namespace',
+    source: 'https://book.metal3.io/bmo/introduction (bmc.credentialsName: Secret with username and password in the host’s namespace)',
+    references: (o) => secret(stringField(field(o, 'spec', 'bmc'), 'credentialsName'), meta(o).namespace, 'spec.bmc.credentialsName'),
+  },
+];
+
+
+function kindMatches(pattern: string, kind: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.startsWith('*')) return kind.endsWith(pattern.slice(1));
+  return pattern === kind;
+}
+
+/** The knowledge entries that apply to an object. */
+export function knowledgeFor(o: JsonObject): ControllerKnowledge[] {
+  const group = groupOf(stringField(o, 'apiVersion'));
+  const kind = stringField(o, 'kind') ?? '';
+  return CONTROLLER_KNOWLEDGE.filter((k) => (k.group === '*' || k.group === group) && kindMatches(k.kind, kind));
+}
+
+const crdCache = new Map<string, CrdInfo[]>();
+
+/**
+ * Reads name, group and kind of the CRDs of a controller-gen style file (block YAML: `metadata.name`
+ * at two spaces, `spec.group` and `spec.names.kind`) without parsing the large schemas; undefined
+ * when a document does not look like that, so the caller parses the file in full.
+ */
+function scanCrds(text: string): CrdInfo[] | undefined {
+  const out: CrdInfo[] = [];
+  for (const doc of text.split(/^---\s*$/m)) {
+    if (!/^kind:\s*CustomResourceDefinition\s*$/m.test(doc)) {
+      if (doc.trim() === '' || /^\s*(#.*)?$/.test(doc.trim())) continue;
+      return undefined;
+    }
+    const top = (key: string): string | undefined => {
+      const m = new RegExp(`^${key}:\\s*$([\\s\\S]*?)(?=^\\S)`, 'm').exec(doc + '\nend:');
+      return m?.[1];
+    };
+    const unquote = (v: string | undefined): string | undefined => v?.trim().replace(/^["']|["']$/g, '');
+    const name = unquote(/^ {2}name:\s*(\S+)\s*$/m.exec(top('metadata') ?? '')?.[1]);
+    const spec = top('spec') ?? '';
+    const group = unquote(/^ {2}group:\s*(\S+)\s*$/m.exec(spec)?.[1]);
+    const names = /^ {2}names:\s*$([\s\S]*?)(?=^ {2}\S)/m.exec(spec + '\n  end:')?.[1] ?? '';
+    const kind = unquote(/^ {4}kind:\s*(\S+)\s*$/m.exec(names)?.[1]);
+    if (!name || !group || !kind) return undefined;
+    out.push({ name, group, kind });
+  }
+  return out;
+}
+
+/** The CRDs of the locked files under `prefix`, read through the verified cache (parsed once per process). */
+export function lockedCrdsUnder(cache: UpstreamCache, prefix: string): CrdInfo[] {
+  const cached = crdCache.get(prefix);
+  if (cached) return cached;
+  const out: CrdInfo[] = [];
+  for (const f of cache.files((e) => e.path.startsWith(prefix) && /\.ya?ml$/.test(e.path))) {
+    const text = cache.read(f.path);
+    if (!text.includes('CustomResourceDefinition')) continue;
+    const scanned = scanCrds(text);
+    if (scanned) {
+      out.push(...scanned);
+      continue;
+    }
+    for (const doc of parseYamlDocuments(text, f.path)) {
+      if (stringField(doc, 'kind') !== 'CustomResourceDefinition') continue;
+      const group = stringField(field(doc, 'spec'), 'group');
+      const kind = stringField(field(doc, 'spec', 'names'), 'kind');
+      const name = stringField(field(doc, 'metadata'), 'name');
+      if (group && kind && name) out.push({ group, kind, name });
+    }
+  }
+  out.sort((a, b) => a.name.localeCompare(b.name));
+  crdCache.set(prefix, out);
+  return out;
+}
+
+
