@@ -189,6 +189,8 @@ export class Fleet extends App {
   public synthesize(outdir: string = this.outdir): SynthesisResult {
     const manifests = this.manifests();
     const files = this.renderManifests(manifests);
+    // Reconcile check (docs/reconcile.md) before anything is written; adds each cluster's README.md.
+    for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
     const target = resolve(outdir);
     const tmp = join(dirname(target), `.dist-tmp-${process.pid}-${basename(target)}`);
     rmSync(tmp, { recursive: true, force: true });
