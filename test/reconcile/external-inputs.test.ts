@@ -35,7 +35,7 @@ describe('GitOpsCluster.declareExternalInput', () => {
   test('fails synth on an undeclared dangling reference', () => {
     const f = fleet();
     webApp(f);
-    expect(() => f.render()).toThrow(/RECONCILE_UNRESOLVED_REFERENCE\] dist\/c\/apps\/deployment-web\.yaml \(Kustomization flux-system\/apps\): .*names Secret web\/token/);
+    expect(() => f.render()).toThrow(/RECONCILE_UNRESOLVED_REFERENCE \[c\/apps\/Web\/Resource\] dist\/c\/apps\/deployment-web\.yaml \(Kustomization flux-system\/apps\): .*names Secret web\/token/);
   });
 
   test('fails when an input is declared twice or without its provider', () => {

@@ -209,10 +209,16 @@ describe('the reference fleet', () => {
     expect(() => fleet.checkReconcile()).not.toThrow();
     // WHEN the podinfo policy is put back in the configs layer (before the apps layer creates its namespace)
     const mgmt = fleet.clusters.find((c) => c.name === MANAGEMENT_CLUSTER)!;
-    new ApiObject(mgmt.configs, 'Deadlock', { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'infraflux-default-deny-podinfo', namespace: 'podinfo' }, spec: { endpointSelector: {} } });
+    // (a schema-valid policy of another name: synth-time validation would refuse a duplicate or an invalid spec first)
+    new ApiObject(mgmt.configs, 'Deadlock', {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'deadlock-podinfo', namespace: 'podinfo' },
+      spec: { endpointSelector: {}, egress: [{ toEntities: ['cluster'] }] },
+    });
     // THEN synth fails naming the file, the Kustomization and the namespace
     expect(() => fleet.render()).toThrow(
-      /RECONCILE_NAMESPACE_MISSING\] dist\/mgmt\/configs\/ciliumnetworkpolicy-infraflux-default-deny-podinfo\.yaml \(Kustomization flux-system\/configs\): namespace "podinfo" does not exist/,
+      /RECONCILE_NAMESPACE_MISSING \[mgmt\/configs\/Deadlock\] dist\/mgmt\/configs\/ciliumnetworkpolicy-deadlock-podinfo\.yaml \(Kustomization flux-system\/configs\): namespace "podinfo" does not exist/,
     );
   });
 });
