@@ -1,0 +1,15 @@
+import { performance } from 'node:perf_hooks';
+import { UpstreamCache } from '../lib/upstream/lock';
+import { SchemaRegistry } from '../lib/validation';
+import { parseYamlDocuments } from '../lib/validation/types';
+const t = (l: string, f: () => unknown) => { const s = performance.now(); const r = f(); console.log(l, (performance.now() - s).toFixed(0), 'ms'); return r; };
+const cache = new UpstreamCache('/work/wt/perf');
+const yamls = cache.files((f) => /\.ya?ml$/.test(f.path));
+const texts = t('read+hash yaml', () => yamls.map((f) => ({ path: f.path, text: cache.read(f.path) })).filter((f) => f.text.includes('CustomResourceDefinition'))) as { path: string; text: string }[];
+console.log(texts.length, texts.reduce((n, f) => n + f.text.length, 0));
+t('yaml parse all crd files', () => texts.forEach((f) => parseYamlDocuments(f.text, f.path)));
+const reg = new SchemaRegistry(cache);
+const crds = t('allCustomResources', () => reg.allCustomResources()) as any[];
+const core = t('allCoreKinds', () => reg.allCoreKinds()) as any[];
+t('compile core', () => core.forEach((p) => reg.compile(p.apiVersion, p.kind)));
+t('compile crds', () => crds.forEach((p) => reg.compile(p.apiVersion, p.kind)));
