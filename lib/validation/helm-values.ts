@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import type { UpstreamChart } from '../upstream/lock';
-import { coalesceHelmValues, mergeFluxValues, nestAt, parseTargetPath, typedSetValue, valueAtPointer } from './helm-merge';
+import { coalesceHelmValues, deepClone, mergeFluxValues, nestAt, parseTargetPath, typedSetValue, valueAtPointer } from './helm-merge';
 import { isAllowlistedValuePath } from './helm-values-allowlist';
 import { describeAjvErrors, type SchemaError } from './schema-errors';
-import { defaultUpstreamSource, SchemaPack, type UpstreamSource } from './schema-pack';
+import { COMPILER_FINGERPRINT, CodeStore } from './schema-compiler';
+import { defaultUpstreamSource, derivedPack, SchemaPack, validatorStore, type UpstreamSource } from './schema-pack';
 import {
   describeObject,
   field,
@@ -336,8 +338,13 @@ function chartYaml(source: UpstreamSource, chart: UpstreamChart, path: string): 
     return path in files ? { value: files[path] } : undefined;
   }
   if (source.files((f) => f.path === path).length === 0) return undefined;
-  return { value: parseYamlDocument(source.read(path), path) };
+  // The text is read (sha256 checked); its parse comes from the derived pack when current.
+  const text = source.read(path);
+  const derived = derivedPack(source)?.data.charts[chart.name]?.yaml;
+  if (derived && path in derived) return { value: deepClone(derived[path]) };
+  return { value: parseYamlDocument(text, path) };
 }
+
 
 function chartSchemaText(source: UpstreamSource, chart: UpstreamChart, path: string): string {
   if (!(source instanceof SchemaPack)) return source.read(path);
@@ -346,17 +353,19 @@ function chartSchemaText(source: UpstreamSource, chart: UpstreamChart, path: str
   return text;
 }
 
-function newAjv(dialect: JsonSchemaDialect): Ajv {
-  // Format assertion is off: Helm's validator treats `format` as an annotation, and unknown
-  // formats must not throw.
-  const options = { strict: false, allErrors: true, verbose: true, validateFormats: false, logger: false as const };
+// Format assertion is off: Helm's validator treats `format` as an annotation, and unknown
+// formats must not throw.
+const CHART_AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateFormats: false, logger: false as const };
+
+function newAjv(dialect: JsonSchemaDialect, source: boolean): Ajv {
+  const options = { ...CHART_AJV_OPTIONS, code: { source } };
   if (dialect === '2020-12') return new Ajv2020(options);
   if (dialect === '2019-09') return new Ajv2019(options);
   return new Ajv(options);
 }
 
 /** A schema that cannot be parsed or compiled is kept as a compile error, reported per release. */
-function compileChartSchema(text: string): ChartSchema {
+function compileChartSchema(text: string, storeDir?: string): ChartSchema {
   let root: unknown;
   try {
     root = JSON.parse(text);
@@ -369,7 +378,14 @@ function compileChartSchema(text: string): ChartSchema {
   // (`https://json-schema.org/draft-07/schema#`), so the compiled copy goes without it.
   const { $schema: _ignored, ...schema } = root;
   try {
-    return { root, dialect, validate: newAjv(dialect).compile(schema) };
+    const store = storeDir ? new CodeStore(storeDir) : undefined;
+    const key = createHash('sha256').update(`${COMPILER_FINGERPRINT}\nhelm values ${dialect} ${JSON.stringify(CHART_AJV_OPTIONS)}\n`).update(JSON.stringify(schema)).digest('hex');
+    const stored = store?.get(key);
+    if (stored) return { root, dialect, validate: stored };
+    const ajv = newAjv(dialect, store !== undefined);
+    const validate = ajv.compile(schema);
+    store?.put(key, ajv, validate);
+    return { root, dialect, validate };
   } catch (error) {
     return { root, dialect, validate: undefined, compileError: (error as Error).message };
   }
@@ -391,7 +407,9 @@ function chartResources(chart: UpstreamChart, cache: UpstreamSource): ChartResou
   if (cached) return cached;
   const parsed = chartYaml(cache, chart, chart.valuesPath)?.value;
   const defaults = isJsonObject(parsed) ? parsed : {};
-  const schema = chart.schemaPath ? compileChartSchema(chartSchemaText(cache, chart, chart.schemaPath)) : undefined;
+  // With a repository cache, Ajv's generated code is stored next to it (see schema-compiler.ts).
+  const store = cache instanceof SchemaPack ? undefined : validatorStore(cache);
+  const schema = chart.schemaPath ? compileChartSchema(chartSchemaText(cache, chart, chart.schemaPath), store) : undefined;
   const resources: ChartResources = { chart, defaults, ...(schema ? { schema } : {}) };
   perCache.set(chart.name, resources);
   return resources;

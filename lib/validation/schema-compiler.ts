@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Ajv, { _, type ErrorObject, type KeywordCxt, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import { strConcat } from 'ajv/dist/compile/codegen';
 import { extendErrors } from 'ajv/dist/compile/errors';
@@ -14,11 +15,12 @@ import { isJsonObject, joinPointer, type JsonObject } from './types';
  *
  * Ajv compiles a schema by generating JavaScript source, which is most of its cost (a large CRD
  * takes up to seconds). With a store folder, the generated code of every schema (Ajv standalone
- * code, https://ajv.js.org/standalone.html) is written to `<store>/<key>.js`, where the key is
+ * code, https://ajv.js.org/standalone.html) is written to `<store>/<key>.js.gz`, where the key is
  * the sha256 of: this compiler's fingerprint (Ajv version, options, the source of this file and
  * k8s-schema), the sha256 of the core definitions the schema may `$ref`, and the schema itself.
  * A later process (another jest worker, the next run) loads that file instead of compiling:
- * the same input gives the same code, so loading it is as good as compiling it again. Files are
+ * the same input gives the same code, so loading it is as good as compiling it again (files are
+ * gzipped: Ajv's code of a pod template is about 1 MB). Files are
  * written atomically (temporary file + rename), so concurrent writers cannot leave half a file.
  */
 
@@ -98,6 +100,30 @@ function loadStandalone(code: string): ValidateFunction {
   return module.exports as ValidateFunction;
 }
 
+/** A folder of Ajv standalone code, one gzipped file per key. */
+export class CodeStore {
+  public constructor(public readonly dir: string) {}
+
+  public get(key: string): ValidateFunction | undefined {
+    const file = join(this.dir, `${key}.js.gz`);
+    if (!existsSync(file)) return undefined;
+    return loadStandalone(gunzipSync(readFileSync(file)).toString('utf8'));
+  }
+
+  /** Writes the code of `validate` (compiled by `ajv`, which must have `code.source`). */
+  public put(key: string, ajv: Ajv, validate: ValidateFunction): void {
+    const file = join(this.dir, `${key}.js.gz`);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+      writeFileSync(tmp, gzipSync(standaloneCode(ajv, validate), { level: 1 }));
+      renameSync(tmp, file);
+    } catch {
+      // A read-only store only costs the next process a compile.
+    }
+  }
+}
+
 export interface SchemaCompilerOptions {
   /** Converted core definitions (registered under K8S_SCHEMA_ID), which schemas `$ref`. */
   readonly definitions: () => JsonObject;
@@ -125,24 +151,16 @@ export class SchemaCompiler {
 
   /** Throws what Ajv throws when the schema does not compile. */
   public compile(schema: JsonObject): ValidateFunction {
-    const store = this.options.store;
-    const file = store ? join(store, `${this.key(schema)}.js`) : undefined;
-    if (file && existsSync(file)) {
+    const store = this.options.store ? new CodeStore(this.options.store) : undefined;
+    const key = store ? this.key(schema) : '';
+    const stored = store?.get(key);
+    if (stored) {
       this.loaded++;
-      return loadStandalone(readFileSync(file, 'utf8'));
+      return stored;
     }
     const validate = this.ajv().compile(schema);
     this.compiled++;
-    if (file && store) {
-      try {
-        mkdirSync(store, { recursive: true });
-        const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-        writeFileSync(tmp, standaloneCode(this.ajv(), validate));
-        renameSync(tmp, file);
-      } catch {
-        // A read-only store only costs the next process a compile.
-      }
-    }
+    store?.put(key, this.ajv(), validate);
     return validate;
   }
 

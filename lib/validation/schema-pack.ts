@@ -250,7 +250,7 @@ export function generateSchemaPack(
 }
 
 /** The pack file's bytes: minified JSON, gzip (deterministic: Node writes no timestamp). */
-export function serializeSchemaPack(data: SchemaPackData): Buffer {
+export function serializeSchemaPack(data: SchemaPackData): Uint8Array {
   return gzipSync(Buffer.from(JSON.stringify(data), 'utf8'), { level: 9 });
 }
 
@@ -327,10 +327,14 @@ export function defaultUpstreamSource(): UpstreamSource {
 
 /** The pack derived from a cache (`npm run upstream` writes it), when it exists and is current. */
 export function derivedPack(cache: UpstreamCache): SchemaPack | undefined {
+  if (derivedPacks.has(cache)) return derivedPacks.get(cache) ?? undefined;
   const fingerprint = packFingerprint(cache);
   const file = derivedPackFile(cache, fingerprint);
-  if (!existsSync(file)) return undefined;
-  const pack = new SchemaPack(parseSchemaPack(readFileSync(file), file), file);
-  return pack.data.fingerprint === fingerprint ? pack : undefined;
+  const pack = existsSync(file) ? new SchemaPack(parseSchemaPack(readFileSync(file), file), file) : undefined;
+  const current = pack?.data.fingerprint === fingerprint ? pack : undefined;
+  derivedPacks.set(cache, current ?? null);
+  return current;
 }
+
+const derivedPacks = new WeakMap<UpstreamCache, SchemaPack | null>();
 

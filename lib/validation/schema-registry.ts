@@ -10,6 +10,7 @@ import {
   crdVersionsOf,
   defaultUpstreamSource,
   derivedPack,
+  generateSchemaPack,
   gvkKey,
   packCrds,
   preferenceOrder,
@@ -306,6 +307,16 @@ export class SchemaRegistry {
       const apiVersion = group ? `${group}/${version}` : version;
       return { apiVersion, kind, origin: 'kubernetes' as const, file: CORE_SWAGGER_PATH, definition, shadowedFiles: [] };
     });
+  }
+
+  /**
+   * The schema pack of this registry's repository cache (what `npm run build` ships), generated
+   * from the verified cache; CRD files this registry already parsed are not parsed again.
+   */
+  public generateSchemaPack(): SchemaPackData {
+    if (this.cache instanceof SchemaPack) throw new Error('infraflux: a registry over a schema pack cannot generate one');
+    const index = this.index;
+    return index instanceof CacheIndex ? generateSchemaPack(this.cache, (path) => index.parseCrdFile(path)) : generateSchemaPack(this.cache);
   }
 
   /** How many validators this registry compiled with Ajv, and how many it loaded from its store. */
