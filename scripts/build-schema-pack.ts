@@ -23,6 +23,7 @@ import {
   SCHEMA_PACK_FILE,
   serializeSchemaPack,
   validatorStore,
+  type SchemaPackData,
 } from '../lib/validation/schema-pack';
 import { SchemaRegistry } from '../lib/validation/schema-registry';
 
@@ -33,9 +34,9 @@ function writeAtomically(file: string, data: Uint8Array): void {
   renameSync(tmp, file);
 }
 
-/** Generates the pack of the verified cache and writes it to `file`; returns its bytes. */
-export function writeSchemaPack(cache: UpstreamCache, file: string): Uint8Array {
-  const bytes = serializeSchemaPack(generateSchemaPack(cache));
+/** Writes the pack (default: generated from the verified cache) to `file`; returns its bytes. */
+export function writeSchemaPack(cache: UpstreamCache, file: string, data: SchemaPackData = generateSchemaPack(cache)): Uint8Array {
+  const bytes = serializeSchemaPack(data);
   writeAtomically(file, bytes);
   return bytes;
 }

@@ -185,7 +185,11 @@ export function crdFileTexts(cache: UpstreamCache): { path: string; text: string
 }
 
 /** Every served GVK of the CRD files (after the duplicate rule), and served versions per group/kind. */
-export function packCrds(paths: readonly string[], parse: (path: string) => readonly CrdVersion[]): Pick<SchemaPackData, 'crds' | 'served'> {
+export function packCrds(
+  paths: readonly string[],
+  parse: (path: string) => readonly CrdVersion[],
+  convert: (entry: CrdVersion) => ReturnType<typeof convertCrdVersion> = convertCrdVersion,
+): Pick<SchemaPackData, 'crds' | 'served'> {
   const byGvk = new Map<string, CrdVersion[]>();
   const served = new Map<string, Set<string>>();
   for (const path of paths) {
@@ -206,7 +210,7 @@ export function packCrds(paths: readonly string[], parse: (path: string) => read
       file: chosen.file,
       ...(chosen.scope !== undefined ? { scope: chosen.scope } : {}),
       shadowedFiles: shadowed.map((c) => c.file),
-      ...convertCrdVersion(chosen),
+      ...convert(chosen),
     };
   });
   const servedSorted = [...served.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -214,14 +218,16 @@ export function packCrds(paths: readonly string[], parse: (path: string) => read
 }
 
 /**
- * The pack of a verified cache. `parse` returns the CRD versions of one file (callers that already
- * parsed files pass their memo); every byte is read through `cache.read` (sha256-checked).
+ * The pack of a verified cache. `parse` returns the CRD versions of one file and `convert` converts
+ * one (callers that already parsed or converted pass their memo); every byte is read through
+ * `cache.read` (sha256-checked).
  */
 export function generateSchemaPack(
   cache: UpstreamCache,
   parse: (path: string) => readonly CrdVersion[] = (path) => parseYamlDocuments(cache.read(path), path).flatMap((doc) => crdVersionsOf(doc, path)),
+  convert: (entry: CrdVersion) => ReturnType<typeof convertCrdVersion> = convertCrdVersion,
 ): SchemaPackData {
-  const { crds, served } = packCrds(crdFileTexts(cache).map((f) => f.path), parse);
+  const { crds, served } = packCrds(crdFileTexts(cache).map((f) => f.path), parse, convert);
   const charts: Record<string, PackedChart> = {};
   for (const name of Object.keys(cache.lock.charts).sort()) {
     const chart = cache.lock.charts[name] as UpstreamChart;

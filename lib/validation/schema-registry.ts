@@ -86,6 +86,11 @@ export interface CompiledSchema extends PinnedSchema {
   readonly celRulesIgnored: number;
   /** Go regular expressions without a JS equivalent, NOT evaluated. */
   readonly skippedPatterns: readonly string[];
+  /**
+   * Why the pinned schema cannot be compiled (then `validate` reports it for every object);
+   * undefined when it compiled.
+   */
+  readonly compileError?: string;
   /** Violations of the schema; empty when the object is valid. */
   validate(object: unknown): SchemaError[];
 }
@@ -147,6 +152,7 @@ class CacheIndex implements SchemaIndex {
   private readonly parsedFiles = new Map<string, CrdVersion[]>();
   private readonly lookedUp = new Map<string, CrdVersion[]>();
   private readonly converted = new Map<string, PackedCrd>();
+  private readonly conversions = new Map<string, ReturnType<typeof convertCrdVersion>>();
   private coreData: SchemaPackData['kubernetes'] | undefined;
   private allCrds: PackedCrd[] | undefined;
 
@@ -172,7 +178,7 @@ class CacheIndex implements SchemaIndex {
       file: chosen.file,
       ...(chosen.scope !== undefined ? { scope: chosen.scope } : {}),
       shadowedFiles: candidates.slice(1).map((c) => c.file),
-      ...convertCrdVersion(chosen),
+      ...this.convert(chosen),
     };
     this.converted.set(key, packed);
     return packed;
@@ -184,8 +190,19 @@ class CacheIndex implements SchemaIndex {
 
   /** Parses all CRD files (several seconds). */
   public all(): readonly PackedCrd[] {
-    if (!this.allCrds) this.allCrds = [...packCrds(this.files().map((f) => f.path), (path) => this.parseCrdFile(path)).crds];
+    if (!this.allCrds) this.allCrds = [...packCrds(this.files().map((f) => f.path), (path) => this.parseCrdFile(path), (v) => this.convert(v)).crds];
     return this.allCrds;
+  }
+
+  /** convertCrdVersion, once per CRD version (the conversion is pure). */
+  public convert(entry: CrdVersion): ReturnType<typeof convertCrdVersion> {
+    const key = `${entry.file}\u0000${gvkKey(entry.group, entry.version, entry.kind)}`;
+    let hit = this.conversions.get(key);
+    if (!hit) {
+      hit = convertCrdVersion(entry);
+      this.conversions.set(key, hit);
+    }
+    return hit;
   }
 
   public files(): { path: string; text: string }[] {
@@ -316,7 +333,8 @@ export class SchemaRegistry {
   public generateSchemaPack(): SchemaPackData {
     if (this.cache instanceof SchemaPack) throw new Error('infraflux: a registry over a schema pack cannot generate one');
     const index = this.index;
-    return index instanceof CacheIndex ? generateSchemaPack(this.cache, (path) => index.parseCrdFile(path)) : generateSchemaPack(this.cache);
+    if (!(index instanceof CacheIndex)) return generateSchemaPack(this.cache);
+    return generateSchemaPack(this.cache, (path) => index.parseCrdFile(path), (v) => index.convert(v));
   }
 
   /** How many validators this registry compiled with Ajv, and how many it loaded from its store. */
@@ -378,6 +396,7 @@ export class SchemaRegistry {
       ...pinned,
       celRulesIgnored: celRules,
       skippedPatterns,
+      ...(compileError !== undefined ? { compileError } : {}),
       validate: (object: unknown): SchemaError[] => {
         if (!validator) return [{ path: '', message: `cannot compile the pinned schema from ${pinned.file}: ${compileError}` }];
         return validator(object) ? [] : describeAjvErrors(validator.errors);

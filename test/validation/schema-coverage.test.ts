@@ -43,9 +43,9 @@ describe('every pinned schema', () => {
     let celRules = 0;
     for (const pinned of [...core, ...crds]) {
       const compiled = registry.compile(pinned.apiVersion, pinned.kind);
-      const errors = compiled?.validate({ apiVersion: pinned.apiVersion, kind: pinned.kind, metadata: { name: 'probe' } }) ?? [];
-      const compileError = errors.find((e) => e.message.startsWith('cannot compile'));
-      if (!compiled || compileError) failures.push(`${pinned.apiVersion} ${pinned.kind}: ${compileError?.message ?? 'not found'}`);
+      // (Not calling validate: V8 compiles the generated functions lazily on first call, ~25 s
+      // for all of them, and a compile error is known without it.)
+      if (!compiled || compiled.compileError !== undefined) failures.push(`${pinned.apiVersion} ${pinned.kind}: ${compiled?.compileError ?? 'not found'}`);
       compiled?.skippedPatterns.forEach((p) => skipped.add(p));
       celRules += compiled?.celRulesIgnored ?? 0;
     }
@@ -74,9 +74,9 @@ describe('the schema pack', () => {
   });
 
   test('the build script writes the same pack, and a built package pack (when built) is not stale', () => {
-    // GIVEN the build's writer WHEN it writes into a temporary folder
+    // GIVEN the build's writer WHEN it writes the generated pack into a temporary folder
     const out = join(mkdtempSync(join(tmpdir(), 'schema-pack-')), 'pack.json.gz');
-    const written = writeSchemaPack(cache, out);
+    const written = writeSchemaPack(cache, out, generated);
     // THEN the bytes are the generator's, deterministic (gzip without a timestamp)
     expect(Buffer.compare(Buffer.from(written), Buffer.from(bytes))).toBe(0);
     expect(Buffer.compare(readFileSync(out), Buffer.from(bytes))).toBe(0);
