@@ -407,8 +407,8 @@ function chartResources(chart: UpstreamChart, cache: UpstreamSource): ChartResou
   if (cached) return cached;
   const parsed = chartYaml(cache, chart, chart.valuesPath)?.value;
   const defaults = isJsonObject(parsed) ? parsed : {};
-  // With a repository cache, Ajv's generated code is stored next to it (see schema-compiler.ts).
-  const store = cache instanceof SchemaPack ? undefined : validatorStore(cache);
+  // Ajv's generated code is stored content-addressed (see schema-compiler.ts, validatorStore).
+  const store = validatorStore(cache);
   const schema = chart.schemaPath ? compileChartSchema(chartSchemaText(cache, chart, chart.schemaPath), store) : undefined;
   const resources: ChartResources = { chart, defaults, ...(schema ? { schema } : {}) };
   perCache.set(chart.name, resources);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { lockPath, projectRoot, UpstreamCache, type UpstreamChart } from '../upstream/lock';
 import { convertSwaggerDefinitions, crdObjectSchema, emptyNotes } from './k8s-schema';
@@ -281,9 +281,16 @@ export function derivedPackFile(cache: UpstreamCache, fingerprint: string = pack
   return join(derivedDir(cache), fingerprint, 'pack.json.gz');
 }
 
-/** Compiled validator store of a cache (content-addressed, see schema-compiler.ts). */
-export function validatorStore(cache: UpstreamCache): string {
-  return join(derivedDir(cache), 'validators');
+/**
+ * Compiled validator store (content-addressed, see schema-compiler.ts): next to a repository
+ * cache; for an installed package's pack, `node_modules/.cache/infraflux/validators` (the usual
+ * place for tools' caches), and none when the package is not inside a node_modules folder.
+ */
+export function validatorStore(source: UpstreamSource): string | undefined {
+  if (!(source instanceof SchemaPack)) return join(derivedDir(source), 'validators');
+  const packageRoot = dirname(dirname(dirname(source.file)));
+  const modules = dirname(packageRoot);
+  return basename(modules) === 'node_modules' ? join(modules, '.cache', 'infraflux', 'validators') : undefined;
 }
 
 /**

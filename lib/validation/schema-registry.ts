@@ -243,7 +243,7 @@ export interface SchemaRegistryOptions {
    * pack generator and the coverage tests use).
    */
   readonly index?: 'auto' | 'cache';
-  /** Store of compiled validator code; default: next to a repository cache, none for a pack. */
+  /** Store of compiled validator code, `false` for none; default: see validatorStore. */
   readonly store?: string | false;
 }
 
@@ -272,7 +272,7 @@ export class SchemaRegistry {
       const derived = options.index === 'cache' ? undefined : derivedPack(cache);
       this.index = derived ? new PackIndex(derived.data) : new CacheIndex(cache);
     }
-    const store = options.store ?? (cache instanceof SchemaPack ? false : validatorStore(cache));
+    const store = options.store ?? validatorStore(cache);
     this.store = store === false ? undefined : store;
   }
 
