@@ -255,14 +255,33 @@ export function generateSchemaPack(
   };
 }
 
+/**
+ * Numbers JSON cannot write (YAML 1.1 `.inf`, `.nan`, and scalars the parser reads as such, e.g.
+ * `e1000` in a capi-proxmox enum), by path, so the pack keeps exactly what the cache parse gave.
+ */
+type NonFinite = [path: (string | number)[], value: 'Infinity' | '-Infinity' | 'NaN'];
+
+function nonFiniteNumbers(value: unknown, path: (string | number)[], out: NonFinite[]): NonFinite[] {
+  if (typeof value === 'number' && !Number.isFinite(value)) out.push([[...path], Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity']);
+  else if (Array.isArray(value)) value.forEach((v, i) => nonFiniteNumbers(v, [...path, i], out));
+  else if (isJsonObject(value)) for (const [k, v] of Object.entries(value)) nonFiniteNumbers(v, [...path, k], out);
+  return out;
+}
+
 /** The pack file's bytes: minified JSON, gzip (deterministic: Node writes no timestamp). */
 export function serializeSchemaPack(data: SchemaPackData): Uint8Array {
-  return gzipSync(Buffer.from(JSON.stringify(data), 'utf8'), { level: 9 });
+  const nonFinite = nonFiniteNumbers(data, [], []);
+  return gzipSync(Buffer.from(JSON.stringify({ ...data, nonFinite }), 'utf8'), { level: 9 });
 }
 
 export function parseSchemaPack(bytes: Uint8Array, what: string): SchemaPackData {
-  const data = JSON.parse(gunzipSync(bytes).toString('utf8')) as SchemaPackData;
+  const { nonFinite, ...data } = JSON.parse(gunzipSync(bytes).toString('utf8')) as SchemaPackData & { nonFinite?: NonFinite[] };
   if (data.format !== SCHEMA_PACK_FORMAT) throw new Error(`infraflux: ${what} has schema pack format ${String(data.format)}, expected ${SCHEMA_PACK_FORMAT}`);
+  for (const [path, value] of nonFinite ?? []) {
+    let node: unknown = data;
+    for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
+    (node as Record<string | number, unknown>)[path[path.length - 1] as string | number] = Number(value);
+  }
   return data;
 }
 
