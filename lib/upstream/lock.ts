@@ -76,12 +76,14 @@ export function cacheDir(root: string = projectRoot()): string {
 export function readLock(root: string = projectRoot()): UpstreamLock {
   const file = lockPath(root);
   if (!existsSync(file)) {
-    throw new Error(`infraflux: ${file} is missing; run \`npm run upstream:lock\` with ${MIRROR_ENV} set`);
+    // Only the repository has a lock (an installed package validates with its schema pack), so
+    // the message names no repository script.
+    throw new Error(`infraflux: ${file} is missing: the pinned upstream files are only available in a checkout of the InfraFlux repository`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as UpstreamLock;
 }
 
-export function sha256(data: Buffer | string): string {
+export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 

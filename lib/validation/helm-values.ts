@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
-import { UpstreamCache, type UpstreamChart } from '../upstream/lock';
-import { coalesceHelmValues, mergeFluxValues, nestAt, parseTargetPath, typedSetValue, valueAtPointer } from './helm-merge';
+import type { UpstreamChart } from '../upstream/lock';
+import { coalesceHelmValues, deepClone, mergeFluxValues, nestAt, parseTargetPath, typedSetValue, valueAtPointer } from './helm-merge';
 import { isAllowlistedValuePath } from './helm-values-allowlist';
 import { describeAjvErrors, type SchemaError } from './schema-errors';
+import { COMPILER_FINGERPRINT, CodeStore } from './schema-compiler';
+import { defaultUpstreamSource, derivedPack, SchemaPack, validatorStore, type UpstreamSource } from './schema-pack';
 import {
   describeObject,
   field,
@@ -191,10 +194,10 @@ function chartFromOciRepository(target: SourcedObject): ChartLookup {
 }
 
 /** The pinned chart, or why the reference does not match upstream.lock.json. */
-function checkPinned(chart: ChartReference, cache: UpstreamCache): { pinned: UpstreamChart } | { problem: Finding } {
-  const pinned = cache.lock.charts[chart.name];
+function checkPinned(chart: ChartReference, cache: UpstreamSource): { pinned: UpstreamChart } | { problem: Finding } {
+  const pinned = pinnedCharts(cache)[chart.name];
   if (!pinned) {
-    return { problem: { path: chart.path, message: `chart ${chart.name} is not pinned in upstream.lock.json` } };
+    return { problem: { path: chart.path, message: `chart ${chart.name} is not pinned in upstream.lock.json (pinned charts: ${Object.keys(pinnedCharts(cache)).join(', ')})` } };
   }
   if (!pinned.version) {
     return { problem: { path: chart.path, message: `chart ${chart.name} is pinned without a version in upstream.lock.json` } };
@@ -319,19 +322,50 @@ interface ChartResources {
   readonly schema?: ChartSchema;
 }
 
-const resourceCache = new WeakMap<UpstreamCache, Map<string, ChartResources>>();
+const resourceCache = new WeakMap<UpstreamSource, Map<string, ChartResources>>();
 
-function newAjv(dialect: JsonSchemaDialect): Ajv {
-  // Format assertion is off: Helm's validator treats `format` as an annotation, and unknown
-  // formats must not throw.
-  const options = { strict: false, allErrors: true, verbose: true, validateFormats: false, logger: false as const };
+function pinnedCharts(source: UpstreamSource): Readonly<Record<string, UpstreamChart>> {
+  return source instanceof SchemaPack ? source.charts : source.lock.charts;
+}
+
+/**
+ * A pinned YAML file of a chart's folder, parsed; undefined when it is not pinned. From a
+ * repository cache, read (sha256 checked) and parsed; from a pack, parsed at build time.
+ */
+function chartYaml(source: UpstreamSource, chart: UpstreamChart, path: string): { value: unknown } | undefined {
+  if (source instanceof SchemaPack) {
+    const files = source.data.charts[chart.name]?.yaml ?? {};
+    return path in files ? { value: files[path] } : undefined;
+  }
+  if (source.files((f) => f.path === path).length === 0) return undefined;
+  // The text is read (sha256 checked); its parse comes from the derived pack when current.
+  const text = source.read(path);
+  const derived = derivedPack(source)?.data.charts[chart.name]?.yaml;
+  if (derived && path in derived) return { value: deepClone(derived[path]) };
+  return { value: parseYamlDocument(text, path) };
+}
+
+
+function chartSchemaText(source: UpstreamSource, chart: UpstreamChart, path: string): string {
+  if (!(source instanceof SchemaPack)) return source.read(path);
+  const text = source.data.charts[chart.name]?.schemaText;
+  if (text === undefined) throw new Error(`infraflux: the schema pack has no ${path} for chart ${chart.name}`);
+  return text;
+}
+
+// Format assertion is off: Helm's validator treats `format` as an annotation, and unknown
+// formats must not throw.
+const CHART_AJV_OPTIONS = { strict: false, allErrors: true, verbose: true, validateFormats: false, logger: false as const };
+
+function newAjv(dialect: JsonSchemaDialect, source: boolean): Ajv {
+  const options = { ...CHART_AJV_OPTIONS, code: { source } };
   if (dialect === '2020-12') return new Ajv2020(options);
   if (dialect === '2019-09') return new Ajv2019(options);
   return new Ajv(options);
 }
 
 /** A schema that cannot be parsed or compiled is kept as a compile error, reported per release. */
-function compileChartSchema(text: string): ChartSchema {
+function compileChartSchema(text: string, storeDir?: string): ChartSchema {
   let root: unknown;
   try {
     root = JSON.parse(text);
@@ -344,7 +378,14 @@ function compileChartSchema(text: string): ChartSchema {
   // (`https://json-schema.org/draft-07/schema#`), so the compiled copy goes without it.
   const { $schema: _ignored, ...schema } = root;
   try {
-    return { root, dialect, validate: newAjv(dialect).compile(schema) };
+    const store = storeDir ? new CodeStore(storeDir) : undefined;
+    const key = createHash('sha256').update(`${COMPILER_FINGERPRINT}\nhelm values ${dialect} ${JSON.stringify(CHART_AJV_OPTIONS)}\n`).update(JSON.stringify(schema)).digest('hex');
+    const stored = store?.get(key);
+    if (stored) return { root, dialect, validate: stored };
+    const ajv = newAjv(dialect, store !== undefined);
+    const validate = ajv.compile(schema);
+    store?.put(key, ajv, validate);
+    return { root, dialect, validate };
   } catch (error) {
     return { root, dialect, validate: undefined, compileError: (error as Error).message };
   }
@@ -356,7 +397,7 @@ function chartFilePath(chart: UpstreamChart, file: string): string {
   return `${dirname(chart.valuesPath)}/${normalized}`;
 }
 
-function chartResources(chart: UpstreamChart, cache: UpstreamCache): ChartResources {
+function chartResources(chart: UpstreamChart, cache: UpstreamSource): ChartResources {
   let perCache = resourceCache.get(cache);
   if (!perCache) {
     perCache = new Map();
@@ -364,16 +405,18 @@ function chartResources(chart: UpstreamChart, cache: UpstreamCache): ChartResour
   }
   const cached = perCache.get(chart.name);
   if (cached) return cached;
-  const parsed = parseYamlDocument(cache.read(chart.valuesPath), chart.valuesPath);
+  const parsed = chartYaml(cache, chart, chart.valuesPath)?.value;
   const defaults = isJsonObject(parsed) ? parsed : {};
-  const schema = chart.schemaPath ? compileChartSchema(cache.read(chart.schemaPath)) : undefined;
+  // Ajv's generated code is stored content-addressed (see schema-compiler.ts, validatorStore).
+  const store = validatorStore(cache);
+  const schema = chart.schemaPath ? compileChartSchema(chartSchemaText(cache, chart, chart.schemaPath), store) : undefined;
   const resources: ChartResources = { chart, defaults, ...(schema ? { schema } : {}) };
   perCache.set(chart.name, resources);
   return resources;
 }
 
 /** The chart's default values, honouring spec.chart.spec.valuesFiles (which replace values.yaml). */
-function chartDefaults(resources: ChartResources, reference: ChartReference, cache: UpstreamCache): { defaults: JsonObject } | { problem: Finding } {
+function chartDefaults(resources: ChartResources, reference: ChartReference, cache: UpstreamSource): { defaults: JsonObject } | { problem: Finding } {
   if (!reference.valuesFiles || reference.valuesFiles.length === 0) return { defaults: resources.defaults };
   let merged: JsonObject = {};
   for (const [i, file] of reference.valuesFiles.entries()) {
@@ -382,11 +425,11 @@ function chartDefaults(resources: ChartResources, reference: ChartReference, cac
       merged = mergeFluxValues(merged, resources.defaults);
       continue;
     }
-    if (cache.files((f) => f.path === path).length === 0) {
+    const values = chartYaml(cache, resources.chart, path);
+    if (!values) {
       return { problem: { path: `/spec/chart/spec/valuesFiles/${i}`, message: `values file ${file} of chart ${reference.name} is not pinned (${path})` } };
     }
-    const values = parseYamlDocument(cache.read(path), path);
-    if (isJsonObject(values)) merged = mergeFluxValues(merged, values);
+    if (isJsonObject(values.value)) merged = mergeFluxValues(merged, values.value);
   }
   return { defaults: merged };
 }
@@ -504,7 +547,7 @@ function originOf(path: string, layers: ChartValuesInput['layers'], defaults: Js
  * Validates user values against a pinned chart: schema validation of the effective values (when
  * the chart has values.schema.json) and the unknown-key check. The chart must be pinned.
  */
-export function validateChartValues(chartName: string, input: ChartValuesInput, cache: UpstreamCache = UpstreamCache.default()): ValidationIssue[] {
+export function validateChartValues(chartName: string, input: ChartValuesInput, cache: UpstreamSource = defaultUpstreamSource()): ValidationIssue[] {
   const chart = cache.chart(chartName);
   const prefix = `chart ${chart.name} ${chart.version}`;
   if (!chart.valuesPath) {
@@ -547,7 +590,7 @@ export function validateChartValues(chartName: string, input: ChartValuesInput, 
 export function validateHelmRelease(
   release: SourcedObject,
   objects: readonly SourcedObject[] | ObjectIndex,
-  cache: UpstreamCache = UpstreamCache.default(),
+  cache: UpstreamSource = defaultUpstreamSource(),
 ): ValidationIssue[] {
   const object = describeObject(release.object, release.source);
   const index = objects instanceof ObjectIndex ? objects : new ObjectIndex(objects);

@@ -1,20 +1,33 @@
-import Ajv, { type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { UpstreamCache } from '../upstream/lock';
-import {
-  K8S_FORMATS,
-  LIST_MAP_KEYS_KEYWORD,
-  convertSwaggerDefinitions,
-  coreObjectSchema,
-  crdObjectSchema,
-  emptyNotes,
-} from './k8s-schema';
+import { coreObjectSchema } from './k8s-schema';
+import { SchemaCompiler } from './schema-compiler';
 import { describeAjvErrors, type SchemaError } from './schema-errors';
-import { field, isJsonObject, joinPointer, parseYamlDocuments, stringField, type JsonObject } from './types';
+import {
+  convertCore,
+  convertCrdVersion,
+  crdFileTexts,
+  crdVersionsOf,
+  defaultUpstreamSource,
+  derivedPack,
+  generateSchemaPack,
+  gvkKey,
+  packCrds,
+  preferenceOrder,
+  SchemaPack,
+  validatorStore,
+  type CrdVersion,
+  type PackedCrd,
+  type SchemaPackData,
+  type UpstreamSource,
+} from './schema-pack';
+import { parseYamlDocuments, type JsonObject } from './types';
 
 /**
  * Finds and compiles the pinned schema of an object from its apiVersion and kind.
  *
- * Sources, all read through the verified UpstreamCache:
+ * Sources, read through the verified UpstreamCache (inside the repository) or from the schema pack
+ * generated from it (schema-pack.ts; an installed package has no repository cache):
  * - core kinds: the Kubernetes 1.36 OpenAPI v2 definitions carrying
  *   `x-kubernetes-group-version-kind` (`kubernetes/openapi-spec/swagger.json`);
  * - custom resources: every `apiextensions.k8s.io/v1` CustomResourceDefinition document in any
@@ -27,11 +40,16 @@ import { field, isJsonObject, joinPointer, parseYamlDocuments, stringField, type
  * serves (e.g. TCPRoute v1alpha2) therefore resolves to the experimental file. The other files are
  * reported in `shadowedFiles`.
  *
- * Cost: CRD files are only parsed when a lookup needs them. A lookup reads the (cached) text of all
+ * Cost: with the pack derived from the cache (`npm run upstream` writes it next to the cache, keyed
+ * by the lock and the converter code) a registry reads that one file; the source file of every
+ * schema it compiles is still read through the cache, so its sha256 is checked. Without it, CRD
+ * files are only parsed when a lookup needs them. A lookup reads the (cached) text of all
  * locked YAML files that mention `CustomResourceDefinition` and parses the ones containing both
  * `group: <group>` and `kind: <Kind>` scalars (see scalarLine) -- a CRD document spells both
  * literally (`spec.group`, `spec.names.kind`). Compiled validators are cached per GVK and
- * share one Ajv instance, so shared core definitions (ObjectMeta, PodSpec...) compile once.
+ * share one Ajv instance, so shared core definitions (ObjectMeta, PodSpec...) compile once; with
+ * a repository cache, Ajv's generated code is also stored on disk (schema-compiler.ts), so the
+ * next process loads instead of compiling.
  */
 
 export interface GroupVersion {
@@ -68,27 +86,16 @@ export interface CompiledSchema extends PinnedSchema {
   readonly celRulesIgnored: number;
   /** Go regular expressions without a JS equivalent, NOT evaluated. */
   readonly skippedPatterns: readonly string[];
+  /**
+   * Why the pinned schema cannot be compiled (then `validate` reports it for every object);
+   * undefined when it compiled.
+   */
+  readonly compileError?: string;
   /** Violations of the schema; empty when the object is valid. */
   validate(object: unknown): SchemaError[];
 }
 
-/** A CustomResourceDefinition version found in a pinned file. */
-interface CrdVersion {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly scope?: string;
-  readonly served: boolean;
-  readonly file: string;
-  readonly schema?: JsonObject;
-}
-
 const CORE_SWAGGER_PATH = 'kubernetes/openapi-spec/swagger.json';
-const YAML_FILE = /\.ya?ml$/;
-
-function gvkKey(group: string, version: string, kind: string): string {
-  return `${group}/${version}/${kind}`;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -104,250 +111,106 @@ function scalarLine(key: string, value: string): RegExp {
   return new RegExp(`\\b${key}["']?\\s*:\\s*["']?${escapeRegExp(value)}["']?\\s*(?:$|[,}#])`, 'm');
 }
 
-function isExperimental(path: string): boolean {
-  return path.split('/').includes('experimental');
+
+/** Where a registry finds pinned schemas: the cache itself (lazy) or a pack (derived or shipped). */
+interface SchemaIndex {
+  core(): SchemaPackData['kubernetes'];
+  /** Served GVK with a schema, after the duplicate rule. */
+  lookup(group: string, version: string, kind: string): PackedCrd | undefined;
+  /** Served versions (with or without a schema) of group/kind in CRD files. */
+  servedCrdVersions(group: string, kind: string): string[];
+  all(): readonly PackedCrd[];
 }
 
-/** Duplicate rule (see file comment): non-experimental first, then by path. */
-function preferenceOrder(a: CrdVersion, b: CrdVersion): number {
-  const rank = Number(isExperimental(a.file)) - Number(isExperimental(b.file));
-  if (rank !== 0) return rank;
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
-}
+class PackIndex implements SchemaIndex {
+  private readonly byGvk: Map<string, PackedCrd>;
 
-function crdVersionsOf(doc: unknown, file: string): CrdVersion[] {
-  if (stringField(doc, 'kind') !== 'CustomResourceDefinition') return [];
-  if (stringField(doc, 'apiVersion') !== 'apiextensions.k8s.io/v1') return [];
-  const group = stringField(field(doc, 'spec'), 'group');
-  const kind = stringField(field(doc, 'spec', 'names'), 'kind');
-  const versions = field(doc, 'spec', 'versions');
-  if (!group || !kind || !Array.isArray(versions)) return [];
-  const scope = stringField(field(doc, 'spec'), 'scope');
-  return versions.filter(isJsonObject).map((v) => {
-    const schema = field(v, 'schema', 'openAPIV3Schema');
-    return {
-      group,
-      kind,
-      file,
-      version: String(v.name),
-      served: v.served === true,
-      ...(scope !== undefined ? { scope } : {}),
-      ...(isJsonObject(schema) ? { schema } : {}),
-    };
-  });
-}
-
-/** Custom keyword: items of an `x-kubernetes-list-type: map` list must have distinct keys. */
-const listMapKeysValidator: SchemaValidateFunction = (keys: string[], data: unknown, _parent?: unknown, cxt?: { instancePath?: string }): boolean => {
-  if (!Array.isArray(data)) return true;
-  const seen = new Map<string, number>();
-  const errors: Partial<ErrorObject>[] = [];
-  data.forEach((item, index) => {
-    if (!isJsonObject(item)) return;
-    const id = JSON.stringify(keys.map((k) => item[k] ?? null));
-    const first = seen.get(id);
-    if (first === undefined) seen.set(id, index);
-    else {
-      errors.push({
-        keyword: LIST_MAP_KEYS_KEYWORD,
-        instancePath: joinPointer(cxt?.instancePath ?? '', index),
-        params: { keys },
-        message: `duplicate entry: same ${keys.join('/')} as item ${first} (list-type map keys must be unique)`,
-      });
-    }
-  });
-  listMapKeysValidator.errors = errors;
-  return errors.length === 0;
-};
-
-export class SchemaRegistry {
-  private static defaultInstance: SchemaRegistry | undefined;
-
-  /** The registry over the repository's upstream cache, created once per process. */
-  public static default(): SchemaRegistry {
-    if (!SchemaRegistry.defaultInstance) SchemaRegistry.defaultInstance = new SchemaRegistry();
-    return SchemaRegistry.defaultInstance;
+  public constructor(private readonly data: SchemaPackData) {
+    this.byGvk = new Map(data.crds.map((c) => [`${c.apiVersion}/${c.kind}`, c]));
   }
 
-  private crdFileTexts: { path: string; text: string }[] | undefined;
+  public core(): SchemaPackData['kubernetes'] {
+    return this.data.kubernetes;
+  }
+
+  public lookup(group: string, version: string, kind: string): PackedCrd | undefined {
+    return this.byGvk.get(gvkKey(group, version, kind));
+  }
+
+  public servedCrdVersions(group: string, kind: string): string[] {
+    return [...(this.data.served[`${group}/${kind}`] ?? [])];
+  }
+
+  public all(): readonly PackedCrd[] {
+    return this.data.crds;
+  }
+}
+
+/** Lazy lookups in the cache's CRD files (see the file comment for the text pre-filter). */
+class CacheIndex implements SchemaIndex {
+  private crdFileTextList: { path: string; text: string }[] | undefined;
   private readonly parsedFiles = new Map<string, CrdVersion[]>();
   private readonly lookedUp = new Map<string, CrdVersion[]>();
-  private swagger: { definitions: JsonObject; byGvk: Map<string, string> } | undefined;
-  private ajvInstance: Ajv | undefined;
-  private readonly compiled = new Map<string, CompiledSchema>();
+  private readonly converted = new Map<string, PackedCrd>();
+  private readonly conversions = new Map<string, ReturnType<typeof convertCrdVersion>>();
+  private coreData: SchemaPackData['kubernetes'] | undefined;
+  private allCrds: PackedCrd[] | undefined;
 
-  public constructor(public readonly cache: UpstreamCache = UpstreamCache.default()) {}
+  public constructor(private readonly cache: UpstreamCache) {}
 
-  /** The pinned schema for an apiVersion/kind, or undefined when nothing pinned serves it. */
-  public find(apiVersion: string, kind: string): PinnedSchema | undefined {
-    const { group, version } = parseApiVersion(apiVersion);
-    const definition = this.core().byGvk.get(gvkKey(group, version, kind));
-    if (definition) {
-      return { apiVersion, kind, origin: 'kubernetes', file: CORE_SWAGGER_PATH, definition, shadowedFiles: [] };
-    }
+  public core(): SchemaPackData['kubernetes'] {
+    if (!this.coreData) this.coreData = convertCore(this.cache.read(CORE_SWAGGER_PATH));
+    return this.coreData;
+  }
+
+  public lookup(group: string, version: string, kind: string): PackedCrd | undefined {
+    const key = gvkKey(group, version, kind);
+    const hit = this.converted.get(key);
+    if (hit) return hit;
     const candidates = this.crdVersions(group, kind)
       .filter((v) => v.version === version && v.served && v.schema)
       .sort(preferenceOrder);
     const chosen = candidates[0];
     if (!chosen) return undefined;
-    return {
-      apiVersion,
+    const packed: PackedCrd = {
+      apiVersion: `${group}/${version}`,
       kind,
-      origin: 'crd',
       file: chosen.file,
       ...(chosen.scope !== undefined ? { scope: chosen.scope } : {}),
       shadowedFiles: candidates.slice(1).map((c) => c.file),
+      ...this.convert(chosen),
     };
+    this.converted.set(key, packed);
+    return packed;
   }
 
-  /** Versions of group/kind that pinned schemas serve (for "did you mean" hints). */
-  public servedVersions(group: string, kind: string): string[] {
-    const core = [...this.core().byGvk.keys()]
-      .map((key) => key.split('/'))
-      .filter(([g, , k]) => g === group && k === kind)
-      .map(([, v]) => v as string);
-    const crd = this.crdVersions(group, kind).filter((v) => v.served).map((v) => v.version);
-    return [...new Set([...core, ...crd])].sort();
+  public servedCrdVersions(group: string, kind: string): string[] {
+    return this.crdVersions(group, kind).filter((v) => v.served).map((v) => v.version);
   }
 
-  /** The compiled validator for an apiVersion/kind (compiled on first use, then cached). */
-  public compile(apiVersion: string, kind: string): CompiledSchema | undefined {
-    const key = `${apiVersion}/${kind}`;
-    const cached = this.compiled.get(key);
-    if (cached) return cached;
-    const pinned = this.find(apiVersion, kind);
-    if (!pinned) return undefined;
-    const result = pinned.origin === 'kubernetes' ? this.compileCore(pinned) : this.compileCrd(pinned);
-    this.compiled.set(key, result);
-    return result;
+  /** Parses all CRD files (several seconds). */
+  public all(): readonly PackedCrd[] {
+    if (!this.allCrds) this.allCrds = [...packCrds(this.files().map((f) => f.path), (path) => this.parseCrdFile(path), (v) => this.convert(v)).crds];
+    return this.allCrds;
   }
 
-  /**
-   * Every served custom resource GVK in the pinned files, after the duplicate rule. Parses all
-   * CRD files (several seconds): meant for tests and tooling, not for validation runs.
-   */
-  public allCustomResources(): PinnedSchema[] {
-    const byGvk = new Map<string, CrdVersion[]>();
-    for (const { path } of this.crdFiles()) {
-      for (const v of this.parseCrdFile(path)) {
-        if (!v.served || !v.schema) continue;
-        const key = gvkKey(v.group, v.version, v.kind);
-        byGvk.set(key, [...(byGvk.get(key) ?? []), v]);
-      }
+  /** convertCrdVersion, once per CRD version (the conversion is pure). */
+  public convert(entry: CrdVersion): ReturnType<typeof convertCrdVersion> {
+    const key = `${entry.file}\u0000${gvkKey(entry.group, entry.version, entry.kind)}`;
+    let hit = this.conversions.get(key);
+    if (!hit) {
+      hit = convertCrdVersion(entry);
+      this.conversions.set(key, hit);
     }
-    return [...byGvk.values()].map((candidates) => {
-      const [chosen, ...shadowed] = [...candidates].sort(preferenceOrder) as [CrdVersion, ...CrdVersion[]];
-      return {
-        apiVersion: `${chosen.group}/${chosen.version}`,
-        kind: chosen.kind,
-        origin: 'crd' as const,
-        file: chosen.file,
-        ...(chosen.scope !== undefined ? { scope: chosen.scope } : {}),
-        shadowedFiles: shadowed.map((c) => c.file),
-      };
-    });
+    return hit;
   }
 
-  /** Every core GVK the swagger definitions declare. */
-  public allCoreKinds(): PinnedSchema[] {
-    return [...this.core().byGvk.entries()].map(([key, definition]) => {
-      const [group, version, kind] = key.split('/') as [string, string, string];
-      const apiVersion = group ? `${group}/${version}` : version;
-      return { apiVersion, kind, origin: 'kubernetes' as const, file: CORE_SWAGGER_PATH, definition, shadowedFiles: [] };
-    });
+  public files(): { path: string; text: string }[] {
+    if (!this.crdFileTextList) this.crdFileTextList = crdFileTexts(this.cache);
+    return this.crdFileTextList;
   }
 
-  // -- core definitions -----------------------------------------------------------------------
-
-  private core(): { definitions: JsonObject; byGvk: Map<string, string> } {
-    if (this.swagger) return this.swagger;
-    const spec: unknown = JSON.parse(this.cache.read(CORE_SWAGGER_PATH));
-    const definitions = field(spec, 'definitions');
-    if (!isJsonObject(definitions)) throw new Error(`infraflux: ${CORE_SWAGGER_PATH} has no definitions`);
-    const byGvk = new Map<string, string>();
-    for (const [name, definition] of Object.entries(definitions)) {
-      const gvks = field(definition, 'x-kubernetes-group-version-kind');
-      if (!Array.isArray(gvks)) continue;
-      for (const gvk of gvks) {
-        const group = stringField(gvk, 'group') ?? '';
-        const version = stringField(gvk, 'version');
-        const kind = stringField(gvk, 'kind');
-        if (version && kind && !byGvk.has(gvkKey(group, version, kind))) byGvk.set(gvkKey(group, version, kind), name);
-      }
-    }
-    this.swagger = { definitions, byGvk };
-    return this.swagger;
-  }
-
-  private ajv(): Ajv {
-    if (this.ajvInstance) return this.ajvInstance;
-    const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: { ...K8S_FORMATS }, logger: false });
-    ajv.addKeyword({ keyword: LIST_MAP_KEYS_KEYWORD, schemaType: 'array', type: 'array', errors: true, validate: listMapKeysValidator });
-    const notes = emptyNotes();
-    ajv.addSchema(convertSwaggerDefinitions(this.core().definitions, notes));
-    this.ajvInstance = ajv;
-    return ajv;
-  }
-
-  private compileCore(pinned: PinnedSchema): CompiledSchema {
-    const schema = coreObjectSchema(pinned.definition as string, pinned.apiVersion, pinned.kind);
-    return this.wrap(pinned, schema, 0, []);
-  }
-
-  /**
-   * A CRD version without a usable `openAPIV3Schema` never falls back to an empty (accept-all)
-   * schema: the validator reports the compile error on every object of that kind.
-   */
-  private compileCrd(pinned: PinnedSchema): CompiledSchema {
-    const { group, version } = parseApiVersion(pinned.apiVersion);
-    const entry = this.crdVersions(group, pinned.kind).find((v) => v.file === pinned.file && v.version === version);
-    if (!entry?.schema) {
-      return this.wrap(pinned, new Error(`${pinned.file} has no schema.openAPIV3Schema for ${pinned.apiVersion} ${pinned.kind}`), 0, []);
-    }
-    const notes = emptyNotes();
-    let schema: JsonObject | Error;
-    try {
-      schema = crdObjectSchema(entry.schema, pinned.apiVersion, pinned.kind, notes);
-    } catch (error) {
-      schema = error as Error;
-    }
-    return this.wrap(pinned, schema, notes.celRules, notes.skippedPatterns);
-  }
-
-  private wrap(pinned: PinnedSchema, schema: JsonObject | Error, celRules: number, skippedPatterns: string[]): CompiledSchema {
-    let validator: ValidateFunction | undefined;
-    let compileError: string | undefined;
-    try {
-      if (schema instanceof Error) throw schema;
-      validator = this.ajv().compile(schema);
-    } catch (error) {
-      compileError = (error as Error).message;
-    }
-    return {
-      ...pinned,
-      celRulesIgnored: celRules,
-      skippedPatterns,
-      validate: (object: unknown): SchemaError[] => {
-        if (!validator) return [{ path: '', message: `cannot compile the pinned schema from ${pinned.file}: ${compileError}` }];
-        return validator(object) ? [] : describeAjvErrors(validator.errors);
-      },
-    };
-  }
-
-  // -- CRD files -------------------------------------------------------------------------------
-
-  /** Locked YAML files that mention CustomResourceDefinition (texts verified and cached). */
-  private crdFiles(): { path: string; text: string }[] {
-    if (!this.crdFileTexts) {
-      this.crdFileTexts = this.cache
-        .files((f) => YAML_FILE.test(f.path))
-        .map((f) => ({ path: f.path, text: this.cache.read(f.path) }))
-        .filter((f) => f.text.includes('CustomResourceDefinition'));
-    }
-    return this.crdFileTexts;
-  }
-
-  private parseCrdFile(path: string): CrdVersion[] {
+  public parseCrdFile(path: string): CrdVersion[] {
     const cached = this.parsedFiles.get(path);
     if (cached) return cached;
     const versions = parseYamlDocuments(this.cache.read(path), path).flatMap((doc) => crdVersionsOf(doc, path));
@@ -364,11 +227,191 @@ export class SchemaRegistry {
     const kindLine = scalarLine('kind', kind);
     const found = !group || !kind
       ? []
-      : this.crdFiles()
+      : this.files()
         .filter((f) => f.text.includes(group) && f.text.includes(kind) && groupLine.test(f.text) && kindLine.test(f.text))
         .flatMap((f) => this.parseCrdFile(f.path))
         .filter((v) => v.group === group && v.kind === kind);
     this.lookedUp.set(key, found);
     return found;
   }
+}
+
+export interface SchemaRegistryOptions {
+  /**
+   * `auto` (default): with a repository cache, its derived pack when it is current, else lazy
+   * lookups in the cache. `cache`: always the lazy lookups in the cache files (what the schema
+   * pack generator and the coverage tests use).
+   */
+  readonly index?: 'auto' | 'cache';
+  /** Store of compiled validator code, `false` for none; default: see validatorStore. */
+  readonly store?: string | false;
+}
+
+export class SchemaRegistry {
+  private static defaultInstance: SchemaRegistry | undefined;
+
+  /**
+   * The registry of this installation, created once per process: over the repository's verified
+   * upstream cache, or (in an installed package) over the shipped schema pack.
+   */
+  public static default(): SchemaRegistry {
+    if (!SchemaRegistry.defaultInstance) SchemaRegistry.defaultInstance = new SchemaRegistry();
+    return SchemaRegistry.defaultInstance;
+  }
+
+  private readonly index: SchemaIndex;
+  private coreByGvk: Map<string, string> | undefined;
+  private compilerInstance: SchemaCompiler | undefined;
+  private readonly compiled = new Map<string, CompiledSchema>();
+  private readonly store: string | undefined;
+
+  public constructor(public readonly cache: UpstreamSource = defaultUpstreamSource(), options: SchemaRegistryOptions = {}) {
+    if (cache instanceof SchemaPack) {
+      this.index = new PackIndex(cache.data);
+    } else {
+      const derived = options.index === 'cache' ? undefined : derivedPack(cache);
+      this.index = derived ? new PackIndex(derived.data) : new CacheIndex(cache);
+    }
+    const store = options.store ?? validatorStore(cache);
+    this.store = store === false ? undefined : store;
+  }
+
+  /** The pinned schema for an apiVersion/kind, or undefined when nothing pinned serves it. */
+  public find(apiVersion: string, kind: string): PinnedSchema | undefined {
+    const { group, version } = parseApiVersion(apiVersion);
+    const definition = this.core().get(gvkKey(group, version, kind));
+    if (definition) {
+      return { apiVersion, kind, origin: 'kubernetes', file: CORE_SWAGGER_PATH, definition, shadowedFiles: [] };
+    }
+    const chosen = group && kind ? this.index.lookup(group, version, kind) : undefined;
+    return chosen ? pinnedOf(chosen, apiVersion) : undefined;
+  }
+
+  /** Versions of group/kind that pinned schemas serve (for "did you mean" hints). */
+  public servedVersions(group: string, kind: string): string[] {
+    const core = [...this.core().keys()]
+      .map((key) => key.split('/'))
+      .filter(([g, , k]) => g === group && k === kind)
+      .map(([, v]) => v as string);
+    const crd = group && kind ? this.index.servedCrdVersions(group, kind) : [];
+    return [...new Set([...core, ...crd])].sort();
+  }
+
+  /** The compiled validator for an apiVersion/kind (compiled on first use, then cached). */
+  public compile(apiVersion: string, kind: string): CompiledSchema | undefined {
+    const key = `${apiVersion}/${kind}`;
+    const cached = this.compiled.get(key);
+    if (cached) return cached;
+    const pinned = this.find(apiVersion, kind);
+    if (!pinned) return undefined;
+    const result = pinned.origin === 'kubernetes' ? this.compileCore(pinned) : this.compileCrd(pinned);
+    this.compiled.set(key, result);
+    return result;
+  }
+
+  /**
+   * Every served custom resource GVK in the pinned files, after the duplicate rule. Without a
+   * pack, parses all CRD files (several seconds): meant for tests and tooling.
+   */
+  public allCustomResources(): PinnedSchema[] {
+    return this.index.all().map((c) => pinnedOf(c, c.apiVersion));
+  }
+
+  /** Every core GVK the swagger definitions declare. */
+  public allCoreKinds(): PinnedSchema[] {
+    return [...this.core().entries()].map(([key, definition]) => {
+      const [group, version, kind] = key.split('/') as [string, string, string];
+      const apiVersion = group ? `${group}/${version}` : version;
+      return { apiVersion, kind, origin: 'kubernetes' as const, file: CORE_SWAGGER_PATH, definition, shadowedFiles: [] };
+    });
+  }
+
+  /**
+   * The schema pack of this registry's repository cache (what `npm run build` ships), generated
+   * from the verified cache; CRD files this registry already parsed are not parsed again.
+   */
+  public generateSchemaPack(): SchemaPackData {
+    if (this.cache instanceof SchemaPack) throw new Error('infraflux: a registry over a schema pack cannot generate one');
+    const index = this.index;
+    if (!(index instanceof CacheIndex)) return generateSchemaPack(this.cache);
+    return generateSchemaPack(this.cache, (path) => index.parseCrdFile(path), (v) => index.convert(v));
+  }
+
+  /** How many validators this registry compiled with Ajv, and how many it loaded from its store. */
+  public compileStats(): { readonly compiled: number; readonly loaded: number } {
+    return { compiled: this.compilerInstance?.compiled ?? 0, loaded: this.compilerInstance?.loaded ?? 0 };
+  }
+
+  // -- core definitions -----------------------------------------------------------------------
+
+  private core(): Map<string, string> {
+    if (!this.coreByGvk) this.coreByGvk = new Map(this.index.core().kinds);
+    return this.coreByGvk;
+  }
+
+  private compiler(): SchemaCompiler {
+    if (this.compilerInstance) return this.compilerInstance;
+    const core = this.index.core();
+    this.compilerInstance = new SchemaCompiler({
+      definitions: () => core.definitions,
+      definitionsSha256: core.sha256,
+      ...(this.store ? { store: this.store } : {}),
+    });
+    return this.compilerInstance;
+  }
+
+  /** With a repository cache, the schema's source file is read through it (sha256 checked). */
+  private verifySource(file: string): void {
+    if (this.cache instanceof UpstreamCache) this.cache.read(file);
+  }
+
+  private compileCore(pinned: PinnedSchema): CompiledSchema {
+    this.verifySource(pinned.file);
+    const schema = coreObjectSchema(pinned.definition as string, pinned.apiVersion, pinned.kind);
+    return this.wrap(pinned, schema, 0, []);
+  }
+
+  /**
+   * A CRD version without a usable `openAPIV3Schema` never falls back to an empty (accept-all)
+   * schema: the validator reports the compile error on every object of that kind.
+   */
+  private compileCrd(pinned: PinnedSchema): CompiledSchema {
+    const { group, version } = parseApiVersion(pinned.apiVersion);
+    const entry = this.index.lookup(group, version, pinned.kind) as PackedCrd;
+    this.verifySource(entry.file);
+    const schema = entry.schema ?? new Error(entry.conversionError ?? `${pinned.file} has no schema for ${pinned.apiVersion} ${pinned.kind}`);
+    return this.wrap(pinned, schema, entry.celRules, [...entry.skippedPatterns]);
+  }
+
+  private wrap(pinned: PinnedSchema, schema: JsonObject | Error, celRules: number, skippedPatterns: string[]): CompiledSchema {
+    let validator: ValidateFunction | undefined;
+    let compileError: string | undefined;
+    try {
+      if (schema instanceof Error) throw schema;
+      validator = this.compiler().compile(schema);
+    } catch (error) {
+      compileError = (error as Error).message;
+    }
+    return {
+      ...pinned,
+      celRulesIgnored: celRules,
+      skippedPatterns,
+      ...(compileError !== undefined ? { compileError } : {}),
+      validate: (object: unknown): SchemaError[] => {
+        if (!validator) return [{ path: '', message: `cannot compile the pinned schema from ${pinned.file}: ${compileError}` }];
+        return validator(object) ? [] : describeAjvErrors(validator.errors);
+      },
+    };
+  }
+}
+
+function pinnedOf(c: PackedCrd, apiVersion: string): PinnedSchema {
+  return {
+    apiVersion,
+    kind: c.kind,
+    origin: 'crd',
+    file: c.file,
+    ...(c.scope !== undefined ? { scope: c.scope } : {}),
+    shadowedFiles: [...c.shadowedFiles],
+  };
 }

@@ -2,11 +2,9 @@
  * The reference workload clusters added to the reference fleet: every object validates against
  * its pinned schema and every Talos patch against the pinned Talos v1.12 config schema.
  */
-import { parse } from 'yaml';
 import { CertManager, Fleet } from '../../lib';
 import { Cidr, TalosCluster, validateTalosPatchesInManifests } from '../../lib/cluster';
 import { BaremetalOperator, CapiProvider } from '../../lib/management';
-import { UpstreamCache } from '../../lib/upstream/lock';
 import { VersionSet } from '../../lib/versions';
 import { CiliumNetworking } from '../../lib/networking';
 import { talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
@@ -14,6 +12,7 @@ import { validateFleetManifests } from '../../lib/validation';
 import { addWorkloadClusters } from '../../stacks/clusters';
 import { buildReferenceFleet } from '../../stacks/fleet';
 import { addManagement } from '../../stacks/management';
+import { crdFilesByGroupKind } from '../support/upstream';
 
 type Manifest = { file: string; object: Record<string, any> };
 
@@ -22,17 +21,13 @@ function repoOf(url: string): string | undefined {
   return /^https:\/\/(?:raw\.githubusercontent\.com|github\.com)\/([^/]+\/[^/]+?)(?:\.git)?(?:\/|$)/.exec(url)?.[1];
 }
 
-/** Every pinned CRD (group/kind → upstream repository), read through the verified upstream cache. */
+/**
+ * Every pinned CRD (group/kind → upstream repository) of the capi-* packs, from the schema index
+ * of the verified upstream cache (served kinds: an unserved one has no schema to validate with).
+ */
 function pinnedCrds(): Map<string, string> {
-  const cache = UpstreamCache.default();
-  const out = new Map<string, string>();
-  for (const f of cache.files((x) => /\/crds\/[^/]+\.yaml$/.test(x.path) && /^capi-/.test(x.path))) {
-    for (const doc of cache.read(f.path).split(/^---$/m)) {
-      const crd = parse(doc) as { kind?: string; spec?: { group: string; names: { kind: string } } } | null;
-      if (crd?.kind === 'CustomResourceDefinition' && crd.spec) out.set(`${crd.spec.group}/${crd.spec.names.kind}`, (f.url ? repoOf(f.url) : undefined) ?? f.path);
-    }
-  }
-  return out;
+  const files = crdFilesByGroupKind((path) => /\/crds\/[^/]+\.yaml$/.test(path) && /^capi-/.test(path));
+  return new Map([...files].map(([groupKind, f]) => [groupKind, (f.url ? repoOf(f.url) : undefined) ?? f.path]));
 }
 
 /**

@@ -66,7 +66,10 @@ describe('schemas that cannot compile are issues, never an accept-all fallback',
     const widget: SourcedObject = { source: 'test/widget.yaml', object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: {} } };
     // WHEN an object of that kind is validated
     const report = validateObjects([widget], { registry });
-    // THEN the compile error is the issue (the object is not silently accepted)
+    // THEN the compiled schema says why it did not compile
+    expect(registry.compile('example.com/v1', 'Widget')?.compileError).toMatch(/type/);
+    expect(registry.compile('v1', 'ConfigMap')?.compileError).toBeUndefined();
+    // AND the compile error is the issue (the object is not silently accepted)
     expect(report.issues.map(formatIssue)).toEqual([
       expect.stringMatching(/^Widget default\/w \(test\/widget\.yaml\): \/: cannot compile the pinned schema from broken\/crds\/widgets\.yaml: .*type/),
     ]);
