@@ -5,7 +5,7 @@ import { SchemaRegistry } from '../validation/schema-registry';
 import { UserSchemas, type CrdSource, type UserChart } from '../validation/user-schemas';
 import { isJsonObject, type JsonObject } from '../validation/types';
 import { allowedFields, allowedHint, allowedValueKeys } from '../validation/allowed-keys';
-import type { UpstreamCache } from '../upstream/lock';
+import type { UpstreamSource } from '../validation/schema-pack';
 
 /** Construct metadata type under which {@link Validation.exempt} records its reason. */
 export const VALIDATION_EXEMPT_METADATA = 'infraflux:validation-exempt';
@@ -137,7 +137,7 @@ export class FleetValidation {
 }
 
 /** `; did you mean ...? allowed here: ...` for an unknown field or value key, when it can be told. */
-function allowedSuffix(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamCache): string {
+function allowedSuffix(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamSource): string {
   const unknown = /unknown (?:field|value key) "([^"]*)"/.exec(issue.message);
   if (!unknown || !manifest) return '';
   const key = unknown[1] as string;
@@ -153,7 +153,7 @@ function allowedSuffix(issue: ObjectIssue, manifest: CheckedManifest | undefined
   return hint ? `; ${hint}` : '';
 }
 
-function toProblem(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamCache): InfraFluxProblem {
+function toProblem(issue: ObjectIssue, manifest: CheckedManifest | undefined, registry: SchemaRegistry, cache: UpstreamSource): InfraFluxProblem {
   const constructPath = manifest?.constructPath ?? '';
   const file = manifest?.file ?? issue.source;
   let message = issue.message + allowedSuffix(issue, manifest, registry, cache);

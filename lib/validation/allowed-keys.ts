@@ -1,4 +1,4 @@
-import type { UpstreamCache } from '../upstream/lock';
+import { SchemaPack, type UpstreamSource } from './schema-pack';
 import { valueAtPointer } from './helm-merge';
 import type { SchemaRegistry } from './schema-registry';
 import { field, isJsonObject, parseYamlDocument, parseYamlDocuments, stringField, type JsonObject } from './types';
@@ -69,11 +69,21 @@ function propertyKeys(node: JsonObject | undefined): string[] {
 }
 
 /** Allowed fields next to the unknown field at `pointer` of an object of apiVersion/kind. */
-export function allowedFields(registry: SchemaRegistry, cache: UpstreamCache, apiVersion: string, kind: string, pointer: string): string[] {
+export function allowedFields(registry: SchemaRegistry, cache: UpstreamSource, apiVersion: string, kind: string, pointer: string): string[] {
   try {
     const pinned = registry.find(apiVersion, kind);
     if (!pinned) return [];
     const parent = tokens(pointer).slice(0, -1);
+    if (cache instanceof SchemaPack) {
+      // The shipped pack holds converted schemas (and the core definitions) rather than the files.
+      const definitions = cache.data.kubernetes.definitions;
+      if (pinned.origin === 'kubernetes' && pinned.definition) {
+        const root = definitions[pinned.definition];
+        return isJsonObject(root) ? propertyKeys(schemaAt(root, parent, definitions)) : [];
+      }
+      const crd = cache.data.crds.find((c) => c.apiVersion === apiVersion && c.kind === kind && c.file === pinned.file);
+      return crd?.schema ? propertyKeys(schemaAt(crd.schema, parent, undefined)) : [];
+    }
     if (pinned.origin === 'kubernetes' && pinned.definition) {
       const definitions = field(JSON.parse(cache.read(pinned.file)), 'definitions');
       if (!isJsonObject(definitions)) return [];
@@ -97,17 +107,19 @@ export function allowedFields(registry: SchemaRegistry, cache: UpstreamCache, ap
 }
 
 /** Allowed value keys next to the unknown key at `pointer` of chart `chartName`'s values. */
-export function allowedValueKeys(cache: UpstreamCache, chartName: string, pointer: string): string[] {
+export function allowedValueKeys(cache: UpstreamSource, chartName: string, pointer: string): string[] {
   try {
     const chart = cache.chart(chartName);
     const parent = '/' + tokens(pointer).slice(0, -1).map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
     const parentPointer = parent === '/' ? '' : parent;
     const keys = new Set<string>();
-    const defaults = parseYamlDocument(cache.read(chart.valuesPath), chart.valuesPath);
+    const packed = cache instanceof SchemaPack ? cache.data.charts[chartName] : undefined;
+    const read = (path: string): string => (cache instanceof SchemaPack ? (packed?.schemaText ?? '{}') : cache.read(path));
+    const defaults = packed ? packed.yaml[chart.valuesPath] : parseYamlDocument(read(chart.valuesPath), chart.valuesPath);
     const at = valueAtPointer(defaults, parentPointer);
     if (at.found && isJsonObject(at.value)) for (const k of Object.keys(at.value)) keys.add(k);
     if (chart.schemaPath) {
-      const schema: unknown = JSON.parse(cache.read(chart.schemaPath));
+      const schema: unknown = JSON.parse(read(chart.schemaPath));
       const node = isJsonObject(schema) ? schemaAt(schema, tokens(parentPointer), isJsonObject(schema.definitions) ? schema.definitions : undefined) : undefined;
       for (const k of propertyKeys(node)) keys.add(k);
     }

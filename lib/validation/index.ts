@@ -1,4 +1,4 @@
-import { UpstreamCache } from '../upstream/lock';
+import type { UpstreamSource } from './schema-pack';
 import { ObjectIndex, isHelmRelease, validateHelmRelease } from './helm-values';
 import { validateObject } from './manifest-validator';
 import { SchemaRegistry, parseApiVersion } from './schema-registry';
@@ -44,7 +44,8 @@ export interface ValidationReport {
 
 export interface ValidateObjectsOptions {
   readonly registry?: SchemaRegistry;
-  readonly cache?: UpstreamCache;
+  /** Where chart values and schemas come from: the repository's verified cache or the shipped schema pack. */
+  readonly cache?: UpstreamSource;
   /**
    * Objects not validated (neither schema nor chart), e.g. those exempted with a reason. They
    * still count as part of the set (a HelmRelease may read their values) and as validated.

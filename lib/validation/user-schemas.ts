@@ -4,6 +4,7 @@ import type { UpstreamCache, UpstreamChart, UpstreamLock, UpstreamLockFile } fro
 import { K8S_FORMATS, K8S_SCHEMA_ID, LIST_MAP_KEYS_KEYWORD, OBJECT_META_DEFINITION, crdObjectSchema, emptyNotes } from './k8s-schema';
 import { describeAjvErrors, type SchemaError } from './schema-errors';
 import { SchemaRegistry, parseApiVersion, type CompiledSchema, type PinnedSchema } from './schema-registry';
+import { SchemaPack, type PackedChart, type UpstreamSource } from './schema-pack';
 import { field, isJsonObject, joinPointer, parseYamlDocument, parseYamlDocuments, stringField, type JsonObject } from './types';
 
 /**
@@ -96,7 +97,7 @@ export class UserSchemas {
   private ajvInstance: Ajv | undefined;
   private readonly compiled = new Map<string, CompiledSchema>();
   private layeredRegistry: { base: SchemaRegistry; layered: SchemaRegistry } | undefined;
-  private layeredCache: { base: UpstreamCache; layered: UpstreamCache } | undefined;
+  private layeredCache: { base: UpstreamSource; layered: UpstreamSource } | undefined;
 
   /** Whether nothing is registered (the pinned registry and cache are then used as they are). */
   public get isEmpty(): boolean {
@@ -155,10 +156,11 @@ export class UserSchemas {
    * Registers a chart of your own. Throws (ErrorCode.INVALID_SCHEMA_REGISTRATION) for a chart
    * the pins already hold, a version range, unparsable values or schema.
    */
-  public registerChart(chart: UserChart, pinnedCache: UpstreamCache = SchemaRegistry.default().cache): void {
+  public registerChart(chart: UserChart, pinnedSource: UpstreamSource = SchemaRegistry.default().cache): void {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(chart.name)) registrationError(`registerChart(): chart name "${chart.name}" is not a valid chart name`);
-    if (pinnedCache.lock.charts[chart.name]) {
-      registrationError(`registerChart(): chart ${chart.name} is pinned (version ${pinnedCache.lock.charts[chart.name]?.version}); registered charts can only add charts, not replace pinned ones`);
+    const pinnedChart = chartsOf(pinnedSource)[chart.name];
+    if (pinnedChart) {
+      registrationError(`registerChart(): chart ${chart.name} is pinned (version ${pinnedChart.version}); registered charts can only add charts, not replace pinned ones`);
     }
     if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(chart.version)) {
       registrationError(`registerChart(): chart ${chart.name} version "${chart.version}" is not an exact version (e.g. 1.2.3)`);
@@ -203,7 +205,7 @@ export class UserSchemas {
   }
 
   /** `base` when no chart is registered, else a read-only view of it that also holds the registered charts. */
-  public cache(base: UpstreamCache = SchemaRegistry.default().cache): UpstreamCache {
+  public cache(base: UpstreamSource = SchemaRegistry.default().cache): UpstreamSource {
     if (this.charts.size === 0) return base;
     if (this.layeredCache?.base !== base) this.layeredCache = { base, layered: layerCache(base, this.charts) };
     return this.layeredCache.layered;
@@ -309,7 +311,31 @@ class LayeredSchemaRegistry extends SchemaRegistry {
  * `user:charts/<name>/<version>/`. Everything else is delegated to `base` (which keeps verifying
  * pinned files against the lock).
  */
-function layerCache(base: UpstreamCache, charts: ReadonlyMap<string, { chart: UpstreamChart; files: ReadonlyMap<string, string> }>): UpstreamCache {
+/** The pinned charts of a repository cache or of the shipped pack. */
+function chartsOf(source: UpstreamSource): Readonly<Record<string, UpstreamChart>> {
+  return source instanceof SchemaPack ? source.charts : source.lock.charts;
+}
+
+/**
+ * A read-only view of the pinned source that also holds the registered charts: for the shipped
+ * pack, a pack whose chart table gains them (values parsed here, as the build does for pinned
+ * charts); for a repository cache, the view below.
+ */
+function layerCache(base: UpstreamSource, charts: ReadonlyMap<string, { chart: UpstreamChart; files: ReadonlyMap<string, string> }>): UpstreamSource {
+  if (base instanceof SchemaPack) {
+    const added = Object.fromEntries(
+      [...charts].map(([name, c]) => {
+        const schemaText = c.chart.schemaPath !== undefined ? c.files.get(c.chart.schemaPath) : undefined;
+        const packed: PackedChart = {
+          chart: c.chart,
+          yaml: { [c.chart.valuesPath]: parseYamlDocument(c.files.get(c.chart.valuesPath) as string, `chart ${name} values.yaml`) },
+          ...(schemaText !== undefined ? { schemaText } : {}),
+        };
+        return [name, packed];
+      }),
+    );
+    return new SchemaPack({ ...base.data, charts: { ...base.data.charts, ...added } }, base.file);
+  }
   const texts = new Map<string, string>();
   const entries: UpstreamLockFile[] = [];
   for (const { chart, files } of charts.values()) {
