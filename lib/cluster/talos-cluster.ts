@@ -1,12 +1,8 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import * as capi from '../../imports/capi-core-cluster.x-k8s.io';
-import * as rke2bootstrap from '../../imports/capi-rke2-bootstrap.cluster.x-k8s.io';
 import * as rke2cp from '../../imports/capi-rke2-controlplane.cluster.x-k8s.io';
-import * as talosbootstrap from '../../imports/capi-talos-bootstrap.cluster.x-k8s.io';
-import * as taloscp from '../../imports/capi-talos-controlplane.cluster.x-k8s.io';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
@@ -17,7 +13,9 @@ import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
 import { CiliumDatapath } from './cilium-datapath';
 import { ClassPatch, ClusterProvider, NodeRole, TalosClusterClass } from './cluster-class';
-import { Distribution, DistributionKind } from './distribution';
+import { Distribution } from './distribution';
+import { controlPlaneDistribution } from './distributions';
+import { rke2WorkerBootstrap } from './distributions/rke2-control-plane';
 import { WorkerPoolProps } from './machine';
 import { InfrastructureInputs, ObjectRef, ProviderContext, rotatingName } from './providers';
 
@@ -344,7 +342,6 @@ export class TalosCluster extends Construct implements IFluxUnit {
     ];
     this.talosDocs.set('control-plane', cpDocs);
 
-    const version = this.versions.kubernetes;
     const deployments = new Map<string, ApiObject>();
     if (topology) {
       const rendered = this.renderTopology({ props, ctx, infra, className, pools, cpCount, cpTemplate, common, classPatches, labels, namespace, cni });
@@ -352,37 +349,21 @@ export class TalosCluster extends Construct implements IFluxUnit {
       this.resource = rendered.cluster;
       this.clusterClassObject = rendered.clusterClass;
     } else {
-      if (this.distribution.kind === DistributionKind.TALOS) {
-        this.controlPlane = new taloscp.TalosControlPlane(this.content, 'ControlPlane', {
-          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-          spec: {
-            version,
-            replicas: cpCount,
-            infrastructureTemplate: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name, namespace },
-            controlPlaneConfig: {
-              controlplane: { generateType: 'controlplane', talosVersion: this.versions.talos, strategicPatches: cpDocs.map((d) => stringify(d)) },
-            },
-            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: taloscp.TalosControlPlaneSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-          },
-        });
-      } else {
-        this.controlPlane = new rke2cp.Rke2ControlPlaneV1Beta2(this.content, 'ControlPlane', {
-          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-          spec: {
-            version: this.versions.rke2,
-            replicas: cpCount,
-            machineTemplate: { spec: { infrastructureRef: { apiGroup: cpTemplate.apiGroup, kind: cpTemplate.kind, name: cpTemplate.name } } },
-            registrationMethod: rke2cp.Rke2ControlPlaneV1Beta2SpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
-            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-            serverConfig: {
-              // Cilium is installed by the platform layers, as with Talos; RKE2 must not bring its own.
-              cni: rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigCni.NONE,
-              ...(cni.kubeProxyDisabled ? { disableComponents: { kubernetesComponents: [rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigDisableComponentsKubernetesComponents.KUBE_PROXY] } } : {}),
-              clusterDomain: props.network.serviceDomain ?? 'cluster.local',
-            },
-          },
-        });
-      }
+      // The distribution strategy (lib/cluster/distributions/) emits the control plane and the
+      // worker bootstrap templates; everything else is the same for Talos and RKE2.
+      const controlPlane = controlPlaneDistribution(this.distribution.kind);
+      this.controlPlane = controlPlane.renderControlPlane({
+        ctx,
+        clusterName: props.name,
+        namespace,
+        labels,
+        replicas: cpCount,
+        machineTemplate: cpTemplate,
+        talosDocuments: cpDocs,
+        versions: this.versions,
+        cni,
+        serviceDomain: props.network.serviceDomain ?? 'cluster.local',
+      });
 
       const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
         metadata: { name: props.name, namespace, labels: { ...labels } },
@@ -423,26 +404,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
           ...classPatches(NodeRole.WORKER),
         ];
         this.talosDocs.set(`worker/${p.name}`, workerDocs);
-        let bootstrap: ApiObject;
-        if (this.distribution.kind === DistributionKind.TALOS) {
-          const spec: talosbootstrap.TalosConfigTemplateV1Alpha3SpecTemplateSpec = {
-            generateType: 'worker',
-            talosVersion: this.versions.talos,
-            strategicPatches: workerDocs.map((d) => stringify(d)),
-          };
-          bootstrap = new talosbootstrap.TalosConfigTemplateV1Alpha3(this.content, `${poolId}-BootstrapTemplate`, {
-            metadata: { name: ctx.templateName(talosbootstrap.TalosConfigTemplateV1Alpha3.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-            spec: { template: { spec } },
-          });
-        } else {
-          const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
-            agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
-          };
-          bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
-            metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-            spec: { template: { spec } },
-          });
-        }
+        const bootstrap = controlPlane.renderWorkerBootstrap({ ctx, poolId, clusterName: props.name, namespace, labels, pool: p, talosDocuments: workerDocs, versions: this.versions });
         const selector = { [CLUSTER_NAME_LABEL]: props.name, [POOL_LABEL]: p.name };
         const md = new capi.MachineDeploymentV1Beta2(this.content, `${poolId}-MachineDeployment`, {
           metadata: {
@@ -477,7 +439,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
               spec: {
                 clusterName: props.name,
                 // Same version as the control plane: CAPRKE2 takes the RKE2 release, CACPPT the Kubernetes version.
-                version: this.distribution.kind === DistributionKind.TALOS ? version : this.versions.rke2,
+                version: controlPlane.machineVersion(this.versions),
                 bootstrap: { configRef: { apiGroup: bootstrap.apiVersion.split('/')[0], kind: bootstrap.kind, name: bootstrap.name } },
                 infrastructureRef: { apiGroup: template.apiGroup, kind: template.kind, name: template.name },
                 ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
@@ -558,13 +520,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
         ...(p.nodeLabels && Object.keys(p.nodeLabels).length > 0 ? [{ machine: { nodeLabels: { ...p.nodeLabels } } }] : []),
         ...classPatches(NodeRole.WORKER),
       ]);
-      const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
-        agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
-      };
-      const bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
-        metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-        spec: { template: { spec } },
-      });
+      const bootstrap = rke2WorkerBootstrap({ ctx, poolId, clusterName: props.name, namespace, labels, pool: p, talosDocuments: [], versions: this.versions });
       machineDeploymentClasses.push({
         class: p.name,
         bootstrap: { templateRef: { apiVersion: bootstrap.apiVersion, kind: bootstrap.kind, name: bootstrap.name } },
