@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import * as capi from '../../../imports/capi-core-cluster.x-k8s.io';
 import { TalosCniSettings, TalosConfigPatch } from '../../talos/cilium-machine-config';
 import { VersionSet } from '../../versions/version-set';
 import { WorkerPoolProps } from '../machine';
@@ -46,4 +47,24 @@ export interface ControlPlaneDistribution {
   renderWorkerBootstrap(inputs: WorkerBootstrapInputs): ApiObject;
   /** The `version` of a worker Machine: what the control-plane provider expects. */
   machineVersion(versions: VersionSet): string;
+}
+
+/** @internal A worker pool with its resolved replica count (max when autoscaled). */
+export interface ResolvedPool {
+  readonly props: WorkerPoolProps;
+  readonly replicas: number;
+}
+
+/**
+ * @internal The node checks of every MachineHealthCheck (and ClusterClass health check): a node
+ * that does not start in time, or is not Ready for `unhealthySeconds`, is remediated.
+ */
+export function machineHealthChecks(startupSeconds: number, unhealthySeconds: number): capi.MachineHealthCheckV1Beta2SpecChecks {
+  return {
+    nodeStartupTimeoutSeconds: startupSeconds,
+    unhealthyNodeConditions: [
+      { type: 'Ready', status: 'False', timeoutSeconds: unhealthySeconds },
+      { type: 'Ready', status: 'Unknown', timeoutSeconds: unhealthySeconds },
+    ],
+  };
 }
