@@ -208,7 +208,8 @@ export class TalosCluster extends Construct implements IFluxUnit {
     for (let i = 0; i < all.length; i++) {
       for (let j = i + 1; j < all.length; j++) {
         if (Cidr._overlaps(all[i].cidr, all[j].cidr)) {
-          invalidProp(
+          throw new InfraFluxError(
+            ErrorCode.CIDR_OVERLAP,
             this,
             `${all[j].what} ${Cidr._canonical(all[j].cidr)} overlaps ${all[i].what} ${Cidr._canonical(all[i].cidr)}; pod, service and node CIDRs must be disjoint`,
           );
@@ -222,9 +223,9 @@ export class TalosCluster extends Construct implements IFluxUnit {
     // --- control plane and pools
     const variant = cls.variant.props;
     const cpCount = props.controlPlaneCount ?? variant.controlPlaneCount;
-    if (!Number.isInteger(cpCount) || cpCount < 1) invalidProp(this, `controlPlaneCount ${cpCount} is invalid; use 1 or more`);
+    if (!Number.isInteger(cpCount) || cpCount < 1) throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `controlPlaneCount ${cpCount} is invalid; use 1 or more`);
     if (variant.highAvailability && (cpCount < 3 || cpCount % 2 === 0)) {
-      invalidProp(this, `controlPlaneCount ${cpCount} is not allowed for the HA class "${cls.name}"; etcd needs an odd count of at least 3 (3, 5, 7)`);
+      throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `controlPlaneCount ${cpCount} is not allowed for the HA class "${cls.name}"; etcd needs an odd count of at least 3 (3, 5, 7)`);
     }
     const poolProps: readonly WorkerPoolProps[] =
       props.workers ??
@@ -240,14 +241,15 @@ export class TalosCluster extends Construct implements IFluxUnit {
       if (p.autoscaling) {
         const { minReplicas: min, maxReplicas: max } = p.autoscaling;
         if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < Math.max(1, min)) {
-          invalidProp(this, `worker pool "${p.name}" autoscaling ${min}-${max} is invalid; use 0 <= minReplicas <= maxReplicas, maxReplicas >= 1`);
+          throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `worker pool "${p.name}" autoscaling ${min}-${max} is invalid; use 0 <= minReplicas <= maxReplicas, maxReplicas >= 1`);
         }
       }
       const replicas = p.autoscaling ? p.autoscaling.maxReplicas : (p.replicas ?? variant.workerCount);
-      if (!Number.isInteger(replicas) || replicas < 0) invalidProp(this, `worker pool "${p.name}" replicas ${replicas} is invalid; use 0 or more`);
+      if (!Number.isInteger(replicas) || replicas < 0) throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `worker pool "${p.name}" replicas ${replicas} is invalid; use 0 or more`);
       const machineName = `${props.name}-${p.name}`;
       if (machineName.length + MACHINE_SUFFIX > infra._maxClusterNameLength) {
-        invalidProp(
+        throw new InfraFluxError(
+          ErrorCode.NAME_TOO_LONG,
           this,
           `cluster name "${props.name}" with pool "${p.name}" is too long for ${infra.provider.name}: Machine names "${machineName}-xxxxx-xxxxx" would have ${machineName.length + MACHINE_SUFFIX} characters, the limit is ${infra._maxClusterNameLength}; shorten the cluster or pool name`,
         );
@@ -537,7 +539,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
     const longest = `${name}-control-plane`.length + 6; // CACPPT names machines `<control plane>-<5>`
     if (max !== undefined && longest > max) {
       throw new InfraFluxError(
-        ErrorCode.INVALID_PROP,
+        ErrorCode.NAME_TOO_LONG,
         this,
         `cluster name "${name}" (${name.length} characters) is too long for ${props.infrastructure.provider.name}: control-plane Machine names "${name}-control-plane-xxxxx" would have ${longest} characters, the limit is ${max}; use at most ${max - longest + name.length} characters`,
       );

@@ -314,7 +314,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     const ownerId = props.ownerId ?? cluster.name;
     const domainFilters = [...props.domainFilters];
     if (FluxLayer.tryOf(this)?.layerName !== LayerName.CONTROLLERS) {
-      invalidProp(this, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
+      throw new InfraFluxError(ErrorCode.WRONG_LAYER, this, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
     }
     if (domainFilters.length === 0) invalidProp(this, 'domainFilters is empty; give the zones this ExternalDNS manages, e.g. ["example.com"]');
     for (const d of domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
@@ -329,7 +329,9 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       }
     }
     const interval = props.syncInterval ?? Duration.minutes(1);
-    if (interval.toSeconds() < 30) invalidProp(this, `syncInterval ${interval.toSeconds()}s is too short; DNS provider APIs rate-limit, use at least 30s`);
+    // toMilliseconds, not toSeconds: cdk8s throws a plain Error for a fraction of a second; goDuration reports it below.
+    const intervalSeconds = interval.toMilliseconds() / 1000;
+    if (intervalSeconds < 30) throw new InfraFluxError(ErrorCode.INVALID_DURATION, this, `syncInterval ${intervalSeconds}s is too short; DNS provider APIs rate-limit, use at least 30s`);
     const cfg = props.provider._config(this);
     const values: ExternalDnsValues = {
       provider: { name: cfg.name },
@@ -339,7 +341,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       txtOwnerId: ownerId,
       txtPrefix: props.txtPrefix ?? 'infraflux-%{record_type}-',
       domainFilters,
-      interval: goDuration(interval),
+      interval: goDuration(interval, this),
       triggerLoopOnEvent: true,
       logFormat: 'json',
       env: cfg.env,
@@ -350,10 +352,10 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     };
     const owned = Object.keys(props.values ?? {}).filter((k) => EXTERNAL_DNS_OWNED_VALUE_KEYS.includes(k));
     if (owned.length) {
-      invalidProp(this, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
+      throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
     }
     const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
-    if (unknown.length) invalidProp(this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
+    if (unknown.length) throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
     const name = props.name ?? 'external-dns';
     this.app = new ChartApp<ExternalDnsValues>(this, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
     this.domainFilters = domainFilters;

@@ -3,6 +3,7 @@ import { ApiToken } from '@cdktf/provider-cloudflare/lib/api-token';
 import { DataCloudflareApiTokenPermissionGroupsList } from '@cdktf/provider-cloudflare/lib/data-cloudflare-api-token-permission-groups-list';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { CloudflareDnsApiToken, CloudflareZoneStack, DnsTarget, ICloudflareZone, TokenValidity } from '../../lib/terraform';
 import { PinnedProviderSchemas, findSecretLeaks } from '../../scripts/lib/provider-schema';
 
@@ -160,5 +161,21 @@ describe('Cloudflare stack as a whole', () => {
 
   test('matches the snapshot', () => {
     expect(parse(full())).toMatchSnapshot();
+  });
+});
+
+describe('TokenValidity.forDays', () => {
+  test.each([0, -1, 1.5])('fails on %s days with INVALID_DURATION naming the input', (days) => {
+    // GIVEN a validity that is not a whole number of days >= 1 WHEN it is built
+    let err: unknown;
+    try {
+      TokenValidity.forDays(new Date('2027-01-01T00:00:00Z'), days);
+    } catch (e) {
+      err = e;
+    }
+    // THEN the stable code, the input, the bad value and what is allowed
+    expect(err).toBeInstanceOf(InfraFluxError);
+    expect((err as InfraFluxError).code).toBe(ErrorCode.INVALID_DURATION);
+    expect((err as InfraFluxError).message).toBe(`[TokenValidity.forDays] token validity of ${days} days; use a whole number of days >= 1`);
   });
 });

@@ -1,7 +1,11 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../../core/errors';
+import { ErrorCode, InfraFluxError } from '../../core/errors';
 import { SecretKeyReference } from '../secret-reference';
 import { DnsProviderStrategy, EMPTY_PROVIDER_CONFIG, ProviderConfig } from './_strategy';
+
+function cloudIdentifier(scope: IConstruct, message: string): never {
+  throw new InfraFluxError(ErrorCode.INVALID_CLOUD_IDENTIFIER, scope, message);
+}
 
 // DnsProvider (../external-dns.ts) imports this file, never the reverse.
 
@@ -31,11 +35,11 @@ export function azureDnsStrategy(options: AzureDnsOptions): DnsProviderStrategy 
     proxiedByDefault: false,
     config: (scope: IConstruct): ProviderConfig => {
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-      if (!uuid.test(options.subscriptionId)) invalidProp(scope, `subscriptionId "${options.subscriptionId}" is not a UUID`);
+      if (!uuid.test(options.subscriptionId)) cloudIdentifier(scope, `subscriptionId "${options.subscriptionId}" is not a UUID`);
       if (options.workloadIdentityClientId !== undefined && !uuid.test(options.workloadIdentityClientId)) {
-        invalidProp(scope, `workloadIdentityClientId "${options.workloadIdentityClientId}" is not a UUID`);
+        cloudIdentifier(scope, `workloadIdentityClientId "${options.workloadIdentityClientId}" is not a UUID`);
       }
-      if (!/^[-\w._()]{1,90}$/.test(options.resourceGroup)) invalidProp(scope, `resourceGroup "${options.resourceGroup}" is not an Azure resource group name`);
+      if (!/^[-\w._()]{1,90}$/.test(options.resourceGroup)) cloudIdentifier(scope, `resourceGroup "${options.resourceGroup}" is not an Azure resource group name`);
       options.config.validate(scope, 'Azure config');
       return {
         ...EMPTY_PROVIDER_CONFIG,

@@ -1,7 +1,11 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../../core/errors';
+import { ErrorCode, InfraFluxError } from '../../core/errors';
 import { SecretKeyReference } from '../secret-reference';
 import { DnsProviderStrategy, EMPTY_PROVIDER_CONFIG, ProviderConfig } from './_strategy';
+
+function cloudIdentifier(scope: IConstruct, message: string): never {
+  throw new InfraFluxError(ErrorCode.INVALID_CLOUD_IDENTIFIER, scope, message);
+}
 
 // DnsProvider (../external-dns.ts) imports this file, never the reverse.
 
@@ -34,10 +38,10 @@ export function cloudDnsStrategy(options: CloudDnsOptions): DnsProviderStrategy 
     name: 'google',
     proxiedByDefault: false,
     config: (scope: IConstruct): ProviderConfig => {
-      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) invalidProp(scope, `project "${options.project}" is not a Google Cloud project id`);
+      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) cloudIdentifier(scope, `project "${options.project}" is not a Google Cloud project id`);
       const c = options.credentials;
       if (c.serviceAccountEmail !== undefined && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(c.serviceAccountEmail)) {
-        invalidProp(scope, `serviceAccountEmail "${c.serviceAccountEmail}" is not a Google service account (<name>@<project>.iam.gserviceaccount.com)`);
+        cloudIdentifier(scope, `serviceAccountEmail "${c.serviceAccountEmail}" is not a Google service account (<name>@<project>.iam.gserviceaccount.com)`);
       }
       c.keyFile?.validate(scope, 'Google service account key');
       const mountPath = '/etc/secrets/google';

@@ -1,7 +1,11 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from '../../core/errors';
+import { ErrorCode, InfraFluxError } from '../../core/errors';
 import { SecretKeyReference } from '../secret-reference';
 import { DnsProviderStrategy, EMPTY_PROVIDER_CONFIG, ProviderConfig, secretEnv } from './_strategy';
+
+function cloudIdentifier(scope: IConstruct, message: string): never {
+  throw new InfraFluxError(ErrorCode.INVALID_CLOUD_IDENTIFIER, scope, message);
+}
 
 // DnsProvider (../external-dns.ts) imports this file, never the reverse.
 
@@ -55,10 +59,10 @@ export function route53Strategy(options: Route53DnsOptions): DnsProviderStrategy
     name: 'aws',
     proxiedByDefault: false,
     config: (scope: IConstruct): ProviderConfig => {
-      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)) invalidProp(scope, `region "${options.region}" is not an AWS region such as eu-central-1`);
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)) cloudIdentifier(scope, `region "${options.region}" is not an AWS region such as eu-central-1`);
       const c = options.credentials;
       if (c.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
-        invalidProp(scope, `roleArn "${c.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+        cloudIdentifier(scope, `roleArn "${c.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
       }
       c.accessKeyId?.validate(scope, 'AWS access key id');
       c.secretAccessKey?.validate(scope, 'AWS secret access key');
