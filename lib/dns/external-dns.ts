@@ -263,6 +263,11 @@ export interface IExternalDns extends IConstruct {
   readonly domainFilters: readonly string[];
   /** The sources it reads (`--source`). */
   readonly sources: readonly ExternalDnsSource[];
+  /**
+   * The DNS provider it writes to (what decides, e.g., whether records can be Cloudflare-proxied).
+   * Undefined for an imported ExternalDNS whose provider was not given.
+   */
+  readonly provider?: DnsProvider;
   /** Whether `hostname` lies in one of the managed zones. */
   manages(hostname: string): boolean;
   /** The most specific managed zone `hostname` lies in; undefined when none. */
@@ -280,6 +285,11 @@ export interface ExternalDnsAttributes {
    * @default ExternalDnsSource.defaults()
    */
   readonly sources?: readonly ExternalDnsSource[];
+  /**
+   * The DNS provider it writes to; gateways need it for Cloudflare-proxied records.
+   * @default - unknown: routes may not ask for Cloudflare proxying
+   */
+  readonly provider?: DnsProvider;
 }
 
 /**
@@ -428,6 +438,7 @@ class ImportedExternalDns extends Construct implements IExternalDns {
   public readonly installedElsewhere = true;
   public readonly domainFilters: readonly string[];
   public readonly sources: readonly ExternalDnsSource[];
+  public readonly provider?: DnsProvider;
 
   public constructor(scope: Construct, id: string, attributes: ExternalDnsAttributes) {
     super(scope, id);
@@ -435,6 +446,7 @@ class ImportedExternalDns extends Construct implements IExternalDns {
     for (const d of attributes.domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
     this.domainFilters = [...attributes.domainFilters];
     this.sources = [...(attributes.sources ?? ExternalDnsSource.defaults())];
+    this.provider = attributes.provider;
   }
 
   public manages(hostname: string): boolean {

@@ -483,3 +483,40 @@ describe('EnvoyGatewayCrds', () => {
     expect(() => new EnvoyGatewayCrds(cluster.controllers, 'Egc')).toThrow(/\[test\/controllers\/Egc\] EnvoyGatewayCrds must be created in a cluster's crds layer/);
   });
 });
+
+describe('GatewayStack takes its DNS and Gateway API CRDs by interface', () => {
+  function importedSetup(provider?: DnsProvider) {
+    const { fleet, cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CertManager', { gatewayApi }) });
+    // an ExternalDNS this tree does not install (IExternalDns, not the ExternalDns class)
+    const dns = ExternalDns.fromAttributes(cluster.controllers, 'PlatformDns', { domainFilters: ['test.example.com'], ...(provider ? { provider } : {}) });
+    const web = new FluxManifestApp(cluster.apps, 'web');
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' });
+    return { fleet, stack, web };
+  }
+
+  test('an imported ExternalDNS with a Cloudflare provider publishes proxied records', () => {
+    // GIVEN an imported Cloudflare ExternalDNS WHEN a route is exposed
+    const { fleet, stack, web } = importedSetup(DnsProvider.cloudflare({ apiToken: TOKEN }));
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    // THEN the route carries the Cloudflare-proxied annotation, as with an owned ExternalDns
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml').metadata.annotations['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBe('true');
+  });
+
+  test('an imported ExternalDNS of unknown provider publishes records without Cloudflare proxying', () => {
+    // GIVEN an imported ExternalDNS without provider WHEN a route is exposed
+    const { fleet, stack, web } = importedSetup();
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    // THEN no proxied annotation
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml').metadata.annotations?.['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBeUndefined();
+  });
+
+  test('fails on cloudflareProxied with an imported ExternalDNS of unknown provider', () => {
+    // GIVEN an imported ExternalDNS without provider WHEN a route asks for proxying THEN a clear error
+    const { stack, web } = importedSetup();
+    expect(() => stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com', cloudflareProxied: true })).toThrow(
+      /\[test\/Edge\] route Web: cloudflareProxied needs a Cloudflare ExternalDns, not one of unknown provider/,
+    );
+  });
+});
