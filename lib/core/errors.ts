@@ -60,6 +60,8 @@ export enum ErrorCode {
   INVALID_NODE_COUNT = 'INFRAFLUX_INVALID_NODE_COUNT',
   /** A name is too long for the names generated from it (Machine names within a provider's limit). */
   NAME_TOO_LONG = 'INFRAFLUX_NAME_TOO_LONG',
+  /** A DNS record TTL is not allowed (a whole number of seconds; Cloudflare: 1 for automatic or 60/120-86400, proxied records only 1). */
+  INVALID_DNS_TTL = 'INFRAFLUX_INVALID_DNS_TTL',
 }
 
 /**

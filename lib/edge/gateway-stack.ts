@@ -495,9 +495,9 @@ export class GatewayStack extends Construct {
     }
     const proxied = cloudflare && (options.cloudflareProxied ?? provider?.proxiedByDefault ?? false);
     const ttl = options.dnsTtlSeconds ?? (proxied ? 1 : 300);
-    if (!Number.isInteger(ttl) || ttl < 1) invalidProp(this, `route ${id}: dnsTtlSeconds ${ttl} must be a whole number >= 1`);
-    if (cloudflare && ttl !== 1 && ttl < 120) invalidProp(this, `route ${id}: Cloudflare TTL ${ttl} must be 1 (automatic) or at least 120`);
-    if (proxied && ttl !== 1) invalidProp(this, `route ${id}: proxied Cloudflare records use TTL 1 (automatic), got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: dnsTtlSeconds ${ttl} must be a whole number >= 1`);
+    if (cloudflare && ttl !== 1 && ttl < 120) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: Cloudflare TTL ${ttl} must be 1 (automatic) or at least 120`);
+    if (proxied && ttl !== 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: proxied Cloudflare records use TTL 1 (automatic), got ${ttl}`);
     const zone = this.dns.zoneOf(hostname);
     if (proxied && zone !== undefined && labelsBelowZone(hostname, zone) > 1) {
       // Universal SSL: *.<zone> only. A proxied deeper host gets no edge certificate (TLS fails).

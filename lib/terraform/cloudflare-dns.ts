@@ -260,9 +260,9 @@ export class CloudflareDnsRecords extends Construct {
     if (target.kind === 'tunnel' && props.proxied === false) invalidProp(this, 'proxied false with a tunnel target; tunnel CNAMEs only work proxied');
     const ttl = props.ttlSeconds ?? 1;
     if (!Number.isInteger(ttl) || (ttl !== 1 && (ttl < 60 || ttl > 86400))) {
-      invalidProp(this, `ttlSeconds ${ttl}; use 1 (automatic) or 60-86400`);
+      throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `ttlSeconds ${ttl}; use 1 (automatic) or 60-86400`);
     }
-    if (proxied && ttl !== 1) invalidProp(this, `ttlSeconds ${ttl} on a proxied record; proxied records use 1 (automatic)`);
+    if (proxied && ttl !== 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `ttlSeconds ${ttl} on a proxied record; proxied records use 1 (automatic)`);
     const fqdn = (n: string): string => (n === '@' ? props.zone.zoneName : `${n}.${props.zone.zoneName}`);
     const record = (rid: string, n: string): DnsRecord =>
       new DnsRecord(this, rid, {

@@ -1,4 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { ErrorCode } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { parseAllDocuments } from 'yaml';
 import { UpstreamCache } from '../../lib/upstream/lock';
 import { AcmeIssuer, AcmeServer, AcmeSolver, Capability, Cidr, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
@@ -455,6 +457,16 @@ describe('GatewayStack validation rules', () => {
   test('fails on a proxied Cloudflare record with a TTL other than automatic', () => {
     const { stack } = setup();
     expect(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', cloudflareProxied: true, dnsTtlSeconds: 300 })).toThrow(/route Web: proxied Cloudflare records use TTL 1 \(automatic\), got 300/);
+  });
+
+  test.each([
+    ['a proxied record with a fixed TTL', { cloudflareProxied: true, dnsTtlSeconds: 300 }],
+    ['a Cloudflare TTL under 120 that is not automatic', { cloudflareProxied: false, dnsTtlSeconds: 60 }],
+    ['a TTL that is not a whole number', { cloudflareProxied: false, dnsTtlSeconds: 120.5 }],
+  ])('fails on %s with INVALID_DNS_TTL', (_what, options) => {
+    // GIVEN a route TTL outside what Cloudflare allows WHEN exposed THEN the TTL family code
+    const { stack } = setup();
+    expect(thrownBy(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', ...options })).code).toBe(ErrorCode.INVALID_DNS_TTL);
   });
 
   test('fails on more than 64 Gateway listeners', () => {

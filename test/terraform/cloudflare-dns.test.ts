@@ -4,6 +4,7 @@ import { DataCloudflareApiTokenPermissionGroupsList } from '@cdktf/provider-clou
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { CloudflareDnsApiToken, CloudflareZoneStack, DnsTarget, ICloudflareZone, TokenValidity } from '../../lib/terraform';
 import { PinnedProviderSchemas, findSecretLeaks } from '../../scripts/lib/provider-schema';
 
@@ -122,6 +123,15 @@ describe('CloudflareDnsRecords', () => {
 
   test('fails for a proxied record with a fixed TTL', () => {
     expect(() => stack().addRecords('apex', { target: DnsTarget.ipv4('203.0.113.10'), proxied: true, ttlSeconds: 300 })).toThrow(/proxied records use 1/);
+  });
+
+  test.each([
+    ['a proxied record with a fixed TTL', { proxied: true, ttlSeconds: 300 }],
+    ['a TTL under 60 that is not automatic', { ttlSeconds: 30 }],
+    ['a TTL over 86400', { ttlSeconds: 86401 }],
+  ])('fails for %s with INVALID_DNS_TTL', (_what, options) => {
+    // GIVEN a TTL outside what Cloudflare allows WHEN the record is added THEN the TTL family code
+    expect(thrownBy(() => stack().addRecords('apex', { target: DnsTarget.ipv4('203.0.113.10'), ...options })).code).toBe(ErrorCode.INVALID_DNS_TTL);
   });
 });
 
