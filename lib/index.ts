@@ -149,26 +149,20 @@ export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from 
 // dns
 export { SecretKeyReference } from './dns/secret-reference';
 export {
-  AwsCredentials,
   DnsPolicy,
   DnsProvider,
   EXTERNAL_DNS_ANNOTATION_PREFIX,
   ExternalDns,
   ExternalDnsCloudflare,
   ExternalDnsSource,
-  GcpCredentials,
-  Route53ZoneType,
 } from './dns/external-dns';
-export type {
-  AzureDnsOptions,
-  CloudDnsOptions,
-  CloudflareDnsOptions,
-  ExternalDnsAttributes,
-  ExternalDnsCloudflareProps,
-  ExternalDnsProps,
-  IExternalDns,
-  Route53DnsOptions,
-} from './dns/external-dns';
+export type { ExternalDnsAttributes, ExternalDnsCloudflareProps, ExternalDnsProps, IExternalDns } from './dns/external-dns';
+export { AwsCredentials, Route53ZoneType } from './dns/providers/route53';
+export type { Route53DnsOptions } from './dns/providers/route53';
+export { GcpCredentials } from './dns/providers/cloud-dns';
+export type { CloudDnsOptions } from './dns/providers/cloud-dns';
+export type { AzureDnsOptions } from './dns/providers/azure-dns';
+export type { CloudflareDnsOptions } from './dns/providers/cloudflare';
 
 // certs
 export { CertManager } from './certs/cert-manager';

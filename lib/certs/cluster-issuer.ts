@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, ClusterIssuer } from '../../imports/cert-manager-cert-manager.io';
 import { goDuration } from '../core/duration';
-import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
 import { ICertManager } from './cert-manager';
 
@@ -130,7 +130,7 @@ export class InternalCaIssuer extends Construct implements IClusterIssuer {
     const cluster = GitOpsCluster.of(this);
     if (!fluxUnitOf(this)) invalidProp(this, 'InternalCaIssuer must be created inside a layer of a cluster (e.g. cluster.configs)');
     const rootDuration = props.rootDuration ?? Duration.days(3650);
-    if (rootDuration.toDays() < 60) invalidProp(this, `rootDuration ${rootDuration.toDays()} days is too short for a root CA; use at least 60 days`);
+    if (rootDuration.toDays() < 60) throw new InfraFluxError(ErrorCode.INVALID_DURATION, this, `rootDuration ${rootDuration.toDays()} days is too short for a root CA; use at least 60 days`);
     const selfSigned = new ClusterIssuer(this, 'SelfSigned', {
       metadata: { name: `${this.issuerName}-selfsigned` },
       spec: { selfSigned: {} },

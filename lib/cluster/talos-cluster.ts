@@ -1,12 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import * as capi from '../../imports/capi-core-cluster.x-k8s.io';
-import * as rke2bootstrap from '../../imports/capi-rke2-bootstrap.cluster.x-k8s.io';
-import * as rke2cp from '../../imports/capi-rke2-controlplane.cluster.x-k8s.io';
-import * as talosbootstrap from '../../imports/capi-talos-bootstrap.cluster.x-k8s.io';
-import * as taloscp from '../../imports/capi-talos-controlplane.cluster.x-k8s.io';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
@@ -17,7 +12,10 @@ import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
 import { CiliumDatapath } from './cilium-datapath';
 import { ClassPatch, ClusterProvider, NodeRole, TalosClusterClass } from './cluster-class';
-import { Distribution, DistributionKind } from './distribution';
+import { Distribution } from './distribution';
+import { controlPlaneDistribution } from './distributions';
+import { renderRke2ClusterClass } from './distributions/rke2-cluster-class';
+import { ResolvedPool, machineHealthChecks } from './distributions/_strategy';
 import { WorkerPoolProps } from './machine';
 import { InfrastructureInputs, ObjectRef, ProviderContext, rotatingName } from './providers';
 
@@ -110,26 +108,6 @@ export const CLASS_LABEL = 'infraflux.io/cluster-class';
 
 /** Characters Cluster API appends to a MachineDeployment name for its Machines (`-<5>-<5>`). */
 const MACHINE_SUFFIX = 12;
-
-interface ResolvedPool {
-  readonly props: WorkerPoolProps;
-  readonly replicas: number;
-}
-
-interface TopologyArgs {
-  readonly props: TalosClusterProps;
-  readonly ctx: ProviderContext;
-  readonly infra: InfrastructureInputs;
-  readonly className: string;
-  readonly pools: readonly ResolvedPool[];
-  readonly cpCount: number;
-  readonly cpTemplate: ObjectRef;
-  readonly common: readonly TalosConfigPatch[];
-  readonly classPatches: (role: NodeRole) => TalosConfigPatch[];
-  readonly labels: Readonly<Record<string, string>>;
-  readonly namespace: string;
-  readonly cni: TalosCniSettings;
-}
 
 const SYMBOL = Symbol.for('infraflux.cluster.TalosCluster');
 /** Marker of lib/management's BaremetalOperator (no import: lib/cluster does not depend on lib/management). */
@@ -230,7 +208,8 @@ export class TalosCluster extends Construct implements IFluxUnit {
     for (let i = 0; i < all.length; i++) {
       for (let j = i + 1; j < all.length; j++) {
         if (Cidr._overlaps(all[i].cidr, all[j].cidr)) {
-          invalidProp(
+          throw new InfraFluxError(
+            ErrorCode.CIDR_OVERLAP,
             this,
             `${all[j].what} ${Cidr._canonical(all[j].cidr)} overlaps ${all[i].what} ${Cidr._canonical(all[i].cidr)}; pod, service and node CIDRs must be disjoint`,
           );
@@ -244,9 +223,9 @@ export class TalosCluster extends Construct implements IFluxUnit {
     // --- control plane and pools
     const variant = cls.variant.props;
     const cpCount = props.controlPlaneCount ?? variant.controlPlaneCount;
-    if (!Number.isInteger(cpCount) || cpCount < 1) invalidProp(this, `controlPlaneCount ${cpCount} is invalid; use 1 or more`);
+    if (!Number.isInteger(cpCount) || cpCount < 1) throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `controlPlaneCount ${cpCount} is invalid; use 1 or more`);
     if (variant.highAvailability && (cpCount < 3 || cpCount % 2 === 0)) {
-      invalidProp(this, `controlPlaneCount ${cpCount} is not allowed for the HA class "${cls.name}"; etcd needs an odd count of at least 3 (3, 5, 7)`);
+      throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `controlPlaneCount ${cpCount} is not allowed for the HA class "${cls.name}"; etcd needs an odd count of at least 3 (3, 5, 7)`);
     }
     const poolProps: readonly WorkerPoolProps[] =
       props.workers ??
@@ -262,14 +241,15 @@ export class TalosCluster extends Construct implements IFluxUnit {
       if (p.autoscaling) {
         const { minReplicas: min, maxReplicas: max } = p.autoscaling;
         if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || max < Math.max(1, min)) {
-          invalidProp(this, `worker pool "${p.name}" autoscaling ${min}-${max} is invalid; use 0 <= minReplicas <= maxReplicas, maxReplicas >= 1`);
+          throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `worker pool "${p.name}" autoscaling ${min}-${max} is invalid; use 0 <= minReplicas <= maxReplicas, maxReplicas >= 1`);
         }
       }
       const replicas = p.autoscaling ? p.autoscaling.maxReplicas : (p.replicas ?? variant.workerCount);
-      if (!Number.isInteger(replicas) || replicas < 0) invalidProp(this, `worker pool "${p.name}" replicas ${replicas} is invalid; use 0 or more`);
+      if (!Number.isInteger(replicas) || replicas < 0) throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `worker pool "${p.name}" replicas ${replicas} is invalid; use 0 or more`);
       const machineName = `${props.name}-${p.name}`;
       if (machineName.length + MACHINE_SUFFIX > infra._maxClusterNameLength) {
-        invalidProp(
+        throw new InfraFluxError(
+          ErrorCode.NAME_TOO_LONG,
           this,
           `cluster name "${props.name}" with pool "${p.name}" is too long for ${infra.provider.name}: Machine names "${machineName}-xxxxx-xxxxx" would have ${machineName.length + MACHINE_SUFFIX} characters, the limit is ${infra._maxClusterNameLength}; shorten the cluster or pool name`,
         );
@@ -344,45 +324,49 @@ export class TalosCluster extends Construct implements IFluxUnit {
     ];
     this.talosDocs.set('control-plane', cpDocs);
 
-    const version = this.versions.kubernetes;
     const deployments = new Map<string, ApiObject>();
     if (topology) {
-      const rendered = this.renderTopology({ props, ctx, infra, className, pools, cpCount, cpTemplate, common, classPatches, labels, namespace, cni });
+      const rendered = renderRke2ClusterClass({
+        ctx,
+        clusterName: props.name,
+        clusterClass: cls,
+        infra,
+        infrastructureCluster: this.infrastructureCluster,
+        className,
+        pools,
+        cpCount,
+        cpTemplate,
+        common,
+        classPatches,
+        labels,
+        namespace,
+        cni,
+        serviceDomain: props.network.serviceDomain ?? 'cluster.local',
+        versions: this.versions,
+        podCidrs: this.podCidrs,
+        serviceCidrs: this.serviceCidrs,
+        nodeCidr: this.nodeCidr,
+        talosDocs: this.talosDocs,
+      });
       this.controlPlane = rendered.controlPlaneTemplate;
       this.resource = rendered.cluster;
       this.clusterClassObject = rendered.clusterClass;
     } else {
-      if (this.distribution.kind === DistributionKind.TALOS) {
-        this.controlPlane = new taloscp.TalosControlPlane(this.content, 'ControlPlane', {
-          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-          spec: {
-            version,
-            replicas: cpCount,
-            infrastructureTemplate: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name, namespace },
-            controlPlaneConfig: {
-              controlplane: { generateType: 'controlplane', talosVersion: this.versions.talos, strategicPatches: cpDocs.map((d) => stringify(d)) },
-            },
-            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: taloscp.TalosControlPlaneSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-          },
-        });
-      } else {
-        this.controlPlane = new rke2cp.Rke2ControlPlaneV1Beta2(this.content, 'ControlPlane', {
-          metadata: { name: `${props.name}-control-plane`, namespace, labels: { ...labels } },
-          spec: {
-            version: this.versions.rke2,
-            replicas: cpCount,
-            machineTemplate: { spec: { infrastructureRef: { apiGroup: cpTemplate.apiGroup, kind: cpTemplate.kind, name: cpTemplate.name } } },
-            registrationMethod: rke2cp.Rke2ControlPlaneV1Beta2SpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
-            rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneV1Beta2SpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-            serverConfig: {
-              // Cilium is installed by the platform layers, as with Talos; RKE2 must not bring its own.
-              cni: rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigCni.NONE,
-              ...(cni.kubeProxyDisabled ? { disableComponents: { kubernetesComponents: [rke2cp.Rke2ControlPlaneV1Beta2SpecServerConfigDisableComponentsKubernetesComponents.KUBE_PROXY] } } : {}),
-              clusterDomain: props.network.serviceDomain ?? 'cluster.local',
-            },
-          },
-        });
-      }
+      // The distribution strategy (lib/cluster/distributions/) emits the control plane and the
+      // worker bootstrap templates; everything else is the same for Talos and RKE2.
+      const controlPlane = controlPlaneDistribution(this.distribution.kind);
+      this.controlPlane = controlPlane.renderControlPlane({
+        ctx,
+        clusterName: props.name,
+        namespace,
+        labels,
+        replicas: cpCount,
+        machineTemplate: cpTemplate,
+        talosDocuments: cpDocs,
+        versions: this.versions,
+        cni,
+        serviceDomain: props.network.serviceDomain ?? 'cluster.local',
+      });
 
       const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
         metadata: { name: props.name, namespace, labels: { ...labels } },
@@ -423,26 +407,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
           ...classPatches(NodeRole.WORKER),
         ];
         this.talosDocs.set(`worker/${p.name}`, workerDocs);
-        let bootstrap: ApiObject;
-        if (this.distribution.kind === DistributionKind.TALOS) {
-          const spec: talosbootstrap.TalosConfigTemplateV1Alpha3SpecTemplateSpec = {
-            generateType: 'worker',
-            talosVersion: this.versions.talos,
-            strategicPatches: workerDocs.map((d) => stringify(d)),
-          };
-          bootstrap = new talosbootstrap.TalosConfigTemplateV1Alpha3(this.content, `${poolId}-BootstrapTemplate`, {
-            metadata: { name: ctx.templateName(talosbootstrap.TalosConfigTemplateV1Alpha3.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-            spec: { template: { spec } },
-          });
-        } else {
-          const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
-            agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
-          };
-          bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
-            metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-            spec: { template: { spec } },
-          });
-        }
+        const bootstrap = controlPlane.renderWorkerBootstrap({ ctx, poolId, clusterName: props.name, namespace, labels, pool: p, talosDocuments: workerDocs, versions: this.versions });
         const selector = { [CLUSTER_NAME_LABEL]: props.name, [POOL_LABEL]: p.name };
         const md = new capi.MachineDeploymentV1Beta2(this.content, `${poolId}-MachineDeployment`, {
           metadata: {
@@ -477,7 +442,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
               spec: {
                 clusterName: props.name,
                 // Same version as the control plane: CAPRKE2 takes the RKE2 release, CACPPT the Kubernetes version.
-                version: this.distribution.kind === DistributionKind.TALOS ? version : this.versions.rke2,
+                version: controlPlane.machineVersion(this.versions),
                 bootstrap: { configRef: { apiGroup: bootstrap.apiVersion.split('/')[0], kind: bootstrap.kind, name: bootstrap.name } },
                 infrastructureRef: { apiGroup: template.apiGroup, kind: template.kind, name: template.name },
                 ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
@@ -516,189 +481,6 @@ export class TalosCluster extends Construct implements IFluxUnit {
           : [];
       },
     });
-  }
-
-  /**
-   * The opt-in RKE2 ClusterClass path: a `ClusterClass` (v1beta2) with an RKE2ControlPlaneTemplate,
-   * the provider's cluster template, one machine-deployment class per worker pool
-   * (RKE2ConfigTemplate + machine template + health check), variables and patches; and a `Cluster`
-   * with `spec.topology`. Cluster API's topology controller creates the RKE2ControlPlane, the
-   * infrastructure cluster, the MachineDeployments and the MachineHealthChecks from it.
-   */
-  private renderTopology(args: TopologyArgs): { controlPlaneTemplate: ApiObject; cluster: ApiObject; clusterClass: ApiObject } {
-    const { props, ctx, infra, className, pools, cpCount, cpTemplate, common, classPatches, labels, namespace, cni } = args;
-    const variant = props.clusterClass.variant.props;
-    const serviceDomain = props.network.serviceDomain ?? 'cluster.local';
-    // The same checks as the explicit MachineHealthChecks, in the ClusterClass's own types.
-    const mhc = this.checks(variant.nodeStartupSeconds, variant.unhealthySeconds);
-    const checks = { nodeStartupTimeoutSeconds: mhc.nodeStartupTimeoutSeconds, unhealthyNodeConditions: mhc.unhealthyNodeConditions };
-
-    // Control plane: what is fixed for the platform lives in the template (no CNI of RKE2's own:
-    // Cilium is installed by the platform layers); what varies per cluster comes from variables.
-    const cpSpec: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpec = {
-      registrationMethod: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecRegistrationMethod.CONTROL_HYPHEN_PLANE_HYPHEN_ENDPOINT,
-      rolloutStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecRolloutStrategyRollingUpdateMaxSurge.fromNumber(1) } },
-      serverConfig: { cni: rke2cp.Rke2ControlPlaneTemplateV1Beta2SpecTemplateSpecServerConfigCni.NONE },
-    };
-    const controlPlaneTemplate = new rke2cp.Rke2ControlPlaneTemplateV1Beta2(this.content, 'ControlPlane', {
-      metadata: { name: ctx.templateName(rke2cp.Rke2ControlPlaneTemplateV1Beta2.GVK.kind, `${props.name}-control-plane`, cpSpec), namespace, labels: { ...labels } },
-      spec: { template: { spec: cpSpec } },
-    });
-
-    // Worker classes: one per pool, each with its own bootstrap and machine template.
-    const machineDeploymentClasses: capi.ClusterClassV1Beta2SpecWorkersMachineDeployments[] = [];
-    const machineDeploymentTopologies: capi.ClusterV1Beta2SpecTopologyWorkersMachineDeployments[] = [];
-    for (const pool of pools) {
-      const p = pool.props;
-      const poolId = `Pool-${p.name}`;
-      const machine = p.machine ?? props.clusterClass.workerMachine ?? infra._defaultMachine(props.clusterClass.variant, NodeRole.WORKER);
-      const template = infra._renderMachineTemplate(ctx, `${poolId}-MachineTemplate`, `${props.name}-${p.name}`, NodeRole.WORKER, machine, p.failureDomain);
-      this.talosDocs.set(`worker/${p.name}`, [
-        ...common,
-        ...(p.nodeLabels && Object.keys(p.nodeLabels).length > 0 ? [{ machine: { nodeLabels: { ...p.nodeLabels } } }] : []),
-        ...classPatches(NodeRole.WORKER),
-      ]);
-      const spec: rke2bootstrap.Rke2ConfigTemplateV1Beta2SpecTemplateSpec = {
-        agentConfig: p.nodeLabels ? { nodeLabels: Object.entries(p.nodeLabels).map(([k, v]) => `${k}=${v}`) } : {},
-      };
-      const bootstrap = new rke2bootstrap.Rke2ConfigTemplateV1Beta2(this.content, `${poolId}-BootstrapTemplate`, {
-        metadata: { name: ctx.templateName(rke2bootstrap.Rke2ConfigTemplateV1Beta2.GVK.kind, `${props.name}-${p.name}`, spec), namespace, labels: { ...labels } },
-        spec: { template: { spec } },
-      });
-      machineDeploymentClasses.push({
-        class: p.name,
-        bootstrap: { templateRef: { apiVersion: bootstrap.apiVersion, kind: bootstrap.kind, name: bootstrap.name } },
-        infrastructure: { templateRef: { apiVersion: template.apiVersion, kind: template.kind, name: template.name } },
-        healthCheck: {
-          checks,
-          // Stop remediating when many nodes fail at once (a network outage, not broken machines).
-          remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsHealthCheckRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromString('40%') } },
-        },
-        rollout: {
-          strategy: {
-            type: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyType.ROLLING_UPDATE,
-            rollingUpdate: {
-              maxSurge: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyRollingUpdateMaxSurge.fromNumber(1),
-              maxUnavailable: capi.ClusterClassV1Beta2SpecWorkersMachineDeploymentsRolloutStrategyRollingUpdateMaxUnavailable.fromNumber(0),
-            },
-          },
-        },
-      });
-      machineDeploymentTopologies.push({
-        class: p.name,
-        name: p.name,
-        metadata: {
-          labels: { [POOL_LABEL]: p.name },
-          ...(p.autoscaling
-            ? {
-                annotations: {
-                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': String(p.autoscaling.minReplicas),
-                  'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': String(p.autoscaling.maxReplicas),
-                },
-              }
-            : {}),
-        },
-        // With the autoscaler the replica count is its business (a fixed value would fight it).
-        ...(p.autoscaling ? {} : { replicas: pool.replicas }),
-        ...(p.failureDomain ? { failureDomain: p.failureDomain } : {}),
-      });
-    }
-
-    // Variables (typed, validated by Cluster API against their schema) and the patches that use them.
-    // The Kubernetes version and the replica counts are topology fields (builtin.cluster.topology.version,
-    // builtin.controlPlane.replicas); pod and service CIDRs are the Cluster's clusterNetwork.
-    const str = capi.ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType.STRING;
-    const nodeCidrPaths = infra._nodeCidrTemplatePaths();
-    const variables: capi.ClusterClassV1Beta2SpecVariables[] = [
-      {
-        name: 'clusterDomain',
-        required: true,
-        schema: { openApiv3Schema: { type: str, description: 'Cluster DNS domain (RKE2 serverConfig.clusterDomain).', default: 'cluster.local', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' } },
-      },
-      {
-        name: 'kubeProxyDisabled',
-        required: true,
-        schema: {
-          openApiv3Schema: { type: capi.ClusterClassV1Beta2SpecVariablesSchemaOpenApiv3SchemaType.BOOLEAN, description: 'Disable kube-proxy (Cilium replaces it).', default: true },
-        },
-      },
-      ...(nodeCidrPaths.length > 0
-        ? [{ name: 'nodeCidr', required: true, schema: { openApiv3Schema: { type: str, description: 'Node network CIDR (the VPC / subnet of the infrastructure cluster).', format: 'cidr' } } }]
-        : []),
-    ];
-    const add = capi.ClusterClassV1Beta2SpecPatchesDefinitionsJsonPatchesOp.ADD;
-    const cpSelector = { apiVersion: controlPlaneTemplate.apiVersion, kind: controlPlaneTemplate.kind, matchResources: { controlPlane: true } };
-    const patches: capi.ClusterClassV1Beta2SpecPatches[] = [
-      {
-        name: 'cluster-domain',
-        description: 'Sets the RKE2 cluster domain from the clusterDomain variable.',
-        definitions: [{ selector: cpSelector, jsonPatches: [{ op: add, path: '/spec/template/spec/serverConfig/clusterDomain', valueFrom: { variable: 'clusterDomain' } }] }],
-      },
-      {
-        name: 'disable-kube-proxy',
-        description: 'Disables kube-proxy when kubeProxyDisabled is true (Cilium kube-proxy replacement).',
-        enabledIf: '{{ .kubeProxyDisabled }}',
-        definitions: [{ selector: cpSelector, jsonPatches: [{ op: add, path: '/spec/template/spec/serverConfig/disableComponents', value: { kubernetesComponents: ['kubeProxy'] } }] }],
-      },
-      ...(nodeCidrPaths.length > 0
-        ? [
-            {
-              name: 'node-cidr',
-              description: 'Sets the node network of the infrastructure cluster from the nodeCidr variable.',
-              definitions: [
-                {
-                  selector: { apiVersion: this.infrastructureCluster.apiVersion, kind: this.infrastructureCluster.kind, matchResources: { infrastructureCluster: true } },
-                  jsonPatches: nodeCidrPaths.map((path) => ({ op: capi.ClusterClassV1Beta2SpecPatchesDefinitionsJsonPatchesOp.REPLACE, path, valueFrom: { variable: 'nodeCidr' } })),
-                },
-              ],
-            },
-          ]
-        : []),
-    ];
-
-    const clusterClass = new capi.ClusterClassV1Beta2(this.content, 'ClusterClass', {
-      metadata: { name: className, namespace, labels: { ...labels } },
-      spec: {
-        infrastructure: { templateRef: { apiVersion: this.infrastructureCluster.apiVersion, kind: this.infrastructureCluster.kind, name: this.infrastructureCluster.name } },
-        controlPlane: {
-          templateRef: { apiVersion: controlPlaneTemplate.apiVersion, kind: controlPlaneTemplate.kind, name: controlPlaneTemplate.name },
-          machineInfrastructure: { templateRef: { apiVersion: cpTemplate.apiVersion, kind: cpTemplate.kind, name: cpTemplate.name } },
-          // Only for HA control planes, one machine at a time, so remediation never breaks etcd quorum.
-          ...(cpCount >= 3
-            ? {
-                healthCheck: {
-                  checks,
-                  remediation: { triggerIf: { unhealthyLessThanOrEqualTo: capi.ClusterClassV1Beta2SpecControlPlaneHealthCheckRemediationTriggerIfUnhealthyLessThanOrEqualTo.fromNumber(1) } },
-                },
-              }
-            : {}),
-        },
-        ...(machineDeploymentClasses.length > 0 ? { workers: { machineDeployments: machineDeploymentClasses } } : {}),
-        variables,
-        patches,
-      },
-    });
-
-    const topologyVariables: capi.ClusterV1Beta2SpecTopologyVariables[] = [
-      { name: 'clusterDomain', value: serviceDomain },
-      { name: 'kubeProxyDisabled', value: cni.kubeProxyDisabled },
-      ...(nodeCidrPaths.length > 0 ? [{ name: 'nodeCidr', value: this.nodeCidr }] : []),
-    ];
-    const cluster = new capi.ClusterV1Beta2(this.content, 'Resource', {
-      metadata: { name: props.name, namespace, labels: { ...labels } },
-      spec: {
-        clusterNetwork: { pods: { cidrBlocks: [...this.podCidrs] }, services: { cidrBlocks: [...this.serviceCidrs] }, serviceDomain },
-        topology: {
-          classRef: { name: clusterClass.name, namespace },
-          // CAPRKE2 takes the RKE2 release as the topology version (`v1.34.x+rke2rN`).
-          version: this.versions.rke2,
-          controlPlane: { replicas: cpCount },
-          ...(machineDeploymentTopologies.length > 0 ? { workers: { machineDeployments: machineDeploymentTopologies } } : {}),
-          variables: topologyVariables,
-        },
-      },
-    });
-    return { controlPlaneTemplate, cluster, clusterClass };
   }
 
   /**
@@ -741,13 +523,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
   }
 
   private checks(startupSeconds: number, unhealthySeconds: number): capi.MachineHealthCheckV1Beta2SpecChecks {
-    return {
-      nodeStartupTimeoutSeconds: startupSeconds,
-      unhealthyNodeConditions: [
-        { type: 'Ready', status: 'False', timeoutSeconds: unhealthySeconds },
-        { type: 'Ready', status: 'Unknown', timeoutSeconds: unhealthySeconds },
-      ],
-    };
+    return machineHealthChecks(startupSeconds, unhealthySeconds);
   }
 
   private checkName(props: TalosClusterProps): void {
@@ -763,7 +539,7 @@ export class TalosCluster extends Construct implements IFluxUnit {
     const longest = `${name}-control-plane`.length + 6; // CACPPT names machines `<control plane>-<5>`
     if (max !== undefined && longest > max) {
       throw new InfraFluxError(
-        ErrorCode.INVALID_PROP,
+        ErrorCode.NAME_TOO_LONG,
         this,
         `cluster name "${name}" (${name.length} characters) is too long for ${props.infrastructure.provider.name}: control-plane Machine names "${name}-control-plane-xxxxx" would have ${longest} characters, the limit is ${max}; use at most ${max - longest + name.length} characters`,
       );

@@ -50,15 +50,37 @@ export enum ErrorCode {
   PLAINTEXT_SECRET = 'INFRAFLUX_PLAINTEXT_SECRET',
   /** A CRD or chart schema given to `fleet.validation` cannot be used (not a CRD, already pinned...). */
   INVALID_SCHEMA_REGISTRATION = 'INFRAFLUX_INVALID_SCHEMA_REGISTRATION',
+
+  // --- Rule families (issue 10 item 5): one code per family of validation rules, instead of INVALID_PROP.
+  /** A duration is not a positive whole number of seconds, or is outside the range a rule allows (Flux intervals, sync intervals, token validity). */
+  INVALID_DURATION = 'INFRAFLUX_INVALID_DURATION',
+  /** A TCP or UDP port is not a whole number in 1-65535. */
+  INVALID_PORT = 'INFRAFLUX_INVALID_PORT',
+  /** Pod, service and node CIDRs of a cluster overlap (they must be disjoint). */
+  CIDR_OVERLAP = 'INFRAFLUX_CIDR_OVERLAP',
+  /** Versions break a compatibility rule of the spec pack, or a chart has no pinned version. */
+  UNSUPPORTED_VERSION = 'INFRAFLUX_UNSUPPORTED_VERSION',
+  /** A cloud identifier has the wrong form: region, IAM role ARN, project id, service account, subscription or client UUID, resource group. */
+  INVALID_CLOUD_IDENTIFIER = 'INFRAFLUX_INVALID_CLOUD_IDENTIFIER',
+  /** Chart values set a key InfraFlux derives from validated props, or a top-level key the pinned chart does not know. */
+  INVALID_CHART_VALUES = 'INFRAFLUX_INVALID_CHART_VALUES',
+  /** A construct is created in a Flux layer it may not live in. */
+  WRONG_LAYER = 'INFRAFLUX_WRONG_LAYER',
+  /** A node count is not allowed: control planes (at least 1, odd and at least 3 for HA), worker replicas, autoscaling bounds. */
+  INVALID_NODE_COUNT = 'INFRAFLUX_INVALID_NODE_COUNT',
+  /** A name is too long for the names generated from it (Machine names within a provider's limit). */
+  NAME_TOO_LONG = 'INFRAFLUX_NAME_TOO_LONG',
+  /** A DNS record TTL is not allowed (a whole number of seconds; Cloudflare: 1 for automatic or 60/120-86400, proxied records only 1). */
+  INVALID_DNS_TTL = 'INFRAFLUX_INVALID_DNS_TTL',
 }
 
-/** One problem inside an aggregated error (ErrorCode.SYNTH_FAILED): its own code, where, and what. */
 /**
  * The code of one problem: an {@link ErrorCode}, or a reconcile-model code (`RECONCILE_*`, see
  * lib/reconcile/types.ts ReconcileCode) for a fleet that would not come up from empty clusters.
  */
 export type ProblemCode = ErrorCode | `RECONCILE_${string}`;
 
+/** One problem inside an aggregated error (ErrorCode.SYNTH_FAILED): its own code, where, and what. */
 export interface InfraFluxProblem {
   readonly code: ProblemCode;
   /** Construct path of the offending construct or object (`''` for the root). */

@@ -9,7 +9,11 @@ import { GatewayApiChannel, IGatewayApiCrds } from '../edge/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
-import { SecretKeyReference } from './secret-reference';
+import { AzureDnsOptions, azureDnsStrategy } from './providers/azure-dns';
+import { CloudDnsOptions, cloudDnsStrategy } from './providers/cloud-dns';
+import { CloudflareDnsOptions, cloudflareStrategy } from './providers/cloudflare';
+import { Route53DnsOptions, route53Strategy } from './providers/route53';
+import { DnsProviderStrategy, ProviderConfig } from './providers/_strategy';
 import { dnsZoneOf } from './zones';
 
 /** Annotation prefix ExternalDNS 0.21.0 reads (0.22.0 changed the default to `external-dns.kubernetes.io/`). */
@@ -67,239 +71,45 @@ export class DnsPolicy {
   private constructor(public readonly value: 'sync' | 'upsert-only' | 'create-only') {}
 }
 
-/** What a {@link DnsProvider} contributes to the ExternalDNS chart values. */
-interface ProviderConfig {
-  readonly name: string;
-  readonly env: Array<Record<string, unknown>>;
-  readonly args: string[];
-  readonly volumes: Array<Record<string, unknown>>;
-  readonly volumeMounts: Array<Record<string, unknown>>;
-  readonly serviceAccountAnnotations: Record<string, string>;
-  readonly podLabels: Record<string, string>;
-  readonly secrets: SecretKeyReference[];
-}
-
-const EMPTY: Omit<ProviderConfig, 'name'> = { env: [], args: [], volumes: [], volumeMounts: [], serviceAccountAnnotations: {}, podLabels: {}, secrets: [] };
-
-function secretEnv(name: string, ref: SecretKeyReference): Record<string, unknown> {
-  return { name, valueFrom: { secretKeyRef: ref.toSelector() } };
-}
-
-/** Options of {@link DnsProvider.cloudflare}. */
-export interface CloudflareDnsOptions {
-  /**
-   * Secret key holding a scoped Cloudflare API token (Zone:Read, DNS:Edit on the managed zones),
-   * in the ExternalDNS namespace. Read as `CF_API_TOKEN`.
-   * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/tutorials/cloudflare/
-   */
-  readonly apiToken: SecretKeyReference;
-  /**
-   * Publish records proxied (orange cloud) by default; routes can override it per host. Cloudflare
-   * Universal SSL covers only the zone apex and its first-level subdomains, so GatewayStack refuses
-   * a proxied host deeper than one label below the zone (give the route `cloudflareProxied: false`
-   * or switch this off; clients then reach the Gateway's own certificate directly).
-   * @default true
-   * @see https://developers.cloudflare.com/ssl/edge-certificates/universal-ssl/limitations/
-   */
-  readonly proxied?: boolean;
-  /**
-   * Records fetched per Cloudflare API page (1-5000); raise it for large zones.
-   * @default 5000
-   */
-  readonly recordsPerPage?: number;
-}
-
-/** AWS credentials for Route53: IRSA / Pod Identity role, or an access key by Secret reference. */
-export class AwsCredentials {
-  /** IAM role for the ExternalDNS service account (EKS IRSA annotation). */
-  public static serviceAccountRole(roleArn: string): AwsCredentials {
-    return new AwsCredentials(roleArn, undefined, undefined);
-  }
-  /** A static access key pair from Secret keys (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). */
-  public static fromSecret(accessKeyId: SecretKeyReference, secretAccessKey: SecretKeyReference): AwsCredentials {
-    return new AwsCredentials(undefined, accessKeyId, secretAccessKey);
-  }
-  private constructor(
-    public readonly roleArn: string | undefined,
-    public readonly accessKeyId: SecretKeyReference | undefined,
-    public readonly secretAccessKey: SecretKeyReference | undefined,
-  ) {}
-}
-
-/**
- * Which Route53 hosted zones ExternalDNS considers (`--aws-zone-type`).
- * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/flags/
- */
-export class Route53ZoneType {
-  /** Public hosted zones only. */
-  public static readonly PUBLIC = new Route53ZoneType('public');
-  /** Private hosted zones only. */
-  public static readonly PRIVATE = new Route53ZoneType('private');
-  private constructor(
-    /** The `--aws-zone-type` value. */
-    public readonly value: string,
-  ) {}
-}
-
-/** Options of {@link DnsProvider.route53}. */
-export interface Route53DnsOptions {
-  readonly credentials: AwsCredentials;
-  /** AWS region of the API endpoint, e.g. `eu-central-1`. */
-  readonly region: string;
-  /**
-   * Restrict to public or private hosted zones.
-   * @default - both
-   */
-  readonly zoneType?: Route53ZoneType;
-}
-
-/** Google credentials for Cloud DNS: Workload Identity, or a service-account key by Secret reference. */
-export class GcpCredentials {
-  /** GKE Workload Identity: the Google service account the Kubernetes one impersonates. */
-  public static workloadIdentity(serviceAccountEmail: string): GcpCredentials {
-    return new GcpCredentials(serviceAccountEmail, undefined);
-  }
-  /** A JSON key file from a Secret key, mounted and named by `GOOGLE_APPLICATION_CREDENTIALS`. */
-  public static fromSecret(keyFile: SecretKeyReference): GcpCredentials {
-    return new GcpCredentials(undefined, keyFile);
-  }
-  private constructor(
-    public readonly serviceAccountEmail: string | undefined,
-    public readonly keyFile: SecretKeyReference | undefined,
-  ) {}
-}
-
-/** Options of {@link DnsProvider.googleCloudDns}. */
-export interface CloudDnsOptions {
-  /** Google Cloud project that holds the managed zones. */
-  readonly project: string;
-  readonly credentials: GcpCredentials;
-}
-
-/** Options of {@link DnsProvider.azureDns}. */
-export interface AzureDnsOptions {
-  /** Resource group of the DNS zones. */
-  readonly resourceGroup: string;
-  /** Subscription id of the DNS zones. */
-  readonly subscriptionId: string;
-  /**
-   * Secret key holding the `azure.json` provider config (tenant, client or managed identity /
-   * workload identity settings), mounted at `/etc/kubernetes/azure.json`.
-   * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/docs/tutorials/azure/
-   */
-  readonly config: SecretKeyReference;
-  /**
-   * Client id for Azure Workload Identity (adds the service-account annotation and pod label).
-   * @default - none
-   */
-  readonly workloadIdentityClientId?: string;
-}
-
 /**
  * The DNS provider ExternalDNS writes to. Credentials only by reference (Secret keys, cloud
- * workload identities), never as values.
+ * workload identities), never as values. Each provider's chart values come from its strategy in
+ * lib/dns/providers/.
  */
 export class DnsProvider {
   /** Cloudflare, token in `CF_API_TOKEN`; records proxied by default. */
   public static cloudflare(options: CloudflareDnsOptions): DnsProvider {
-    const perPage = options.recordsPerPage ?? 5000;
-    const proxied = options.proxied ?? true;
-    return new DnsProvider('cloudflare', proxied, (scope): ProviderConfig => {
-      options.apiToken.validate(scope, 'Cloudflare API token');
-      if (!Number.isInteger(perPage) || perPage < 1 || perPage > 5000) invalidProp(scope, `recordsPerPage ${perPage} must be 1-5000`);
-      return {
-        ...EMPTY,
-        name: 'cloudflare',
-        env: [secretEnv('CF_API_TOKEN', options.apiToken)],
-        args: [...(proxied ? ['--cloudflare-proxied'] : []), `--cloudflare-dns-records-per-page=${perPage}`],
-        secrets: [options.apiToken],
-      };
-    });
+    return new DnsProvider(cloudflareStrategy(options));
   }
 
   /** AWS Route53. */
   public static route53(options: Route53DnsOptions): DnsProvider {
-    return new DnsProvider('aws', false, (scope): ProviderConfig => {
-      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)) invalidProp(scope, `region "${options.region}" is not an AWS region such as eu-central-1`);
-      const c = options.credentials;
-      if (c.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
-        invalidProp(scope, `roleArn "${c.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
-      }
-      c.accessKeyId?.validate(scope, 'AWS access key id');
-      c.secretAccessKey?.validate(scope, 'AWS secret access key');
-      return {
-        ...EMPTY,
-        name: 'aws',
-        env: [
-          { name: 'AWS_DEFAULT_REGION', value: options.region },
-          ...(c.accessKeyId && c.secretAccessKey
-            ? [secretEnv('AWS_ACCESS_KEY_ID', c.accessKeyId), secretEnv('AWS_SECRET_ACCESS_KEY', c.secretAccessKey)]
-            : []),
-        ],
-        args: options.zoneType ? [`--aws-zone-type=${options.zoneType.value}`] : [],
-        serviceAccountAnnotations: c.roleArn ? { 'eks.amazonaws.com/role-arn': c.roleArn } : {},
-        secrets: [c.accessKeyId, c.secretAccessKey].filter((s): s is SecretKeyReference => s !== undefined),
-      };
-    });
+    return new DnsProvider(route53Strategy(options));
   }
 
   /** Google Cloud DNS. */
   public static googleCloudDns(options: CloudDnsOptions): DnsProvider {
-    return new DnsProvider('google', false, (scope): ProviderConfig => {
-      if (!/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(options.project)) invalidProp(scope, `project "${options.project}" is not a Google Cloud project id`);
-      const c = options.credentials;
-      if (c.serviceAccountEmail !== undefined && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(c.serviceAccountEmail)) {
-        invalidProp(scope, `serviceAccountEmail "${c.serviceAccountEmail}" is not a Google service account (<name>@<project>.iam.gserviceaccount.com)`);
-      }
-      c.keyFile?.validate(scope, 'Google service account key');
-      const mountPath = '/etc/secrets/google';
-      return {
-        ...EMPTY,
-        name: 'google',
-        args: [`--google-project=${options.project}`],
-        env: c.keyFile ? [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${mountPath}/${c.keyFile.key}` }] : [],
-        volumes: c.keyFile ? [{ name: 'google-credentials', secret: { secretName: c.keyFile.secretName, items: [{ key: c.keyFile.key, path: c.keyFile.key }] } }] : [],
-        volumeMounts: c.keyFile ? [{ name: 'google-credentials', mountPath, readOnly: true }] : [],
-        serviceAccountAnnotations: c.serviceAccountEmail ? { 'iam.gke.io/gcp-service-account': c.serviceAccountEmail } : {},
-        secrets: c.keyFile ? [c.keyFile] : [],
-      };
-    });
+    return new DnsProvider(cloudDnsStrategy(options));
   }
 
   /** Azure DNS. */
   public static azureDns(options: AzureDnsOptions): DnsProvider {
-    return new DnsProvider('azure', false, (scope): ProviderConfig => {
-      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-      if (!uuid.test(options.subscriptionId)) invalidProp(scope, `subscriptionId "${options.subscriptionId}" is not a UUID`);
-      if (options.workloadIdentityClientId !== undefined && !uuid.test(options.workloadIdentityClientId)) {
-        invalidProp(scope, `workloadIdentityClientId "${options.workloadIdentityClientId}" is not a UUID`);
-      }
-      if (!/^[-\w._()]{1,90}$/.test(options.resourceGroup)) invalidProp(scope, `resourceGroup "${options.resourceGroup}" is not an Azure resource group name`);
-      options.config.validate(scope, 'Azure config');
-      return {
-        ...EMPTY,
-        name: 'azure',
-        args: [`--azure-resource-group=${options.resourceGroup}`, `--azure-subscription-id=${options.subscriptionId}`],
-        volumes: [{ name: 'azure-config', secret: { secretName: options.config.secretName, items: [{ key: options.config.key, path: 'azure.json' }] } }],
-        volumeMounts: [{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }],
-        serviceAccountAnnotations: options.workloadIdentityClientId ? { 'azure.workload.identity/client-id': options.workloadIdentityClientId } : {},
-        podLabels: options.workloadIdentityClientId ? { 'azure.workload.identity/use': 'true' } : {},
-        secrets: [options.config],
-      };
-    });
+    return new DnsProvider(azureDnsStrategy(options));
   }
 
-  private constructor(
-    /** `provider.name` of the chart. */
-    public readonly name: string,
-    /** Whether records are Cloudflare-proxied unless a route says otherwise (Cloudflare only). */
-    public readonly proxiedByDefault: boolean,
-    private readonly build: (scope: IConstruct) => ProviderConfig,
-  ) {}
+  /** `provider.name` of the chart. */
+  public readonly name: string;
+  /** Whether records are Cloudflare-proxied unless a route says otherwise (Cloudflare only). */
+  public readonly proxiedByDefault: boolean;
+
+  private constructor(private readonly strategy: DnsProviderStrategy) {
+    this.name = strategy.name;
+    this.proxiedByDefault = strategy.proxiedByDefault;
+  }
 
   /** @internal */
   public _config(scope: IConstruct): ProviderConfig {
-    return this.build(scope);
+    return this.strategy.config(scope);
   }
 
   /** Whether records of this provider can be Cloudflare-proxied. */
@@ -453,6 +263,11 @@ export interface IExternalDns extends IConstruct {
   readonly domainFilters: readonly string[];
   /** The sources it reads (`--source`). */
   readonly sources: readonly ExternalDnsSource[];
+  /**
+   * The DNS provider it writes to (what decides, e.g., whether records can be Cloudflare-proxied).
+   * Undefined for an imported ExternalDNS whose provider was not given.
+   */
+  readonly provider?: DnsProvider;
   /** Whether `hostname` lies in one of the managed zones. */
   manages(hostname: string): boolean;
   /** The most specific managed zone `hostname` lies in; undefined when none. */
@@ -470,6 +285,11 @@ export interface ExternalDnsAttributes {
    * @default ExternalDnsSource.defaults()
    */
   readonly sources?: readonly ExternalDnsSource[];
+  /**
+   * The DNS provider it writes to; gateways need it for Cloudflare-proxied records.
+   * @default - unknown: routes may not ask for Cloudflare proxying
+   */
+  readonly provider?: DnsProvider;
 }
 
 /**
@@ -504,7 +324,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     const ownerId = props.ownerId ?? cluster.name;
     const domainFilters = [...props.domainFilters];
     if (FluxLayer.tryOf(this)?.layerName !== LayerName.CONTROLLERS) {
-      invalidProp(this, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
+      throw new InfraFluxError(ErrorCode.WRONG_LAYER, this, 'ExternalDns must be created in the controllers layer (cluster.controllers)');
     }
     if (domainFilters.length === 0) invalidProp(this, 'domainFilters is empty; give the zones this ExternalDNS manages, e.g. ["example.com"]');
     for (const d of domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
@@ -519,7 +339,9 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       }
     }
     const interval = props.syncInterval ?? Duration.minutes(1);
-    if (interval.toSeconds() < 30) invalidProp(this, `syncInterval ${interval.toSeconds()}s is too short; DNS provider APIs rate-limit, use at least 30s`);
+    // toMilliseconds, not toSeconds: cdk8s throws a plain Error for a fraction of a second; goDuration reports it below.
+    const intervalSeconds = interval.toMilliseconds() / 1000;
+    if (intervalSeconds < 30) throw new InfraFluxError(ErrorCode.INVALID_DURATION, this, `syncInterval ${intervalSeconds}s is too short; DNS provider APIs rate-limit, use at least 30s`);
     const cfg = props.provider._config(this);
     const values: ExternalDnsValues = {
       provider: { name: cfg.name },
@@ -529,7 +351,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       txtOwnerId: ownerId,
       txtPrefix: props.txtPrefix ?? 'infraflux-%{record_type}-',
       domainFilters,
-      interval: goDuration(interval),
+      interval: goDuration(interval, this),
       triggerLoopOnEvent: true,
       logFormat: 'json',
       env: cfg.env,
@@ -540,10 +362,10 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     };
     const owned = Object.keys(props.values ?? {}).filter((k) => EXTERNAL_DNS_OWNED_VALUE_KEYS.includes(k));
     if (owned.length) {
-      invalidProp(this, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
+      throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${owned.join(', ')} are set by InfraFlux from validated props; use the props (provider, sources, policy, ownerId, txtPrefix, domainFilters) instead`);
     }
     const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
-    if (unknown.length) invalidProp(this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
+    if (unknown.length) throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
     const name = props.name ?? 'external-dns';
     this.app = new ChartApp<ExternalDnsValues>(this, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
     this.domainFilters = domainFilters;
@@ -616,6 +438,7 @@ class ImportedExternalDns extends Construct implements IExternalDns {
   public readonly installedElsewhere = true;
   public readonly domainFilters: readonly string[];
   public readonly sources: readonly ExternalDnsSource[];
+  public readonly provider?: DnsProvider;
 
   public constructor(scope: Construct, id: string, attributes: ExternalDnsAttributes) {
     super(scope, id);
@@ -623,6 +446,7 @@ class ImportedExternalDns extends Construct implements IExternalDns {
     for (const d of attributes.domainFilters) validateDnsSubdomain(this, 'domainFilter', d);
     this.domainFilters = [...attributes.domainFilters];
     this.sources = [...(attributes.sources ?? ExternalDnsSource.defaults())];
+    this.provider = attributes.provider;
   }
 
   public manages(hostname: string): boolean {

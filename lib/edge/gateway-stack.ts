@@ -16,14 +16,14 @@ import {
 import { canIssue } from '../certs/acme-issuer';
 import { IClusterIssuer, issueCertificate } from '../certs/cluster-issuer';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { EXTERNAL_DNS_ANNOTATION_PREFIX, ExternalDns, ExternalDnsSource } from '../dns/external-dns';
+import { EXTERNAL_DNS_ANNOTATION_PREFIX, ExternalDnsSource, IExternalDns } from '../dns/external-dns';
 import { dnsZoneOf, labelsBelowZone } from '../dns/zones';
 import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
 import { FluxManifestApp } from '../flux/manifest-app';
 import { OutputFolder } from '../flux/output-folder';
 import { EdgeApi, EdgeImplementation } from './edge-implementation';
-import { GatewayApiCrds } from './gateway-api-crds';
+import { IGatewayApiCrds } from './gateway-api-crds';
 import { MetalLb, MetalLbProps } from './metallb';
 import { ServiceReference, validateServiceReference } from './service-reference';
 
@@ -97,7 +97,7 @@ export interface ExposeServiceOptions extends Omit<RouteOptions, 'backends'> {}
 
 export interface GatewayStackProps {
   /** The cluster's Gateway API CRDs: every Gateway and route is applied after them. */
-  readonly gatewayApi: GatewayApiCrds;
+  readonly gatewayApi: IGatewayApiCrds;
   /** Issuer of the listener certificates (wildcard and per-service). */
   readonly issuer: IClusterIssuer;
   /**
@@ -109,7 +109,7 @@ export interface GatewayStackProps {
    * ExternalDNS that publishes the routes; its domain filters are the managed zones.
    * @default - none: give `zones` (records managed elsewhere, e.g. Terraform)
    */
-  readonly dns?: ExternalDns;
+  readonly dns?: IExternalDns;
   /**
    * Zones managed outside this cluster's ExternalDNS (e.g. by Terraform).
    * @default []
@@ -204,7 +204,7 @@ export class GatewayStack extends Construct {
   /** The Gateway; undefined for Ingress implementations. Escape hatch. */
   public readonly gateway?: Gateway;
   public readonly issuer: IClusterIssuer;
-  public readonly dns?: ExternalDns;
+  public readonly dns?: IExternalDns;
   public readonly metalLb?: MetalLb;
   /** Synth warnings (also recorded as construct metadata `infraflux:warning`). */
   public readonly warnings: string[] = [];
@@ -233,7 +233,7 @@ export class GatewayStack extends Construct {
     this.issuer = props.issuer;
     this.dns = props.dns;
     if (props.dns && GitOpsCluster.of(props.dns) !== scope) invalidProp(this, `dns ${props.dns.node.path} belongs to another cluster`);
-    if (props.gatewayApi.layer.cluster !== scope) invalidProp(this, `gatewayApi ${props.gatewayApi.node.path} belongs to another cluster`);
+    if (GitOpsCluster.of(props.gatewayApi) !== scope) invalidProp(this, `gatewayApi ${props.gatewayApi.node.path} belongs to another cluster`);
     for (const z of props.zones ?? []) validateDnsSubdomain(this, 'zone', z);
     this.zones = [...(props.dns?.domainFilters ?? []), ...(props.zones ?? [])];
     if (this.zones.length === 0) invalidProp(this, 'no managed DNS zone: pass dns (an ExternalDns) or zones');
@@ -488,13 +488,16 @@ export class GatewayStack extends Construct {
       }
       return {};
     }
-    const cloudflare = this.dns.provider.isCloudflare;
-    if (!cloudflare && options.cloudflareProxied !== undefined) invalidProp(this, `route ${id}: cloudflareProxied needs a Cloudflare ExternalDns, not ${this.dns.provider.name}`);
-    const proxied = cloudflare && (options.cloudflareProxied ?? this.dns.provider.proxiedByDefault);
+    const provider = this.dns.provider;
+    const cloudflare = provider?.isCloudflare ?? false;
+    if (!cloudflare && options.cloudflareProxied !== undefined) {
+      invalidProp(this, `route ${id}: cloudflareProxied needs a Cloudflare ExternalDns, not ${provider ? provider.name : 'one of unknown provider (give provider in ExternalDns.fromAttributes)'}`);
+    }
+    const proxied = cloudflare && (options.cloudflareProxied ?? provider?.proxiedByDefault ?? false);
     const ttl = options.dnsTtlSeconds ?? (proxied ? 1 : 300);
-    if (!Number.isInteger(ttl) || ttl < 1) invalidProp(this, `route ${id}: dnsTtlSeconds ${ttl} must be a whole number >= 1`);
-    if (cloudflare && ttl !== 1 && ttl < 120) invalidProp(this, `route ${id}: Cloudflare TTL ${ttl} must be 1 (automatic) or at least 120`);
-    if (proxied && ttl !== 1) invalidProp(this, `route ${id}: proxied Cloudflare records use TTL 1 (automatic), got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: dnsTtlSeconds ${ttl} must be a whole number >= 1`);
+    if (cloudflare && ttl !== 1 && ttl < 120) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: Cloudflare TTL ${ttl} must be 1 (automatic) or at least 120`);
+    if (proxied && ttl !== 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `route ${id}: proxied Cloudflare records use TTL 1 (automatic), got ${ttl}`);
     const zone = this.dns.zoneOf(hostname);
     if (proxied && zone !== undefined && labelsBelowZone(hostname, zone) > 1) {
       // Universal SSL: *.<zone> only. A proxied deeper host gets no edge certificate (TLS fails).

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
-import { invalidProp, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 
 /**
  * A Kubernetes Service port a route sends traffic to. Anything with `{ namespace, name, port }`
@@ -34,6 +34,6 @@ export function serviceReference(service: kplus.Service, port?: number): Service
 export function validateServiceReference(scope: IConstruct, ref: ServiceReference): ServiceReference {
   validateDnsLabel(scope, 'service namespace', ref.namespace);
   validateDnsLabel(scope, 'service name', ref.name);
-  if (!Number.isInteger(ref.port) || ref.port < 1 || ref.port > 65535) invalidProp(scope, `service port ${ref.port} must be 1-65535`);
+  if (!Number.isInteger(ref.port) || ref.port < 1 || ref.port > 65535) throw new InfraFluxError(ErrorCode.INVALID_PORT, scope, `service port ${ref.port} must be 1-65535`);
   return ref;
 }

@@ -1,3 +1,4 @@
+import { ErrorCode, InfraFluxError } from '../core/errors';
 /**
  * The single source of truth shared by CiliumNetworking (Helm values) and the Talos cluster
  * constructs (machine-config patches): what Cilium needs from every Talos node, and what the
@@ -46,7 +47,7 @@ export type TalosConfigPatch = Record<string, unknown>;
  */
 export function talosCiliumPatch(settings: TalosCniSettings = DEFAULT_TALOS_CNI_SETTINGS): TalosConfigPatch {
   if (!Number.isInteger(settings.kubePrismPort) || settings.kubePrismPort < 1 || settings.kubePrismPort > 65535) {
-    throw new Error(`infraflux: kubePrismPort ${settings.kubePrismPort} is not a TCP port; use 1-65535 (Talos default 7445)`);
+    throw new InfraFluxError(ErrorCode.INVALID_PORT, 'TalosCniSettings.kubePrismPort', `kubePrismPort ${settings.kubePrismPort} is not a TCP port; use 1-65535 (Talos default 7445)`);
   }
   return {
     machine: {

@@ -1,6 +1,6 @@
 /** @internal Checks shared by the Velero storage constructs (./velero-*-storage.ts). */
 import { IConstruct } from 'constructs';
-import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { VeleroServiceAccountProps } from './velero-storage';
 
 /** The namespace and service account Velero runs as, and the token subject trust policies bind to. */
@@ -24,6 +24,6 @@ export function outputPrefixOf(scope: IConstruct, id: string, prefix: string | u
 
 /** A whole number of days from 1 to `max`. */
 export function positiveDays(scope: IConstruct, what: string, value: number, max = 36500): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) invalidProp(scope, `${what} ${value} is out of range; use a whole number of days from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InfraFluxError(ErrorCode.INVALID_DURATION, scope, `${what} ${value} is out of range; use a whole number of days from 1 to ${max}`);
   return value;
 }

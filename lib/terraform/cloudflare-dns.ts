@@ -17,7 +17,7 @@ import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-
 import { ZeroTrustTunnelCloudflaredConfigA } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared-config';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
 import { rfc3339, validateHostname, validateIpOrCidr } from './_net';
 
 /** A Cloudflare zone that records and tokens can be scoped to. */
@@ -92,7 +92,7 @@ export class TokenValidity {
 
   /** Valid from `notBefore` for `days` days (a TTL anchored at a fixed start). */
   public static forDays(notBefore: Date, days: number): TokenValidity {
-    if (!Number.isInteger(days) || days < 1) throw new Error(`infraflux: token validity of ${days} days; use a whole number of days >= 1`);
+    if (!Number.isInteger(days) || days < 1) throw new InfraFluxError(ErrorCode.INVALID_DURATION, 'TokenValidity.forDays', `token validity of ${days} days; use a whole number of days >= 1`);
     return new TokenValidity(notBefore, new Date(notBefore.getTime() + days * 86_400_000));
   }
 
@@ -260,9 +260,9 @@ export class CloudflareDnsRecords extends Construct {
     if (target.kind === 'tunnel' && props.proxied === false) invalidProp(this, 'proxied false with a tunnel target; tunnel CNAMEs only work proxied');
     const ttl = props.ttlSeconds ?? 1;
     if (!Number.isInteger(ttl) || (ttl !== 1 && (ttl < 60 || ttl > 86400))) {
-      invalidProp(this, `ttlSeconds ${ttl}; use 1 (automatic) or 60-86400`);
+      throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `ttlSeconds ${ttl}; use 1 (automatic) or 60-86400`);
     }
-    if (proxied && ttl !== 1) invalidProp(this, `ttlSeconds ${ttl} on a proxied record; proxied records use 1 (automatic)`);
+    if (proxied && ttl !== 1) throw new InfraFluxError(ErrorCode.INVALID_DNS_TTL, this, `ttlSeconds ${ttl} on a proxied record; proxied records use 1 (automatic)`);
     const fqdn = (n: string): string => (n === '@' ? props.zone.zoneName : `${n}.${props.zone.zoneName}`);
     const record = (rid: string, n: string): DnsRecord =>
       new DnsRecord(this, rid, {

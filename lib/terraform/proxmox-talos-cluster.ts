@@ -566,7 +566,7 @@ export class ProxmoxTalosCluster extends Construct {
   }
 
   private exactVersion(what: string, value: string): string {
-    if (!/^v\d+\.\d+\.\d+$/.test(value)) invalidProp(this, `${what} "${value}" is not an exact version like v1.12.11`);
+    if (!/^v\d+\.\d+\.\d+$/.test(value)) throw new InfraFluxError(ErrorCode.UNSUPPORTED_VERSION, this, `${what} "${value}" is not an exact version like v1.12.11`);
     return value;
   }
 }

@@ -305,7 +305,7 @@ export class VersionSet {
   public chartVersion(name: PinnedChartName): string {
     const version = this.charts[name];
     if (version === undefined) {
-      throw new InfraFluxError(ErrorCode.INVALID_PROP, 'VersionSet', `chart "${name}" has no pinned version in upstream.lock.json`);
+      throw new InfraFluxError(ErrorCode.UNSUPPORTED_VERSION, 'VersionSet', `chart "${name}" has no pinned version in upstream.lock.json`);
     }
     return version;
   }
@@ -446,14 +446,14 @@ export class VersionSet {
   }
 
   /**
-   * Throws an InfraFluxError (code INVALID_PROP) naming `scope`'s construct path and every value
+   * Throws an InfraFluxError (code UNSUPPORTED_VERSION) naming `scope`'s construct path and every value
    * that breaks a compatibility rule. Call it from the constructor of anything that installs or
    * uses these versions.
    */
   public validate(scope: IConstruct): void {
     const problems = this.problems();
     if (problems.length > 0) {
-      throw new InfraFluxError(ErrorCode.INVALID_PROP, scope, `unsupported version set: ${problems.join('; ')}`);
+      throw new InfraFluxError(ErrorCode.UNSUPPORTED_VERSION, scope, `unsupported version set: ${problems.join('; ')}`);
     }
   }
 

@@ -1,3 +1,5 @@
+import { ErrorCode } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { Duration } from 'cdk8s';
 import { CertManager, FluxManifestApp, InternalCaIssuer, issueCertificate } from '../../lib';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
@@ -49,6 +51,12 @@ describe('InternalCaIssuer', () => {
     expect(() => new InternalCaIssuer(cluster.configs, 'CA', { certManager, rootDuration: Duration.days(30) })).toThrow(
       /\[test\/configs\/CA\] rootDuration 30 days is too short for a root CA; use at least 60 days/,
     );
+  });
+
+  test('fails on a root CA lifetime under 60 days with INVALID_DURATION', () => {
+    // GIVEN a 59-day root WHEN the issuer is built THEN the duration family code
+    const { cluster, certManager } = setup();
+    expect(thrownBy(() => new InternalCaIssuer(cluster.configs, 'CA', { certManager, rootDuration: Duration.days(59) })).code).toBe(ErrorCode.INVALID_DURATION);
   });
 
   test('fails on an invalid issuer name', () => {

@@ -20,6 +20,7 @@ import {
   validateTalosDocument,
   validateTalosPatchesInManifests,
 } from '../../lib/cluster';
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { FluxLayer } from '../../lib/flux/gitops-cluster';
 import { validateFleetManifests } from '../../lib/validation';
 import { VersionSet } from '../../lib/versions/version-set';
@@ -745,5 +746,53 @@ describe('failing inputs: provider rules (lib/cluster/providers.ts)', () => {
     expect(() => build(metal3Props({ workers: [{ name: 'w', replicas: 1, machine: MachineSize.instanceType('m6i.large') }] }))).toThrow(
       /\[mgmt\/apps\/Workload\] worker pool "w" machine is a .* which Metal3 cannot use/,
     );
+  });
+});
+
+/** The InfraFluxError `fn` throws (fails the test when it throws nothing or something else). */
+function codeOf(fn: () => unknown): ErrorCode {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InfraFluxError);
+    return (e as InfraFluxError).code;
+  }
+  throw new Error('expected an InfraFluxError');
+}
+
+describe('TalosCluster error codes (one per rule family)', () => {
+  test.each<[string, Partial<TalosClusterProps>]>([
+    ['pods and services', { network: { pods: [Cidr.of('10.16.0.0/12')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.64.0.0/16') } }],
+    ['nodes and pods', { network: { pods: [Cidr.of('10.16.0.0/16')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.16.128.0/20') } }],
+  ])('fails on overlapping %s CIDRs with CIDR_OVERLAP', (_what, over) => {
+    // GIVEN overlapping networks WHEN built THEN CIDR_OVERLAP
+    expect(codeOf(() => build(awsProps(over)))).toBe(ErrorCode.CIDR_OVERLAP);
+  });
+
+  test.each<[string, Partial<TalosClusterProps>]>([
+    ['an even HA control-plane count', { controlPlaneCount: 4 }],
+    ['a control-plane count below 1', { controlPlaneCount: 0 }],
+    ['a fractional control-plane count', { controlPlaneCount: 1.5 }],
+    ['autoscaling with min above max', { workers: [{ name: 'w', autoscaling: { minReplicas: 5, maxReplicas: 3 } }] }],
+    ['autoscaling with max 0', { workers: [{ name: 'w', autoscaling: { minReplicas: 0, maxReplicas: 0 } }] }],
+    ['a negative replica count', { workers: [{ name: 'w', replicas: -1 }] }],
+  ])('fails on %s with INVALID_NODE_COUNT', (_what, over) => {
+    // GIVEN a node count outside what is allowed WHEN built THEN INVALID_NODE_COUNT
+    expect(codeOf(() => build(awsProps(over)))).toBe(ErrorCode.INVALID_NODE_COUNT);
+  });
+
+  test('fails on a cluster name too long for the provider with NAME_TOO_LONG', () => {
+    // GIVEN a 45-character name on AWS WHEN built THEN NAME_TOO_LONG
+    expect(codeOf(() => build(awsProps({ name: 'a'.repeat(45) })))).toBe(ErrorCode.NAME_TOO_LONG);
+  });
+
+  test('fails on a pool name that makes machine names too long with NAME_TOO_LONG', () => {
+    // GIVEN a long cluster and pool name WHEN built THEN NAME_TOO_LONG
+    expect(codeOf(() => build(awsProps({ name: 'a'.repeat(30), workers: [{ name: 'b'.repeat(25), replicas: 1 }] })))).toBe(ErrorCode.NAME_TOO_LONG);
+  });
+
+  test('fails on an unsupported version set with UNSUPPORTED_VERSION', () => {
+    // GIVEN a Talos version that is not exact WHEN built THEN UNSUPPORTED_VERSION
+    expect(codeOf(() => build(awsProps({ versions: VersionSet.of({ talos: 'v1.13' }) })))).toBe(ErrorCode.UNSUPPORTED_VERSION);
   });
 });

@@ -1,5 +1,16 @@
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { goDuration } from '../../lib/core/duration';
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
+
+function thrownBy(fn: () => unknown): InfraFluxError {
+  try {
+    fn();
+  } catch (e) {
+    return e as InfraFluxError;
+  }
+  throw new Error('expected an error');
+}
 
 describe('goDuration', () => {
   test.each([
@@ -14,11 +25,28 @@ describe('goDuration', () => {
     expect(goDuration(d)).toBe(expected);
   });
 
-  // goDuration throws a plain Error today (issue 10 item 5 turns it into an InfraFluxError):
-  // these assert the message until it has a code.
   test('fails on a fraction of a second', () => {
     // THEN
     expect(() => goDuration(Duration.millis(1500))).toThrow('duration must be a positive whole number of seconds, got 1.5s');
+  });
+
+  test('fails with INVALID_DURATION naming the input when no scope is given', () => {
+    // GIVEN a duration of 1.5 s WHEN formatted without a scope
+    const err = thrownBy(() => goDuration(Duration.millis(1500)));
+    // THEN the stable code, the input named in brackets, the bad value
+    expect(err).toBeInstanceOf(InfraFluxError);
+    expect(err.code).toBe(ErrorCode.INVALID_DURATION);
+    expect(err.message).toBe('[goDuration] duration must be a positive whole number of seconds, got 1.5s');
+  });
+
+  test('fails with INVALID_DURATION naming the construct path it is given', () => {
+    // GIVEN a construct WHEN a zero duration is formatted for it
+    const scope = new Construct(undefined as never, 'fleet');
+    const err = thrownBy(() => goDuration(Duration.seconds(0), scope));
+    // THEN the error names the construct
+    expect(err.code).toBe(ErrorCode.INVALID_DURATION);
+    expect(err.constructPath).toBe('fleet');
+    expect(err.message).toMatch(/^\[fleet\] duration must be a positive whole number of seconds, got 0s$/);
   });
 
   test('fails on zero', () => {

@@ -12,6 +12,7 @@ import {
   SecretKeyReference,
 } from '../../lib/dns';
 import { Duration } from 'cdk8s';
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { GatewayApiChannel, GatewayApiCrds } from '../../lib/edge';
 import { Fleet } from '../../lib';
 import { UpstreamCache } from '../../lib/upstream/lock';
@@ -294,5 +295,79 @@ describe('ExternalDns', () => {
     expect(
       () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: SecretKeyReference.fromSecret('cf', 'bad key!'), domainFilters: ['example.com'], gatewayApi }),
     ).toThrow(/Cloudflare API token secret key "bad key!" is not a valid Secret key/);
+  });
+});
+
+/** The InfraFluxError `fn` throws (fails the test when it throws nothing or something else). */
+function codeOf(fn: () => unknown): ErrorCode {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InfraFluxError);
+    return (e as InfraFluxError).code;
+  }
+  throw new Error('expected an InfraFluxError');
+}
+
+describe('ExternalDns error codes (one per rule family)', () => {
+  const AZURE_OK = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretKeyReference.fromSecret('azure-dns', 'azure.json') };
+  const ROLE = 'arn:aws:iam::123456789012:role/dns';
+  test.each<[string, DnsProvider]>([
+    ['an AWS region', DnsProvider.route53({ region: 'europe', credentials: AwsCredentials.serviceAccountRole(ROLE) })],
+    ['an IAM role ARN', DnsProvider.route53({ region: 'eu-central-1', credentials: AwsCredentials.serviceAccountRole('arn:aws:iam::123:user/dns') })],
+    ['a Google Cloud project id', DnsProvider.googleCloudDns({ project: 'P', credentials: GcpCredentials.workloadIdentity('dns@p-123456.iam.gserviceaccount.com') })],
+    ['a Google service account', DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.workloadIdentity('dns@example.com') })],
+    ['an Azure subscription id', DnsProvider.azureDns({ ...AZURE_OK, subscriptionId: 'sub-1' })],
+    ['an Azure client id', DnsProvider.azureDns({ ...AZURE_OK, workloadIdentityClientId: 'client' })],
+    ['an Azure resource group', DnsProvider.azureDns({ ...AZURE_OK, resourceGroup: 'bad rg!' })],
+  ])('fails on %s of the wrong form with INVALID_CLOUD_IDENTIFIER', (_what, provider) => {
+    // GIVEN a provider with a malformed cloud identifier WHEN ExternalDNS is built THEN the family code
+    const { cluster, gatewayApi } = setup();
+    expect(codeOf(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi }))).toBe(ErrorCode.INVALID_CLOUD_IDENTIFIER);
+  });
+
+  test('fails outside the controllers layer with WRONG_LAYER', () => {
+    // GIVEN the apps layer WHEN ExternalDNS is created there THEN WRONG_LAYER
+    const { cluster, gatewayApi } = setup();
+    expect(codeOf(() => new ExternalDnsCloudflare(cluster.apps, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi }))).toBe(ErrorCode.WRONG_LAYER);
+  });
+
+  test('fails on a sync interval under 30 seconds with INVALID_DURATION', () => {
+    // GIVEN a 10 s interval WHEN built THEN INVALID_DURATION
+    const { cluster, gatewayApi } = setup();
+    expect(codeOf(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, syncInterval: Duration.seconds(10) }))).toBe(
+      ErrorCode.INVALID_DURATION,
+    );
+  });
+
+  test('fails on a sync interval that is no whole number of seconds with INVALID_DURATION naming the construct', () => {
+    // GIVEN a 30.5 s interval WHEN built THEN goDuration's error names the ExternalDns path
+    const { cluster, gatewayApi } = setup();
+    const build = () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, syncInterval: Duration.millis(30_500) });
+    let err: unknown;
+    try {
+      build();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InfraFluxError);
+    expect((err as InfraFluxError).code).toBe(ErrorCode.INVALID_DURATION);
+    expect((err as InfraFluxError).message).toBe('[test/controllers/Dns] duration must be a positive whole number of seconds, got 30.5s');
+  });
+
+  test('fails on a values key InfraFlux owns with INVALID_CHART_VALUES', () => {
+    // GIVEN values.policy WHEN built THEN INVALID_CHART_VALUES
+    const { cluster, gatewayApi } = setup();
+    expect(codeOf(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { policy: 'x' } as never }))).toBe(
+      ErrorCode.INVALID_CHART_VALUES,
+    );
+  });
+
+  test('fails on a values key the pinned chart does not know with INVALID_CHART_VALUES', () => {
+    // GIVEN a misspelt key WHEN built THEN INVALID_CHART_VALUES
+    const { cluster, gatewayApi } = setup();
+    expect(
+      codeOf(() => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: TOKEN, domainFilters: ['example.com'], gatewayApi, values: { domainFilter: ['x.com'] } as never })),
+    ).toBe(ErrorCode.INVALID_CHART_VALUES);
   });
 });

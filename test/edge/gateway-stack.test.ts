@@ -1,4 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { ErrorCode } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { parseAllDocuments } from 'yaml';
 import { UpstreamCache } from '../../lib/upstream/lock';
 import { AcmeIssuer, AcmeServer, AcmeSolver, Capability, Cidr, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
@@ -457,6 +459,16 @@ describe('GatewayStack validation rules', () => {
     expect(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', cloudflareProxied: true, dnsTtlSeconds: 300 })).toThrow(/route Web: proxied Cloudflare records use TTL 1 \(automatic\), got 300/);
   });
 
+  test.each([
+    ['a proxied record with a fixed TTL', { cloudflareProxied: true, dnsTtlSeconds: 300 }],
+    ['a Cloudflare TTL under 120 that is not automatic', { cloudflareProxied: false, dnsTtlSeconds: 60 }],
+    ['a TTL that is not a whole number', { cloudflareProxied: false, dnsTtlSeconds: 120.5 }],
+  ])('fails on %s with INVALID_DNS_TTL', (_what, options) => {
+    // GIVEN a route TTL outside what Cloudflare allows WHEN exposed THEN the TTL family code
+    const { stack } = setup();
+    expect(thrownBy(() => stack.exposeService('Web', SVC, { hostname: 'web.test.example.com', ...options })).code).toBe(ErrorCode.INVALID_DNS_TTL);
+  });
+
   test('fails on more than 64 Gateway listeners', () => {
     // GIVEN http + https + 63 dedicated-certificate listeners = 65
     const { fleet, stack } = setup();
@@ -481,5 +493,42 @@ describe('EnvoyGatewayCrds', () => {
   test('fails outside the crds layer', () => {
     const { cluster } = testCluster();
     expect(() => new EnvoyGatewayCrds(cluster.controllers, 'Egc')).toThrow(/\[test\/controllers\/Egc\] EnvoyGatewayCrds must be created in a cluster's crds layer/);
+  });
+});
+
+describe('GatewayStack takes its DNS and Gateway API CRDs by interface', () => {
+  function importedSetup(provider?: DnsProvider) {
+    const { fleet, cluster } = testCluster();
+    const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
+    const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager: new CertManager(cluster.controllers, 'CertManager', { gatewayApi }) });
+    // an ExternalDNS this tree does not install (IExternalDns, not the ExternalDns class)
+    const dns = ExternalDns.fromAttributes(cluster.controllers, 'PlatformDns', { domainFilters: ['test.example.com'], ...(provider ? { provider } : {}) });
+    const web = new FluxManifestApp(cluster.apps, 'web');
+    const stack = new GatewayStack(cluster, 'Edge', { gatewayApi, issuer, dns, domain: 'test.example.com' });
+    return { fleet, stack, web };
+  }
+
+  test('an imported ExternalDNS with a Cloudflare provider publishes proxied records', () => {
+    // GIVEN an imported Cloudflare ExternalDNS WHEN a route is exposed
+    const { fleet, stack, web } = importedSetup(DnsProvider.cloudflare({ apiToken: TOKEN }));
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    // THEN the route carries the Cloudflare-proxied annotation, as with an owned ExternalDns
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml').metadata.annotations['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBe('true');
+  });
+
+  test('an imported ExternalDNS of unknown provider publishes records without Cloudflare proxying', () => {
+    // GIVEN an imported ExternalDNS without provider WHEN a route is exposed
+    const { fleet, stack, web } = importedSetup();
+    stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com' });
+    // THEN no proxied annotation
+    expect(manifest(fleet, 'test/releases/gateway-routes/httproute-web.yaml').metadata.annotations?.['external-dns.alpha.kubernetes.io/cloudflare-proxied']).toBeUndefined();
+  });
+
+  test('fails on cloudflareProxied with an imported ExternalDNS of unknown provider', () => {
+    // GIVEN an imported ExternalDNS without provider WHEN a route asks for proxying THEN a clear error
+    const { stack, web } = importedSetup();
+    expect(() => stack.exposeService('Web', WEB(web), { hostname: 'web.test.example.com', cloudflareProxied: true })).toThrow(
+      /\[test\/Edge\] route Web: cloudflareProxied needs a Cloudflare ExternalDns, not one of unknown provider/,
+    );
   });
 });

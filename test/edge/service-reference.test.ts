@@ -78,7 +78,7 @@ describe('validateServiceReference', () => {
     // WHEN
     const err = thrownBy(() => validateServiceReference(scope(), { namespace: 'web', name: 'web', port }));
     // THEN
-    expect(err.code).toBe(ErrorCode.INVALID_PROP);
+    expect(err.code).toBe(ErrorCode.INVALID_PORT);
     expect(err.message).toContain(`service port ${port} must be 1-65535`);
   });
 });

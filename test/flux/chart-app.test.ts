@@ -224,7 +224,7 @@ describe('validation with a real `this` (formerly path strings before super())',
   test('fails on an ExternalDns outside the controllers layer with its path', () => {
     const { cluster } = testCluster();
     const error = errorOf(() => new ExternalDns(cluster.apps, 'Dns', { provider: DnsProvider.cloudflare({ apiToken: TOKEN }), domainFilters: ['example.com'], gatewayApi: new GatewayApiCrds(cluster.crds, 'Gw') }));
-    expect(error.code).toBe(ErrorCode.INVALID_PROP);
+    expect(error.code).toBe(ErrorCode.WRONG_LAYER);
     expect(error.constructPath).toBe('test/apps/Dns');
   });
 

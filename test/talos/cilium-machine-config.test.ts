@@ -1,3 +1,4 @@
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
 
 describe('talosCiliumPatch', () => {
@@ -21,10 +22,22 @@ describe('talosCiliumPatch', () => {
     expect(patch.cluster.proxy.disabled).toBe(false);
   });
 
-  // talosCiliumPatch throws a plain Error today (issue 10 item 5 makes it an InfraFluxError):
-  // the test asserts the message until it has a code.
   test.each([0, 65536, 7445.5, -1])('fails on KubePrism port %s', (port) => {
     // THEN
     expect(() => talosCiliumPatch({ ...DEFAULT_TALOS_CNI_SETTINGS, kubePrismPort: port })).toThrow(`kubePrismPort ${port} is not a TCP port; use 1-65535`);
+  });
+
+  test.each([0, 65536, 7445.5])('fails on KubePrism port %s with INVALID_PORT naming the input', (port) => {
+    // GIVEN settings with a port outside 1-65535 WHEN the patch is built
+    let err: unknown;
+    try {
+      talosCiliumPatch({ ...DEFAULT_TALOS_CNI_SETTINGS, kubePrismPort: port });
+    } catch (e) {
+      err = e;
+    }
+    // THEN an InfraFluxError with the stable code, the input and the allowed range
+    expect(err).toBeInstanceOf(InfraFluxError);
+    expect((err as InfraFluxError).code).toBe(ErrorCode.INVALID_PORT);
+    expect((err as InfraFluxError).message).toBe(`[TalosCniSettings.kubePrismPort] kubePrismPort ${port} is not a TCP port; use 1-65535 (Talos default 7445)`);
   });
 });

@@ -3,6 +3,8 @@ import { ApiToken } from '@cdktf/provider-cloudflare/lib/api-token';
 import { DataCloudflareApiTokenPermissionGroupsList } from '@cdktf/provider-cloudflare/lib/data-cloudflare-api-token-permission-groups-list';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { ZeroTrustTunnelCloudflared } from '@cdktf/provider-cloudflare/lib/zero-trust-tunnel-cloudflared';
+import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { CloudflareDnsApiToken, CloudflareZoneStack, DnsTarget, ICloudflareZone, TokenValidity } from '../../lib/terraform';
 import { PinnedProviderSchemas, findSecretLeaks } from '../../scripts/lib/provider-schema';
 
@@ -122,6 +124,15 @@ describe('CloudflareDnsRecords', () => {
   test('fails for a proxied record with a fixed TTL', () => {
     expect(() => stack().addRecords('apex', { target: DnsTarget.ipv4('203.0.113.10'), proxied: true, ttlSeconds: 300 })).toThrow(/proxied records use 1/);
   });
+
+  test.each([
+    ['a proxied record with a fixed TTL', { proxied: true, ttlSeconds: 300 }],
+    ['a TTL under 60 that is not automatic', { ttlSeconds: 30 }],
+    ['a TTL over 86400', { ttlSeconds: 86401 }],
+  ])('fails for %s with INVALID_DNS_TTL', (_what, options) => {
+    // GIVEN a TTL outside what Cloudflare allows WHEN the record is added THEN the TTL family code
+    expect(thrownBy(() => stack().addRecords('apex', { target: DnsTarget.ipv4('203.0.113.10'), ...options })).code).toBe(ErrorCode.INVALID_DNS_TTL);
+  });
 });
 
 describe('CloudflareTunnel', () => {
@@ -160,5 +171,21 @@ describe('Cloudflare stack as a whole', () => {
 
   test('matches the snapshot', () => {
     expect(parse(full())).toMatchSnapshot();
+  });
+});
+
+describe('TokenValidity.forDays', () => {
+  test.each([0, -1, 1.5])('fails on %s days with INVALID_DURATION naming the input', (days) => {
+    // GIVEN a validity that is not a whole number of days >= 1 WHEN it is built
+    let err: unknown;
+    try {
+      TokenValidity.forDays(new Date('2027-01-01T00:00:00Z'), days);
+    } catch (e) {
+      err = e;
+    }
+    // THEN the stable code, the input, the bad value and what is allowed
+    expect(err).toBeInstanceOf(InfraFluxError);
+    expect((err as InfraFluxError).code).toBe(ErrorCode.INVALID_DURATION);
+    expect((err as InfraFluxError).message).toBe(`[TokenValidity.forDays] token validity of ${days} days; use a whole number of days >= 1`);
   });
 });

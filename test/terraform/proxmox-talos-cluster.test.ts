@@ -382,5 +382,6 @@ describe('ProxmoxTalosCluster', () => {
 
   test('fails with a Talos version that is not exact', () => {
     expect(() => synth({ talosVersion: '1.12' })).toThrow(/talosVersion "1.12" is not an exact version like v1.12.11/);
+    expect(errorOf(() => synth({ talosVersion: '1.12.0' })).code).toBe(ErrorCode.UNSUPPORTED_VERSION);
   });
 });

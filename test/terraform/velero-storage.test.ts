@@ -1,4 +1,6 @@
 import { Testing, TerraformVariable } from 'cdktf';
+import { ErrorCode } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { IamAccessKey } from '@cdktf/provider-aws/lib/iam-access-key';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -246,6 +248,10 @@ describe('VeleroS3Storage', () => {
   test('fails on noncurrent version days out of range', () => {
     expect(() => aws({ noncurrentVersionExpirationDays: 0 })).toThrow(/noncurrentVersionExpirationDays 0 is out of range/);
   });
+  test('fails on noncurrent version days out of range with INVALID_DURATION', () => {
+    // GIVEN 0 days WHEN the storage is built THEN the duration family code
+    expect(thrownBy(() => aws({ noncurrentVersionExpirationDays: 0 })).code).toBe(ErrorCode.INVALID_DURATION);
+  });
   test('fails on an output prefix that is not a Terraform name', () => {
     expect(() => aws({ outputPrefix: 'Velero-Prod' })).toThrow(/outputPrefix "Velero-Prod" is not a Terraform output name/);
   });
@@ -418,6 +424,10 @@ describe('VeleroAzureBlobStorage', () => {
   });
   test('fails on soft-delete days out of range', () => {
     expect(() => azure({ softDeleteRetentionDays: 400 })).toThrow(/softDeleteRetentionDays 400 is out of range; use a whole number of days from 1 to 365/);
+  });
+  test('fails on soft-delete days out of range with INVALID_DURATION', () => {
+    // GIVEN 400 days WHEN the storage is built THEN the duration family code
+    expect(thrownBy(() => azure({ softDeleteRetentionDays: 400 })).code).toBe(ErrorCode.INVALID_DURATION);
   });
   test('fails on an invalid subscription id', () => {
     expect(() => new AzurePlatformStack(Testing.app(), 'azure', { subscriptionId: 'prod' })).toThrow(/subscriptionId "prod" is not a subscription id/);

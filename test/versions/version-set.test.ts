@@ -113,7 +113,7 @@ describe('VersionSet.validate() rules', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(InfraFluxError);
-    expect((error as InfraFluxError).code).toBe(ErrorCode.INVALID_PROP);
+    expect((error as InfraFluxError).code).toBe(ErrorCode.UNSUPPORTED_VERSION);
     expect((error as InfraFluxError).message).toContain(`[${s.node.path}]`);
     expect((error as InfraFluxError).message).toMatch(pattern);
   }
