@@ -119,6 +119,19 @@ describe('exemptions and registrations', () => {
     const { fleet, cluster } = testCluster();
     const thing = new ApiObject(cluster.configs, 'Vendor', { apiVersion: 'vendor.example.com/v1', kind: 'Thing', metadata: { name: 't', namespace: 'default' } });
     Validation.exempt(thing, 'vendor CRD is not published anywhere we can pin');
+    // (the exemption covers the schema check only: the reconcile check still needs the kind served first)
+    const crd = new ApiObject(cluster.crds, 'VendorCrd', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'things.vendor.example.com' },
+      spec: {
+        group: 'vendor.example.com',
+        names: { kind: 'Thing', plural: 'things' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    cluster.addDependency(thing, crd);
     const out = join(mkdtempSync(join(tmpdir(), 'synth-exempt-')), 'dist');
     // WHEN synthesized
     const result = fleet.synthesize(out);

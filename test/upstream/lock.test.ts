@@ -74,11 +74,11 @@ describe('readLock', () => {
   });
 
   // Plain Errors today (not construct errors): the tests assert the messages.
-  test('fails when the lock file is missing, saying how to create it', () => {
+  test('fails when the lock file is missing, saying where the pinned files exist', () => {
     // GIVEN
     const empty = mkdtempSync(join(tmpdir(), 'infraflux-nolock-'));
     // THEN
-    expect(() => withEnv({ [LOCK_ENV]: undefined }, () => readLock(empty))).toThrow(/upstream\.lock\.json is missing; run `npm run upstream:lock` with INFRAFLUX_UPSTREAM_MIRROR set/);
+    expect(() => withEnv({ [LOCK_ENV]: undefined }, () => readLock(empty))).toThrow(/upstream\.lock\.json is missing: the pinned upstream files are only available in a checkout of the InfraFlux repository/);
   });
 });
 
