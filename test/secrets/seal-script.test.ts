@@ -8,12 +8,14 @@ import { validateObjects, formatIssue } from '../../lib/validation';
 import { FIXTURES, TEST_CERT_PATH, TEST_PRIVATE_KEY } from './_keys';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const SCRIPT = join(ROOT, 'scripts', 'seal.ts');
 
-/** Runs `npm run -s seal -- …` the way npm does (tsx scripts/seal.ts), with `stdin` piped in. */
+/**
+ * Runs `npm run -s seal -- …` as npm does (scripts/seal.ts under tsx's loader, in one Node process
+ * rather than through the tsx CLI, which would start a second), with `stdin` piped in.
+ */
 function runSeal(args: string[], stdin = '') {
-  const result = spawnSync(TSX, [SCRIPT, ...args], { cwd: ROOT, input: stdin, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { cwd: ROOT, input: stdin, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -24,7 +24,8 @@ function sandbox(): { lockFile: string; mirror: string; cache: string } {
 }
 
 function runUpstream(env: Record<string, string>, ...args: string[]): { status: number | null; output: string } {
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'upstream.ts'), 'fetch', ...args], {
+  // One Node process with tsx's loader (the tsx CLI would start a second one).
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'upstream.ts'), 'fetch', ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
