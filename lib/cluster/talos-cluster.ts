@@ -17,7 +17,8 @@ import { controlPlaneDistribution } from './distributions';
 import { renderRke2ClusterClass } from './distributions/rke2-cluster-class';
 import { ResolvedPool, machineHealthChecks } from './distributions/_strategy';
 import { WorkerPoolProps } from './machine';
-import { InfrastructureInputs, ObjectRef, ProviderContext, rotatingName } from './providers';
+import { InfrastructureInputs, ObjectRef } from './providers';
+import { ProviderContext, rotatingName } from './providers/_strategy';
 
 /** Pod, service and node networks of a cluster. They must not overlap. */
 export interface ClusterNetworkProps {

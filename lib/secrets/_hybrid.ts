@@ -19,7 +19,7 @@ const GCM_TAG_BYTES = 16;
 const ZERO_NONCE = Buffer.alloc(GCM_NONCE_BYTES);
 
 /** Encrypts `plaintext` for `publicKey` (an RSA key) with the OAEP label `label`. */
-export function hybridEncrypt(publicKey: KeyObject, plaintext: Buffer, label: Buffer): Buffer {
+export function hybridEncrypt(publicKey: KeyObject, plaintext: Buffer, label: Uint8Array): Buffer {
   const sessionKey = randomBytes(SESSION_KEY_BYTES);
   try {
     const rsaCiphertext = publicEncrypt(
@@ -50,7 +50,7 @@ export function framingProblem(ciphertext: Buffer): string | undefined {
  * upstream `pkg/crypto/crypto.go`. Throws Node's error when the key or label is wrong or the
  * value was tampered with (GCM authentication).
  */
-export function hybridDecrypt(privateKey: KeyObject, ciphertext: Buffer, label: Buffer): Buffer {
+export function hybridDecrypt(privateKey: KeyObject, ciphertext: Buffer, label: Uint8Array): Buffer {
   const problem = framingProblem(ciphertext);
   if (problem) throw new Error(`the sealed value ${problem}`);
   const rsaLength = ciphertext.readUInt16BE(0);

@@ -1,4 +1,10 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
+
+/**
+ * Bytes as the library returns them: a Node.js Buffer at runtime, typed without Node's type
+ * definitions so that the package's declarations compile in a project without @types/node.
+ */
+export type Bytes = Uint8Array & { toString(encoding?: 'utf8' | 'hex' | 'base64'): string };
 import { readFileSync } from 'node:fs';
 import { SealedSecret as SealedSecretBinding, type SealedSecretProps as SealedSecretBindingProps } from '../../imports/sealed-secrets-bitnami.com';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
@@ -58,7 +64,7 @@ export class SealingScope {
   ) {}
 
   /** The RSA-OAEP label, as upstream `EncryptionLabel(namespace, name, scope)`. */
-  public label(namespace: string, name: string): Buffer {
+  public label(namespace: string, name: string): Bytes {
     if (this.bindsName) return Buffer.from(`${namespace}/${name}`, 'utf8');
     if (this.bindsNamespace) return Buffer.from(namespace, 'utf8');
     return Buffer.alloc(0);
@@ -81,7 +87,7 @@ export class SealingScope {
  */
 export class SealingCertificate {
   /** Reads the first certificate of PEM text. `source` names it in errors (a file path). */
-  public static fromPem(pem: string | Buffer, source = 'certificate'): SealingCertificate {
+  public static fromPem(pem: string | Uint8Array, source = 'certificate'): SealingCertificate {
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(pem);
@@ -102,7 +108,10 @@ export class SealingCertificate {
     return SealingCertificate.fromPem(pem, path);
   }
 
-  /** The RSA public key of the certificate. */
+  /**
+   * The RSA public key of the certificate (a Node.js `KeyObject`).
+   * @internal
+   */
   public readonly publicKey: KeyObject;
   /** End of the certificate's validity. */
   public readonly notAfter: Date;
@@ -362,7 +371,7 @@ export interface UnsealOptions {
    * The cluster's PRIVATE sealing key (PEM, e.g. `tls.key` of the sealing key Secret). Only for tests,
    * recovery and key-rotation runbooks; synthesis never needs or sees it.
    */
-  readonly privateKey: string | Buffer | KeyObject;
+  readonly privateKey: string | Uint8Array;
   /** `spec.encryptedData` of the SealedSecret. */
   readonly encryptedData: Readonly<Record<string, string>>;
   /** `metadata.name` of the SealedSecret (part of the label in strict scope). */
@@ -378,16 +387,16 @@ export interface UnsealOptions {
  * name, namespace and scope), e.g. to re-seal after a key rotation or to check a leaked value.
  * NEEDS THE CLUSTER'S PRIVATE KEY: never call it from synthesis.
  */
-export function unseal(options: UnsealOptions): Record<string, Buffer> {
+export function unseal(options: UnsealOptions): Record<string, Bytes> {
   const where = `unseal ${options.namespace}/${options.name}`;
   let key: KeyObject;
   try {
-    key = options.privateKey instanceof KeyObject ? options.privateKey : createPrivateKey(options.privateKey);
+    key = createPrivateKey(typeof options.privateKey === 'string' ? options.privateKey : Buffer.from(options.privateKey));
   } catch (e) {
     throw new InfraFluxError(ErrorCode.UNSEAL_FAILED, where, `the private key cannot be read (${(e as Error).message}); give the PEM tls.key of the sealing key Secret`);
   }
   const label = options.scope.label(options.namespace, options.name);
-  const out: Record<string, Buffer> = {};
+  const out: Record<string, Bytes> = {};
   for (const key_ of Object.keys(options.encryptedData).sort()) {
     try {
       out[key_] = hybridDecrypt(key, Buffer.from(options.encryptedData[key_], 'base64'), label);

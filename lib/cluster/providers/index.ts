@@ -1,5 +1,4 @@
-export { INFRA_GROUP, rotatingName } from './_strategy';
-export type { ObjectRef, ProviderContext } from './_strategy';
+export type { ObjectRef } from './_strategy';
 export { InfrastructureInputs } from './infrastructure-inputs';
 export { AwsIdentity, CAPA_NAMESPACE } from './aws';
 export type { AwsInputsProps } from './aws';
