@@ -15,7 +15,7 @@ import { inDnsZone } from '../lib/dns/zones';
 import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
 import { ServiceReference, serviceReference } from '../lib/edge/service-reference';
-import type { Baseline } from './fleet';
+import type { Baseline } from './config';
 
 export interface EdgeOptions {
   /** The fleet's domain, e.g. `infraflux.example.com`; each cluster gets `<cluster>.<zone>`. */
