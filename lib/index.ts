@@ -124,10 +124,10 @@ export {
 export type { CiliumL7PolicyProps, EgressGatewayPolicyProps, FqdnEgressRule, HttpIngressRule, HttpRule, ZeroTrustProps } from './networking/policies';
 
 // edge
-export { GatewayApiChannel, GatewayApiCrds } from './edge/gateway-api-crds';
-export type { GatewayApiCrdsProps, IGatewayApiCrds } from './edge/gateway-api-crds';
-export { serviceReference } from './edge/service-reference';
-export type { ServiceReference } from './edge/service-reference';
+export { GatewayApiChannel, GatewayApiCrds } from './gateway-api/gateway-api-crds';
+export type { GatewayApiCrdsProps, IGatewayApiCrds } from './gateway-api/gateway-api-crds';
+export { serviceReference } from './core/service-reference';
+export type { ServiceReference } from './core/service-reference';
 export { EdgeApi, EdgeImplementation, EnvoyGatewayCrds } from './edge/edge-implementation';
 export type { EdgeInstallation } from './edge/edge-implementation';
 export { IpRange, MetalLb, MetalLbAddresses } from './edge/metallb';

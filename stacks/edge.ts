@@ -14,7 +14,7 @@ import { SecretKeyReference } from '../lib/dns/secret-reference';
 import { inDnsZone } from '../lib/dns/zones';
 import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
-import { ServiceReference, serviceReference } from '../lib/edge/service-reference';
+import { ServiceReference, serviceReference } from '../lib/core/service-reference';
 import type { Baseline } from './config';
 
 export interface EdgeOptions {

@@ -10,7 +10,7 @@ import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-c
 import { FluxKustomization } from '../flux/kustomization';
 import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
-import { IGatewayApiCrds } from './gateway-api-crds';
+import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { Validation } from '../platform/validation';
 
 /** Whether an edge serves routes through the Gateway API or through Ingress objects. */

@@ -6,7 +6,7 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
 import { invalidProp, validateDnsLabel } from '../core/errors';
-import { IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';

@@ -10,7 +10,7 @@ import { TalosCluster } from '../../lib/cluster/talos-cluster';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { DnsProvider, ExternalDns, ExternalDnsSource } from '../../lib/dns/external-dns';
 import { SecretKeyReference } from '../../lib/dns/secret-reference';
-import { GatewayApiChannel, GatewayApiCrds } from '../../lib/edge/gateway-api-crds';
+import { GatewayApiChannel, GatewayApiCrds } from '../../lib/gateway-api/gateway-api-crds';
 import { MetalLb, MetalLbAddresses } from '../../lib/edge/metallb';
 import { Headlamp } from '../../lib/edge/platform-ui';
 import { ChartApp, FluxApp, IFluxApp } from '../../lib/flux/flux-app';
