@@ -47,7 +47,7 @@ export { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from './talos/cilium-mac
 export type { TalosCniSettings, TalosConfigPatch } from './talos/cilium-machine-config';
 
 // cluster
-export { SecretReference, SecretSource } from './cluster/credentials';
+export { SecretReference, SecretSource } from './secrets/credentials';
 export { MachineSize } from './cluster/machine';
 export type { AutoscalingProps, VirtualMachineSizeProps, WorkerPoolProps } from './cluster/machine';
 export { ClassVariant, ClusterProvider, NodeRole, TalosClusterClass } from './cluster/cluster-class';
@@ -147,7 +147,7 @@ export {
 export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
-export { SecretKeyReference } from './dns/secret-reference';
+export { SecretKeyReference } from './secrets/secret-reference';
 export {
   DnsPolicy,
   DnsProvider,

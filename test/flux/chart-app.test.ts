@@ -9,7 +9,7 @@ import { InternalCaIssuer } from '../../lib/certs/cluster-issuer';
 import { TalosCluster } from '../../lib/cluster/talos-cluster';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { DnsProvider, ExternalDns, ExternalDnsSource } from '../../lib/dns/external-dns';
-import { SecretKeyReference } from '../../lib/dns/secret-reference';
+import { SecretKeyReference } from '../../lib/secrets/secret-reference';
 import { GatewayApiChannel, GatewayApiCrds } from '../../lib/gateway-api/gateway-api-crds';
 import { MetalLb, MetalLbAddresses } from '../../lib/edge/metallb';
 import { Headlamp } from '../../lib/edge/platform-ui';
