@@ -11,7 +11,7 @@ import { FluxKustomization } from '../flux/kustomization';
 import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
-import { Validation } from '../platform/validation';
+import { Validation } from '../validation/exemption';
 
 /** Whether an edge serves routes through the Gateway API or through Ingress objects. */
 export enum EdgeApi {
