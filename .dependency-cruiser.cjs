@@ -7,6 +7,11 @@
  *   core ← upstream ← validation ← reconcile ← platform
  *   core ← flux ← {gateway-api, certs, dns, edge, networking, talos, cluster, management, secrets, apps}
  *   terraform: core, talos, versions, upstream, cluster value objects; nothing outside it imports it.
+ *   secrets sits low (core, flux): certs, dns, cluster, edge, ... import its reference types.
+ *
+ * Entry points (package.json `exports`) are barrels over a layer and may re-export the layers they
+ * publish: lib/index.ts (`infraflux`) everything but terraform; lib/validation/index.ts
+ * (`infraflux/validation`) validation plus reconcile. They are listed in ENTRY_POINTS, not exempted.
  */
 const lib = (folders) => `^lib/(${folders.join('|')})/`;
 
@@ -32,6 +37,12 @@ const ALLOWED = {
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 
+/** Subpath entry points inside a folder → the lib folders they re-export (besides their own). */
+const ENTRY_POINTS = {
+  'lib/validation/index.ts': ['core', 'upstream', 'reconcile'],
+};
+const escape = (file) => file.replace(/[.]/g, '\\.');
+
 module.exports = {
   forbidden: [
     {
@@ -45,9 +56,22 @@ module.exports = {
       name: `folder-${folder}`,
       comment: `lib/${folder} may import only ${allowed.length ? allowed.map((f) => `lib/${f}`).join(', ') : 'nothing else in lib/'}.`,
       severity: 'error',
-      from: { path: `^lib/${folder}/` },
+      from: {
+        path: `^lib/${folder}/`,
+        pathNot: Object.keys(ENTRY_POINTS).filter((f) => f.startsWith(`lib/${folder}/`)).map((f) => `^${escape(f)}$`),
+      },
       to: { path: '^lib/', pathNot: [`^lib/${folder}/`, ...(allowed.length ? [lib(allowed)] : [])] },
     })),
+    ...Object.entries(ENTRY_POINTS).map(([file, allowed]) => {
+      const folder = file.split('/')[1];
+      return {
+        name: `entry-point-${folder}`,
+        comment: `${file} (a package entry point) may re-export only lib/${folder} and ${allowed.map((f) => `lib/${f}`).join(', ')}.`,
+        severity: 'error',
+        from: { path: `^${escape(file)}$` },
+        to: { path: '^lib/', pathNot: [`^lib/${folder}/`, lib(allowed)] },
+      };
+    }),
     {
       name: 'lib-stands-alone',
       comment: 'lib/ never imports the reference fleet, tests, scripts or benchmarks.',
