@@ -6,7 +6,7 @@
  * Layers, bottom up (a folder may import only folders listed for it):
  *   core ← upstream ← validation ← reconcile ← platform
  *   core ← flux ← {gateway-api, certs, dns, edge, networking, talos, cluster, management, secrets, apps}
- *   terraform: core, talos, versions, upstream, cluster value objects; nothing outside it imports it.
+ *   terraform: core, talos, versions, upstream; nothing outside it imports it.
  *   secrets sits low (core, flux): certs, dns, cluster, edge, ... import its reference types.
  *
  * Entry points (package.json `exports`) are barrels over a layer and may re-export the layers they
