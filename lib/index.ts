@@ -47,7 +47,7 @@ export { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from './talos/cilium-mac
 export type { TalosCniSettings, TalosConfigPatch } from './talos/cilium-machine-config';
 
 // cluster
-export { SecretReference, SecretSource } from './cluster/credentials';
+export { SecretReference, SecretSource } from './secrets/credentials';
 export { MachineSize } from './cluster/machine';
 export type { AutoscalingProps, VirtualMachineSizeProps, WorkerPoolProps } from './cluster/machine';
 export { ClassVariant, ClusterProvider, NodeRole, TalosClusterClass } from './cluster/cluster-class';
@@ -124,10 +124,10 @@ export {
 export type { CiliumL7PolicyProps, EgressGatewayPolicyProps, FqdnEgressRule, HttpIngressRule, HttpRule, ZeroTrustProps } from './networking/policies';
 
 // edge
-export { GatewayApiChannel, GatewayApiCrds } from './edge/gateway-api-crds';
-export type { GatewayApiCrdsProps, IGatewayApiCrds } from './edge/gateway-api-crds';
-export { serviceReference } from './edge/service-reference';
-export type { ServiceReference } from './edge/service-reference';
+export { GatewayApiChannel, GatewayApiCrds } from './gateway-api/gateway-api-crds';
+export type { GatewayApiCrdsProps, IGatewayApiCrds } from './gateway-api/gateway-api-crds';
+export { serviceReference } from './core/service-reference';
+export type { ServiceReference } from './core/service-reference';
 export { EdgeApi, EdgeImplementation, EnvoyGatewayCrds } from './edge/edge-implementation';
 export type { EdgeInstallation } from './edge/edge-implementation';
 export { IpRange, MetalLb, MetalLbAddresses } from './edge/metallb';
@@ -147,7 +147,7 @@ export {
 export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
-export { SecretKeyReference } from './dns/secret-reference';
+export { SecretKeyReference } from './secrets/secret-reference';
 export {
   DnsPolicy,
   DnsProvider,

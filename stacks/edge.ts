@@ -10,12 +10,12 @@ import { AcmeIssuer, AcmeServer, AcmeSolver } from '../lib/certs/acme-issuer';
 import { Cidr } from '../lib/core/cidr';
 import { invalidProp } from '../lib/core/errors';
 import { ExternalDnsCloudflare } from '../lib/dns/external-dns';
-import { SecretKeyReference } from '../lib/dns/secret-reference';
+import { SecretKeyReference } from '../lib/secrets/secret-reference';
 import { inDnsZone } from '../lib/dns/zones';
 import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
-import { ServiceReference, serviceReference } from '../lib/edge/service-reference';
-import type { Baseline } from './fleet';
+import { ServiceReference, serviceReference } from '../lib/core/service-reference';
+import type { Baseline } from './config';
 
 export interface EdgeOptions {
   /** The fleet's domain, e.g. `infraflux.example.com`; each cluster gets `<cluster>.<zone>`. */

@@ -11,42 +11,10 @@ import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
 import { WorkloadCni } from '../lib/management';
+import { FLEET_DNS_ZONE, FLEET_DOMAIN, FLEET_REPOSITORY, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS, type Baseline, type ReferenceCluster } from './config';
 
-/** Where Flux reads dist/ from; `flux bootstrap` creates the `flux-system` deploy-key secret. */
-export const FLEET_REPOSITORY = 'ssh://git@github.com/infraflux/infraflux.git';
-export const FLEET_DOMAIN = 'infraflux.example.com';
-/** The Cloudflare zone (apex) the fleet's records live in; the Terraform stacks manage it. */
-export const FLEET_DNS_ZONE = 'example.com';
-
-export interface ReferenceCluster {
-  /** Folder and cluster name. */
-  readonly name: string;
-  /** cert-manager controller replicas. */
-  readonly certManagerReplicas: number;
-}
-
-/** The management cluster and one workload cluster per infrastructure provider. */
-export const REFERENCE_CLUSTERS: readonly ReferenceCluster[] = [
-  { name: 'mgmt', certManagerReplicas: 2 },
-  { name: 'prod-aws', certManagerReplicas: 2 },
-  { name: 'prod-azure', certManagerReplicas: 2 },
-  { name: 'dev-gcp', certManagerReplicas: 1 },
-  { name: 'dev-proxmox', certManagerReplicas: 1 },
-  { name: 'edge-metal3', certManagerReplicas: 1 },
-];
-
-/** The cluster that runs Cluster API and creates every other cluster of the reference fleet. */
-export const MANAGEMENT_CLUSTER = 'mgmt';
-
-/** What the baseline of one cluster is made of, for the constructs that build on it. */
-export interface Baseline {
-  readonly cluster: GitOpsCluster;
-  readonly spec: ReferenceCluster;
-  readonly gatewayApi: GatewayApiCrds;
-  readonly certManager: CertManager;
-  readonly issuer: InternalCaIssuer;
-  readonly podinfo: Podinfo;
-}
+export { FLEET_DNS_ZONE, FLEET_DOMAIN, FLEET_REPOSITORY, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from './config';
+export type { Baseline, ReferenceCluster } from './config';
 
 /** Adds the baseline every cluster of the reference fleet runs. */
 export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): Baseline {

@@ -8,8 +8,8 @@
  */
 import { Construct } from 'constructs';
 import { Asn, Cidr, CiliumClusterMesh, CiliumNetworking, ClusterMeshCa, ClusterMeshExposure, RoutingMode, TunnelProtocol, ZeroTrustScope } from '../lib/networking';
-import type { Baseline } from './fleet';
-import { FLEET_DOMAIN } from './fleet';
+import type { Baseline } from './config';
+import { FLEET_DOMAIN } from './config';
 
 /** Where a cluster runs: decides how LoadBalancer IPs are provided. */
 export enum NetworkPlatform {

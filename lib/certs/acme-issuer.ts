@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ClusterIssuer, ClusterIssuerSpecAcmeSolvers } from '../../imports/cert-manager-cert-manager.io';
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { SecretKeyReference } from '../dns/secret-reference';
+import { SecretKeyReference } from '../secrets/secret-reference';
 import { fluxUnitOf, GitOpsCluster } from '../flux/gitops-cluster';
 import { ICertManager } from './cert-manager';
 import { CertificateOptions, ExistingClusterIssuer, ExistingClusterIssuerOptions, IClusterIssuer, issueCertificate } from './cluster-issuer';

@@ -4,7 +4,7 @@ import { CertManagerValues } from '../../imports/helm/cert-manager';
 import { CERT_MANAGER_CHART } from '../../imports/helm/charts';
 import { deepMerge } from '../core/_merge';
 import { invalidProp, validateDnsLabel } from '../core/errors';
-import { IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';

@@ -1,5 +1,5 @@
 export * from './cidr';
-export * from './credentials';
+export * from '../secrets/credentials';
 export * from './machine';
 export * from './cluster-class';
 export * from './distribution';

@@ -5,7 +5,7 @@ import { ExternalDnsValues } from '../../imports/helm/external-dns';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
-import { GatewayApiChannel, IGatewayApiCrds } from '../edge/gateway-api-crds';
+import { GatewayApiChannel, IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';

@@ -1,4 +1,4 @@
-export * from './secret-reference';
+export * from '../secrets/secret-reference';
 export * from './external-dns';
 export type { AzureDnsOptions } from './providers/azure-dns';
 export { type CloudDnsOptions, GcpCredentials } from './providers/cloud-dns';

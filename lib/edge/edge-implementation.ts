@@ -10,8 +10,8 @@ import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-c
 import { FluxKustomization } from '../flux/kustomization';
 import { UpstreamGitRelease } from '../flux/upstream-release';
 import { PodSecurityLevel } from '../flux/pod-security';
-import { IGatewayApiCrds } from './gateway-api-crds';
-import { Validation } from '../platform/validation';
+import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
+import { Validation } from '../validation/exemption';
 
 /** Whether an edge serves routes through the Gateway API or through Ingress objects. */
 export enum EdgeApi {

@@ -23,9 +23,9 @@ import { FluxKustomization } from '../flux/kustomization';
 import { FluxManifestApp } from '../flux/manifest-app';
 import { OutputFolder } from '../flux/output-folder';
 import { EdgeApi, EdgeImplementation } from './edge-implementation';
-import { IGatewayApiCrds } from './gateway-api-crds';
+import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { MetalLb, MetalLbProps } from './metallb';
-import { ServiceReference, validateServiceReference } from './service-reference';
+import { ServiceReference, validateServiceReference } from '../core/service-reference';
 
 /** Application protocol of a route. */
 export class RouteProtocol {

@@ -1,5 +1,5 @@
-export * from './gateway-api-crds';
-export * from './service-reference';
+export * from '../gateway-api/gateway-api-crds';
+export * from '../core/service-reference';
 export * from './edge-implementation';
 export * from './metallb';
 export * from './gateway-stack';

@@ -9,7 +9,7 @@ import { ChartApp, FluxApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
 import { GatewayStack, ISsoGuard, RouteOptions } from './gateway-stack';
-import { ServiceReference } from './service-reference';
+import { ServiceReference } from '../core/service-reference';
 
 export interface OAuth2ProxySsoProps {
   /**

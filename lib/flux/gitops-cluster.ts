@@ -5,7 +5,7 @@ import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
-import type { ExternalInput } from '../reconcile/types';
+import type { ExternalInput } from '../core/external-input';
 
 /** The Git repository Flux reads this fleet's dist/ from. */
 export interface GitSourceProps {

@@ -21,7 +21,7 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { GatewayApiCrds } from '../edge/gateway-api-crds';
+import { GatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { IFluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
 import { FluxLayer, fluxUnitOf, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';

@@ -3,7 +3,7 @@
  * defaults, automatic conflict resolutions and errors for conflicts that cannot be resolved.
  * Kept free of constructs so the rules read top to bottom (docs/cilium.md mirrors them).
  */
-import type { CiliumNetworkingProps } from './cilium-networking';
+import type { CiliumNetworkingProps } from './cilium-networking-props';
 import { DatapathMode, Encryption, FlowLogs, RoutingMode, TunnelProtocol, XdpAcceleration } from './options';
 
 /** One decision of the resolved configuration: a setting, whether it is on, and why. */

@@ -10,8 +10,8 @@ import {
 import { invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Asn, Cidr, ipFamilyOf } from './addresses';
-import type { CiliumNetworking } from './cilium-networking';
-import { requireConfigsOrLater } from './tetragon';
+import type { ICiliumNetworkingInternals } from './_cilium-api';
+import { requireConfigsOrLater } from './_layer-rules';
 
 /** Operator of a label selector requirement. */
 export enum SelectorOperator {
@@ -53,7 +53,7 @@ export const CRITICAL_POOL_LABEL = 'priority';
 
 export interface LoadBalancerPoolProps {
   /** The cluster's Cilium (LB IPAM must be on). */
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /** `metadata.name` of the pool. @default - the construct id */
   readonly name?: string;
   /** Address blocks (CIDRs) of the pool. At least one. */
@@ -123,7 +123,7 @@ export class LoadBalancerPool extends Construct {
 }
 
 export interface L2AnnouncementProps {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /** @default - the construct id */
   readonly name?: string;
   /**
@@ -205,7 +205,7 @@ export interface BgpPeer {
 }
 
 export interface CiliumBgpProps {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /** Name of the cluster config, peer configs (`<name>-<peer>`) and advertisement. @default 'infraflux' */
   readonly name?: string;
   /** The nodes' ASN. */

@@ -177,5 +177,5 @@ export class FlowLogs {
   ) {}
 }
 
-// ServiceReference (namespace, name, port) is the edge's: lib/edge/service-reference.ts.
-export type { ServiceReference } from '../edge/service-reference';
+// ServiceReference (namespace, name, port) is shared with the edge: lib/core/service-reference.ts.
+export type { ServiceReference } from '../core/service-reference';

@@ -7,16 +7,16 @@ import { FluxManifestApp } from '../flux/manifest-app';
 import { OutputFolder } from '../flux/output-folder';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Cidr, IpFamily, ipFamilyOf } from './addresses';
-import type { CiliumNetworking } from './cilium-networking';
+import type { ICiliumNetworkingInternals } from './_cilium-api';
 import { LabelSelector, renderSelector } from './load-balancing';
-import { requireConfigsOrLater } from './tetragon';
+import { requireConfigsOrLater } from './_layer-rules';
 
 const NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
 const CLUSTER_LABEL = 'io.cilium.k8s.policy.cluster';
 const KUBE_DNS = { matchLabels: { [NAMESPACE_LABEL]: 'kube-system', 'k8s:k8s-app': 'kube-dns' } };
 const DNS_PORTS = [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }];
 
-function requirePolicy(scope: Construct, cilium: CiliumNetworking, what: string): void {
+function requirePolicy(scope: Construct, cilium: ICiliumNetworkingInternals, what: string): void {
   requireConfigsOrLater(scope, what);
   if (!cilium._profile.advancedPolicy) invalidProp(scope, `${what} needs advanced policy; advancedPolicy is off on this cluster`);
 }
@@ -25,7 +25,7 @@ function requirePolicy(scope: Construct, cilium: CiliumNetworking, what: string)
 // Egress gateway
 
 export interface EgressGatewayPolicyProps {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /** @default - the construct id */
   readonly name?: string;
   /** Namespace of the Pods whose egress is redirected. */
@@ -123,7 +123,7 @@ export class ZeroTrustScope {
 }
 
 export interface ZeroTrustProps {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /**
    * Where default deny applies.
    * @default ZeroTrustScope.clusterwide([]) (kube-system and the platform controllers' namespaces excluded)
@@ -296,7 +296,7 @@ export interface FqdnEgressRule {
 }
 
 export interface CiliumL7PolicyProps {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   /** @default - the construct id */
   readonly name?: string;
   readonly namespace: string;
@@ -395,7 +395,7 @@ export class CiliumL7Policy extends Construct {
  * output folder, or undefined when no app of the cluster does (a namespace every cluster has).
  * Records that the app needs `cilium` (the policy CRDs) first.
  */
-function namespaceOwner(scope: Construct, ns: string, cilium: CiliumNetworking): { app: Construct; folder: Construct } | undefined {
+function namespaceOwner(scope: Construct, ns: string, cilium: ICiliumNetworkingInternals): { app: Construct; folder: Construct } | undefined {
   const cluster = GitOpsCluster.of(scope);
   for (const c of cluster.node.findAll()) {
     const folder =

@@ -4,11 +4,11 @@ import { TETRAGON_CHART } from '../../imports/helm/charts';
 import { TetragonValues } from '../../imports/helm/tetragon';
 import { TracingPolicy } from '../../imports/tetragon-cilium.io';
 import { deepMerge } from '../core/_merge';
-import { invalidProp } from '../core/errors';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
+import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
-import type { ICiliumNetworking } from './cilium-networking';
+import type { ICiliumNetworking } from './_cilium-api';
+import { requireConfigsOrLater } from './_layer-rules';
 
 export interface TetragonProps extends ReconcileTiming {
   /** The cluster's Cilium (Tetragon runs next to it in kube-system). */
@@ -207,11 +207,4 @@ export class TetragonBaselinePolicies extends Construct {
     ];
     GitOpsCluster.of(this).addDependency(this, props.tetragon);
   }
-}
-
-/** @internal The layer name check shared by configs-layer constructs. */
-export function requireConfigsOrLater(scope: Construct, what: string): void {
-  const cluster = GitOpsCluster.of(scope);
-  const ok = scope.node.scopes.some((s) => s instanceof FluxLayer && [LayerName.CONFIGS, LayerName.APPS].includes((s as FluxLayer).layerName));
-  if (!ok) invalidProp(scope, `${what} must be created in the configs or apps layer of cluster "${cluster.name}" (it needs CRDs that the controllers layer installs)`);
 }

@@ -2,6 +2,7 @@
  * Types of the reconcile model (docs/reconcile.md): what it reads (rendered objects per cluster
  * and the declared external inputs) and what it reports.
  */
+import type { ExternalInput } from '../core/external-input';
 
 /** One rendered object: its file under dist/ (`<cluster>/<folder>/<kind>-<name>.yaml`) and its JSON. */
 export interface ReconcileManifest {
@@ -12,32 +13,7 @@ export interface ReconcileManifest {
   readonly constructPath?: string;
 }
 
-/**
- * Something a cluster needs that the fleet cannot produce itself (a bootstrap root): declared in
- * code with who provides it and how, so the model can count it as present and each cluster's
- * README lists it.
- */
-export interface ExternalInput {
-  /** Kind of the object, e.g. `Secret` or `ConfigMap`. */
-  readonly kind: string;
-  /** @default '' (core group) */
-  readonly group?: string;
-  /** @default - cluster-scoped */
-  readonly namespace?: string;
-  readonly name: string;
-  /** What uses it, e.g. `ExternalDNS (controllers/external-dns)`. */
-  readonly consumer: string;
-  /** Who provides it and at which step, e.g. `the operator, before the first reconcile`. */
-  readonly providedBy: string;
-  /** The command that provides it. */
-  readonly command: string;
-  /**
-   * The fleet could produce it once the secrets issue lands (SealedSecret/ExternalSecret): until
-   * then it is declared here, and the README says so.
-   * @default false
-   */
-  readonly temporary?: boolean;
-}
+export type { ExternalInput } from '../core/external-input';
 
 /** One cluster of the model's input. */
 export interface ReconcileClusterInput {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { SealedSecret as SealedSecretBinding } from '../../imports/sealed-secrets-bitnami.com';
-import { SecretReference } from '../cluster/credentials';
+import { SecretReference } from './credentials';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { SecretKeyReference } from '../dns/secret-reference';
+import { SecretKeyReference } from './secret-reference';
 import { SealedData, SealedSecretTemplate, sealedSecretProps, SealingScope } from './seal';
 
 export interface SealedSecretProps {

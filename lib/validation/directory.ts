@@ -4,7 +4,7 @@ import type { UpstreamCache } from '../upstream/lock';
 import { validateFleetManifests, type FleetManifest } from './fleet';
 import type { SchemaRegistry } from './schema-registry';
 import { isJsonObject, parseYamlDocuments, stringField } from './types';
-import { ValidationRule, type ValidationReport } from './index';
+import { ValidationRule, type ValidationReport } from './validate-objects';
 
 export interface ValidateDirectoryOptions {
   readonly registry?: SchemaRegistry;

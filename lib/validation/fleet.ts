@@ -1,4 +1,4 @@
-import { validateObjects, ValidateObjectsOptions, ValidationReport } from './index';
+import { validateObjects, ValidateObjectsOptions, ValidationReport } from './validate-objects';
 
 /** A synthesized manifest: its path under dist/ (`<cluster>/...`) and the object. */
 export interface FleetManifest {

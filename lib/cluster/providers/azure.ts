@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import * as azure from '../../../imports/capi-azure-infrastructure.cluster.x-k8s.io';
 import { invalidProp } from '../../core/errors';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../credentials';
+import { SecretReference } from '../../secrets/credentials';
 import { MachineSize } from '../machine';
 import { halves, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import * as gcp from '../../../imports/capi-gcp-infrastructure.cluster.x-k8s.io';
 import { invalidProp } from '../../core/errors';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../credentials';
+import { SecretReference } from '../../secrets/credentials';
 import { MachineSize } from '../machine';
 import { ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 

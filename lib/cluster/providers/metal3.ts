@@ -5,7 +5,7 @@ import * as bmo from '../../../imports/capi-metal3-metal3.io';
 import { invalidProp } from '../../core/errors';
 import { TalosConfigPatch } from '../../talos/cilium-machine-config';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../credentials';
+import { SecretReference } from '../../secrets/credentials';
 import { MachineSize } from '../machine';
 import { addressInside, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 

@@ -5,7 +5,7 @@ import * as proxmox from '../../../imports/capi-proxmox-infrastructure.cluster.x
 import { invalidProp } from '../../core/errors';
 import { TalosConfigPatch } from '../../talos/cilium-machine-config';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../credentials';
+import { SecretReference } from '../../secrets/credentials';
 import { MachineSize } from '../machine';
 import { addressInside, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 

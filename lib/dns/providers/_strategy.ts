@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { SecretKeyReference } from '../secret-reference';
+import { SecretKeyReference } from '../../secrets/secret-reference';
 
 /** @internal What a DNS provider strategy contributes to the ExternalDNS chart values. */
 export interface ProviderConfig {

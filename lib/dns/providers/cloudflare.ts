@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../../core/errors';
-import { SecretKeyReference } from '../secret-reference';
+import { SecretKeyReference } from '../../secrets/secret-reference';
 import { DnsProviderStrategy, EMPTY_PROVIDER_CONFIG, ProviderConfig, secretEnv } from './_strategy';
 
 // DnsProvider (../external-dns.ts) imports this file, never the reverse.

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
-import { SecretKeyReference } from '../secret-reference';
+import { SecretKeyReference } from '../../secrets/secret-reference';
 import { DnsProviderStrategy, EMPTY_PROVIDER_CONFIG, ProviderConfig, secretEnv } from './_strategy';
 
 function cloudIdentifier(scope: IConstruct, message: string): never {

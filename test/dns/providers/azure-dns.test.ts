@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ErrorCode } from '../../../lib/core/errors';
 import { azureDnsStrategy } from '../../../lib/dns/providers/azure-dns';
-import { SecretKeyReference } from '../../../lib/dns/secret-reference';
+import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
 import { thrownBy } from '../../support/errors';
 
 const scope = () => new Chart(Testing.app(), 'dns');

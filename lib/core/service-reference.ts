@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-33';
 import { IConstruct } from 'constructs';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from './errors';
 
 /**
  * A Kubernetes Service port a route sends traffic to. Anything with `{ namespace, name, port }`

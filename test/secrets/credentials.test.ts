@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { SecretReference, SecretSource } from '../../lib/cluster';
+import { SecretReference, SecretSource } from '../../lib/secrets/credentials';
 
 describe('SecretReference', () => {
   test('fromSealedSecret records name, namespace, source and the producer', () => {

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { ErrorCode } from '../../lib/core/errors';
-import { serviceReference, validateServiceReference } from '../../lib/edge/service-reference';
+import { serviceReference, validateServiceReference } from '../../lib/core/service-reference';
 import { thrownBy } from '../support/errors';
 
 function service(ports: number[], namespace: string | null = 'web'): kplus.Service {

@@ -1,0 +1,32 @@
+/**
+ * A cluster's external input, declared on GitOpsCluster (lib/flux) and read by the reconcile model
+ * (lib/reconcile, docs/reconcile.md): a plain type at the bottom of the layers, so lib/flux does
+ * not import lib/reconcile.
+ */
+
+/**
+ * Something a cluster needs that the fleet cannot produce itself (a bootstrap root): declared in
+ * code with who provides it and how, so the model can count it as present and each cluster's
+ * README lists it.
+ */
+export interface ExternalInput {
+  /** Kind of the object, e.g. `Secret` or `ConfigMap`. */
+  readonly kind: string;
+  /** @default '' (core group) */
+  readonly group?: string;
+  /** @default - cluster-scoped */
+  readonly namespace?: string;
+  readonly name: string;
+  /** What uses it, e.g. `ExternalDNS (controllers/external-dns)`. */
+  readonly consumer: string;
+  /** Who provides it and at which step, e.g. `the operator, before the first reconcile`. */
+  readonly providedBy: string;
+  /** The command that provides it. */
+  readonly command: string;
+  /**
+   * The fleet could produce it once the secrets issue lands (SealedSecret/ExternalSecret): until
+   * then it is declared here, and the README says so.
+   * @default false
+   */
+  readonly temporary?: boolean;
+}
