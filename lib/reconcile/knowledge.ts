@@ -4,7 +4,7 @@
  * creates). One table, {@link CONTROLLER_KNOWLEDGE}; every entry cites the upstream behaviour it
  * encodes. docs/reconcile.md renders the same table for readers.
  */
-import { UpstreamCache } from '../upstream/lock';
+import { SchemaPack, type UpstreamSource } from '../validation/schema-pack';
 import { field, isJsonObject, parseYamlDocuments, stringField, type JsonObject } from '../validation/types';
 
 /**
@@ -706,10 +706,22 @@ function scanCrds(text: string): CrdInfo[] | undefined {
 }
 
 /** The CRDs of the locked files under `prefix`, read through the verified cache (parsed once per process). */
-export function lockedCrdsUnder(cache: UpstreamCache, prefix: string): CrdInfo[] {
+export function lockedCrdsUnder(cache: UpstreamSource, prefix: string): CrdInfo[] {
   const cached = crdCache.get(prefix);
   if (cached) return cached;
   const out: CrdInfo[] = [];
+  if (cache instanceof SchemaPack) {
+    // An installed package: the shipped pack lists every served CRD version with its file and name.
+    const seen = new Set<string>();
+    for (const c of cache.data.crds) {
+      if (!c.file.startsWith(prefix) || c.crdName === undefined || seen.has(c.crdName)) continue;
+      seen.add(c.crdName);
+      out.push({ group: c.apiVersion.slice(0, c.apiVersion.indexOf('/')), kind: c.kind, name: c.crdName });
+    }
+    out.sort((a, b) => a.name.localeCompare(b.name));
+    crdCache.set(prefix, out);
+    return out;
+  }
   for (const f of cache.files((e) => e.path.startsWith(prefix) && /\.ya?ml$/.test(e.path))) {
     const text = cache.read(f.path);
     if (!text.includes('CustomResourceDefinition')) continue;

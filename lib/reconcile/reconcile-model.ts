@@ -10,7 +10,7 @@
  * cert-manager.io/Certificate is served on prod-aws", "Secret prod-aws/prod-aws-kubeconfig
  * exists"); the rules (rules.ts) check each applied object against the facts of its `start`.
  */
-import { UpstreamCache } from '../upstream/lock';
+import { defaultUpstreamSource, SchemaPack, type UpstreamSource } from '../validation/schema-pack';
 import { field, isJsonObject, parseYamlDocument, stringField, type JsonObject } from '../validation/types';
 import {
   BUILT_IN_GROUPS,
@@ -108,8 +108,8 @@ export interface FleetModel {
 }
 
 export interface ReconcileModelOptions {
-  /** @default UpstreamCache.default() */
-  readonly cache?: UpstreamCache;
+  /** @default - the repository's verified cache, or the shipped schema pack in an installed package */
+  readonly cache?: UpstreamSource;
 }
 
 function meta(o: JsonObject): { name: string; namespace?: string } {
@@ -141,7 +141,7 @@ function normalizeUrl(url: string | undefined): string {
 /** Builds the model of a fleet and replays it. */
 export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], options: ReconcileModelOptions = {}): FleetModel {
   let cacheInstance = options.cache;
-  const cache = (): UpstreamCache => (cacheInstance ??= UpstreamCache.default());
+  const cache = (): UpstreamSource => (cacheInstance ??= defaultUpstreamSource());
   const names = new Set(inputs.map((c) => c.name));
   const all = inputs.flatMap((c) => c.manifests.map((m) => ({ ...m, cluster: c.name })));
   const byCluster = new Map(inputs.map((c) => [c.name, c]));
@@ -197,8 +197,12 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
       return {
         crdsUnder: (prefix) => lockedCrdsUnder(cache(), prefix),
         lockedChartCrds: (chart) => {
-          const component = cache().lock.charts[chart]?.component;
-          return component && cache().files((f) => f.path.startsWith(`${component}/crds/`)).length > 0 ? `${component}/crds/` : undefined;
+          const source = cache();
+          const component = (source instanceof SchemaPack ? source.charts : source.lock.charts)[chart]?.component;
+          if (!component) return undefined;
+          const prefix = `${component}/crds/`;
+          const pinned = source instanceof SchemaPack ? source.data.crds.some((c) => c.file.startsWith(prefix)) : source.files((f) => f.path.startsWith(prefix)).length > 0;
+          return pinned ? prefix : undefined;
         },
         remoteClusterOf,
         certManagerNamespace: certManagerNamespace(cluster),

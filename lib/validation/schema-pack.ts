@@ -36,6 +36,8 @@ export interface CrdVersion {
   readonly served: boolean;
   readonly file: string;
   readonly schema?: JsonObject;
+  /** `metadata.name` of the CRD (`<plural>.<group>`). */
+  readonly crdName?: string;
 }
 
 /** A served custom resource GVK of the pack, after the duplicate rule. */
@@ -44,6 +46,8 @@ export interface PackedCrd {
   readonly kind: string;
   readonly file: string;
   readonly scope?: string;
+  /** `metadata.name` of the CRD (`<plural>.<group>`): the reconcile model names CRDs by it. */
+  readonly crdName?: string;
   readonly shadowedFiles: readonly string[];
   /** Converted strict object schema (crdObjectSchema), absent when the conversion failed. */
   readonly schema?: JsonObject;
@@ -102,6 +106,7 @@ export function crdVersionsOf(doc: unknown, file: string): CrdVersion[] {
   const versions = field(doc, 'spec', 'versions');
   if (!group || !kind || !Array.isArray(versions)) return [];
   const scope = stringField(field(doc, 'spec'), 'scope');
+  const crdName = stringField(field(doc, 'metadata'), 'name');
   return versions.filter(isJsonObject).map((v) => {
     const schema = field(v, 'schema', 'openAPIV3Schema');
     return {
@@ -112,6 +117,7 @@ export function crdVersionsOf(doc: unknown, file: string): CrdVersion[] {
       served: v.served === true,
       ...(scope !== undefined ? { scope } : {}),
       ...(isJsonObject(schema) ? { schema } : {}),
+      ...(crdName !== undefined ? { crdName } : {}),
     };
   });
 }
@@ -209,6 +215,7 @@ export function packCrds(
       kind: chosen.kind,
       file: chosen.file,
       ...(chosen.scope !== undefined ? { scope: chosen.scope } : {}),
+      ...(chosen.crdName !== undefined ? { crdName: chosen.crdName } : {}),
       shadowedFiles: shadowed.map((c) => c.file),
       ...convert(chosen),
     };
