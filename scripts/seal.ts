@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { InfraFluxError } from '../lib/core/errors';
-import { seal, SealingCertificate, SealingScope, SecretType } from '../lib/secrets';
+import { seal, SealingCertificate, SealingScope, SecretType } from '../lib/secrets/seal';
 
 const USAGE = `usage: npm run -s seal -- (--cert <pem> | --cluster <name>) --name <name> --namespace <ns>
          [--scope strict|namespace-wide|cluster-wide] [--type <secret type>] [--raw] [--allow-expired-cert]
