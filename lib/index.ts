@@ -47,7 +47,7 @@ export { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from './talos/cilium-mac
 export type { TalosCniSettings, TalosConfigPatch } from './talos/cilium-machine-config';
 
 // cluster
-export { SecretReference, SecretSource } from './secrets/credentials';
+export { SecretKeyReference, SecretProvenance, SecretReference } from './secrets/secret-reference';
 export { MachineSize } from './cluster/machine';
 export type { AutoscalingProps, VirtualMachineSizeProps, WorkerPoolProps } from './cluster/machine';
 export { ClassVariant, ClusterProvider, NodeRole, TalosClusterClass } from './cluster/cluster-class';
@@ -147,7 +147,6 @@ export {
 export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
-export { SecretKeyReference } from './secrets/secret-reference';
 export {
   DnsPolicy,
   DnsProvider,
@@ -184,7 +183,7 @@ export {
   unseal,
 } from './secrets/seal';
 export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
-export { SealedSecret, SealedSecretReference } from './secrets/sealed-secret';
+export { SealedSecret } from './secrets/sealed-secret';
 export type { SealedSecretProps } from './secrets/sealed-secret';
 
 // apps

@@ -10,7 +10,7 @@ import { AcmeIssuer, AcmeServer, AcmeSolver } from '../lib/certs/acme-issuer';
 import { Cidr } from '../lib/core/cidr';
 import { invalidProp } from '../lib/core/errors';
 import { ExternalDnsCloudflare } from '../lib/dns/external-dns';
-import { SecretKeyReference } from '../lib/secrets/secret-reference';
+import { SecretKeyReference, SecretReference } from '../lib/secrets/secret-reference';
 import { inDnsZone } from '../lib/dns/zones';
 import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
@@ -58,8 +58,13 @@ export interface EdgeOptions {
   readonly ciliumController?: IConstruct;
 }
 
-/** Secret (in `external-dns` and `cert-manager`) holding the scoped Cloudflare API token. */
-export const CLOUDFLARE_TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+/** Name and key of the Secret (in `external-dns` and in `cert-manager`) holding a scoped Cloudflare API token. */
+export const CLOUDFLARE_TOKEN = { secretName: 'cloudflare-api-token', key: 'api-token' } as const;
+
+/** The Cloudflare token Secret in `namespace`: a declared external input of the cluster (stacks/external-inputs.ts). */
+export function cloudflareToken(namespace: string): SecretKeyReference {
+  return SecretReference.fromExternalInput(CLOUDFLARE_TOKEN.secretName, namespace, [CLOUDFLARE_TOKEN.key]).key(CLOUDFLARE_TOKEN.key);
+}
 
 /** Adds the edge to one baseline cluster; returns its GatewayStack. */
 export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
@@ -69,7 +74,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     invalidProp(cluster, `edge zone "${opts.zone}" does not lie in the Cloudflare zone dnsZone "${opts.dnsZone}"`);
   }
   const dns = new ExternalDnsCloudflare(cluster.controllers, 'ExternalDns', {
-    apiToken: CLOUDFLARE_TOKEN,
+    apiToken: cloudflareToken('external-dns'),
     domainFilters: [opts.dnsZone],
     // Hosts are <app>.<cluster>.<zone>: deeper than Cloudflare Universal SSL's *.<dnsZone>, so a
     // proxied record would fail TLS. DNS-only records send clients to the Gateway's wildcard.
@@ -81,7 +86,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     server: opts.acmeServer ?? AcmeServer.LETSENCRYPT_STAGING,
     email: opts.acmeEmail ?? `platform@${opts.zone}`,
     solvers: [
-      AcmeSolver.dns01Cloudflare({ apiToken: CLOUDFLARE_TOKEN, dnsZones: [domain] }),
+      AcmeSolver.dns01Cloudflare({ apiToken: cloudflareToken(baseline.certManager.namespace), dnsZones: [domain] }),
       // The issuer exists before the stack: both take the Gateway's name from one constant.
       AcmeSolver.http01Gateway(GatewayStack.httpListenerOf(DEFAULT_GATEWAY_NAME)),
     ],

@@ -13,4 +13,5 @@ export {
   type SecretData,
   type UnsealOptions,
 } from './seal';
-export { SealedSecret, SealedSecretReference, type SealedSecretProps } from './sealed-secret';
+export { SealedSecret, type SealedSecretProps } from './sealed-secret';
+export { SecretKeyReference, SecretProvenance, SecretReference } from './secret-reference';

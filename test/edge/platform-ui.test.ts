@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { CertManager, Cidr, InternalCaIssuer } from '../../lib';
-import { ExternalDnsCloudflare, SecretKeyReference } from '../../lib/dns';
+import { ExternalDnsCloudflare, SecretReference } from '../../lib/dns';
 import { exposeAuthentik, exposeHeadlamp, exposeStorageUi, GatewayApiCrds, GatewayStack, Headlamp, OAuth2ProxySso, StorageUi } from '../../lib/edge';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, testCluster } from '../support/fleet';
@@ -19,7 +19,7 @@ function setup() {
   const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi });
   const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager });
   const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', {
-    apiToken: SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token'),
+    apiToken: SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token'),
     domainFilters: ['test.example.com'],
     gatewayApi,
   });
