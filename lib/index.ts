@@ -187,7 +187,7 @@ export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, Unse
 export { SealedSecret, SealedSecretReference } from './secrets/sealed-secret';
 export type { SealedSecretProps } from './secrets/sealed-secret';
 export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator } from './secrets/external-secrets-operator';
-export type { ExternalSecretsOperatorProps, IExternalSecretsOperator } from './secrets/external-secrets-operator';
+export type { ExternalSecretsOperatorProps, ICertManagerInstallation, IExternalSecretsOperator } from './secrets/external-secrets-operator';
 export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider } from './secrets/secret-store';
 export type { ClusterSecretStoreProps, ISecretStore, SecretStoreProps } from './secrets/secret-store';
 export { VaultAuth } from './secrets/stores/vault';

@@ -7,6 +7,7 @@
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
+import { addExternalSecrets } from './external-secrets';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -54,6 +55,8 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       hubbleUi: c.hubbleUiService,
       ciliumController: c,
     });
+    // Runtime secrets (the EXTERNAL route, decision 0062): the operator, the cluster's store, and oauth2-proxy's credentials.
+    addExternalSecrets(baseline);
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

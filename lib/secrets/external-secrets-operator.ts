@@ -5,11 +5,19 @@ import { EXTERNAL_SECRETS_CHART } from '../../imports/helm/charts';
 import { ExternalSecretsValues } from '../../imports/helm/external-secrets';
 import { deepMerge } from '../core/_merge';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { ICertManager } from '../certs/cert-manager';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
+
+/**
+ * A cert-manager installation: `ICertManager` of lib/certs (`CertManager`, `CertManager.fromNamespace()`),
+ * typed by its shape here because lib/secrets sits below lib/certs (docs/architecture.md folder rules).
+ */
+export interface ICertManagerInstallation extends IConstruct {
+  /** Namespace cert-manager runs in. */
+  readonly namespace: string;
+}
 
 /** An External Secrets Operator that stores, ExternalSecrets and PushSecrets can rely on. */
 export interface IExternalSecretsOperator extends IConstruct {
@@ -29,7 +37,7 @@ export interface ExternalSecretsOperatorProps extends ReconcileTiming {
    * @default - the chart's cert-controller creates and rotates the webhook certificate
    * @see https://external-secrets.io/latest/api/components/ (webhook and cert-controller)
    */
-  readonly certManager?: ICertManager;
+  readonly certManager?: ICertManagerInstallation;
   /**
    * Replicas of the controller and of the webhook. More than one runs the controller with leader
    * election (`leaderElect`) and adds a PodDisruptionBudget (`minAvailable: 1`) to both.
@@ -53,14 +61,15 @@ export interface ExternalSecretsOperatorProps extends ReconcileTiming {
 /** Name of the self-signed Issuer for the webhook certificate (with `certManager`). */
 export const ESO_WEBHOOK_ISSUER = 'external-secrets-webhook';
 
-const SECURE_CONTAINER = {
+/** Restricted-profile container settings, stated so a chart default change cannot weaken them (a fresh object per use: no YAML anchors in the values). */
+const secureContainer = () => ({
   enabled: true,
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
   seccompProfile: { type: 'RuntimeDefault' },
-};
+});
 
 /**
  * The External Secrets Operator from its pinned chart (external-secrets 2.9.0, app v2.9.0,
@@ -98,7 +107,7 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
       invalidProp(this, `replicas ${this.replicas} must be a whole number >= 1`);
     }
     const ha = this.replicas > 1;
-    const pdb = { enabled: ha, minAvailable: 1 };
+    const pdb = () => ({ enabled: ha, minAvailable: 1 });
     const values: ExternalSecretsValues = {
       installCRDs: true,
       replicaCount: this.replicas,
@@ -109,16 +118,16 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
       processClusterStore: true,
       processSecretStore: true,
       processPushSecret: this.pushSecrets,
-      podDisruptionBudget: pdb,
+      podDisruptionBudget: pdb(),
       podSecurityContext: { enabled: true },
-      securityContext: SECURE_CONTAINER,
+      securityContext: secureContainer(),
       metrics: { service: { enabled: true } },
       serviceMonitor: { enabled: false },
       webhook: {
         replicaCount: this.replicas,
-        podDisruptionBudget: pdb,
+        podDisruptionBudget: pdb(),
         podSecurityContext: { enabled: true },
-        securityContext: SECURE_CONTAINER,
+        securityContext: secureContainer(),
         metrics: { service: { enabled: true } },
         ...(props.certManager
           ? {
@@ -132,7 +141,7 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
       },
       certController: props.certManager
         ? { create: false }
-        : { create: true, podSecurityContext: { enabled: true }, securityContext: SECURE_CONTAINER, metrics: { service: { enabled: true } } },
+        : { create: true, podSecurityContext: { enabled: true }, securityContext: secureContainer(), metrics: { service: { enabled: true } } },
     };
     this.app = new ChartApp<ExternalSecretsValues>(this, {
       ...props,

@@ -14,7 +14,7 @@ export {
   type UnsealOptions,
 } from './seal';
 export { SealedSecret, SealedSecretReference, type SealedSecretProps } from './sealed-secret';
-export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator, type ExternalSecretsOperatorProps, type IExternalSecretsOperator } from './external-secrets-operator';
+export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator, type ExternalSecretsOperatorProps, type ICertManagerInstallation, type IExternalSecretsOperator } from './external-secrets-operator';
 export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider, type ClusterSecretStoreProps, type ISecretStore, type SecretStoreProps } from './secret-store';
 export { VaultAuth, type VaultKubernetesAuthProps, type VaultProviderProps } from './stores/vault';
 export { AwsAuth, type AwsSecretsManagerProps } from './stores/aws';
