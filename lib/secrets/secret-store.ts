@@ -122,6 +122,15 @@ abstract class StoreBase extends Construct implements ISecretStore {
           automountServiceAccountToken: false,
         }),
     );
+    for (const sa of this.config.serviceAccounts.filter((x) => x.authDelegator)) {
+      new ApiObject(this, `AuthDelegator-${sa.name}`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `${sa.namespace}-${sa.name}-auth-delegator` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace }],
+      });
+    }
     const cluster = GitOpsCluster.of(this);
     cluster.addDependency(this, props.operator);
     for (const s of this.config.secrets) if (s.producer) cluster.addDependency(this, s.producer);

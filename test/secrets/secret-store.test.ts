@@ -36,6 +36,11 @@ describe('ClusterSecretStore', () => {
       metadata: { name: 'external-secrets-store', namespace: 'external-secrets' },
       automountServiceAccountToken: false,
     });
+    // Vault reviews the login token with the token itself: the ServiceAccount may call TokenReview
+    expect(manifest(fleet, 'test/configs/clusterrolebinding-external-secrets-external-secrets-store-auth-delegator.yaml')).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'external-secrets-store', namespace: 'external-secrets' }],
+    });
     expect(store.storeKind).toBe(SecretStoreKind.CLUSTER_SECRET_STORE);
     expect(store.node.defaultChild).toBe(store.resource);
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);

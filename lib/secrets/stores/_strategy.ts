@@ -17,6 +17,8 @@ export interface StoreServiceAccount {
   readonly name: string;
   readonly namespace: string;
   readonly annotations: Record<string, string>;
+  /** Bind it to `system:auth-delegator` (it may call TokenReview: Vault reviews a token with the token itself). */
+  readonly authDelegator?: boolean;
 }
 
 /** @internal What a provider strategy contributes to `spec.provider`. */

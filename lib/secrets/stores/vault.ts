@@ -24,6 +24,15 @@ export interface VaultKubernetesAuthProps {
    * @default - the API server's default audience
    */
   readonly audiences?: readonly string[];
+  /**
+   * Vault's auth method is configured without `token_reviewer_jwt`, so Vault calls TokenReview
+   * with the login token itself: the ServiceAccount is bound to the ClusterRole
+   * `system:auth-delegator` (TokenReview and SubjectAccessReview, nothing else). Set false when
+   * Vault has a reviewer token of its own.
+   * @default true
+   * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes#use-the-vault-client-s-jwt-as-the-reviewer-jwt
+   */
+  readonly clientTokenReview?: boolean;
 }
 
 /** How the operator logs in to Vault. */
@@ -40,7 +49,8 @@ export class VaultAuth {
       requireText(ctx.scope, 'Vault kubernetes auth mountPath', props.mountPath);
       requireText(ctx.scope, 'Vault kubernetes auth role', props.role);
       const { sa, ref } = storeServiceAccount(ctx, props.serviceAccountName ?? DEFAULT_STORE_SERVICE_ACCOUNT, {}, props.audiences);
-      return { auth: { kubernetes: { mountPath: props.mountPath, role: props.role, serviceAccountRef: ref } }, serviceAccounts: [sa], secrets: [] };
+      const login = { ...sa, authDelegator: props.clientTokenReview ?? true };
+      return { auth: { kubernetes: { mountPath: props.mountPath, role: props.role, serviceAccountRef: ref } }, serviceAccounts: [login], secrets: [] };
     });
   }
 

@@ -30,6 +30,15 @@ describe('SecretStoreProvider.vault', () => {
     });
   });
 
+  test('Kubernetes auth with a reviewer token in Vault: no auth-delegator binding', () => {
+    // GIVEN Vault configured with its own token_reviewer_jwt
+    const { fleet, cluster } = testCluster();
+    const operator = new ExternalSecretsOperator(cluster.controllers, 'Eso');
+    new ClusterSecretStore(cluster.configs, 'V', { operator, provider: SecretStoreProvider.vault({ server: 'https://vault.example.com', auth: VaultAuth.kubernetes({ mountPath: 'k', role: 'r', clientTokenReview: false }) }) });
+    // THEN only the ServiceAccount is created
+    expect(fleet.manifests().filter((m) => m.file.startsWith('test/configs/')).map((m) => m.object.kind).sort()).toEqual(['ClusterSecretStore', 'ServiceAccount']);
+  });
+
   test('fails without auth (a store with no authentication)', () => {
     const e = thrownBy(() => store({ auth: undefined }));
     expect(e.code).toBe(ErrorCode.INVALID_PROP);
