@@ -193,6 +193,17 @@ describe('ExternalSecret', () => {
     expect(thrownBy(() => ExternalSecret.forApp(app, 'Creds', { store, namespace: 'elsewhere', targetName: 'c', data: DATA })).message).toMatch(/differs from the app's namespace/);
   });
 
+  test('fails with an empty dataFrom extract key', () => {
+    const { cluster, store } = setup();
+    expect(thrownBy(() => new ExternalSecret(cluster.apps, 'Db', { store, namespace: 'app', targetName: 'db', dataFrom: [ExternalSecretDataFrom.extract('')] })).message).toMatch(/dataFrom extract has an empty remoteKey/);
+  });
+
+  test('fails forApp for an app installed elsewhere (no folder in this tree)', () => {
+    const { cluster, store } = setup();
+    const app = new FluxApp(cluster.apps, 'web', { chart: OAUTH2_PROXY_CHART, installedElsewhere: true });
+    expect(thrownBy(() => ExternalSecret.forApp(app, 'Creds', { store, targetName: 'c', data: DATA })).message).toMatch(/installed elsewhere/);
+  });
+
   test('fails when its store sits in a later layer than the ExternalSecret (the consumer would wait on a later layer)', () => {
     // GIVEN a store in configs and an ExternalSecret in the controllers layer
     const { fleet, cluster, store } = setup();
