@@ -55,7 +55,13 @@ function vault(cluster: GitOpsCluster): SecretStoreProvider {
   return SecretStoreProvider.vault({ server: VAULT_SERVER, path: 'secret', auth: VaultAuth.kubernetes({ mountPath, role: 'external-secrets' }) });
 }
 
-/** A scoped static credential in the operator's namespace, declared as a root until it is delivered sealed. */
+/**
+ * A scoped static credential in the operator's namespace, declared as a root until it is delivered
+ * sealed (decision 0062: that needs the cluster's committed sealing certificate and the real key
+ * material). Its reference is the sealed one without a producer — the route it is meant for; with
+ * the lead's provenance-carrying SecretReference it becomes "external input" until the
+ * SealedSecret lands (then: `new SealedSecret(cluster.configs, ...).secretRef`).
+ */
 function staticCredential(cluster: GitOpsCluster, name: string, consumer: string, providedBy: string, command: string): SecretReference {
   cluster.declareExternalInput({ kind: 'Secret', namespace: 'external-secrets', name, consumer, providedBy, command });
   return SecretReference.fromSealedSecret(name, 'external-secrets');

@@ -224,7 +224,12 @@ export class ExternalSecret extends Construct {
       seen.add(d.secretKey);
       if (d.remoteKey.trim() === '') invalidProp(this, `data "${d.secretKey}" has an empty remoteKey`);
     }
-    for (const f of dataFrom) if (f._remoteKey !== undefined && f._remoteKey.trim() === '') invalidProp(this, 'dataFrom extract has an empty remoteKey');
+    for (const f of dataFrom) {
+      if (f._remoteKey !== undefined && f._remoteKey.trim() === '') invalidProp(this, 'dataFrom extract has an empty remoteKey');
+      if (f._generator && f._generator.namespace !== this.namespace) {
+        invalidProp(this, `generator ${f._generator.namespace}/${f._generator.generatorName} is in another namespace; a Password generator serves ExternalSecrets of its own namespace ("${this.namespace}")`);
+      }
+    }
     const template = props.template;
     for (const [key, value] of Object.entries(template?.data ?? {})) {
       checkSecretKey(this, 'template key', key);

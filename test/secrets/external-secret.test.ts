@@ -198,6 +198,12 @@ describe('ExternalSecret', () => {
     expect(thrownBy(() => new ExternalSecret(cluster.apps, 'Db', { store, namespace: 'app', targetName: 'db', dataFrom: [ExternalSecretDataFrom.extract('')] })).message).toMatch(/dataFrom extract has an empty remoteKey/);
   });
 
+  test('fails with a generator of another namespace', () => {
+    const { cluster, store } = setup();
+    const gen = new PasswordGenerator(cluster.apps, 'Cookie', { namespace: 'other' });
+    expect(thrownBy(() => new ExternalSecret(cluster.apps, 'Db', { store, namespace: 'app', targetName: 'db', dataFrom: [ExternalSecretDataFrom.generator(gen)] })).message).toMatch(/generator other\/cookie is in another namespace/);
+  });
+
   test('fails forApp for an app installed elsewhere (no folder in this tree)', () => {
     const { cluster, store } = setup();
     const app = new FluxApp(cluster.apps, 'web', { chart: OAUTH2_PROXY_CHART, installedElsewhere: true });
