@@ -185,6 +185,24 @@ export {
 export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
 export { SealedSecret } from './secrets/sealed-secret';
 export type { SealedSecretProps } from './secrets/sealed-secret';
+export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator } from './secrets/external-secrets-operator';
+export type { ExternalSecretsOperatorProps, ICertManagerInstallation, IExternalSecretsOperator } from './secrets/external-secrets-operator';
+export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider } from './secrets/secret-store';
+export type { ClusterSecretStoreProps, ISecretStore, SecretStoreProps } from './secrets/secret-store';
+export { VaultAuth } from './secrets/stores/vault';
+export type { VaultKubernetesAuthProps, VaultProviderProps } from './secrets/stores/vault';
+export { AwsAuth } from './secrets/stores/aws';
+export type { AwsSecretsManagerProps } from './secrets/stores/aws';
+export { AzureAuth } from './secrets/stores/azure';
+export type { AzureKeyVaultProps } from './secrets/stores/azure';
+export { GcpAuth } from './secrets/stores/gcp';
+export type { GcpSecretManagerProps } from './secrets/stores/gcp';
+export { CreationPolicy, DeletionPolicy, ExternalSecret, ExternalSecretDataFrom, RefreshPolicy, TemplateValue } from './secrets/external-secret';
+export type { ExternalSecretData, ExternalSecretProps, ExternalSecretTemplate } from './secrets/external-secret';
+export { PushSecret } from './secrets/push-secret';
+export type { PushSecretData, PushSecretProps } from './secrets/push-secret';
+export { PasswordGenerator } from './secrets/password-generator';
+export type { IPasswordGenerator, PasswordGeneratorProps } from './secrets/password-generator';
 
 // apps
 export { Podinfo } from './apps/podinfo';

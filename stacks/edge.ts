@@ -6,6 +6,7 @@
  * The lead calls {@link addEdge} for every baseline from buildReferenceFleet.
  */
 import { IConstruct } from 'constructs';
+import { IFluxApp } from '../lib/flux/flux-app';
 import { AcmeIssuer, AcmeServer, AcmeSolver } from '../lib/certs/acme-issuer';
 import { Cidr } from '../lib/core/cidr';
 import { invalidProp } from '../lib/core/errors';
@@ -56,6 +57,8 @@ export interface EdgeOptions {
    * @default - none
    */
   readonly ciliumController?: IConstruct;
+  /** Delivers each SSO proxy's credentials Secret (stacks/external-secrets.ts: an ExternalSecret from the cluster's store). */
+  readonly ssoCredentials: (proxy: IFluxApp) => SecretReference;
 }
 
 /** Name and key of the Secret (in `external-dns` and in `cert-manager`) holding a scoped Cloudflare API token. */
@@ -105,7 +108,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     service: opts.hubbleUi ?? HUBBLE_UI_SERVICE,
     sso: new OAuth2ProxySso({
       issuerUrl: `https://auth.${opts.zone}/application/o/hubble-${cluster.name}/`,
-      credentialsSecretName: 'oauth2-proxy-credentials',
+      credentials: opts.ssoCredentials,
       trustedProxyCidrs: opts.trustedProxyCidrs,
       allowedGroups: opts.allowedGroups ?? ['platform-admins'],
     }),
