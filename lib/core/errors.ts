@@ -76,6 +76,14 @@ export enum ErrorCode {
   NAME_TOO_LONG = 'INFRAFLUX_NAME_TOO_LONG',
   /** A DNS record TTL is not allowed (a whole number of seconds; Cloudflare: 1 for automatic or 60/120-86400, proxied records only 1). */
   INVALID_DNS_TTL = 'INFRAFLUX_INVALID_DNS_TTL',
+
+  // backup (issue 13)
+  /** A backup schedule is not a cron expression Velero accepts (five fields in range, or an @-descriptor). */
+  INVALID_CRON = 'INFRAFLUX_INVALID_CRON',
+  /** A BackupStorageLocation names a bucket that no Terraform stack creates. */
+  BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
+  /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
+  BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
 }
 
 /**

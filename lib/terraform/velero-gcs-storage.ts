@@ -16,6 +16,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { BackupCredentialModel, BackupStorageTarget } from '../core/backup-storage-target';
 import { invalidProp } from '../core/errors';
 import { validateGcpProjectId } from './_net';
 import { outputPrefixOf, positiveDays, subject } from './_velero';
@@ -152,6 +153,12 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
   public readonly backupStorageLocation: VeleroBackupStorageLocation;
   public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   public readonly outputPrefix: string;
+  /**
+   * The location for `VeleroBackup` (lib/backup): the literal bucket name, and either the
+   * workload-identity annotation with the service account's email (known from `serviceAccountId`
+   * and `projectId`) or the key file in the sensitive output `<prefix>_credentials`.
+   */
+  public readonly storageTarget: BackupStorageTarget;
 
   public constructor(scope: Construct, id: string, props: VeleroGcsStorageProps) {
     super(scope, id);
@@ -240,6 +247,13 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
       }).overrideLogicalId(`${p}_credentials`);
     }
     this.backupStorageLocation = { provider: 'gcp', bucket: this.bucket.name, config };
+    this.storageTarget = BackupStorageTarget.gcs({
+      bucket: bucketName,
+      credentials:
+        credentials.kind === GcpVeleroCredentialsKind.WORKLOAD_IDENTITY
+          ? BackupCredentialModel.workloadIdentity({ 'iam.gke.io/gcp-service-account': `${saId}@${projectId}.iam.gserviceaccount.com` })
+          : BackupCredentialModel.secretFile(`${p}_credentials`),
+    });
     new TerraformOutput(this, 'bucket', { value: this.bucket.name, description: 'Velero BackupStorageLocation bucket' }).overrideLogicalId(`${p}_bucket`);
     new TerraformOutput(this, 'sa-email', { value: this.serviceAccount.email, description: 'Google service account of the Velero server (annotation iam.gke.io/gcp-service-account)' }).overrideLogicalId(`${p}_service_account_email`);
     new TerraformOutput(this, 'bsl', { value: this.backupStorageLocation, description: 'Velero chart configuration.backupStorageLocation[] entry (no secrets)' }).overrideLogicalId(`${p}_backup_storage_location`);

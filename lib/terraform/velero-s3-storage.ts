@@ -21,6 +21,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { BackupCredentialModel, BackupStorageTarget } from '../core/backup-storage-target';
 import { invalidProp } from '../core/errors';
 import { outputPrefixOf, positiveDays, subject } from './_velero';
 import { IVeleroBackupStorage, VeleroBackupStorageLocation, VeleroServiceAccountProps } from './velero-storage';
@@ -143,6 +144,9 @@ const IAM_OIDC_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/[a-z0-9.-]+(\/[
  *
  * Outputs: `<prefix>_bucket`, `<prefix>_region`, `<prefix>_backup_storage_location` and either
  * `<prefix>_role_arn` (IRSA) or the sensitive `<prefix>_credentials`.
+ *
+ * {@link storageTarget} is the same location as a plain value for `VeleroBackup` (lib/backup): the
+ * bucket name and region it was given, and the credential model (decision 0072).
  */
 export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
   public readonly bucket: S3Bucket;
@@ -153,6 +157,12 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
   public readonly backupStorageLocation: VeleroBackupStorageLocation;
   public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   public readonly outputPrefix: string;
+  /**
+   * The location for `VeleroBackup`: literal bucket name and region, credentials file in the
+   * sensitive output `<prefix>_credentials` (access key), or the IRSA annotation (whose role ARN is
+   * a Terraform reference, which a cdk8s consumer refuses: give it the ARN as a literal instead).
+   */
+  public readonly storageTarget: BackupStorageTarget;
 
   public constructor(scope: Construct, id: string, props: VeleroS3StorageProps) {
     super(scope, id);
@@ -269,6 +279,11 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
     }
 
     this.backupStorageLocation = { provider: 'aws', bucket: this.bucket.bucket, config: { region } };
+    this.storageTarget = BackupStorageTarget.s3({
+      bucket: bucketName,
+      region,
+      credentials: this.role ? BackupCredentialModel.workloadIdentity(this.serviceAccountAnnotations) : BackupCredentialModel.secretFile(`${p}_credentials`),
+    });
     new TerraformOutput(this, 'bucket', { value: this.bucket.bucket, description: 'Velero BackupStorageLocation bucket' }).overrideLogicalId(`${p}_bucket`);
     new TerraformOutput(this, 'region', { value: region, description: 'Velero BackupStorageLocation config.region' }).overrideLogicalId(`${p}_region`);
     new TerraformOutput(this, 'bsl', { value: this.backupStorageLocation, description: 'Velero chart configuration.backupStorageLocation[] entry (no secrets)' }).overrideLogicalId(`${p}_backup_storage_location`);

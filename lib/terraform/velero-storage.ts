@@ -4,6 +4,7 @@
  * ./velero-azure-blob-storage.ts). Types only; the shared checks are in ./_velero.ts.
  */
 import { IConstruct } from 'constructs';
+import type { BackupStorageTarget } from '../core/backup-storage-target';
 
 /** What the Velero chart's `configuration.backupStorageLocation[]` entry needs (no secrets). */
 export interface VeleroBackupStorageLocation {
@@ -26,6 +27,11 @@ export interface IVeleroBackupStorage extends IConstruct {
   readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   /** Terraform outputs are named `<outputPrefix>_<what>`. */
   readonly outputPrefix: string;
+  /**
+   * The same location as a plain value (literal names, credential model) for `VeleroBackup`
+   * (lib/backup): the one source of the names a cluster's BackupStorageLocation uses (decision 0072).
+   */
+  readonly storageTarget: BackupStorageTarget;
 }
 
 /** The Kubernetes service account Velero runs as; trust policies are bound to exactly this one. */
