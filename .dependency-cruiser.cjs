@@ -8,6 +8,8 @@
  *   core ← flux ← {gateway-api, certs, dns, edge, networking, talos, cluster, management, secrets, apps}
  *   terraform: core, talos, versions, upstream; nothing outside it imports it.
  *   secrets sits low (core, flux): certs, dns, cluster, edge, ... import its reference types.
+ *   backup: core, flux, secrets. Its storage target type (lib/core/backup-storage-target.ts) is in
+ *   core, so lib/terraform exports it and lib/backup consumes it without importing each other.
  *
  * Entry points (package.json `exports`) are barrels over a layer and may re-export the layers they
  * publish: lib/index.ts (`infraflux`) everything but terraform; lib/validation/index.ts
@@ -34,6 +36,7 @@ const ALLOWED = {
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
   management: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions', 'cluster', 'networking'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
+  backup: ['core', 'flux', 'secrets'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

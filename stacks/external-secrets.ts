@@ -15,6 +15,7 @@ import { AwsAuth } from '../lib/secrets/stores/aws';
 import { AzureAuth } from '../lib/secrets/stores/azure';
 import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
+import { VELERO_NAMESPACE } from '../lib/backup/velero-backup';
 import { FLEET_DOMAIN, type Baseline } from './config';
 
 /** Name of each cluster's ClusterSecretStore. */
@@ -137,6 +138,11 @@ export interface ClusterExternalSecrets {
   readonly store: ClusterSecretStore;
   /** Delivers an SSO proxy's credentials from the store (an ExternalSecret in the proxy's release folder). */
   readonly ssoCredentials: (proxy: IFluxApp) => SecretReference;
+  /**
+   * Delivers the Secret `targetName` for `app` from the store (an ExternalSecret in the app's release
+   * folder): the backend secret `targetName` under this cluster's naming, one property per key.
+   */
+  readonly deliver: (app: IFluxApp, id: string, targetName: string, keys: readonly string[]) => SecretReference;
 }
 
 export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
@@ -148,7 +154,7 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     name: FLEET_STORE,
     operator,
     provider: spec.provider(cluster),
-    namespaces: [HUBBLE_SSO_NAMESPACE],
+    namespaces: [HUBBLE_SSO_NAMESPACE, VELERO_NAMESPACE],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);
@@ -161,5 +167,9 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
       template: { labels: { 'app.kubernetes.io/part-of': proxy.namespace } },
     }).secretRef;
   };
-  return { operator, store, ssoCredentials };
+  const deliver = (app: IFluxApp, id: string, targetName: string, keys: readonly string[]): SecretReference => {
+    const remote = spec.remoteKey(targetName).replace('{cluster}', cluster.name);
+    return ExternalSecret.forApp(app, id, { store, targetName, data: keys.map((k) => ({ secretKey: k, remoteKey: remote, property: k })) }).secretRef;
+  };
+  return { operator, store, ssoCredentials, deliver };
 }

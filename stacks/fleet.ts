@@ -6,6 +6,7 @@
  */
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addWorkloadClusters } from './clusters';
+import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addManagement, addWorkloadBootstraps } from './management';
@@ -50,6 +51,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     // Runtime secrets (the EXTERNAL route, decision 0062): the operator and the cluster's store;
     // the edge's SSO proxies get their credentials from it.
     const secrets = addExternalSecrets(baseline);
+    addBackup(baseline, secrets);
     addEdge(baseline, {
       zone: FLEET_DOMAIN,
       dnsZone: FLEET_DNS_ZONE,

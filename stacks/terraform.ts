@@ -8,10 +8,12 @@
  * - `proxmox-mgmt`: the management cluster of the Proxmox path, three Talos control planes on
  *   Proxmox VE with static addresses and no workers (so they take workloads), the Kubernetes API on
  *   their shared VIP {@link MGMT_CONTROL_PLANE_VIP}, bootstrapped by Terraform (kubeconfig/talosconfig outputs).
- * - `aws-platform`: one hardened S3 bucket per cluster for Velero (Velero FAQ: a bucket per
- *   cluster), IRSA for `prod-aws` (its IAM OIDC provider ARN is the variable
- *   `prod_aws_oidc_provider_arn`), IAM users with access keys (sensitive outputs) for the Proxmox
- *   clusters `mgmt` and `dev-proxmox`, which have no OIDC issuer registered in IAM.
+ * - `aws-platform`, `gcp-platform`, `azure-platform` (stacks/backup-storage.ts): one hardened
+ *   bucket per cluster of the reference fleet for Velero (Velero FAQ: a bucket per cluster) — S3
+ *   for `prod-aws` and the on-premises clusters `mgmt`, `dev-proxmox`, `edge-metal3`, GCS for
+ *   `dev-gcp`, Azure Blob for `prod-azure` — each with a credentials file as a sensitive output.
+ *   No stack needs a cluster's OIDC issuer (which cannot exist before the cluster does):
+ *   decision 0072.
  *
  * Every secret enters as a sensitive variable (`TF_VAR_cloudflare_api_token`,
  * `TF_VAR_proxmox_api_token`) and leaves only as a sensitive output. Backends are local with
@@ -22,9 +24,8 @@ import { CloudflareZoneStack } from '../lib/terraform/cloudflare-zone-stack';
 import { DnsTarget } from '../lib/terraform/cloudflare-dns';
 import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
-import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
-import { AwsVeleroCredentials } from '../lib/terraform/velero-s3-storage';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
+import { addFleetBackupStorage, VELERO_AWS_REGION } from './backup-storage';
 import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
 
 /** The apex domain of the fleet's Cloudflare zone (the reference fleet's FLEET_DNS_ZONE). */
@@ -37,8 +38,8 @@ export const FLEET_ZONE = FLEET_DNS_ZONE;
  */
 export const MGMT_CONTROL_PLANE_VIP = '192.168.10.20';
 
-/** Region of the fleet's Velero buckets. */
-export const VELERO_AWS_REGION = 'eu-central-1';
+/** Region of the fleet's S3 Velero buckets (stacks/backup-storage.ts). */
+export { VELERO_AWS_REGION };
 
 export function buildTerraformApp(outdir = 'cdktf.out'): App {
   const app = new App({ outdir, skipValidation: false });
@@ -70,14 +71,8 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
     }),
   });
 
-  const aws = new AwsPlatformStack(app, 'aws-platform', { region: VELERO_AWS_REGION });
-  const prodOidc = new TerraformVariable(aws, 'prod_aws_oidc_provider_arn', {
-    type: 'string',
-    description: 'IAM OIDC provider ARN of the prod-aws cluster\'s service-account issuer (arn:aws:iam::<account>:oidc-provider/<issuer>)',
-  });
-  aws.addVeleroStorage('velero-prod-aws', { bucketName: 'infraflux-velero-prod-aws', credentials: AwsVeleroCredentials.irsa(prodOidc.stringValue) });
-  aws.addVeleroStorage('velero-mgmt', { bucketName: 'infraflux-velero-mgmt', credentials: AwsVeleroCredentials.accessKey() });
-  aws.addVeleroStorage('velero-dev-proxmox', { bucketName: 'infraflux-velero-dev-proxmox', credentials: AwsVeleroCredentials.accessKey() });
+  // Velero buckets of every cluster; stacks/backup.ts reads the same constructs' storage targets.
+  addFleetBackupStorage(app);
   return app;
 }
 

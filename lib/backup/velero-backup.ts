@@ -35,6 +35,8 @@ export const VELERO_PLUGIN_IMAGES: Readonly<Record<string, string>> = {
   azure: 'docker.io/velero/velero-plugin-for-microsoft-azure:v1.14.0-rc.1',
 };
 
+/** Velero's namespace unless `namespace` says otherwise. */
+export const VELERO_NAMESPACE = 'velero';
 /** Name of the BackupStorageLocation (`configuration.backupStorageLocation[0].name`). */
 export const VELERO_BSL_NAME = 'default';
 /** Key of the credentials Secret the chart mounts at `/credentials/cloud`. */
@@ -154,7 +156,7 @@ export class VeleroBackup extends Construct implements IFluxApp<VeleroValues> {
     super(scope, id);
     const target = props.target.validate(this);
     this.target = target;
-    const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? 'velero');
+    const namespace = validateDnsLabel(this, 'namespace', props.namespace ?? VELERO_NAMESPACE);
     const sealingKeyNamespace = validateDnsLabel(this, 'sealingKeyNamespace', props.sealingKeyNamespace ?? 'kube-system');
     const plan = props.plan ?? BackupPlan.production();
     plan._validate(this);
