@@ -207,3 +207,12 @@ export type { IPasswordGenerator, PasswordGeneratorProps } from './secrets/passw
 // apps
 export { Podinfo } from './apps/podinfo';
 export type { PodinfoProps } from './apps/podinfo';
+
+// backup
+export { BackupCredentialKind, BackupCredentialModel, BackupProvider, BackupStorageTarget } from './core/backup-storage-target';
+export type { AzureBlobTargetProps, BackupStorageTargetBaseProps, GcsTargetProps, S3TargetProps } from './core/backup-storage-target';
+export { ALWAYS_EXCLUDED_RESOURCES, BackupContent, BackupPlan, BackupSchedule, MANAGEMENT_EXCLUDED_RESOURCES, SEALED_SECRETS_KEY_LABEL } from './backup/backup-schedule';
+export type { BackupScheduleProps } from './backup/backup-schedule';
+export { CronSchedule } from './backup/cron-schedule';
+export { VELERO_SNAPSHOT_CLASS_LABEL, VeleroBackup, VeleroCredentials } from './backup/velero-backup';
+export type { VeleroBackupProps } from './backup/velero-backup';

@@ -341,6 +341,28 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     source:
       'external-secrets chart 2.9.0: installCRDs (default true) renders the CRDs of config/crds/bases as chart templates, upgraded with the release (external-secrets/NOTES.md; values.yaml `installCRDs`, `crds.create*`)',
   },
+  {
+    chart: 'velero',
+    crds: 'velero/crds/',
+    // credentials.useSecret (default true) with existingSecret: the server and node-agent mount that Secret (key `cloud`).
+    references: (v, ns) => (field(v, 'credentials', 'useSecret') === false ? [] : secret(stringField(field(v, 'credentials'), 'existingSecret'), ns, 'values credentials.existingSecret')),
+    objects: (v, hr) => {
+      const ns = releaseNamespace(hr);
+      const fullname = helmFullname(v, hr, 'velero');
+      const out: Thing[] = [];
+      if (v.backupsEnabled !== false) {
+        for (const l of list(field(v, 'configuration', 'backupStorageLocation'))) {
+          const name = stringField(l, 'name') ?? 'default';
+          out.push({ group: 'velero.io', kind: 'BackupStorageLocation', name, namespace: ns });
+        }
+      }
+      for (const name of Object.keys(isJsonObject(v.schedules) ? v.schedules : {}).sort()) out.push({ group: 'velero.io', kind: 'Schedule', name: `${fullname}-${name}`, namespace: ns });
+      for (const name of Object.keys(isJsonObject(v.configMaps) ? v.configMaps : {}).sort()) out.push({ group: '', kind: 'ConfigMap', name: `${fullname}-${name}`, namespace: ns });
+      return out;
+    },
+    source:
+      'velero chart 12.1.0 (velero/NOTES.md): CRDs in the chart crds/ folder (Flux install/upgrade crds CreateReplace; upgradeCRDs Job off), credentials.existingSecret mounted at /credentials/cloud when credentials.useSecret; templates/backupstoragelocation.yaml (one BSL per configuration.backupStorageLocation[] entry, when backupsEnabled), templates/schedule.yaml (Schedule `<fullname>-<key>` per schedules key), templates/configmaps.yaml (ConfigMap `<fullname>-<key>` per configMaps key)',
+  },
 ];
 
 /** Namespace a HelmRelease installs into: `targetNamespace`, else its own. */
@@ -665,6 +687,32 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     description: 'reads the BMC credentials Secret spec.bmc.credentialsName from its namespace',
     source: 'https://book.metal3.io/bmo/introduction (bmc.credentialsName: Secret with username and password in the host’s namespace)',
     references: (o) => secret(stringField(field(o, 'spec', 'bmc'), 'credentialsName'), meta(o).namespace, 'spec.bmc.credentialsName'),
+  },
+  {
+    id: 'velero/BackupStorageLocation',
+    group: 'velero.io',
+    kind: 'BackupStorageLocation',
+    description: 'reads the credentials Secret spec.credential (name, key) from its own namespace, when set (otherwise the server\'s credentials file)',
+    source: 'https://velero.io/docs/v1.18/api-types/backupstoragelocation/ (spec.credential: a SecretKeySelector in the Velero namespace); pinned CRD velero/crds/velero.io_backupstoragelocations.yaml',
+    references: (o) => secret(stringField(field(o, 'spec', 'credential'), 'name'), meta(o).namespace, 'spec.credential'),
+  },
+  {
+    id: 'velero/Schedule',
+    group: 'velero.io',
+    kind: 'Schedule',
+    description:
+      'each backup it starts needs the BackupStorageLocation spec.template.storageLocation and the resource-policy ConfigMap spec.template.resourcePolicy of its namespace; checked when a backup runs, so they must exist in the final state',
+    source: 'https://velero.io/docs/v1.18/api-types/schedule/ and /resource-filtering/#resource-policies (resourcePolicy kind configmap, same namespace); a Backup fails validation when its storage location or policy is missing',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      const out: Reference[] = [];
+      const t = field(o, 'spec', 'template');
+      const bsl = stringField(t, 'storageLocation');
+      if (bsl) out.push({ group: 'velero.io', kind: 'BackupStorageLocation', name: bsl, namespace: ns, field: 'spec.template.storageLocation', eventual: true });
+      const policy = field(t, 'resourcePolicy');
+      if (stringField(policy, 'name')) out.push({ group: '', kind: 'ConfigMap', name: stringField(policy, 'name')!, namespace: ns, field: 'spec.template.resourcePolicy', eventual: true });
+      return out;
+    },
   },
   {
     id: 'external-secrets/ExternalSecret',
