@@ -17,6 +17,11 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { BackupCredentialKind, BackupProvider } from '../../lib/core/backup-storage-target';
+import { AzureVeleroCredentials, VELERO_AZURE_ACCOUNT_KEY_ENV } from '../../lib/terraform/velero-azure-blob-storage';
+import { VeleroAzureBlobStorage } from '../../lib/terraform/velero-azure-blob-storage';
+import { VeleroGcsStorage } from '../../lib/terraform/velero-gcs-storage';
+import { VeleroS3Storage } from '../../lib/terraform/velero-s3-storage';
 import {
   AwsPlatformStack,
   AwsVeleroCredentials,
@@ -444,6 +449,7 @@ describe('secrets in the cloud stacks', () => {
     ['gcp-wi', parse(gcp())],
     ['gcp-key', parse(gcp({ credentials: GcpVeleroCredentials.serviceAccountKey() }))],
     ['azure', parse(azure())],
+    ['azure-key', parse(azure({ oidcIssuerUrl: undefined, credentials: AzureVeleroCredentials.storageAccountKey() }))],
   ];
 
   test('no secret appears outside sensitive outputs', () => {
@@ -464,23 +470,100 @@ describe('secrets in the cloud stacks', () => {
   });
 });
 
+describe('storageTarget: the location as literals for VeleroBackup', () => {
+  const storageOf = <T>(stack: AwsPlatformStack | GcpPlatformStack | AzurePlatformStack, type: new (...a: never[]) => T): T => stack.node.findAll().find((c): c is T & typeof c => c instanceof type) as T;
+
+  test('S3 with an access key: the literal bucket and region, the credentials output', () => {
+    // GIVEN an S3 storage with an access key
+    const t = storageOf(aws({ credentials: AwsVeleroCredentials.accessKey() }), VeleroS3Storage).storageTarget;
+    // THEN the target holds literals (no Terraform reference) and names the sensitive output
+    expect([t.provider, t.bucket, t.config]).toEqual([BackupProvider.AWS, 'infraflux-velero-prod', { region: 'eu-central-1' }]);
+    expect([t.credentials.kind, t.credentials.terraformOutput]).toEqual([BackupCredentialKind.SECRET_FILE, 'velero_credentials']);
+    expect(t.unresolvedFields()).toEqual([]);
+  });
+
+  test('S3 with IRSA: a workload identity whose role ARN is a Terraform reference (refused by cdk8s consumers)', () => {
+    const t = storageOf(aws(), VeleroS3Storage).storageTarget;
+    expect(t.credentials.kind).toBe(BackupCredentialKind.WORKLOAD_IDENTITY);
+    expect(t.unresolvedFields()).toEqual([expect.stringMatching(/^serviceAccount annotation eks.amazonaws.com\/role-arn/)]);
+  });
+
+  test('GCS with Workload Identity: the service account email is a literal', () => {
+    const t = storageOf(gcp(), VeleroGcsStorage).storageTarget;
+    expect(t.credentials.serviceAccountAnnotations).toEqual({ 'iam.gke.io/gcp-service-account': 'velero@infraflux-prod.iam.gserviceaccount.com' });
+    expect(t.unresolvedFields()).toEqual([]);
+    expect(storageOf(gcp({ credentials: GcpVeleroCredentials.serviceAccountKey() }), VeleroGcsStorage).storageTarget.credentials.terraformOutput).toBe('velero_credentials');
+  });
+
+  test('Azure with Workload Identity: literal account, container and blob URI', () => {
+    const t = storageOf(azure(), VeleroAzureBlobStorage).storageTarget;
+    expect([t.provider, t.bucket]).toEqual([BackupProvider.AZURE, 'velero']);
+    expect(t.config).toEqual({ resourceGroup: 'rg-backups', storageAccount: 'infrafluxvelero', storageAccountURI: 'https://infrafluxvelero.blob.core.windows.net/', useAAD: 'true' });
+  });
+});
+
+describe('Azure with the storage account key', () => {
+  const keyStack = () => azure({ oidcIssuerUrl: undefined, credentials: AzureVeleroCredentials.storageAccountKey() });
+
+  test('shared keys on, no identity or federation, the key only in a sensitive output', () => {
+    // GIVEN the account-key model
+    const stack = keyStack();
+    const json = parse(stack);
+    // THEN the account allows shared keys and nothing identity-related exists
+    expect(all(json, 'resource', 'azurerm_storage_account')[0]).toEqual(expect.objectContaining({ shared_access_key_enabled: true, min_tls_version: 'TLS1_2', allow_nested_items_to_be_public: false }));
+    for (const type of ['azurerm_user_assigned_identity', 'azurerm_federated_identity_credential', 'azurerm_role_assignment']) expect(all(json, 'resource', type)).toEqual([]);
+    expect(json.output.velero_credentials).toEqual(expect.objectContaining({ sensitive: true }));
+    expect(json.output.velero_credentials.value).toContain(`${VELERO_AZURE_ACCOUNT_KEY_ENV}=\${azurerm_storage_account.`);
+    expect(json.output.velero_client_id).toBeUndefined();
+    // AND the target names the env var and the output
+    const t = (stack.node.findAll().find((c) => c instanceof VeleroAzureBlobStorage) as VeleroAzureBlobStorage).storageTarget;
+    expect(t.config).toEqual({ resourceGroup: 'rg-backups', storageAccount: 'infrafluxvelero', storageAccountKeyEnvVar: VELERO_AZURE_ACCOUNT_KEY_ENV });
+    expect(t.credentials.terraformOutput).toBe('velero_credentials');
+    expect(findSecretLeaks(cloudSchemas, json)).toEqual([]);
+  });
+
+  test('fails with an issuer URL next to the account key', () => {
+    const e = thrownBy(() => azure({ credentials: AzureVeleroCredentials.storageAccountKey() }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROP);
+    expect(e.message).toMatch(/oidcIssuerUrl ".*" is given, but the credentials are the storage account key/);
+  });
+
+  test('fails with Workload Identity and no issuer URL', () => {
+    expect(thrownBy(() => azure({ oidcIssuerUrl: undefined })).message).toMatch(/oidcIssuerUrl is missing/);
+  });
+
+  test('fails with disk-snapshot permissions and the account key', () => {
+    const e = thrownBy(() => azure({ oidcIssuerUrl: undefined, credentials: AzureVeleroCredentials.storageAccountKey(), diskSnapshotResourceGroupId: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/mc' }));
+    expect(e.message).toMatch(/diskSnapshotResourceGroupId needs the managed identity/);
+  });
+});
+
 describe('the aws-platform stack of the reference app', () => {
   const outdir = join(mkdtempSync(join(tmpdir(), 'tf-aws-platform-')), 'cdktf.out');
   buildTerraformApp(outdir).synth();
   const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'aws-platform', 'cdk.tf.json'), 'utf8')) as Json;
 
-  test('one bucket per cluster: IRSA for prod-aws, access keys for the Proxmox clusters', () => {
-    expect(all(json, 'resource', 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual(['infraflux-velero-dev-proxmox', 'infraflux-velero-mgmt', 'infraflux-velero-prod-aws']);
-    expect(all(json, 'resource', 'aws_iam_role')).toHaveLength(1);
-    expect(all(json, 'resource', 'aws_iam_access_key')).toHaveLength(2);
-    expect(json.variable.prod_aws_oidc_provider_arn).toEqual(expect.objectContaining({ type: 'string' }));
-    expect(Object.keys(json.output).sort()).toEqual([
-      'velero_dev_proxmox_backup_storage_location', 'velero_dev_proxmox_bucket', 'velero_dev_proxmox_credentials', 'velero_dev_proxmox_region',
-      'velero_mgmt_backup_storage_location', 'velero_mgmt_bucket', 'velero_mgmt_credentials', 'velero_mgmt_region',
-      'velero_prod_aws_backup_storage_location', 'velero_prod_aws_bucket', 'velero_prod_aws_region', 'velero_prod_aws_role_arn',
-    ]);
+  test('one bucket per S3 cluster, access keys for all of them, no OIDC provider variable (decision 0072)', () => {
+    expect(all(json, 'resource', 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual(['infraflux-velero-dev-proxmox', 'infraflux-velero-edge-metal3', 'infraflux-velero-mgmt', 'infraflux-velero-prod-aws']);
+    expect(all(json, 'resource', 'aws_iam_role')).toHaveLength(0);
+    expect(all(json, 'resource', 'aws_iam_access_key')).toHaveLength(4);
+    expect(json.variable).toBeUndefined();
+    expect(Object.keys(json.output).sort()).toEqual(
+      ['dev_proxmox', 'edge_metal3', 'mgmt', 'prod_aws'].flatMap((c) => ['backup_storage_location', 'bucket', 'credentials', 'region'].map((o) => `velero_${c}_${o}`)),
+    );
+    for (const c of ['dev_proxmox', 'edge_metal3', 'mgmt', 'prod_aws']) expect(json.output[`velero_${c}_credentials`].sensitive).toBe(true);
     expect(findSecretLeaks(cloudSchemas, json)).toEqual([]);
     expect(JSON.stringify(json)).not.toContain(process.cwd());
+  });
+
+  test('gcp-platform and azure-platform: one bucket each, credentials files as sensitive outputs', () => {
+    const gcpJson = JSON.parse(readFileSync(join(outdir, 'stacks', 'gcp-platform', 'cdk.tf.json'), 'utf8')) as Json;
+    const azJson = JSON.parse(readFileSync(join(outdir, 'stacks', 'azure-platform', 'cdk.tf.json'), 'utf8')) as Json;
+    expect(all(gcpJson, 'resource', 'google_storage_bucket').map((b) => b.name)).toEqual(['infraflux-velero-dev-gcp']);
+    expect(gcpJson.output.velero_dev_gcp_credentials.sensitive).toBe(true);
+    expect(all(azJson, 'resource', 'azurerm_storage_account').map((a) => a.name)).toEqual(['infrafluxveleroprodazure']);
+    expect(azJson.output.velero_prod_azure_credentials.sensitive).toBe(true);
+    for (const j of [gcpJson, azJson]) expect(findSecretLeaks(cloudSchemas, j)).toEqual([]);
   });
 
   test('matches the snapshot', () => {
