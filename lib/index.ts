@@ -8,7 +8,7 @@
  */
 
 // core
-export { ErrorCode, InfraFluxError } from './core/errors';
+export { addCodedValidation, CodedValidation, ErrorCode, InfraFluxError } from './core/errors';
 export type { InfraFluxProblem } from './core/errors';
 export { UPSTREAM_VERSIONS } from './core/versions';
 export { Capability, claimCapability, capabilityOwners } from './core/capabilities';

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import * as capi from '../../imports/capi-core-cluster.x-k8s.io';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
 import { ManifestApp } from '../flux/manifest-app';
@@ -474,13 +474,11 @@ export class TalosCluster extends Construct implements IFluxUnit {
     }
 
     // Cluster names are unique across the fleet (every management cluster).
-    this.node.addValidation({
-      validate: () => {
-        const same = this.node.root.node.findAll().filter((c): c is TalosCluster => TalosCluster.isTalosCluster(c) && c.clusterName === this.clusterName);
-        return same.length > 1 && same[0] !== this
-          ? [new InfraFluxError(ErrorCode.DUPLICATE, this, `cluster name "${this.clusterName}" is already used by ${same[0].node.path}; workload cluster names must be unique in the fleet`).message]
-          : [];
-      },
+    addCodedValidation(this, () => {
+      const same = this.node.root.node.findAll().filter((c): c is TalosCluster => TalosCluster.isTalosCluster(c) && c.clusterName === this.clusterName);
+      return same.length > 1 && same[0] !== this
+        ? [new InfraFluxError(ErrorCode.DUPLICATE, this, `cluster name "${this.clusterName}" is already used by ${same[0].node.path}; workload cluster names must be unique in the fleet`)]
+        : [];
     });
   }
 

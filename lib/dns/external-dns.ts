@@ -4,7 +4,7 @@ import { EXTERNAL_DNS_CHART } from '../../imports/helm/charts';
 import { ExternalDnsValues } from '../../imports/helm/external-dns';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
 import { GatewayApiChannel, IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
@@ -381,7 +381,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       const created: ExternalDns[] = [];
       root[OWNER_REGISTRY] = created;
       all = created;
-      this.node.root.node.addValidation({ validate: () => duplicateOwners(created) });
+      addCodedValidation(this.node.root, () => duplicateOwners(created));
     }
     all.push(this);
   }
@@ -462,9 +462,9 @@ class ImportedExternalDns extends Construct implements IExternalDns {
   }
 }
 
-function duplicateOwners(all: readonly ExternalDns[]): string[] {
+function duplicateOwners(all: readonly ExternalDns[]): InfraFluxError[] {
   const seen = new Map<string, ExternalDns>();
-  const errors: string[] = [];
+  const errors: InfraFluxError[] = [];
   for (const e of all) {
     const key = `${e.ownerId}`;
     const other = seen.get(key);
@@ -474,7 +474,7 @@ function duplicateOwners(all: readonly ExternalDns[]): string[] {
           ErrorCode.DUPLICATE,
           e,
           `ExternalDNS owner id "${e.ownerId}" is already used by ${other.node.path}; each cluster needs its own TXT owner id or the two delete each other's records`,
-        ).message,
+        ),
       );
     } else seen.set(key, e);
   }

@@ -554,7 +554,5 @@ export function metricsServicesOf(values: CiliumValues): ServiceReference[] {
 
 /** @internal For tests: the profile decisions of a props set without building a construct. */
 export function _resolve(props: CiliumNetworkingProps): readonly ProfileDecision[] {
-  return resolveProfile(props, (m) => {
-    throw new Error(m);
-  }).decisions;
+  return resolveProfile(props, (m) => invalidProp('CiliumNetworking', m)).decisions;
 }
