@@ -1,21 +1,19 @@
-import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { CILIUM_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
 import { invalidProp, validateDnsLabel } from '../core/errors';
-import { ChartApp, PinnedChart } from '../flux/flux-app';
+import { ChartBackedConstruct } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization } from '../flux/kustomization';
 import { TalosCniSettings } from '../talos/cilium-machine-config';
 import { Cidr } from './addresses';
 import { ProfileDecision, ResolvedProfile, resolveProfile } from './_profile';
 import type { ICiliumNetworkingInternals } from './_cilium-api';
 import type { CiliumNetworkingProps } from './cilium-networking-props';
 import { ClusterMeshExposure, ServiceReference } from './options';
-import { Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
+import { ITetragon, Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
 import { CiliumBgp, CiliumBgpProps, CRITICAL_POOL_LABEL, L2Announcement, L2AnnouncementProps, LoadBalancerPool, LoadBalancerPoolProps, SelectorOperator } from './load-balancing';
 import { CiliumL7Policy, CiliumL7PolicyProps, CiliumZeroTrust, EgressGatewayPolicy, EgressGatewayPolicyProps, ZeroTrustProps } from './policies';
 
@@ -81,7 +79,7 @@ export interface MeshJoinOptions {
  * resolved or rejected at construction. Cilium custom resources (BGP, LB pools, policies) go to the
  * `configs` layer through the `add*` intent methods and wait for this app.
  */
-export class CiliumNetworking extends Construct implements ICiliumNetworkingInternals {
+export class CiliumNetworking extends ChartBackedConstruct<CiliumValues> implements ICiliumNetworkingInternals {
   /** What Talos must do for this Cilium: apply `talosCiliumPatch(talosCniSettings)` to every node. */
   public readonly talosCniSettings: TalosCniSettings;
   /** The resolved profile: every setting, on or off, and why. */
@@ -103,50 +101,16 @@ export class CiliumNetworking extends Construct implements ICiliumNetworkingInte
   /** Host path of the Hubble flow log on every node; undefined when flow logs are off. */
   public readonly flowLogPath: string | undefined;
   /** The Tetragon app; undefined when Tetragon is off. */
-  public readonly tetragon: Tetragon | undefined;
+  public readonly tetragon: ITetragon | undefined;
   /** @internal */
   public readonly _profile: ResolvedProfile;
   /** @internal LB pools of this cluster (overlap checks). */
   public readonly _pools: LoadBalancerPool[] = [];
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<CiliumValues>;
   private readonly meshPeers: ClusterMeshPeer[] = [];
   private meshCaShared = false;
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  /** The chart values (InfraFlux's, the props' and the mesh's), resolved now. */
-  public get values(): CiliumValues {
-    return this.app.values;
-  }
-  /** True with `installedByManagementCluster`: no objects in this cluster's tree. */
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`); undefined when installed by the management cluster. */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
   public get valuesConfigMap(): kplus.ConfigMap | undefined {
     return this.app.valuesConfigMap;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 
   public constructor(scope: Construct, id: string, props: CiliumNetworkingProps = {}) {
@@ -187,7 +151,7 @@ export class CiliumNetworking extends Construct implements ICiliumNetworkingInte
       serviceMonitors: props.prometheusOperatorCrds !== undefined,
     });
 
-    this.app = new ChartApp<CiliumValues>(this, {
+    this.createApp({
       ...props,
       chart: CILIUM_CHART,
       name: 'cilium',
