@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../../lib/core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain, validateWithCodes } from '../../lib/core/errors';
 
 function scope(): Chart {
   // GIVEN a chart named `fleet` (its node path is the error prefix)
@@ -130,5 +130,32 @@ describe('validateDnsSubdomain', () => {
     // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain(`name "${value}" is not a DNS-1123 subdomain`);
+  });
+});
+
+describe('addCodedValidation / validateWithCodes', () => {
+  test('a coded validation gives its errors\' codes; a plain node.addValidation gives INVALID_PROP, in registration order', () => {
+    // GIVEN a construct with a coded validation, a plain one, and a second coded one
+    const chart = scope();
+    addCodedValidation(chart, () => [new InfraFluxError(ErrorCode.DUPLICATE, chart, 'name "a" is used twice')]);
+    chart.node.addValidation({ validate: () => ['[fleet] something else'] });
+    addCodedValidation(chart, () => [new InfraFluxError(ErrorCode.LAYER_ORDER, 'fleet/x', 'depends on a later layer'), new InfraFluxError(ErrorCode.DEPENDENCY_CYCLE, chart, 'a cycle')]);
+    // WHEN validated
+    const problems = validateWithCodes(chart);
+    // THEN each problem has its own code and the construct's path; cdk8s sees the same messages
+    expect(problems).toEqual([
+      { code: ErrorCode.DUPLICATE, constructPath: 'fleet', message: '[fleet] name "a" is used twice' },
+      { code: ErrorCode.INVALID_PROP, constructPath: 'fleet', message: '[fleet] something else' },
+      { code: ErrorCode.LAYER_ORDER, constructPath: 'fleet', message: '[fleet/x] depends on a later layer' },
+      { code: ErrorCode.DEPENDENCY_CYCLE, constructPath: 'fleet', message: '[fleet] a cycle' },
+    ]);
+    expect(chart.node.validate()).toEqual(problems.map((p) => p.message));
+  });
+
+  test('returns no problems when every check passes', () => {
+    // GIVEN a coded validation that finds nothing WHEN validated THEN no problems
+    const chart = scope();
+    addCodedValidation(chart, () => []);
+    expect(validateWithCodes(chart)).toEqual([]);
   });
 });
