@@ -78,6 +78,10 @@ export interface MeshJoinOptions {
  * Every capability of the design's table is on by default (docs/cilium.md); the conflicting ones are
  * resolved or rejected at construction. Cilium custom resources (BGP, LB pools, policies) go to the
  * `configs` layer through the `add*` intent methods and wait for this app.
+ *
+ * `values` are InfraFlux's, the props' and the mesh's, resolved now. With
+ * `installedByManagementCluster`, `installedElsewhere` is true and the cluster's tree holds no
+ * objects of the release (`helmRelease` and `kustomization` are undefined).
  */
 export class CiliumNetworking extends ChartBackedConstruct<CiliumValues> implements ICiliumNetworkingInternals {
   /** What Talos must do for this Cilium: apply `talosCiliumPatch(talosCniSettings)` to every node. */
