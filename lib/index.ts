@@ -31,7 +31,7 @@ export type { FluxLayerProps, GitOpsClusterProps, GitSourceProps, IFluxUnit } fr
 export { PodSecurityLevel } from './flux/pod-security';
 export { ChartApp, ChartBackedConstruct, FluxApp } from './flux/flux-app';
 export type { FluxAppProps, IFluxApp, PinnedChart } from './flux/flux-app';
-export { FluxManifestApp, ManifestApp } from './flux/manifest-app';
+export { FluxManifestApp, ManifestApp, ManifestBackedConstruct } from './flux/manifest-app';
 export type { FluxManifestAppProps } from './flux/manifest-app';
 export { UpstreamGitRelease } from './flux/upstream-release';
 export type { UpstreamGitReleaseProps } from './flux/upstream-release';

@@ -78,8 +78,8 @@ export enum ErrorCode {
   ROUTE_NOT_SERVABLE = 'INFRAFLUX_ROUTE_NOT_SERVABLE',
   /** A construct that must live inside a GitOpsCluster (a Flux app, a Kustomization) is not below one. */
   NOT_IN_CLUSTER = 'INFRAFLUX_NOT_IN_CLUSTER',
-  /** A chart-backed construct's `app` is read before the construct created its ChartApp (a bug in that construct). */
-  CHART_APP_MISSING = 'INFRAFLUX_CHART_APP_MISSING',
+  /** A chart- or manifest-backed construct's `app` is read before the construct created it (a bug in that construct). */
+  APP_NOT_CREATED = 'INFRAFLUX_APP_NOT_CREATED',
 
   // --- Files InfraFlux reads: the upstream lock and cache, the schema pack, YAML, generated READMEs, sealed values.
   /** The upstream lock (upstream.lock.json) or the repository holding it cannot be found: the pinned files only exist in a checkout. */

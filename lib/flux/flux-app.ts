@@ -293,7 +293,7 @@ export abstract class ChartBackedConstruct<V extends object = Record<string, unk
   /** The chart app this construct owns (its objects are this construct's children). */
   public get app(): ChartApp<V> {
     if (!this.chartApp) {
-      throw new InfraFluxError(ErrorCode.CHART_APP_MISSING, this, 'has no ChartApp yet; a chart-backed construct calls this.createApp(props) in its constructor before reading its app');
+      throw new InfraFluxError(ErrorCode.APP_NOT_CREATED, this, 'has no ChartApp yet; a chart-backed construct calls this.createApp(props) in its constructor before reading its app');
     }
     return this.chartApp;
   }

@@ -39,7 +39,7 @@ describe('InfraFluxError', () => {
   test('the codes are stable strings', () => {
     // THEN users match on these values; a rename is a breaking change
     expect(Object.values(ErrorCode).sort()).toEqual([
-      'INFRAFLUX_CHART_APP_MISSING',
+      'INFRAFLUX_APP_NOT_CREATED',
       'INFRAFLUX_CIDR_OVERLAP',
       'INFRAFLUX_DEPENDENCY_CYCLE',
       'INFRAFLUX_DUPLICATE',

@@ -160,13 +160,13 @@ describe('ChartBackedConstruct', () => {
     expect(late.kustomization?.node.path).toBe('test/controllers/Late/Kustomization');
   });
 
-  test('fails with CHART_APP_MISSING when the app is read before createApp()', () => {
+  test('fails with APP_NOT_CREATED when the app is read before createApp()', () => {
     // GIVEN a subclass that has not created its app yet
     const { cluster } = testCluster('test', CHARTS);
     const late = new LateApp(cluster.controllers, 'Late');
     // WHEN a getter reads it THEN the bug is named with the construct path
     const error = thrownBy(() => late.name);
-    expect(error.code).toBe(ErrorCode.CHART_APP_MISSING);
+    expect(error.code).toBe(ErrorCode.APP_NOT_CREATED);
     expect(error.message).toMatch(/^\[test\/controllers\/Late\] has no ChartApp yet/);
   });
 });
