@@ -10,7 +10,7 @@ import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { TalosCniSettings } from '../talos/cilium-machine-config';
 import { Cidr } from './addresses';
 import { ProfileDecision, ResolvedProfile, resolveProfile } from './_profile';
-import type { ICiliumNetworkingInternals } from './_cilium-api';
+import type { ClusterMeshPeer, ICiliumNetworkingInternals, MeshJoinOptions } from './_cilium-api';
 import type { CiliumNetworkingProps } from './cilium-networking-props';
 import { ClusterMeshExposure, ServiceReference } from './options';
 import { ITetragon, Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
@@ -42,32 +42,7 @@ export interface CapabilityState {
   readonly enabled: boolean;
 }
 
-/**
- * Where another cluster reaches this cluster's clustermesh-apiserver: one item of the chart's
- * `clustermesh.config.clusters` (fields `name`, `address`, `port`, `ips`; pinned values.yaml). With
- * `ips` the agent dials `<name>.mesh.cilium.io` (a host alias to the IPs, covered by the server
- * certificate's `*.mesh.cilium.io`); with `address` it dials that DNS name, which the peer's
- * certificate must carry in `clustermesh.apiserver.tls.auto.server.extraDnsNames`.
- */
-export interface ClusterMeshPeer {
-  /** The peer's cluster name. */
-  readonly name: string;
-  /** DNS name of the peer's clustermesh-apiserver. @default - none: `ips` is given */
-  readonly address?: string;
-  /** IP addresses of the peer's clustermesh-apiserver. @default - none: `address` is given */
-  readonly ips?: readonly string[];
-  readonly port: number;
-}
-
-/** How this cluster's own clustermesh-apiserver is set up for its mesh. */
-export interface MeshJoinOptions {
-  /** Certgen (CronJob) reuses the pre-created shared CA kube-system/cilium-ca. */
-  readonly sharedCa: boolean;
-  /** Annotations of the clustermesh-apiserver Service. */
-  readonly serviceAnnotations: Readonly<Record<string, string>>;
-  /** DNS names the peers dial: added to the server certificate. */
-  readonly serverDnsNames: readonly string[];
-}
+export type { ClusterMeshPeer, MeshJoinOptions } from './_cilium-api';
 
 /**
  * Cilium 1.20 as the cluster's CNI, from the pinned chart in the `controllers` layer, namespace

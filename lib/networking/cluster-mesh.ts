@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ipFamilyOf } from './addresses';
-import type { CiliumNetworking, ClusterMeshPeer } from './cilium-networking';
+import type { ClusterMeshPeer, ICiliumNetworkingInternals } from './_cilium-api';
 
 /**
  * The CA every cluster of a mesh shares, delivered as a Secret by reference (Sealed Secrets or
@@ -55,7 +55,7 @@ export interface CiliumClusterMeshProps {
 }
 
 interface Member {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   readonly address: string;
   /** Whether `address` is an IP (else a DNS name). */
   readonly isIp: boolean;
@@ -83,7 +83,7 @@ export class CiliumClusterMesh extends Construct {
   }
 
   /** Adds a cluster to the mesh; every member connects to every other one. */
-  public addCluster(cilium: CiliumNetworking, options: ClusterMeshMemberOptions): void {
+  public addCluster(cilium: ICiliumNetworkingInternals, options: ClusterMeshMemberOptions): void {
     if (!cilium._profile.clusterMesh) invalidProp(this, `${cilium.node.path} has clusterMesh off; switch it on (and give a clusterId) to join the mesh`);
     if (!options.address || (!ipFamilyOf(options.address) && !isHostname(options.address))) {
       invalidProp(this, `clustermesh-apiserver address "${options.address}" of ${cilium.clusterName} is neither an IP address nor a DNS name`);
