@@ -32,7 +32,7 @@ const ALLOWED = {
   edge: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'dns', 'validation'],
   networking: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions'],
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
-  management: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions', 'cluster', 'networking'],
+  management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };

@@ -8,7 +8,7 @@
  */
 
 // core
-export { ErrorCode, InfraFluxError } from './core/errors';
+export { addCodedValidation, CodedValidation, ErrorCode, InfraFluxError } from './core/errors';
 export type { InfraFluxProblem } from './core/errors';
 export { UPSTREAM_VERSIONS } from './core/versions';
 export { Capability, claimCapability, capabilityOwners } from './core/capabilities';
@@ -29,9 +29,9 @@ export type { FluxKustomizationProps, HealthCheck, HealthCheckExpr, Kustomizatio
 export { FluxLayer, GitOpsCluster, LayerName } from './flux/gitops-cluster';
 export type { FluxLayerProps, GitOpsClusterProps, GitSourceProps, IFluxUnit } from './flux/gitops-cluster';
 export { PodSecurityLevel } from './flux/pod-security';
-export { ChartApp, FluxApp } from './flux/flux-app';
+export { ChartApp, ChartBackedConstruct, FluxApp } from './flux/flux-app';
 export type { FluxAppProps, IFluxApp, PinnedChart } from './flux/flux-app';
-export { FluxManifestApp, ManifestApp } from './flux/manifest-app';
+export { FluxManifestApp, ManifestApp, ManifestBackedConstruct } from './flux/manifest-app';
 export type { FluxManifestAppProps } from './flux/manifest-app';
 export { UpstreamGitRelease } from './flux/upstream-release';
 export type { UpstreamGitReleaseProps } from './flux/upstream-release';
@@ -103,7 +103,7 @@ export { CILIUM_NAMESPACE, CiliumNetworking, HUBBLE_FLOW_LOG_PATH } from './netw
 export type { CapabilityState, CiliumNetworkingProps, ICiliumNetworking, ClusterMeshPeer, MeshJoinOptions, WithoutCilium } from './networking/cilium-networking';
 export type { ProfileDecision } from './networking/_profile';
 export { TETRAGON_BASELINE_POLICIES, Tetragon, TetragonBaselinePolicies } from './networking/tetragon';
-export type { TetragonBaselinePoliciesProps, TetragonProps } from './networking/tetragon';
+export type { ITetragon, TetragonBaselinePoliciesProps, TetragonProps } from './networking/tetragon';
 export {
   CRITICAL_POOL_LABEL,
   CiliumBgp,

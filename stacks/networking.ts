@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Asn, Cidr, CiliumClusterMesh, CiliumNetworking, ClusterMeshCa, ClusterMeshExposure, RoutingMode, TunnelProtocol, ZeroTrustScope } from '../lib/networking';
 import type { Baseline } from './config';
 import { FLEET_DOMAIN } from './config';
+import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 
 /** Where a cluster runs: decides how LoadBalancer IPs are provided. */
 export enum NetworkPlatform {
@@ -115,7 +116,7 @@ export interface AddNetworkingOptions {
 export function addNetworking(baseline: Baseline, opts: AddNetworkingOptions = {}): CiliumNetworking {
   const name = baseline.cluster.name;
   const plan = opts.plan ?? REFERENCE_NETWORKING[name];
-  if (!plan) throw new Error(`stacks/networking: no networking plan for cluster "${name}"; add it to REFERENCE_NETWORKING`);
+  if (!plan) throw new InfraFluxError(ErrorCode.REFERENCE_FLEET_INCOMPLETE, baseline.cluster, `no networking plan for cluster "${name}"; add it to REFERENCE_NETWORKING (stacks/networking.ts) or pass opts.plan`);
   const onPrem = plan.onPrem;
   const cilium = new CiliumNetworking(baseline.cluster.controllers, 'Cilium', {
     installedByManagementCluster: opts.installedByManagementCluster ?? false,

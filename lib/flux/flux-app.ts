@@ -280,23 +280,28 @@ function lazyString(produce: () => string): string {
 }
 
 /**
- * A Helm chart delivered by Flux in the 5-file pattern (see {@link ChartApp}), as a construct of
- * its own: `new FluxApp(cluster.controllers, 'podinfo', { chart, values })`. Create it in a layer
- * or anywhere below one. A construct with logic of its own for a chart owns a {@link ChartApp}
- * instead (docs/recipes/helm-chart-construct.md).
+ * Base of a construct that delivers one Helm chart by owning a {@link ChartApp} (composition): it
+ * implements {@link IFluxApp} over its app, so a chart-backed construct writes only its props,
+ * validation and values. The subclass validates with a real `this` after `super(scope, id)`,
+ * then creates its app with {@link createApp} (once); the app's objects are the construct's own
+ * children, so construct ids and paths are those of a ChartApp owned directly.
+ * See docs/recipes/helm-chart-construct.md.
  */
-export class FluxApp<V extends object = Record<string, unknown>> extends Construct implements IFluxApp<V> {
-  /** Whether `x` delivers a chart: a FluxApp or a construct owning a {@link ChartApp}. */
-  public static isFluxApp(x: unknown): x is IFluxApp {
-    return typeof x === 'object' && x !== null && CHART_APP in x;
+export abstract class ChartBackedConstruct<V extends object = Record<string, unknown>> extends Construct implements IFluxApp<V> {
+  private chartApp: ChartApp<V> | undefined;
+
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public get app(): ChartApp<V> {
+    if (!this.chartApp) {
+      throw new InfraFluxError(ErrorCode.APP_NOT_CREATED, this, 'has no ChartApp yet; a chart-backed construct calls this.createApp(props) in its constructor before reading its app');
+    }
+    return this.chartApp;
   }
 
-  /** The chart app this construct owns. */
-  public readonly app: ChartApp<V>;
-
-  public constructor(scope: Construct, id: string, props: FluxAppProps<V>) {
-    super(scope, id);
-    this.app = new ChartApp<V>(this, props);
+  /** Creates the chart app this construct owns; call it once, in the constructor, after validating the props. */
+  protected createApp(props: FluxAppProps<V>): ChartApp<V> {
+    this.chartApp = new ChartApp<V>(this, props);
+    return this.chartApp;
   }
 
   public get name(): string {
@@ -308,7 +313,18 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get layer(): FluxLayer {
     return this.app.layer;
   }
-  /** The app's Kustomization (an IFluxUnit's); undefined when the release is installed elsewhere. */
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  /** The values this app sets (not merged with chart defaults), resolved now. */
+  public get values(): V {
+    return this.app.values;
+  }
+  /** See {@link FluxAppProps.installedElsewhere}. */
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  /** The app's Kustomization; undefined when the release is installed elsewhere. */
   public get kustomization(): FluxKustomization | undefined {
     return this.app.kustomization;
   }
@@ -316,13 +332,33 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get helmRelease(): ApiObject | undefined {
     return this.app.helmRelease;
   }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+}
+
+/**
+ * A Helm chart delivered by Flux in the 5-file pattern (see {@link ChartApp}), as a construct of
+ * its own: `new FluxApp(cluster.controllers, 'podinfo', { chart, values })`. Create it in a layer
+ * or anywhere below one. A construct with logic of its own for a chart extends
+ * {@link ChartBackedConstruct} instead (docs/recipes/helm-chart-construct.md).
+ */
+export class FluxApp<V extends object = Record<string, unknown>> extends ChartBackedConstruct<V> {
+  /** Whether `x` delivers a chart: a FluxApp or a construct owning a {@link ChartApp}. */
+  public static isFluxApp(x: unknown): x is IFluxApp {
+    return typeof x === 'object' && x !== null && CHART_APP in x;
+  }
+
+  public constructor(scope: Construct, id: string, props: FluxAppProps<V>) {
+    super(scope, id);
+    this.createApp(props);
+  }
+
   /** The values ConfigMap; undefined when installed elsewhere. */
   public get valuesConfigMap(): kplus.ConfigMap | undefined {
     return this.app.valuesConfigMap;
-  }
-  /** See {@link FluxAppProps.installedElsewhere}. */
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
   }
   /** The app's Namespace; undefined when `createNamespace` is false. */
   public get namespaceObject(): kplus.Namespace | undefined {
@@ -332,22 +368,10 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get chartSource(): ApiObject | undefined {
     return this.app.chartSource;
   }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  /** The values this app sets (not merged with chart defaults). */
-  public get values(): V {
-    return this.app.values;
-  }
 
   /** Merges `values` over the current ones; see {@link ChartApp.addValues}. */
   public addValues(values: V): void {
     this.app.addValues(values);
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
 

@@ -4,6 +4,7 @@
  * a Mermaid graph of the Kustomizations and the table of external inputs. Deterministic.
  */
 import { ClusterModel, FleetModel, KustomizationNode } from './reconcile-model';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { ExternalInput } from './types';
 
 function mermaidId(n: KustomizationNode): string {
@@ -98,6 +99,6 @@ export function externalInputsFromReadme(text: string): ExternalInput[] {
   const start = text.indexOf(INPUTS_MARKER);
   if (start < 0) return [];
   const end = text.indexOf('-->', start);
-  if (end < 0) throw new Error('README: the external-inputs block is not closed');
+  if (end < 0) throw new InfraFluxError(ErrorCode.README_MALFORMED, 'README', `the external-inputs block is not closed; it must end with -->`);
   return JSON.parse(text.slice(start + INPUTS_MARKER.length, end)) as ExternalInput[];
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
@@ -349,7 +350,7 @@ function chartYaml(source: UpstreamSource, chart: UpstreamChart, path: string): 
 function chartSchemaText(source: UpstreamSource, chart: UpstreamChart, path: string): string {
   if (!(source instanceof SchemaPack)) return source.read(path);
   const text = source.data.charts[chart.name]?.schemaText;
-  if (text === undefined) throw new Error(`infraflux: the schema pack has no ${path} for chart ${chart.name}`);
+  if (text === undefined) throw new InfraFluxError(ErrorCode.SCHEMA_PACK_INCOMPLETE, source.file, `the schema pack has no ${path} for chart ${chart.name}`);
   return text;
 }
 
