@@ -1,0 +1,76 @@
+import { UpstreamCache } from '../../lib/upstream/lock';
+import { allowedFields, allowedHint, allowedValueKeys } from '../../lib/validation/allowed-keys';
+import { derivedPack } from '../../lib/validation/schema-pack';
+import { SchemaRegistry } from '../../lib/validation/schema-registry';
+
+// GIVEN the verified repository cache and the pack derived from it (both already loaded by the registry)
+const registry = SchemaRegistry.default();
+const cache = UpstreamCache.default();
+const pack = derivedPack(cache);
+const packRegistry = pack ? new SchemaRegistry(pack) : undefined;
+
+describe('allowedHint', () => {
+  test('suggests the closest key and lists the allowed ones, sorted and deduplicated', () => {
+    expect(allowedHint('rellay', ['relay', 'hubble', 'relay', 'ui'])).toBe('did you mean "relay"? allowed here: hubble, relay, ui');
+  });
+
+  test('gives no guess when nothing is close, and nothing at all when there are no keys', () => {
+    expect(allowedHint('completelydifferent', ['a', 'b'])).toBe('allowed here: a, b');
+    expect(allowedHint('x', [])).toBeUndefined();
+  });
+
+  test('shows at most 12 keys and says how many there are', () => {
+    const keys = Array.from({ length: 15 }, (_, i) => `key${String(i).padStart(2, '0')}`);
+    expect(allowedHint('zzzzzzzzzzzzzzzzzzzz', keys)).toBe(`allowed here: ${keys.slice(0, 12).join(', ')}, ... (15 keys)`);
+  });
+
+  test('matches case-insensitively', () => {
+    expect(allowedHint('ReplicaCount', ['replicacount', 'image'])).toMatch(/^did you mean "replicacount"\?/);
+  });
+});
+
+describe('allowedFields', () => {
+  test('lists the fields of a core kind next to an unknown one', () => {
+    // GIVEN an unknown field under a Namespace's spec WHEN asked THEN NamespaceSpec's fields
+    expect(allowedFields(registry, cache, 'v1', 'Namespace', '/spec/foo')).toEqual(['finalizers']);
+    expect(allowedFields(registry, cache, 'v1', 'ConfigMap', '/foo')).toEqual(expect.arrayContaining(['apiVersion', 'binaryData', 'data', 'immutable', 'kind', 'metadata']));
+  });
+
+  test('lists the fields of a CRD kind, with apiVersion/kind/metadata at the top', () => {
+    const top = allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/bogus');
+    expect(top).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec', 'status']));
+    expect(allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam')).toEqual(expect.arrayContaining(['kind', 'name', 'namespace']));
+    // AND list items are followed through `items`
+    expect(allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/dependsOn/0/nme')).toEqual(expect.arrayContaining(['name', 'namespace']));
+  });
+
+  test('gives [] when it cannot tell: an unknown kind or a path the schema does not have', () => {
+    expect(allowedFields(registry, cache, 'example.com/v1', 'Bogus', '/spec/x')).toEqual([]);
+    expect(allowedFields(registry, cache, 'v1', 'Namespace', '/nothere/deeper/x')).toEqual([]);
+  });
+
+  test('answers the same from the shipped pack as from the cache', () => {
+    expect(packRegistry).toBeDefined();
+    expect(allowedFields(packRegistry!, pack!, 'v1', 'Namespace', '/spec/foo')).toEqual(['finalizers']);
+    expect(allowedFields(packRegistry!, pack!, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam').sort()).toEqual(
+      allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam').sort(),
+    );
+  });
+});
+
+describe('allowedValueKeys', () => {
+  test('lists the chart value keys next to an unknown one, from values.yaml and values.schema.json', () => {
+    // GIVEN a typo under cert-manager's crds map WHEN asked THEN the keys of that map
+    expect(allowedValueKeys(cache, 'cert-manager', '/crds/enabledd')).toEqual(expect.arrayContaining(['enabled', 'keep']));
+    expect(allowedValueKeys(cache, 'cert-manager', '/replicaCont')).toEqual(expect.arrayContaining(['replicaCount', 'crds', 'webhook']));
+  });
+
+  test('gives [] for a chart that is not pinned', () => {
+    expect(allowedValueKeys(cache, 'not-a-pinned-chart', '/x')).toEqual([]);
+  });
+
+  test('answers the same from the shipped pack as from the cache', () => {
+    expect(pack).toBeDefined();
+    expect(allowedValueKeys(pack!, 'cert-manager', '/crds/enabledd').sort()).toEqual(allowedValueKeys(cache, 'cert-manager', '/crds/enabledd').sort());
+  });
+});
