@@ -22,7 +22,7 @@ const compiler = (store?: string) => new SchemaCompiler({ definitions: () => def
 describe('listMapKeysValidator', () => {
   test('fails list items with the same map keys, naming the item and the first one', () => {
     // GIVEN two items with the same name WHEN checked THEN one error at the second item
-    expect(listMapKeysValidator(['name'], [{ name: 'a' }, { name: 'b' }, { name: 'a' }], undefined, { instancePath: '/spec/ports' })).toBe(false);
+    expect(listMapKeysValidator(['name'], [{ name: 'a' }, { name: 'b' }, { name: 'a' }], undefined, { instancePath: '/spec/ports' } as unknown as Parameters<typeof listMapKeysValidator>[3])).toBe(false);
     expect(listMapKeysValidator.errors).toEqual([
       { keyword: LIST_MAP_KEYS_KEYWORD, instancePath: '/spec/ports/2', params: { keys: ['name'] }, message: 'duplicate entry: same name as item 0 (list-type map keys must be unique)' },
     ]);
