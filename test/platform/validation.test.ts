@@ -14,14 +14,15 @@ const m = (file: string, object: Record<string, unknown>, extra: Partial<Checked
 const cm = (name: string, extra: Record<string, unknown> = { data: { a: 'b' } }): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, ...extra });
 const secret = (fields: Record<string, unknown>): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default' }, ...fields });
 
-function certManager(values: Record<string, unknown>): CheckedManifest[] {
-  const chart = UpstreamCache.default().lock.charts['cert-manager']!;
+/** A HelmRelease of the pinned chart `name` with `values`, and the HelmRepository it names. */
+function release(name: string, values: Record<string, unknown>): CheckedManifest[] {
+  const chart = UpstreamCache.default().lock.charts[name]!;
   return [
-    m('test/controllers/helmrelease-cert-manager.yaml', {
+    m(`test/controllers/helmrelease-${name}.yaml`, {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata: { name: 'cert-manager', namespace: 'flux-system' },
-      spec: { interval: '1h', chart: { spec: { chart: 'cert-manager', version: chart.version, sourceRef: { kind: 'HelmRepository', name: 'repo' } } }, values },
+      metadata: { name, namespace: 'flux-system' },
+      spec: { interval: '1h', chart: { spec: { chart: name, version: chart.version, sourceRef: { kind: 'HelmRepository', name: 'repo' } } }, values },
     }),
     m('test/flux-system/helmrepository-repo.yaml', { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'repo', namespace: 'flux-system' }, spec: { interval: '1h', url: chart.repository } }),
   ];
@@ -51,13 +52,15 @@ describe('FleetValidation', () => {
   });
 
   test('fails chart values with INVALID_HELM_VALUES and suggests the pinned key', () => {
-    const problems = new FleetValidation().check(certManager({ crds: { enabledd: true } }));
-    expect(problems.map((p) => [p.code, p.file])).toEqual([[ErrorCode.INVALID_HELM_VALUES, 'test/controllers/helmrelease-cert-manager.yaml']]);
-    expect(problems[0]?.message).toMatch(/\/crds\/enabledd: .*unknown field "enabledd".*; did you mean "enabled"\? allowed here: /);
+    // GIVEN sealed-secrets (values.yaml only, no schema: cheap) with a typo in its values
+    const problems = new FleetValidation().check(release('sealed-secrets', { affinty: {} }));
+    // THEN one problem for the HelmRelease, with the closest key of the pinned values.yaml
+    expect(problems.map((p) => [p.code, p.file])).toEqual([[ErrorCode.INVALID_HELM_VALUES, 'test/controllers/helmrelease-sealed-secrets.yaml']]);
+    expect(problems[0]?.message).toMatch(/\/affinty: .*unknown value key "affinty".*; did you mean "affinity"\? allowed here: /);
   });
 
   test('fails a release of an unpinned chart with INVALID_HELM_VALUES and says how to register it', () => {
-    const [hr, repo] = certManager({});
+    const [hr, repo] = release('sealed-secrets', {});
     const unpinned = { ...hr!, object: { ...hr!.object, spec: { interval: '1h', chart: { spec: { chart: 'mine', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'repo' } } } } } };
     const [p] = new FleetValidation().check([unpinned, repo!]);
     expect(p?.code).toBe(ErrorCode.INVALID_HELM_VALUES);

@@ -30,31 +30,31 @@ describe('allowedHint', () => {
 });
 
 describe('allowedFields', () => {
-  test('lists the fields of a core kind next to an unknown one', () => {
+  // The repository cache path parses the pinned file (swagger.json, the CRD YAML) on every call, so
+  // it is asked once per kind of source; the pack path (converted schemas in memory) covers the rest.
+  test('lists the fields of a core kind next to an unknown one, from swagger.json and from the pack', () => {
     // GIVEN an unknown field under a Namespace's spec WHEN asked THEN NamespaceSpec's fields
     expect(allowedFields(registry, cache, 'v1', 'Namespace', '/spec/foo')).toEqual(['finalizers']);
-    expect(allowedFields(registry, cache, 'v1', 'ConfigMap', '/foo')).toEqual(expect.arrayContaining(['apiVersion', 'binaryData', 'data', 'immutable', 'kind', 'metadata']));
+    expect(packRegistry).toBeDefined();
+    expect(allowedFields(packRegistry!, pack!, 'v1', 'Namespace', '/spec/foo')).toEqual(['finalizers']);
+    expect(allowedFields(packRegistry!, pack!, 'v1', 'ConfigMap', '/foo')).toEqual(expect.arrayContaining(['apiVersion', 'binaryData', 'data', 'immutable', 'kind', 'metadata']));
   });
 
   test('lists the fields of a CRD kind, with apiVersion/kind/metadata at the top', () => {
-    const top = allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/bogus');
-    expect(top).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec', 'status']));
-    expect(allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam')).toEqual(expect.arrayContaining(['kind', 'name', 'namespace']));
-    // AND list items are followed through `items`
-    expect(allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/dependsOn/0/nme')).toEqual(expect.arrayContaining(['name', 'namespace']));
+    // GIVEN unknown fields at the top and inside a list item of a Gatekeeper SyncSet (a small pinned CRD file)
+    const top = allowedFields(registry, cache, 'syncset.gatekeeper.sh/v1alpha1', 'SyncSet', '/bogus');
+    expect(top.sort()).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    // THEN list items are followed through `items`
+    const item = allowedFields(registry, cache, 'syncset.gatekeeper.sh/v1alpha1', 'SyncSet', '/spec/gvks/0/knd');
+    expect(item.sort()).toEqual(['group', 'kind', 'version']);
+    // AND the pack (converted schemas) gives the same fields
+    expect(allowedFields(packRegistry!, pack!, 'syncset.gatekeeper.sh/v1alpha1', 'SyncSet', '/spec/gvks/0/knd').sort()).toEqual(item);
+    expect(allowedFields(packRegistry!, pack!, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam')).toEqual(expect.arrayContaining(['kind', 'name', 'namespace']));
   });
 
   test('gives [] when it cannot tell: an unknown kind or a path the schema does not have', () => {
     expect(allowedFields(registry, cache, 'example.com/v1', 'Bogus', '/spec/x')).toEqual([]);
-    expect(allowedFields(registry, cache, 'v1', 'Namespace', '/nothere/deeper/x')).toEqual([]);
-  });
-
-  test('answers the same from the shipped pack as from the cache', () => {
-    expect(packRegistry).toBeDefined();
-    expect(allowedFields(packRegistry!, pack!, 'v1', 'Namespace', '/spec/foo')).toEqual(['finalizers']);
-    expect(allowedFields(packRegistry!, pack!, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam').sort()).toEqual(
-      allowedFields(registry, cache, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', '/spec/sourceRef/nam').sort(),
-    );
+    expect(allowedFields(packRegistry!, pack!, 'v1', 'Namespace', '/nothere/deeper/x')).toEqual([]);
   });
 });
 
@@ -62,7 +62,8 @@ describe('allowedValueKeys', () => {
   test('lists the chart value keys next to an unknown one, from values.yaml and values.schema.json', () => {
     // GIVEN a typo under cert-manager's crds map WHEN asked THEN the keys of that map
     expect(allowedValueKeys(cache, 'cert-manager', '/crds/enabledd')).toEqual(expect.arrayContaining(['enabled', 'keep']));
-    expect(allowedValueKeys(cache, 'cert-manager', '/replicaCont')).toEqual(expect.arrayContaining(['replicaCount', 'crds', 'webhook']));
+    // AND at the top level (asked from the pack, which holds the same values.yaml and schema)
+    expect(allowedValueKeys(pack!, 'cert-manager', '/replicaCont')).toEqual(expect.arrayContaining(['replicaCount', 'crds', 'webhook']));
   });
 
   test('gives [] for a chart that is not pinned', () => {
