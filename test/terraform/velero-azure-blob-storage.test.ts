@@ -16,6 +16,7 @@ Testing.setupJest();
 
 describe('VeleroAzureBlobStorage', () => {
   test('hardens the account: HTTPS only, TLS 1.2, no public blobs, no shared keys, infrastructure encryption', () => {
+    // GIVEN a storage account with defaults WHEN synthesized THEN HTTPS/TLS 1.2 only, no public blobs, no shared keys, Azure AD auth
     expect(synth(azure())).toHaveResourceWithProperties(StorageAccount, {
       name: 'infrafluxvelero',
       account_kind: 'StorageV2',
@@ -33,6 +34,7 @@ describe('VeleroAzureBlobStorage', () => {
   });
 
   test('the identity gets only Storage Blob Data Contributor on this account, federated for velero/velero', () => {
+    // GIVEN the default storage WHEN synthesized THEN one data-plane role on this account, federated for velero/velero, no key in outputs
     const json = parse(azure());
     const assignments = all(json, 'resource', 'azurerm_role_assignment');
     expect(assignments).toEqual([expect.objectContaining({ role_definition_name: 'Storage Blob Data Contributor', scope: expect.stringMatching(/^\$\{azurerm_storage_account\..*\.id\}$/), principal_type: 'ServicePrincipal' })]);
@@ -50,6 +52,7 @@ describe('VeleroAzureBlobStorage', () => {
   });
 
   test('disk snapshots: a custom role with exactly the plugin\'s disk actions on the node resource group', () => {
+    // GIVEN disk snapshots on a node resource group WHEN synthesized THEN a custom role with exactly the disk actions, scoped to it
     const rg = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/MC_prod';
     const json = parse(azure({ diskSnapshotResourceGroupId: rg }));
     const [role] = all(json, 'resource', 'azurerm_role_definition');
@@ -71,6 +74,7 @@ describe('VeleroAzureBlobStorage', () => {
   });
 
   test('matches the snapshot', () => {
+    // GIVEN the default storage WHEN synthesized THEN the JSON is unchanged
     expect(parse(azure())).toMatchSnapshot();
   });
 

@@ -12,6 +12,7 @@ Testing.setupJest();
 
 describe('VeleroGcsStorage', () => {
   test('hardens the bucket: uniform access, public access prevention, versioning, lifecycle', () => {
+    // GIVEN a GCS bucket with defaults WHEN synthesized THEN uniform access, public access prevention, versioning and lifecycle
     expect(synth(gcp())).toHaveResourceWithProperties(StorageBucket, {
       name: 'infraflux-velero-gke',
       project: 'infraflux-prod',
@@ -28,6 +29,7 @@ describe('VeleroGcsStorage', () => {
   });
 
   test('custom roles hold exactly the Velero GCP plugin permissions; storage on the bucket only', () => {
+    // GIVEN disk snapshots on WHEN synthesized THEN custom roles with exactly the plugin's permissions, storage granted on the bucket only
     const json = parse(gcp({ diskSnapshots: true }));
     const roles = Object.fromEntries(all(json, 'resource', 'google_project_iam_custom_role').map((r) => [r.role_id, r.permissions]));
     expect(roles).toEqual({
@@ -54,6 +56,7 @@ describe('VeleroGcsStorage', () => {
   });
 
   test('Workload Identity binds exactly velero/velero and needs no key', () => {
+    // GIVEN Workload Identity (the default) WHEN synthesized THEN one binding for velero/velero and no key
     const stack = gcp();
     expect(synth(stack)).toHaveResourceWithProperties(ServiceAccountIamMember, { role: 'roles/iam.workloadIdentityUser', member: 'serviceAccount:infraflux-prod.svc.id.goog[velero/velero]' });
     const json = parse(stack);
@@ -62,6 +65,7 @@ describe('VeleroGcsStorage', () => {
   });
 
   test('a service-account key is opt-in and only a sensitive output', () => {
+    // GIVEN service-account-key credentials WHEN synthesized THEN the key is only in a sensitive output
     const stack = gcp({ credentials: GcpVeleroCredentials.serviceAccountKey() });
     expect(synth(stack)).toHaveResource(ServiceAccountKey);
     const json = parse(stack);
@@ -70,6 +74,7 @@ describe('VeleroGcsStorage', () => {
   });
 
   test('matches the snapshot (Workload Identity and key)', () => {
+    // GIVEN both credential kinds WHEN synthesized THEN the JSON is unchanged
     expect(parse(gcp({ diskSnapshots: true }))).toMatchSnapshot();
     expect(parse(gcp({ credentials: GcpVeleroCredentials.serviceAccountKey() }))).toMatchSnapshot();
   });

@@ -19,6 +19,7 @@ Testing.setupJest();
 
 describe('VeleroS3Storage', () => {
   test('hardens the bucket: versioning, SSE, public access block, ACLs off, TLS-only policy, lifecycle', () => {
+    // GIVEN a Velero bucket with defaults WHEN synthesized THEN every hardening resource is there
     const out = synth(aws());
     expect(out).toHaveResourceWithProperties(S3Bucket, { bucket: 'infraflux-velero-prod', force_destroy: false });
     expect(out).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
@@ -46,6 +47,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('SSE-KMS with a customer key adds bucket keys and exactly kms:GenerateDataKey + kms:Decrypt on that key', () => {
+    // GIVEN a customer KMS key WHEN synthesized THEN SSE-KMS with bucket keys, and the policy may use only that key
     const key = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const json = parse(aws({ kmsKeyArn: key }));
     const [sse] = all(json, 'resource', 'aws_s3_bucket_server_side_encryption_configuration');
@@ -55,6 +57,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('grants exactly the Velero AWS plugin actions on this bucket (no EC2 unless ebsSnapshots)', () => {
+    // GIVEN the default storage, then with EBS snapshots WHEN the policy is read THEN exactly the plugin's actions
     const statements = policyNamed(parse(aws()), '/velero-policy').statement as Json[];
     expect(statements.map((s) => [s.sid, s.effect, s.actions])).toEqual([
       ['VeleroObjects', 'Allow', ['s3:GetObject', 's3:DeleteObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']],
@@ -73,6 +76,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('IRSA: the role trusts only system:serviceaccount:velero:velero with audience sts.amazonaws.com', () => {
+    // GIVEN IRSA credentials WHEN synthesized THEN the trust policy names one service account and audience, and no IAM user exists
     const json = parse(aws());
     expect(synth(aws())).toHaveResourceWithProperties(IamRole, { name: 'velero-infraflux-velero-prod' });
     expect(policyNamed(json, '/trust').statement).toEqual([
@@ -94,6 +98,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('IRSA with a Terraform reference derives the issuer in Terraform; custom namespace/service account', () => {
+    // GIVEN the OIDC provider ARN as a Terraform variable and a custom service account WHEN synthesized THEN the issuer is derived in Terraform
     const stack = new AwsPlatformStack(Testing.app(), 'aws', { region: 'eu-central-1' });
     const arn = new TerraformVariable(stack, 'oidc_arn', { type: 'string' });
     stack.addVeleroStorage('velero', { bucketName: 'infraflux-velero-prod', credentials: AwsVeleroCredentials.irsa(arn.stringValue), namespace: 'backup', serviceAccount: 'velero-server' });
@@ -102,6 +107,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('access key: IAM user with the same policy; the key only in a sensitive output', () => {
+    // GIVEN access-key credentials WHEN synthesized THEN an IAM user with the same policy, its key only in the sensitive output
     const stack = aws({ credentials: AwsVeleroCredentials.accessKey() });
     expect(synth(stack)).toHaveResource(IamAccessKey);
     const json = parse(stack);
@@ -115,6 +121,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('configures the provider from the environment, with the region and default tags', () => {
+    // GIVEN the AWS stack WHEN synthesized THEN the provider takes its credentials from the environment
     const out = synth(aws());
     expect(out).toHaveProviderWithProperties(AwsProvider, { region: 'eu-central-1', default_tags: [{ tags: { 'managed-by': 'infraflux' } }] });
     const json = parse(aws());
@@ -124,6 +131,7 @@ describe('VeleroS3Storage', () => {
   });
 
   test('matches the snapshot (IRSA and access key)', () => {
+    // GIVEN both credential kinds WHEN synthesized THEN the JSON is unchanged
     expect(parse(aws({ ebsSnapshots: true }))).toMatchSnapshot();
     expect(parse(aws({ credentials: AwsVeleroCredentials.accessKey() }))).toMatchSnapshot();
   });
