@@ -47,7 +47,7 @@ export { DEFAULT_TALOS_CNI_SETTINGS, talosCiliumPatch } from './talos/cilium-mac
 export type { TalosCniSettings, TalosConfigPatch } from './talos/cilium-machine-config';
 
 // cluster
-export { SecretReference, SecretSource } from './secrets/credentials';
+export { SecretKeyReference, SecretProvenance, SecretReference } from './secrets/secret-reference';
 export { MachineSize } from './cluster/machine';
 export type { AutoscalingProps, VirtualMachineSizeProps, WorkerPoolProps } from './cluster/machine';
 export { ClassVariant, ClusterProvider, NodeRole, TalosClusterClass } from './cluster/cluster-class';
@@ -147,7 +147,6 @@ export {
 export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
-export { SecretKeyReference } from './secrets/secret-reference';
 export {
   DnsPolicy,
   DnsProvider,
@@ -184,8 +183,26 @@ export {
   unseal,
 } from './secrets/seal';
 export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
-export { SealedSecret, SealedSecretReference } from './secrets/sealed-secret';
+export { SealedSecret } from './secrets/sealed-secret';
 export type { SealedSecretProps } from './secrets/sealed-secret';
+export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator } from './secrets/external-secrets-operator';
+export type { ExternalSecretsOperatorProps, ICertManagerInstallation, IExternalSecretsOperator } from './secrets/external-secrets-operator';
+export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider } from './secrets/secret-store';
+export type { ClusterSecretStoreProps, ISecretStore, SecretStoreProps } from './secrets/secret-store';
+export { VaultAuth } from './secrets/stores/vault';
+export type { VaultKubernetesAuthProps, VaultProviderProps } from './secrets/stores/vault';
+export { AwsAuth } from './secrets/stores/aws';
+export type { AwsSecretsManagerProps } from './secrets/stores/aws';
+export { AzureAuth } from './secrets/stores/azure';
+export type { AzureKeyVaultProps } from './secrets/stores/azure';
+export { GcpAuth } from './secrets/stores/gcp';
+export type { GcpSecretManagerProps } from './secrets/stores/gcp';
+export { CreationPolicy, DeletionPolicy, ExternalSecret, ExternalSecretDataFrom, RefreshPolicy, TemplateValue } from './secrets/external-secret';
+export type { ExternalSecretData, ExternalSecretProps, ExternalSecretTemplate } from './secrets/external-secret';
+export { PushSecret } from './secrets/push-secret';
+export type { PushSecretData, PushSecretProps } from './secrets/push-secret';
+export { PasswordGenerator } from './secrets/password-generator';
+export type { IPasswordGenerator, PasswordGeneratorProps } from './secrets/password-generator';
 
 // apps
 export { Podinfo } from './apps/podinfo';

@@ -6,19 +6,18 @@
  * folder; otherwise they are downloaded from the URL recorded in the lock. Any mismatch or
  * missing file is an error naming the file and its expected sha256; nothing unverified is written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   cacheDir,
   lockPath,
   MIRROR_ENV,
   projectRoot,
-  sha256,
   UpstreamChart,
   UpstreamLock,
   UpstreamLockFile,
 } from '../lib/upstream/lock';
-import { crdDocument, parseSourceUrl, tgzMember } from './_upstream-fetch';
+import { fillCache, UpstreamError } from './_upstream-fill';
 
 /** Spec-pack summaries (our own JSON, no upstream URL) that the project reads. */
 const LOCKED_SUMMARIES = [/^terraform\/[a-z]+\.json$/];
@@ -37,7 +36,6 @@ interface IndexJson {
   files: IndexFile[];
 }
 
-class UpstreamError extends Error {}
 
 function mirrorDir(): string | undefined {
   const dir = process.env[MIRROR_ENV];
@@ -97,80 +95,14 @@ function writeLock(root: string): void {
   console.log(`upstream: locked ${files.length} files and ${Object.keys(charts).length} charts`);
 }
 
-async function download(entry: UpstreamLockFile): Promise<Buffer> {
-  if (!entry.url) {
-    throw new UpstreamError(`${entry.path} was written by the spec pack itself and has no upstream URL; set ${MIRROR_ENV}`);
-  }
-  const source = parseSourceUrl(entry.url);
-  const res = await fetch(source.url);
-  if (!res.ok) throw new UpstreamError(`GET ${source.url} answered ${res.status}`);
-  let data: Buffer = Buffer.from(await res.arrayBuffer());
-  if (source.member) data = tgzMember(data, source.member);
-  if (source.crdDocument) data = crdDocument(data.toString('utf8'), entry.path);
-  return data;
-}
-
-async function fill(root: string, verifyOnly: boolean): Promise<void> {
-  const lock = JSON.parse(readFileSync(lockPath(root), 'utf8')) as UpstreamLock;
-  const cache = cacheDir(root);
-  const mirror = mirrorDir();
-  const problems: string[] = [];
-  let fetched = 0;
-  let present = 0;
-  for (const entry of lock.files) {
-    const target = join(cache, entry.path);
-    if (existsSync(target)) {
-      const actual = sha256(readFileSync(target));
-      if (actual === entry.sha256) {
-        present++;
-        continue;
-      }
-      problems.push(
-        `${entry.path}: cached file is corrupted (sha256 ${actual}, expected ${entry.sha256}); delete ${target} to fetch it again`,
-      );
-      continue;
-    }
-    if (verifyOnly) {
-      problems.push(`${entry.path}: missing from the cache (expected sha256 ${entry.sha256})`);
-      continue;
-    }
-    let data: Buffer;
-    try {
-      if (mirror) {
-        const source = join(mirror, entry.path);
-        if (!existsSync(source)) throw new UpstreamError(`not found in mirror ${mirror}`);
-        data = readFileSync(source);
-      } else {
-        data = await download(entry);
-      }
-    } catch (e) {
-      problems.push(`${entry.path}: ${(e as Error).message} (expected sha256 ${entry.sha256})`);
-      continue;
-    }
-    const actual = sha256(data);
-    if (actual !== entry.sha256) {
-      problems.push(`${entry.path}: source has sha256 ${actual}, expected ${entry.sha256}${mirror ? ` (mirror ${mirror})` : ` (${entry.url})`}`);
-      continue;
-    }
-    mkdirSync(dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, target);
-    fetched++;
-  }
-  if (problems.length > 0) {
-    throw new UpstreamError(`upstream: ${problems.length} of ${lock.files.length} files failed verification:\n  ${problems.join('\n  ')}`);
-  }
-  console.log(
-    `upstream: ${lock.files.length} files verified in ${cache} (${present} already cached, ${fetched} fetched from ${mirror ?? 'upstream URLs'})`,
-  );
-}
-
 async function main(argv: string[]): Promise<void> {
   const root = projectRoot();
   const [command, ...flags] = argv;
   if (command === 'lock') return writeLock(root);
-  if (command === 'fetch') return fill(root, flags.includes('--verify'));
+  if (command === 'fetch') {
+    console.log(await fillCache({ lockFile: lockPath(root), cache: cacheDir(root), mirror: mirrorDir(), verifyOnly: flags.includes('--verify'), mirrorEnv: MIRROR_ENV }));
+    return;
+  }
   throw new UpstreamError(`usage: upstream.ts fetch [--verify] | lock`);
 }
 

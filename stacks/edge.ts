@@ -6,11 +6,12 @@
  * The lead calls {@link addEdge} for every baseline from buildReferenceFleet.
  */
 import { IConstruct } from 'constructs';
+import { IFluxApp } from '../lib/flux/flux-app';
 import { AcmeIssuer, AcmeServer, AcmeSolver } from '../lib/certs/acme-issuer';
 import { Cidr } from '../lib/core/cidr';
 import { invalidProp } from '../lib/core/errors';
 import { ExternalDnsCloudflare } from '../lib/dns/external-dns';
-import { SecretKeyReference } from '../lib/secrets/secret-reference';
+import { SecretKeyReference, SecretReference } from '../lib/secrets/secret-reference';
 import { inDnsZone } from '../lib/dns/zones';
 import { DEFAULT_GATEWAY_NAME, GatewayStack } from '../lib/edge/gateway-stack';
 import { exposeHubbleUi, HUBBLE_UI_SERVICE, OAuth2ProxySso } from '../lib/edge/platform-ui';
@@ -56,10 +57,17 @@ export interface EdgeOptions {
    * @default - none
    */
   readonly ciliumController?: IConstruct;
+  /** Delivers each SSO proxy's credentials Secret (stacks/external-secrets.ts: an ExternalSecret from the cluster's store). */
+  readonly ssoCredentials: (proxy: IFluxApp) => SecretReference;
 }
 
-/** Secret (in `external-dns` and `cert-manager`) holding the scoped Cloudflare API token. */
-export const CLOUDFLARE_TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+/** Name and key of the Secret (in `external-dns` and in `cert-manager`) holding a scoped Cloudflare API token. */
+export const CLOUDFLARE_TOKEN = { secretName: 'cloudflare-api-token', key: 'api-token' } as const;
+
+/** The Cloudflare token Secret in `namespace`: a declared external input of the cluster (stacks/external-inputs.ts). */
+export function cloudflareToken(namespace: string): SecretKeyReference {
+  return SecretReference.fromExternalInput(CLOUDFLARE_TOKEN.secretName, namespace, [CLOUDFLARE_TOKEN.key]).key(CLOUDFLARE_TOKEN.key);
+}
 
 /** Adds the edge to one baseline cluster; returns its GatewayStack. */
 export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
@@ -69,7 +77,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     invalidProp(cluster, `edge zone "${opts.zone}" does not lie in the Cloudflare zone dnsZone "${opts.dnsZone}"`);
   }
   const dns = new ExternalDnsCloudflare(cluster.controllers, 'ExternalDns', {
-    apiToken: CLOUDFLARE_TOKEN,
+    apiToken: cloudflareToken('external-dns'),
     domainFilters: [opts.dnsZone],
     // Hosts are <app>.<cluster>.<zone>: deeper than Cloudflare Universal SSL's *.<dnsZone>, so a
     // proxied record would fail TLS. DNS-only records send clients to the Gateway's wildcard.
@@ -81,7 +89,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     server: opts.acmeServer ?? AcmeServer.LETSENCRYPT_STAGING,
     email: opts.acmeEmail ?? `platform@${opts.zone}`,
     solvers: [
-      AcmeSolver.dns01Cloudflare({ apiToken: CLOUDFLARE_TOKEN, dnsZones: [domain] }),
+      AcmeSolver.dns01Cloudflare({ apiToken: cloudflareToken(baseline.certManager.namespace), dnsZones: [domain] }),
       // The issuer exists before the stack: both take the Gateway's name from one constant.
       AcmeSolver.http01Gateway(GatewayStack.httpListenerOf(DEFAULT_GATEWAY_NAME)),
     ],
@@ -100,7 +108,7 @@ export function addEdge(baseline: Baseline, opts: EdgeOptions): GatewayStack {
     service: opts.hubbleUi ?? HUBBLE_UI_SERVICE,
     sso: new OAuth2ProxySso({
       issuerUrl: `https://auth.${opts.zone}/application/o/hubble-${cluster.name}/`,
-      credentialsSecretName: 'oauth2-proxy-credentials',
+      credentials: opts.ssoCredentials,
       trustedProxyCidrs: opts.trustedProxyCidrs,
       allowedGroups: opts.allowedGroups ?? ['platform-admins'],
     }),

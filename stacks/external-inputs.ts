@@ -50,16 +50,6 @@ export function declareClusterInputs(cluster: GitOpsCluster, opts: { readonly bo
     command: `kubectl -n external-dns create secret generic ${CLOUDFLARE_TOKEN.secretName} --from-literal=${CLOUDFLARE_TOKEN.key}="$(${TF_DNS} external_dns_token)"`,
     temporary: true,
   });
-  cluster.declareExternalInput({
-    kind: 'Secret',
-    namespace: 'oauth2-proxy-hubbleui',
-    name: 'oauth2-proxy-credentials',
-    consumer: 'oauth2-proxy in front of Hubble UI (releases/oauth2-proxy-hubbleui, config.existingSecret)',
-    providedBy: `the operator, from the identity provider's OIDC client hubble-${c} (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)`,
-    command:
-      'kubectl -n oauth2-proxy-hubbleui create secret generic oauth2-proxy-credentials --from-literal=client-id=<id> --from-literal=client-secret=<secret> --from-literal=cookie-secret="$(openssl rand -base64 32 | head -c 32)"',
-    temporary: true,
-  });
 }
 
 /** Declares the management cluster's inputs: provider credentials and the workloads' Git credentials. */

@@ -7,6 +7,7 @@
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
+import { addExternalSecrets } from './external-secrets';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -46,6 +47,9 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const { cilium } = addReferenceNetworking(fleet, baselines, { installedByManagementCluster: (name) => name !== MANAGEMENT_CLUSTER });
   for (const baseline of baselines) {
     const c = cilium[baseline.cluster.name];
+    // Runtime secrets (the EXTERNAL route, decision 0062): the operator and the cluster's store;
+    // the edge's SSO proxies get their credentials from it.
+    const secrets = addExternalSecrets(baseline);
     addEdge(baseline, {
       zone: FLEET_DOMAIN,
       dnsZone: FLEET_DNS_ZONE,
@@ -53,6 +57,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs],
       hubbleUi: c.hubbleUiService,
       ciliumController: c,
+      ssoCredentials: secrets.ssoCredentials,
     });
   }
   const management = addManagement(mgmt);

@@ -83,8 +83,8 @@ export class AcmeSolver {
 
   /** DNS-01 with Cloudflare: works for wildcards and for names not reachable from the internet. */
   public static dns01Cloudflare(options: CloudflareDns01Options): AcmeSolver {
-    return new AcmeSolver('dns01-cloudflare', true, (scope) => {
-      options.apiToken.validate(scope, 'Cloudflare API token');
+    return new AcmeSolver('dns01-cloudflare', true, (scope, secretNamespace) => {
+      options.apiToken.use(scope, 'Cloudflare API token', secretNamespace);
       for (const z of options.dnsZones ?? []) validateDnsSubdomain(scope, 'dnsZone', z);
       return {
         dns01: { cloudflare: { apiTokenSecretRef: options.apiToken.toSelector() } },
@@ -97,12 +97,12 @@ export class AcmeSolver {
     public readonly kind: string,
     /** Whether the solver can validate `*.` names. */
     public readonly supportsWildcards: boolean,
-    private readonly render: (scope: Construct) => ClusterIssuerSpecAcmeSolvers,
+    private readonly render: (scope: Construct, secretNamespace: string) => ClusterIssuerSpecAcmeSolvers,
   ) {}
 
   /** @internal */
-  public _render(scope: Construct): ClusterIssuerSpecAcmeSolvers {
-    return this.render(scope);
+  public _render(scope: Construct, secretNamespace: string): ClusterIssuerSpecAcmeSolvers {
+    return this.render(scope, secretNamespace);
   }
 }
 
@@ -158,7 +158,7 @@ export class AcmeIssuer extends Construct implements IClusterIssuer {
           server: props.server.directoryUrl,
           email: props.email,
           privateKeySecretRef: { name: `${this.issuerName}-account-key` },
-          solvers: props.solvers.map((s) => s._render(this)),
+          solvers: props.solvers.map((s) => s._render(this, props.certManager.namespace)),
         },
       },
     });

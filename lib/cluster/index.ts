@@ -1,5 +1,5 @@
 export * from './cidr';
-export * from '../secrets/credentials';
+export { SecretKeyReference, SecretProvenance, SecretReference } from '../secrets/secret-reference';
 export * from './machine';
 export * from './cluster-class';
 export * from './distribution';

@@ -16,6 +16,10 @@ export enum ErrorCode {
   SEALED_TARGET_MISMATCH = 'INFRAFLUX_SEALED_TARGET_MISMATCH',
   /** A sealed value could not be decrypted with the given private key (wrong key, name, namespace or scope). */
   UNSEAL_FAILED = 'INFRAFLUX_UNSEAL_FAILED',
+  /** A key was asked of a Secret that is known not to carry it. */
+  SECRET_KEY_UNKNOWN = 'INFRAFLUX_SECRET_KEY_UNKNOWN',
+  /** A consumer was given a Secret in a namespace it cannot read Secrets from. */
+  SECRET_NAMESPACE_MISMATCH = 'INFRAFLUX_SECRET_NAMESPACE_MISMATCH',
   /** A dependency points at something no Flux Kustomization of the cluster deploys. */
   MISSING_DEPENDENCY = 'INFRAFLUX_MISSING_DEPENDENCY',
   /** Flux Kustomizations depend on each other in a cycle. */

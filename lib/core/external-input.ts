@@ -30,3 +30,24 @@ export interface ExternalInput {
    */
   readonly temporary?: boolean;
 }
+
+/** How a Secret a construct reads comes to exist (the names of `SecretProvenance` in lib/secrets). */
+export enum SecretProvenanceName {
+  SEALED = 'sealed',
+  EXTERNAL = 'external',
+  GENERATED = 'generated',
+  EXTERNAL_INPUT = 'external-input',
+}
+
+/**
+ * A construct's use of a Secret, recorded on its cluster by `SecretReference.use()` and checked by
+ * the reconcile model: a `sealed` Secret must come from a SealedSecret of the cluster, an
+ * `external` one from an ExternalSecret, an `external-input` one from a declared external input.
+ */
+export interface SecretUse {
+  readonly namespace: string;
+  readonly name: string;
+  readonly provenance: SecretProvenanceName;
+  /** Construct path and purpose, e.g. `fleet/mgmt/controllers/ExternalDns (apiToken)`. */
+  readonly consumer: string;
+}

@@ -343,6 +343,8 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     const intervalSeconds = interval.toMilliseconds() / 1000;
     if (intervalSeconds < 30) throw new InfraFluxError(ErrorCode.INVALID_DURATION, this, `syncInterval ${intervalSeconds}s is too short; DNS provider APIs rate-limit, use at least 30s`);
     const cfg = props.provider._config(this);
+    // The controller's Pod reads its credentials from its own namespace.
+    for (const secret of cfg.secrets) secret.use(this, 'DNS provider credential', props.name ?? 'external-dns');
     const values: ExternalDnsValues = {
       provider: { name: cfg.name },
       sources: names,

@@ -4,12 +4,16 @@ import { Oauth2ProxyValues } from '../../imports/helm/oauth2-proxy';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Cidr } from '../core/cidr';
-import { invalidProp, validateDnsSubdomain } from '../core/errors';
+import { invalidProp } from '../core/errors';
 import { ChartApp, FluxApp, IFluxApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
 import { GatewayStack, ISsoGuard, RouteOptions } from './gateway-stack';
 import { ServiceReference } from '../core/service-reference';
+import { SecretReference } from '../secrets/secret-reference';
+
+/** Keys of the Secret an oauth2-proxy of {@link OAuth2ProxySso} reads (the chart's `config.existingSecret`). */
+const SSO_CREDENTIAL_KEYS = ['client-id', 'client-secret', 'cookie-secret'] as const;
 
 export interface OAuth2ProxySsoProps {
   /**
@@ -18,10 +22,13 @@ export interface OAuth2ProxySsoProps {
    */
   readonly issuerUrl: string;
   /**
-   * Name of a Secret (in each proxy's namespace) with the keys `client-id`, `client-secret` and
-   * `cookie-secret` (created by Sealed Secrets / External Secrets; never a value here).
+   * Delivers the Secret each proxy reads (`config.existingSecret`), with the keys `client-id`,
+   * `client-secret` and `cookie-secret`, in the proxy's namespace. Called once per protected UI
+   * with the proxy's app, so the Secret can be created with it, e.g.
+   * `(app) => ExternalSecret.forApp(app, 'Credentials', { store, targetName, data }).secretRef`,
+   * or the `secretRef` of a SealedSecret in `app.namespace`. Never a value, never a bare name.
    */
-  readonly credentialsSecretName: string;
+  readonly credentials: (proxy: IFluxApp) => SecretReference;
   /**
    * E-mail domains allowed to log in.
    * @default ['*'] (every user the identity provider authenticates)
@@ -60,7 +67,6 @@ export class OAuth2ProxySso implements ISsoGuard {
 
   public protect(stack: GatewayStack, id: string, upstream: ServiceReference, hostname: string): ServiceReference {
     if (!/^https:\/\/[^\s]+$/.test(this.props.issuerUrl)) invalidProp(stack, `SSO issuerUrl "${this.props.issuerUrl}" must be https://`);
-    validateDnsSubdomain(stack, 'SSO credentials secret name', this.props.credentialsSecretName);
     const trusted = this.props.trustedProxyCidrs ?? [];
     if (trusted.length === 0) {
       invalidProp(stack, 'SSO trustedProxyCidrs is empty; give the source ranges of the gateway proxy (e.g. the pod and node CIDRs), or oauth2-proxy trusts X-Forwarded-* headers from every client');
@@ -89,13 +95,17 @@ export class OAuth2ProxySso implements ISsoGuard {
       name,
       values: {
         config: {
-          existingSecret: this.props.credentialsSecretName,
           emailDomains: [...(this.props.emailDomains ?? ['*'])],
           upstreams: [`http://${upstream.name}.${upstream.namespace}.svc.cluster.local:${upstream.port}`],
         },
         extraArgs,
       },
     });
+    const credentials = this.props.credentials(app);
+    // oauth2-proxy reads the Secret from its own namespace (the chart mounts it as env).
+    for (const key of SSO_CREDENTIAL_KEYS) credentials.key(key).use(app, 'SSO credentials', app.namespace);
+    app.addValues({ config: { existingSecret: credentials.name } });
+    if (credentials.producer) app.addDependency(credentials.producer);
     if (upstream.deployedBy) app.addDependency(upstream.deployedBy);
     return { namespace: app.namespace, name, port: 80, deployedBy: app };
   }

@@ -5,7 +5,7 @@ import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
-import type { ExternalInput } from '../core/external-input';
+import type { ExternalInput, SecretUse } from '../core/external-input';
 
 /** The Git repository Flux reads this fleet's dist/ from. */
 export interface GitSourceProps {
@@ -84,9 +84,14 @@ export interface GitOpsClusterProps {
  */
 export class GitOpsCluster extends Construct {
   public static of(c: IConstruct): GitOpsCluster {
-    const found = [c, ...c.node.scopes.slice().reverse()].find((s): s is GitOpsCluster => s instanceof GitOpsCluster);
+    const found = GitOpsCluster.find(c);
     if (!found) throw new Error(`[${c.node.path}] is not inside a GitOpsCluster`);
     return found;
+  }
+
+  /** The GitOpsCluster `c` is in (or is), or undefined when it is in none. */
+  public static find(c: IConstruct): GitOpsCluster | undefined {
+    return [c, ...c.node.scopes.slice().reverse()].find((s): s is GitOpsCluster => s instanceof GitOpsCluster);
   }
 
   public readonly name: string;
@@ -103,6 +108,7 @@ export class GitOpsCluster extends Construct {
   private readonly edges: Array<{ readonly from: IConstruct; readonly to: IConstruct }> = [];
   private readonly sharedObjects = new Map<string, ApiObject>();
   private readonly declaredInputs: ExternalInput[] = [];
+  private readonly recordedSecretUses: SecretUse[] = [];
 
   public constructor(scope: Construct, id: string, props: GitOpsClusterProps) {
     super(scope, id);
@@ -185,6 +191,20 @@ export class GitOpsCluster extends Construct {
   /** The declared external inputs, in declaration order. */
   public get externalInputs(): readonly ExternalInput[] {
     return [...this.declaredInputs];
+  }
+
+  /**
+   * Records that a construct of this cluster reads a Secret, with the provenance its reference
+   * claims (`SecretReference.use()` calls it); the reconcile check proves each claim at synth.
+   */
+  public recordSecretUse(use: SecretUse): void {
+    const same = (u: SecretUse): boolean => u.namespace === use.namespace && u.name === use.name && u.provenance === use.provenance && u.consumer === use.consumer;
+    if (!this.recordedSecretUses.some(same)) this.recordedSecretUses.push({ ...use });
+  }
+
+  /** Every recorded Secret use, in recording order. */
+  public get secretUses(): readonly SecretUse[] {
+    return [...this.recordedSecretUses];
   }
 
   /**

@@ -5,7 +5,7 @@ import { CILIUM_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
-import { invalidProp, validateDnsLabel } from '../core/errors';
+import { invalidProp } from '../core/errors';
 import { ChartApp, PinnedChart } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization } from '../flux/kustomization';
@@ -198,7 +198,8 @@ export class CiliumNetworking extends Construct implements ICiliumNetworkingInte
     });
     const layer = FluxLayer.of(this);
     if (layer.layerName !== LayerName.CONTROLLERS) invalidProp(this, `CiliumNetworking must be created in the controllers layer (cluster.controllers), not "${layer.layerName}"`);
-    if (profile.encryption.type === 'ipsec') validateDnsLabel(this, 'IPsec key secret name', profile.encryption.ipsecKeySecretName ?? '');
+    // Cilium reads the keys Secret from kube-system, key `keys`.
+    profile.encryption.ipsecKeys?.key('keys').use(this, 'IPsec keys', 'kube-system');
     this._profile = profile;
     this.decisions = profile.decisions;
     this.talosCniSettings = talosCniSettings;
@@ -465,7 +466,7 @@ function ciliumValues(input: ValuesInput): CiliumValues {
           enabled: true,
           type: p.encryption.type,
           ...(p.encryption.type === 'wireguard' ? { nodeEncryption: p.encryption.nodeEncryption } : {}),
-          ...(p.encryption.type === 'ipsec' ? { ipsec: { secretName: p.encryption.ipsecKeySecretName } } : {}),
+          ...(p.encryption.type === 'ipsec' ? { ipsec: { secretName: p.encryption.ipsecKeys?.name } } : {}),
         }
       : { enabled: false },
     // --- observability

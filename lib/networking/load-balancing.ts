@@ -12,6 +12,7 @@ import { GitOpsCluster } from '../flux/gitops-cluster';
 import { Asn, Cidr, ipFamilyOf } from './addresses';
 import type { ICiliumNetworkingInternals } from './_cilium-api';
 import { requireConfigsOrLater } from './_layer-rules';
+import { SecretReference } from '../secrets/secret-reference';
 
 /** Operator of a label selector requirement. */
 export enum SelectorOperator {
@@ -198,10 +199,12 @@ export interface BgpPeer {
    */
   readonly ebgpMultihop?: number;
   /**
-   * Secret (in kube-system, Cilium's BGP secrets namespace) with the TCP MD5 `password` key.
+   * Secret (in kube-system, Cilium's BGP secrets namespace) with the TCP MD5 `password` key,
+   * delivered sealed or external.
    * @default - no authentication
+   * @see https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/
    */
-  readonly authSecretName?: string;
+  readonly auth?: SecretReference;
 }
 
 export interface CiliumBgpProps {
@@ -269,7 +272,7 @@ export class CiliumBgp extends Construct {
       if (peer.ebgpMultihop !== undefined && (!Number.isInteger(peer.ebgpMultihop) || peer.ebgpMultihop < 1 || peer.ebgpMultihop > 255)) {
         invalidProp(this, `${label} ebgpMultihop ${peer.ebgpMultihop} is invalid; use 1-255`);
       }
-      if (peer.authSecretName) validateDnsSubdomain(this, 'authSecretName', peer.authSecretName);
+      peer.auth?.key('password').use(this, `${label} auth`, 'kube-system');
     }
     const advertiseLb = props.advertiseLoadBalancerIps ?? true;
     const advertisePods = props.advertisePodCidrs ?? true;
@@ -309,7 +312,7 @@ export class CiliumBgp extends Construct {
             },
             gracefulRestart: { enabled: true, restartTimeSeconds: 120 },
             ...(p.ebgpMultihop ? { ebgpMultihop: p.ebgpMultihop } : {}),
-            ...(p.authSecretName ? { authSecretRef: p.authSecretName } : {}),
+            ...(p.auth ? { authSecretRef: p.auth.name } : {}),
             families: [
               {
                 afi: ipFamilyOf(p.address) === 'ipv6' ? 'ipv6' : 'ipv4',

@@ -2,6 +2,7 @@
  * Enum-like option classes of {@link CiliumNetworking} (no TypeScript unions in public props).
  */
 import { Cidr } from './addresses';
+import { SecretReference } from '../secrets/secret-reference';
 
 /** Encapsulation protocol in tunnel routing mode. */
 export enum TunnelProtocol {
@@ -67,7 +68,7 @@ export class Encryption {
    * Secrets, never by InfraFlux from a plain value).
    */
   public static ipsec(options: IpsecOptions): Encryption {
-    return new Encryption('ipsec', false, options.keySecretName);
+    return new Encryption('ipsec', false, options.keys);
   }
   /** No transparent encryption. */
   public static none(): Encryption {
@@ -76,7 +77,8 @@ export class Encryption {
   private constructor(
     public readonly type: string,
     public readonly nodeEncryption: boolean,
-    public readonly ipsecKeySecretName: string | undefined,
+    /** The IPsec keys Secret (kube-system, key `keys`), for IPsec. */
+    public readonly ipsecKeys: SecretReference | undefined,
   ) {}
   public get enabled(): boolean {
     return this.type !== 'none';
@@ -92,8 +94,11 @@ export interface WireGuardOptions {
 }
 
 export interface IpsecOptions {
-  /** Name of the Secret in kube-system holding the IPsec keys (key `keys`). */
-  readonly keySecretName: string;
+  /**
+   * The Secret in kube-system holding the IPsec keys (key `keys`), delivered sealed or external.
+   * @see https://docs.cilium.io/en/stable/security/network/encryption-ipsec/
+   */
+  readonly keys: SecretReference;
 }
 
 /**

@@ -125,7 +125,7 @@ export class Fleet extends App {
    */
   public checkReconcile(manifests: readonly SynthesizedManifest[] = this.manifests()): ReadonlyMap<string, string> {
     const report = reconcileFleet(
-      this.clusters.map((c) => ({ name: c.name, manifests: manifests.filter((m) => m.file.startsWith(`${c.name}/`)), externalInputs: c.externalInputs })),
+      this.clusters.map((c) => ({ name: c.name, manifests: manifests.filter((m) => m.file.startsWith(`${c.name}/`)), externalInputs: c.externalInputs, secretUses: c.secretUses })),
     );
     this.throwIfAny(
       report.violations.map((v) => {

@@ -1,5 +1,6 @@
 import { renderClusterReadme } from './cluster-readme';
 import { buildReconcileModel, FleetModel, ReconcileModelOptions } from './reconcile-model';
+import { checkSecretProvenance } from './provenance';
 import { checkReconcileRules } from './rules';
 import { ReconcileClusterInput, ReconcileViolation } from './types';
 
@@ -16,7 +17,7 @@ export interface ReconcileReport {
  */
 export function reconcileFleet(clusters: readonly ReconcileClusterInput[], options: ReconcileModelOptions = {}): ReconcileReport {
   const model = buildReconcileModel(clusters, options);
-  const violations = checkReconcileRules(model);
+  const violations = [...checkReconcileRules(model), ...checkSecretProvenance(clusters)];
   const readmes = new Map<string, string>();
   for (const c of model.clusters) readmes.set(`${c.name}/README.md`, renderClusterReadme(c, model));
   return { model, violations, readmes };

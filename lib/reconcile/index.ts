@@ -4,4 +4,5 @@ export * from './reconcile-model';
 export * from './rules';
 export * from './cluster-readme';
 export * from './check';
+export * from './provenance';
 export * from './dist-tree';

@@ -334,6 +334,13 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     crds: 'flux-operator/crds/',
     source: 'flux-operator chart templates/crds.yaml (installCRDs, default true): FluxInstance, FluxReport, ResourceSet, ResourceSetInputProvider',
   },
+  {
+    chart: 'external-secrets',
+    crds: 'external-secrets/crds/',
+    crdsWhen: (v) => v.installCRDs !== false,
+    source:
+      'external-secrets chart 2.9.0: installCRDs (default true) renders the CRDs of config/crds/bases as chart templates, upgraded with the release (external-secrets/NOTES.md; values.yaml `installCRDs`, `crds.create*`)',
+  },
 ];
 
 /** Namespace a HelmRelease installs into: `targetNamespace`, else its own. */
@@ -658,6 +665,99 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     description: 'reads the BMC credentials Secret spec.bmc.credentialsName from its namespace',
     source: 'https://book.metal3.io/bmo/introduction (bmc.credentialsName: Secret with username and password in the host’s namespace)',
     references: (o) => secret(stringField(field(o, 'spec', 'bmc'), 'credentialsName'), meta(o).namespace, 'spec.bmc.credentialsName'),
+  },
+  {
+    id: 'external-secrets/ExternalSecret',
+    group: 'external-secrets.io',
+    kind: 'ExternalSecret',
+    description:
+      'needs its store (a class: SecretStore in its namespace, or ClusterSecretStore) and the generators dataFrom names; once Ready, the operator has written the target Secret (spec.target.name, default metadata.name) in its namespace; with creationPolicy Merge the Secret must exist before',
+    source:
+      'https://external-secrets.io/latest/api/externalsecret/ (secretStoreRef, target.name defaults to the ExternalSecret name, creationPolicy Owner/Orphan/Merge/None, dataFrom.sourceRef.generatorRef; Ready condition SecretSynced)',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      const out: Reference[] = [];
+      const store = field(o, 'spec', 'secretStoreRef');
+      const kind = stringField(store, 'kind') ?? 'SecretStore';
+      if (stringField(store, 'name')) {
+        out.push({ group: 'external-secrets.io', kind, name: stringField(store, 'name')!, ...(kind === 'SecretStore' && ns ? { namespace: ns } : {}), field: 'spec.secretStoreRef', isClass: true });
+      }
+      for (const d of [...list(field(o, 'spec', 'dataFrom')), ...list(field(o, 'spec', 'data'))]) {
+        const g = field(d, 'sourceRef', 'generatorRef');
+        if (isJsonObject(g) && stringField(g, 'name')) {
+          const gk = stringField(g, 'kind') ?? '';
+          out.push({ group: groupOf(stringField(g, 'apiVersion')) || 'generators.external-secrets.io', kind: gk, name: stringField(g, 'name')!, ...(gk.startsWith('Cluster') || !ns ? {} : { namespace: ns }), field: 'spec.dataFrom.sourceRef.generatorRef' });
+        }
+      }
+      const target = field(o, 'spec', 'target');
+      if (stringField(target, 'creationPolicy') === 'Merge') out.push(...secret(stringField(target, 'name') ?? meta(o).name, ns, 'spec.target.name (creationPolicy Merge)'));
+      return out;
+    },
+    providesOnceReady: (o) => {
+      const target = field(o, 'spec', 'target');
+      const policy = stringField(target, 'creationPolicy') ?? 'Owner';
+      if (policy === 'None' || policy === 'Merge') return [];
+      return secret(stringField(target, 'name') ?? meta(o).name, meta(o).namespace, '');
+    },
+  },
+  {
+    id: 'external-secrets/stores',
+    group: 'external-secrets.io',
+    kind: '*SecretStore',
+    description:
+      'a store reads its credentials Secrets (`*SecretRef`/`secretRef` selectors) and logs in with the ServiceAccounts its provider names (serviceAccountRef; TokenRequest): a SecretStore from its own namespace, a ClusterSecretStore from the namespace each selector names; Vault Kubernetes auth needs its role in Vault, GCP workload identity federation its pool provider (objects of the backend, outside Kubernetes: only a declared external input provides them)',
+    source:
+      'https://external-secrets.io/latest/api/secretstore/ and /api/clustersecretstore/ (SecretKeySelector and ServiceAccountSelector: namespace ignored for SecretStore, required for ClusterSecretStore); /provider/hashicorp-vault/#kubernetes-authentication (mountPath, role); /provider/google-secrets-manager/#workload-identity-federation (audience); pinned CRDs external-secrets/crds',
+    references: (o) => {
+      const isCluster = stringField(o, 'kind') === 'ClusterSecretStore';
+      const own = meta(o).namespace;
+      const out: Reference[] = [];
+      // A Secret key selector ({ name, key, namespace? }) under a `secretRef`/`*SecretRef` field
+      // (Azure's authSecretRef holds clientId/clientSecret selectors one level down).
+      const walk = (v: unknown, at: string, inSecretRef = false): void => {
+        if (Array.isArray(v)) {
+          v.forEach((x) => walk(x, at, inSecretRef));
+          return;
+        }
+        if (!isJsonObject(v)) return;
+        for (const [k, x] of Object.entries(v)) {
+          const path = `${at}.${k}`;
+          const secretField = inSecretRef || k === 'secretRef' || k.endsWith('SecretRef');
+          if (isJsonObject(x) && stringField(x, 'name') && secretField && stringField(x, 'key') !== undefined) {
+            out.push(...secret(stringField(x, 'name'), isCluster ? stringField(x, 'namespace') : own, path));
+          } else if (isJsonObject(x) && stringField(x, 'name') && k === 'serviceAccountRef') {
+            const ns = isCluster ? stringField(x, 'namespace') : own;
+            out.push({ group: '', kind: 'ServiceAccount', name: stringField(x, 'name')!, ...(ns ? { namespace: ns } : {}), field: path, isClass: true });
+          } else {
+            walk(x, path, secretField);
+          }
+        }
+      };
+      const provider = field(o, 'spec', 'provider');
+      walk(provider, 'spec.provider');
+      const k8s = field(provider, 'vault', 'auth', 'kubernetes');
+      if (stringField(k8s, 'role')) out.push({ group: 'vault', kind: 'KubernetesAuthRole', name: stringField(k8s, 'role')!, field: 'spec.provider.vault.auth.kubernetes.role' });
+      const audience = stringField(field(provider, 'gcpsm', 'auth', 'workloadIdentityFederation'), 'audience');
+      const pool = audience?.split('/providers/')[1];
+      if (pool) out.push({ group: 'iam.googleapis.com', kind: 'WorkloadIdentityPoolProvider', name: pool, field: 'spec.provider.gcpsm.auth.workloadIdentityFederation.audience' });
+      return out;
+    },
+  },
+  {
+    id: 'external-secrets/PushSecret',
+    group: 'external-secrets.io',
+    kind: 'PushSecret',
+    description: 'reads the Secret spec.selector.secret.name of its namespace and writes it through its stores (classes); produces nothing in the cluster',
+    source: 'https://external-secrets.io/latest/api/pushsecret/ (selector.secret, secretStoreRefs; v1alpha1, pinned CRD external-secrets/crds)',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      const out: Reference[] = [...secret(stringField(field(o, 'spec', 'selector', 'secret'), 'name'), ns, 'spec.selector.secret.name')];
+      for (const r of list(field(o, 'spec', 'secretStoreRefs'))) {
+        const kind = stringField(r, 'kind') ?? 'SecretStore';
+        if (stringField(r, 'name')) out.push({ group: 'external-secrets.io', kind, name: stringField(r, 'name')!, ...(kind === 'SecretStore' && ns ? { namespace: ns } : {}), field: 'spec.secretStoreRefs', isClass: true });
+      }
+      return out;
+    },
   },
 ];
 

@@ -2,7 +2,7 @@
  * Types of the reconcile model (docs/reconcile.md): what it reads (rendered objects per cluster
  * and the declared external inputs) and what it reports.
  */
-import type { ExternalInput } from '../core/external-input';
+import type { ExternalInput, SecretUse } from '../core/external-input';
 
 /** One rendered object: its file under dist/ (`<cluster>/<folder>/<kind>-<name>.yaml`) and its JSON. */
 export interface ReconcileManifest {
@@ -22,6 +22,8 @@ export interface ReconcileClusterInput {
   readonly manifests: readonly ReconcileManifest[];
   /** @default [] */
   readonly externalInputs?: readonly ExternalInput[];
+  /** Secrets the cluster's constructs read, with the provenance their references claim. @default [] */
+  readonly secretUses?: readonly SecretUse[];
 }
 
 /** Stable codes of the model's rules (docs/reconcile.md lists what each means). */
@@ -46,6 +48,8 @@ export enum ReconcileCode {
   NOT_APPLIED = 'RECONCILE_NOT_APPLIED',
   /** A declared external input that nothing uses: declarations must stay true bootstrap roots. */
   UNUSED_EXTERNAL_INPUT = 'RECONCILE_UNUSED_EXTERNAL_INPUT',
+  /** A construct reads a Secret as sealed, external or an external input, and nothing in its cluster provides it that way. */
+  SECRET_PROVENANCE = 'RECONCILE_SECRET_PROVENANCE',
 }
 
 /** One finding of the model. */

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { SealedSecret as SealedSecretBinding } from '../../imports/sealed-secrets-bitnami.com';
-import { SecretReference } from './credentials';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { SecretKeyReference } from './secret-reference';
+import { ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { SecretReference } from './secret-reference';
 import { SealedData, SealedSecretTemplate, sealedSecretProps, SealingScope } from './seal';
 
 export interface SealedSecretProps {
@@ -35,38 +34,6 @@ export interface SealedSecretProps {
 }
 
 /**
- * A reference to the Secret a SealedSecret creates: name, namespace, keys, and its provenance
- * (`sealed`). Give it to constructs that read the Secret instead of the Secret's name as a string.
- */
-export class SealedSecretReference {
-  /** How the Secret is produced. */
-  public readonly provenance = 'sealed';
-
-  /** @internal */
-  public constructor(
-    /** Name of the Secret. */
-    public readonly name: string,
-    /** Namespace of the Secret. */
-    public readonly namespace: string,
-    /** Keys of the Secret's `data`. */
-    public readonly keys: readonly string[],
-    /** The construct that emits the SealedSecret. */
-    public readonly producer: SealedSecret,
-  ) {}
-
-  /** The key `key` of the Secret; refuses a key the SealedSecret does not carry. */
-  public key(key: string): SecretKeyReference {
-    if (!this.keys.includes(key)) invalidProp(this.producer, `Secret ${this.namespace}/${this.name} has no key "${key}"; it has ${this.keys.join(', ')}`);
-    return SecretKeyReference.fromSecret(this.name, key);
-  }
-
-  /** As the cluster-layer {@link SecretReference} (provider credentials), with this SealedSecret as producer. */
-  public toSecretReference(): SecretReference {
-    return SecretReference.fromSealedSecret(this.name, this.namespace, this.producer);
-  }
-}
-
-/**
  * A Bitnami SealedSecret: ciphertext in Git that the Sealed Secrets controller of the cluster decrypts
  * into a Secret. Takes sealed data only, never plaintext; refuses a name, namespace or scope the
  * ciphertext was not sealed for (the controller would fail to decrypt it, and the Secret would
@@ -81,8 +48,8 @@ export class SealedSecret extends Construct {
   public readonly namespace: string;
   /** The sealing scope. */
   public readonly sealingScope: SealingScope;
-  /** The Secret the controller creates, with provenance `sealed`. */
-  public readonly secretRef: SealedSecretReference;
+  /** The Secret the controller creates, with provenance `sealed` and the sealed keys. */
+  public readonly secretRef: SecretReference;
   /** The generated SealedSecret API object (escape hatch). */
   public readonly resource: SealedSecretBinding;
 
@@ -94,7 +61,7 @@ export class SealedSecret extends Construct {
     this.sealingScope = props.sealingScope ?? data.scope;
     this.checkTarget(data);
     this.resource = new SealedSecretBinding(this, 'Resource', sealedSecretProps(data, this.name, this.namespace, props.template ?? {}, this.node.path));
-    this.secretRef = new SealedSecretReference(this.name, this.namespace, data.keys, this);
+    this.secretRef = SecretReference.fromSealedSecret(this.name, this.namespace, this, data.keys);
   }
 
   private checkTarget(data: SealedData): void {

@@ -97,20 +97,13 @@ export interface CompiledSchema extends PinnedSchema {
 
 const CORE_SWAGGER_PATH = 'kubernetes/openapi-spec/swagger.json';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * Matches `key: value` with a plain or quoted scalar (block or flow style, or JSON), the way a
  * CRD document spells `spec.group` and `spec.names.kind`. Used only to skip parsing files that
  * cannot define the looked-up kind; a file it wrongly skipped would show up as a loud
  * "no pinned schema" issue, never as a silent pass.
  */
-function scalarLine(key: string, value: string): RegExp {
-  return new RegExp(`\\b${key}["']?\\s*:\\s*["']?${escapeRegExp(value)}["']?\\s*(?:$|[,}#])`, 'm');
-}
-
+const SCALAR_LINE = /\b(group|kind)["']?\s*:\s*["']?([^\s"',}#]+)["']?\s*(?=$|[,}#])/gm;
 
 /** Where a registry finds pinned schemas: the cache itself (lazy) or a pack (derived or shipped). */
 interface SchemaIndex {
@@ -155,6 +148,7 @@ class CacheIndex implements SchemaIndex {
   private readonly conversions = new Map<string, ReturnType<typeof convertCrdVersion>>();
   private coreData: SchemaPackData['kubernetes'] | undefined;
   private allCrds: PackedCrd[] | undefined;
+  private scalars: Map<string, Set<string>> | undefined;
 
   public constructor(private readonly cache: UpstreamCache) {}
 
@@ -218,17 +212,38 @@ class CacheIndex implements SchemaIndex {
     return versions;
   }
 
+  /**
+   * The text pre-filter: for every `group:`/`kind:` scalar line value (keyed `group\0<value>`), the
+   * CRD files that contain such a line. One pass over each file instead of two regular expressions
+   * per lookup and file; the full-parse coverage test proves it misses nothing.
+   */
+  private scalarIndex(): Map<string, Set<string>> {
+    if (this.scalars) return this.scalars;
+    const index = new Map<string, Set<string>>();
+    for (const f of this.files()) {
+      for (const m of f.text.matchAll(SCALAR_LINE)) {
+        const key = `${m[1]}\u0000${m[2]}`;
+        let files = index.get(key);
+        if (!files) index.set(key, (files = new Set()));
+        files.add(f.path);
+      }
+    }
+    this.scalars = index;
+    return index;
+  }
+
   /** All versions (served or not) of group/kind in pinned CRD files. */
   private crdVersions(group: string, kind: string): CrdVersion[] {
     const key = `${group}/${kind}`;
     const cached = this.lookedUp.get(key);
     if (cached) return cached;
-    const groupLine = scalarLine('group', group);
-    const kindLine = scalarLine('kind', kind);
-    const found = !group || !kind
+    const index = this.scalarIndex();
+    const withGroup = index.get(`group\u0000${group}`);
+    const withKind = index.get(`kind\u0000${kind}`);
+    const found = !group || !kind || !withGroup || !withKind
       ? []
       : this.files()
-        .filter((f) => f.text.includes(group) && f.text.includes(kind) && groupLine.test(f.text) && kindLine.test(f.text))
+        .filter((f) => withGroup.has(f.path) && withKind.has(f.path))
         .flatMap((f) => this.parseCrdFile(f.path))
         .filter((v) => v.group === group && v.kind === kind);
     this.lookedUp.set(key, found);

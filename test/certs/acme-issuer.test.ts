@@ -1,10 +1,10 @@
 import { AcmeIssuer, AcmeServer, AcmeSolver } from '../../lib/certs/acme-issuer';
 import { CertManager, FluxManifestApp } from '../../lib';
-import { SecretKeyReference } from '../../lib/dns';
+import { SecretReference } from '../../lib/dns';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
-const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const TOKEN = SecretReference.fromSealedSecret('cloudflare-api-token', 'cert-manager').key('api-token');
 
 function setup() {
   const { fleet, cluster } = testCluster();

@@ -9,7 +9,7 @@ import {
   ExternalDnsSource,
   GcpCredentials,
   Route53ZoneType,
-  SecretKeyReference,
+  SecretReference,
 } from '../../lib/dns';
 import { Duration } from 'cdk8s';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
@@ -19,7 +19,7 @@ import { UpstreamCache } from '../../lib/upstream/lock';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
-const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const TOKEN = SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token');
 
 function values(fleet: Fleet, cluster = 'test'): Record<string, any> {
   return parse(manifest(fleet, `${cluster}/releases/external-dns/configmap-external-dns-values.yaml`).data['values.yaml']);
@@ -79,7 +79,7 @@ describe('ExternalDns', () => {
     new ExternalDns(cluster.controllers, 'Dns', {
       provider: DnsProvider.route53({
         region: 'us-east-1',
-        credentials: AwsCredentials.fromSecret(SecretKeyReference.fromSecret('aws', 'id'), SecretKeyReference.fromSecret('aws', 'secret')),
+        credentials: AwsCredentials.fromSecret(SecretReference.fromSealedSecret('aws', 'external-dns').key('id'), SecretReference.fromSealedSecret('aws', 'external-dns').key('secret')),
       }),
       domainFilters: ['aws.example.com'],
       gatewayApi,
@@ -94,7 +94,7 @@ describe('ExternalDns', () => {
   test('Cloud DNS with a key file mounted from a Secret', () => {
     const { fleet, cluster, gatewayApi } = setup();
     new ExternalDns(cluster.controllers, 'Dns', {
-      provider: DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.fromSecret(SecretKeyReference.fromSecret('gcp-dns', 'key.json')) }),
+      provider: DnsProvider.googleCloudDns({ project: 'infraflux-prod', credentials: GcpCredentials.fromSecret(SecretReference.fromSealedSecret('gcp-dns', 'external-dns').key('key.json')) }),
       domainFilters: ['gcp.example.com'],
       gatewayApi,
     });
@@ -122,7 +122,7 @@ describe('ExternalDns', () => {
       provider: DnsProvider.azureDns({
         resourceGroup: 'dns-rg',
         subscriptionId: '00000000-0000-0000-0000-000000000001',
-        config: SecretKeyReference.fromSecret('azure-dns', 'azure.json'),
+        config: SecretReference.fromSealedSecret('azure-dns', 'external-dns').key('azure.json'),
         workloadIdentityClientId: '00000000-0000-0000-0000-000000000002',
       }),
       domainFilters: ['azure.example.com'],
@@ -217,7 +217,7 @@ describe('ExternalDns', () => {
     expect(() => new ExternalDns(cluster.controllers, 'Dns', { provider, domainFilters: ['example.com'], gatewayApi })).toThrow(/serviceAccountEmail "dns@example.com" is not a Google service account/);
   });
 
-  const AZURE = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretKeyReference.fromSecret('azure-dns', 'azure.json') };
+  const AZURE = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretReference.fromSealedSecret('azure-dns', 'external-dns').key('azure.json') };
   test.each([
     ['subscriptionId', { ...AZURE, subscriptionId: 'sub-1' }, /subscriptionId "sub-1" is not a UUID/],
     ['workloadIdentityClientId', { ...AZURE, workloadIdentityClientId: 'client' }, /workloadIdentityClientId "client" is not a UUID/],
@@ -293,7 +293,7 @@ describe('ExternalDns', () => {
   test('fails on an invalid secret key reference', () => {
     const { cluster, gatewayApi } = setup();
     expect(
-      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: SecretKeyReference.fromSecret('cf', 'bad key!'), domainFilters: ['example.com'], gatewayApi }),
+      () => new ExternalDnsCloudflare(cluster.controllers, 'Dns', { apiToken: SecretReference.fromSealedSecret('cf', 'external-dns').key('bad key!'), domainFilters: ['example.com'], gatewayApi }),
     ).toThrow(/Cloudflare API token secret key "bad key!" is not a valid Secret key/);
   });
 });
@@ -310,7 +310,7 @@ function codeOf(fn: () => unknown): ErrorCode {
 }
 
 describe('ExternalDns error codes (one per rule family)', () => {
-  const AZURE_OK = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretKeyReference.fromSecret('azure-dns', 'azure.json') };
+  const AZURE_OK = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretReference.fromSealedSecret('azure-dns', 'external-dns').key('azure.json') };
   const ROLE = 'arn:aws:iam::123456789012:role/dns';
   test.each<[string, DnsProvider]>([
     ['an AWS region', DnsProvider.route53({ region: 'europe', credentials: AwsCredentials.serviceAccountRole(ROLE) })],

@@ -1,7 +1,10 @@
 import { parse } from 'yaml';
 import { validateFleetManifests } from '../../lib/validation';
 import { buildReferenceFleetWithBaselines, FLEET_DOMAIN } from '../../stacks/fleet';
-import { Cidr } from '../../lib';
+import { Cidr, SecretReference, type IFluxApp } from '../../lib';
+
+/** The edge alone (no External Secrets): each SSO proxy's credentials as a declared-elsewhere sealed Secret. */
+const SSO_CREDENTIALS = (app: IFluxApp): SecretReference => SecretReference.fromSealedSecret('oauth2-proxy-credentials', app.namespace);
 import { addEdge } from '../../stacks/edge';
 import { testCluster } from '../support/fleet';
 import { addBaseline, REFERENCE_CLUSTERS } from '../../stacks/fleet';
@@ -11,7 +14,7 @@ describe('edge on the reference fleet', () => {
   const { fleet, baselines } = buildReferenceFleetWithBaselines();
   // the lead passes each cluster's pod and node CIDRs (CiliumNetworking podCidr + nodeCidrs)
   const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.10.0/24')];
-  const stacks = baselines.map((b) => addEdge(b, { zone: FLEET_DOMAIN, dnsZone: 'example.com', trustedProxyCidrs: TRUSTED }));
+  const stacks = baselines.map((b) => addEdge(b, { zone: FLEET_DOMAIN, dnsZone: 'example.com', trustedProxyCidrs: TRUSTED, ssoCredentials: SSO_CREDENTIALS }));
   const manifests = fleet.manifests();
 
   test('every object and HelmRelease validates against its pinned schema', () => {
@@ -57,7 +60,7 @@ describe('edge on the reference fleet', () => {
     const { fleet: f } = testCluster('x');
     const spec = REFERENCE_CLUSTERS[0];
     const b = addBaseline(f.addCluster(spec.name, { name: spec.name }), spec);
-    expect(() => addEdge(b, { zone: FLEET_DOMAIN, dnsZone: 'example.org', trustedProxyCidrs: TRUSTED })).toThrow(/\[mgmt\] edge zone "infraflux.example.com" does not lie in the Cloudflare zone dnsZone "example.org"/);
+    expect(() => addEdge(b, { zone: FLEET_DOMAIN, dnsZone: 'example.org', trustedProxyCidrs: TRUSTED, ssoCredentials: SSO_CREDENTIALS })).toThrow(/\[mgmt\] edge zone "infraflux.example.com" does not lie in the Cloudflare zone dnsZone "example.org"/);
   });
 
   test('the apps layer waits for configs, and the routes wait for the gateway and podinfo', () => {

@@ -3,8 +3,8 @@ import { ErrorCode } from '../../lib/core/errors';
 import { thrownBy } from '../support/errors';
 import { parseAllDocuments } from 'yaml';
 import { UpstreamCache } from '../../lib/upstream/lock';
-import { AcmeIssuer, AcmeServer, AcmeSolver, Capability, Cidr, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager } from '../../lib';
-import { ExternalDnsCloudflare, SecretKeyReference, DnsProvider, ExternalDns, AwsCredentials, ExternalDnsSource } from '../../lib/dns';
+import { AcmeIssuer, AcmeServer, AcmeSolver, Capability, Cidr, claimCapability, FluxManifestApp, InternalCaIssuer, CertManager, type IFluxApp } from '../../lib';
+import { ExternalDnsCloudflare, SecretReference, DnsProvider, ExternalDns, AwsCredentials, ExternalDnsSource } from '../../lib/dns';
 import {
   EdgeImplementation,
   exposeHubbleUi,
@@ -22,11 +22,11 @@ import {
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
-const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const TOKEN = SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token');
 const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.0.0/24')];
 const SSO = new OAuth2ProxySso({
   issuerUrl: 'https://auth.example.com/application/o/hubble/',
-  credentialsSecretName: 'oauth2-proxy',
+  credentials: (app: IFluxApp) => SecretReference.fromSealedSecret('oauth2-proxy', app.namespace),
   trustedProxyCidrs: TRUSTED,
   allowedGroups: ['platform-admins'],
 });

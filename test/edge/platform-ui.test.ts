@@ -1,12 +1,12 @@
 import { parse } from 'yaml';
-import { CertManager, Cidr, InternalCaIssuer } from '../../lib';
-import { ExternalDnsCloudflare, SecretKeyReference } from '../../lib/dns';
+import { CertManager, Cidr, InternalCaIssuer, type IFluxApp } from '../../lib';
+import { ExternalDnsCloudflare, SecretReference } from '../../lib/dns';
 import { exposeAuthentik, exposeHeadlamp, exposeStorageUi, GatewayApiCrds, GatewayStack, Headlamp, OAuth2ProxySso, StorageUi } from '../../lib/edge';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, testCluster } from '../support/fleet';
 
 const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.0.0/24')];
-const SSO_PROPS = { issuerUrl: 'https://auth.example.com/application/o/ui/', credentialsSecretName: 'oauth2-proxy', trustedProxyCidrs: TRUSTED, allowedGroups: ['platform-admins'] };
+const SSO_PROPS = { issuerUrl: 'https://auth.example.com/application/o/ui/', credentials: (app: IFluxApp) => SecretReference.fromSealedSecret('oauth2-proxy', app.namespace), trustedProxyCidrs: TRUSTED, allowedGroups: ['platform-admins'] };
 const SSO = new OAuth2ProxySso(SSO_PROPS);
 
 function ssoArgs(fleet: Parameters<typeof manifest>[0], id: string): Record<string, string> {
@@ -19,7 +19,7 @@ function setup() {
   const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi });
   const issuer = new InternalCaIssuer(cluster.configs, 'Ca', { certManager });
   const dns = new ExternalDnsCloudflare(cluster.controllers, 'Dns', {
-    apiToken: SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token'),
+    apiToken: SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token'),
     domainFilters: ['test.example.com'],
     gatewayApi,
   });

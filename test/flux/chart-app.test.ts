@@ -9,7 +9,7 @@ import { InternalCaIssuer } from '../../lib/certs/cluster-issuer';
 import { TalosCluster } from '../../lib/cluster/talos-cluster';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { DnsProvider, ExternalDns, ExternalDnsSource } from '../../lib/dns/external-dns';
-import { SecretKeyReference } from '../../lib/secrets/secret-reference';
+import { SecretReference } from '../../lib/secrets/secret-reference';
 import { GatewayApiChannel, GatewayApiCrds } from '../../lib/gateway-api/gateway-api-crds';
 import { MetalLb, MetalLbAddresses } from '../../lib/edge/metallb';
 import { Headlamp } from '../../lib/edge/platform-ui';
@@ -27,7 +27,7 @@ import { manifest, testCluster } from '../support/fleet';
 const CHART = { name: 'demo', version: '1.2.3', repository: 'https://charts.example.com' };
 /** The demo chart registered with the fleet's synth-time validation (it is not in the spec pack). */
 const DEMO_VALIDATION = { charts: [{ ...CHART, values: 'replicaCount: 1\na:\n  b: 0\n  c: []\nd: false\n' }] };
-const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const TOKEN = SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token');
 
 /** Runs `build` and returns the InfraFluxError it throws (fails the test when it throws none or another error). */
 function errorOf(build: () => unknown): InfraFluxError {

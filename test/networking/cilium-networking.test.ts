@@ -18,6 +18,9 @@ import { validateFleetManifests } from '../../lib/validation';
 import { UpstreamCache } from '../../lib/upstream/lock';
 import { CILIUM_CHART, PROMETHEUS_OPERATOR_CRDS_CHART } from '../../imports/helm/charts';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+import { ErrorCode } from '../../lib/core/errors';
+import { SecretReference } from '../../lib/secrets/secret-reference';
+import { thrownBy } from '../support/errors';
 
 function build(props: CiliumNetworkingProps = {}, withCrds = true): { fleet: Fleet; cluster: GitOpsCluster; cilium: CiliumNetworking } {
   const { fleet, cluster } = testCluster();
@@ -187,7 +190,7 @@ describe('CiliumNetworking', () => {
   });
 
   test('IPsec takes its keys by Secret reference', () => {
-    const { fleet } = build({ encryption: Encryption.ipsec({ keySecretName: 'cilium-ipsec-keys' }) });
+    const { fleet } = build({ encryption: Encryption.ipsec({ keys: SecretReference.fromSealedSecret('cilium-ipsec-keys', 'kube-system') }) });
     expect(values(fleet).encryption).toEqual({ enabled: true, type: 'ipsec', ipsec: { secretName: 'cilium-ipsec-keys' } });
   });
 
@@ -227,8 +230,13 @@ describe('CiliumNetworking validation', () => {
     const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
     expect(() => new CiliumNetworking(cluster.controllers, 'Cilium', { gatewayApi, clusterId: 1 })).toThrow(/cluster name "a-very-long-cluster-name-for-the-mesh" is longer than 32 characters/);
   });
-  test('fails on an IPsec key Secret name that is not a DNS label', () => {
-    expect(() => build({ encryption: Encryption.ipsec({ keySecretName: 'Bad_Secret' }) })).toThrow(/IPsec key secret name "Bad_Secret" is not a DNS-1123 label/);
+  test('fails on an IPsec key Secret name that is not a DNS name', () => {
+    expect(() => build({ encryption: Encryption.ipsec({ keys: SecretReference.fromSealedSecret('Bad_Secret', 'kube-system') }) })).toThrow(/IPsec keys secret name "Bad_Secret" is not a DNS-1123 subdomain/);
+  });
+  test('fails on an IPsec key Secret outside kube-system', () => {
+    const error = thrownBy(() => build({ encryption: Encryption.ipsec({ keys: SecretReference.fromSealedSecret('cilium-ipsec-keys', 'cilium') }) }));
+    expect(error.code).toBe(ErrorCode.SECRET_NAMESPACE_MISMATCH);
+    expect(error.message).toContain('IPsec keys Secret cilium/cilium-ipsec-keys is in namespace "cilium", but the consumer reads Secrets only from "kube-system"');
   });
   test('fails on an unknown capability name in isEnabled', () => {
     const { cilium } = build();
@@ -246,7 +254,7 @@ describe('CiliumNetworking conflict rules', () => {
     expect(() => build({ bigTcp: true })).toThrow(/bigTcp cannot be combined with wireguard encryption/);
   });
   test('fails on BIG TCP with IPsec', () => {
-    expect(() => build({ bigTcp: true, encryption: Encryption.ipsec({ keySecretName: 'k' }) })).toThrow(/bigTcp cannot be combined with ipsec encryption/);
+    expect(() => build({ bigTcp: true, encryption: Encryption.ipsec({ keys: SecretReference.fromSealedSecret('k', 'kube-system') }) })).toThrow(/bigTcp cannot be combined with ipsec encryption/);
   });
   test('fails on BIG TCP with tunnelling', () => {
     expect(() => build({ bigTcp: true, encryption: Encryption.none(), routingMode: RoutingMode.tunnel() })).toThrow(/bigTcp cannot be combined with tunnel routing/);

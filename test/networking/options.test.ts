@@ -1,5 +1,6 @@
 import { Cidr } from '../../lib/core/cidr';
 import { ClusterMeshExposure, DatapathMode, Encryption, FlowLogs, RoutingMode, TunnelProtocol, XdpAcceleration } from '../../lib/networking/options';
+import { SecretReference } from '../../lib/secrets/secret-reference';
 
 describe('RoutingMode', () => {
   test('native: auto direct node routes by default, an optional native-routing CIDR', () => {
@@ -29,9 +30,10 @@ describe('Encryption', () => {
 
   test('ipsec names its key Secret; none is disabled', () => {
     // GIVEN
-    const ipsec = Encryption.ipsec({ keySecretName: 'cilium-ipsec-keys' });
+    const keys = SecretReference.fromSealedSecret('cilium-ipsec-keys', 'kube-system');
+    const ipsec = Encryption.ipsec({ keys });
     // THEN
-    expect([ipsec.type, ipsec.enabled, ipsec.ipsecKeySecretName, ipsec.nodeEncryption]).toEqual(['ipsec', true, 'cilium-ipsec-keys', false]);
+    expect([ipsec.type, ipsec.enabled, ipsec.ipsecKeys, ipsec.nodeEncryption]).toEqual(['ipsec', true, keys, false]);
     expect([Encryption.none().type, Encryption.none().enabled]).toEqual(['none', false]);
   });
 });

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { ErrorCode } from '../../lib/core/errors';
-import { SealedData, SealedSecret, seal, SealingCertificate, SealingScope, SecretType, unseal } from '../../lib/secrets';
+import { SealedData, SealedSecret, seal, SealingCertificate, SealingScope, SecretProvenance, SecretType, unseal } from '../../lib/secrets';
 import { formatIssue, validateObjects } from '../../lib/validation';
 import { errorOf, TEST_CERT_PEM, TEST_PRIVATE_KEY } from './_keys';
 
@@ -100,10 +100,9 @@ describe('SealedSecret', () => {
     const chart = Testing.chart();
     const sealedSecret = new SealedSecret(chart, 'Db', { encryptedData: seal({ certificate, name: 'db', namespace: 'app', data: { password: 'p', user: 'u' } }) });
     const ref = sealedSecret.secretRef;
-    expect([ref.name, ref.namespace, ref.keys, ref.provenance]).toEqual(['db', 'app', ['password', 'user'], 'sealed']);
+    expect([ref.name, ref.namespace, ref.keys, ref.provenance, ref.producer]).toEqual(['db', 'app', ['password', 'user'], SecretProvenance.SEALED, sealedSecret]);
     expect(ref.key('password').toSelector()).toEqual({ name: 'db', key: 'password' });
-    const cluster = ref.toSecretReference();
-    expect([cluster.name, cluster.namespace, cluster.source.kind, cluster.producer]).toEqual(['db', 'app', 'SealedSecret', sealedSecret]);
+    expect(ref.key('password').secret).toBe(ref);
   });
 
   test('keeps the API object reachable: node.defaultChild and addJsonPatch', () => {
@@ -184,7 +183,8 @@ describe('SealedSecret', () => {
   test('fails on a key the SealedSecret does not carry', () => {
     const s = new SealedSecret(Testing.chart(), 'S', { encryptedData: fixed(SealingScope.strict()) });
     const error = errorOf(() => s.secretRef.key('password'));
-    expect(error.code).toBe(ErrorCode.INVALID_PROP);
-    expect(error.message).toMatch(/Secret myns\/myname has no key "password"; it has foo/);
+    expect(error.code).toBe(ErrorCode.SECRET_KEY_UNKNOWN);
+    expect(error.message).toMatch(/^\[test\/S\]/);
+    expect(error.message).toMatch(/Secret myns\/myname \(sealed\) has no key "password"; it has foo/);
   });
 });

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readLock, UpstreamCache, UpstreamLock } from '../../lib/upstream/lock';
+import { MIRROR_ENV, readLock, UpstreamCache, UpstreamLock } from '../../lib/upstream/lock';
+import { fillCache } from '../../scripts/_upstream-fill';
 
 const ROOT = join(__dirname, '..', '..');
 const lock = readLock(ROOT);
@@ -32,8 +33,17 @@ function runUpstream(env: Record<string, string>, ...args: string[]): { status: 
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
+/** The filler in this process (what the CLI runs): status 0 with its summary, or 1 with its message. */
+async function fill(s: { lockFile: string; mirror?: string; cache: string }, verifyOnly = false): Promise<{ status: number; output: string }> {
+  try {
+    return { status: 0, output: await fillCache({ lockFile: s.lockFile, cache: s.cache, mirror: s.mirror, verifyOnly, mirrorEnv: MIRROR_ENV }) };
+  } catch (e) {
+    return { status: 1, output: (e as Error).message };
+  }
+}
+
 describe('npm run upstream', () => {
-  test('fills the cache from the mirror and verifies every sha256', () => {
+  test('`npm run upstream` (the CLI) fills the cache from the mirror and verifies every sha256', () => {
     // GIVEN a mirror holding the locked files
     const s = sandbox();
     // WHEN the cache is filled
@@ -44,7 +54,7 @@ describe('npm run upstream', () => {
     expect(readFileSync(join(s.cache, SAMPLE[0].path), 'utf8')).toBe(real.read(SAMPLE[0].path));
   });
 
-  test('fails naming the file and the expected sha256 when the mirror copy is corrupted', () => {
+  test('fails (the CLI, exit 1) naming the file and the expected sha256 when the mirror copy is corrupted', () => {
     // GIVEN a mirror whose first file has one changed byte
     const s = sandbox();
     const target = join(s.mirror, SAMPLE[0].path);
@@ -58,44 +68,42 @@ describe('npm run upstream', () => {
     expect(() => readFileSync(join(s.cache, SAMPLE[0].path))).toThrow();
   });
 
-  test('fails naming the file and the expected sha256 when a file is missing from the mirror', () => {
+  test('fails naming the file and the expected sha256 when a file is missing from the mirror', async () => {
     // GIVEN a mirror that lacks the second file
     const s = sandbox();
     rmSync(join(s.mirror, SAMPLE[1].path));
     // WHEN the cache is filled
-    const res = runUpstream({ INFRAFLUX_UPSTREAM_LOCK: s.lockFile, INFRAFLUX_UPSTREAM_MIRROR: s.mirror, INFRAFLUX_UPSTREAM_CACHE: s.cache });
+    const res = await fill(s);
     // THEN it fails naming that file and its sha256
     expect(res.status).toBe(1);
     expect(res.output).toMatch(new RegExp(`${SAMPLE[1].path}: not found in mirror .*expected sha256 ${SAMPLE[1].sha256}`));
   });
 
-  test('fails naming the file and the expected sha256 when a cached file is corrupted', () => {
+  test('fails naming the file and the expected sha256 when a cached file is corrupted', async () => {
     // GIVEN a filled cache in which one file was changed afterwards
     const s = sandbox();
-    const env = { INFRAFLUX_UPSTREAM_LOCK: s.lockFile, INFRAFLUX_UPSTREAM_MIRROR: s.mirror, INFRAFLUX_UPSTREAM_CACHE: s.cache };
-    expect(runUpstream(env).status).toBe(0);
+    expect((await fill(s)).status).toBe(0);
     writeFileSync(join(s.cache, SAMPLE[1].path), 'tampered');
     // WHEN the cache is verified again
-    const res = runUpstream(env);
+    const res = await fill(s);
     // THEN the run fails and says which file and which sha256
     expect(res.status).toBe(1);
     expect(res.output).toContain(`${SAMPLE[1].path}: cached file is corrupted`);
     expect(res.output).toContain(`expected ${SAMPLE[1].sha256}`);
   });
 
-  test('fails on a missing cached file in --verify mode', () => {
+  test('fails on a missing cached file in --verify mode', async () => {
     const s = sandbox();
-    const res = runUpstream({ INFRAFLUX_UPSTREAM_LOCK: s.lockFile, INFRAFLUX_UPSTREAM_CACHE: s.cache }, '--verify');
+    const res = await fill({ lockFile: s.lockFile, cache: s.cache }, true);
     expect(res.status).toBe(1);
     expect(res.output).toContain(`${SAMPLE[0].path}: missing from the cache (expected sha256 ${SAMPLE[0].sha256})`);
   });
 
-  test('UpstreamCache refuses files outside the lock and tampered cache files', () => {
+  test('UpstreamCache refuses files outside the lock and tampered cache files', async () => {
     const s = sandbox();
     process.env.INFRAFLUX_UPSTREAM_LOCK = s.lockFile;
     try {
-      const env = { INFRAFLUX_UPSTREAM_LOCK: s.lockFile, INFRAFLUX_UPSTREAM_MIRROR: s.mirror, INFRAFLUX_UPSTREAM_CACHE: s.cache };
-      expect(runUpstream(env).status).toBe(0);
+      expect((await fill(s)).status).toBe(0);
       const cache = new UpstreamCache(ROOT, s.cache);
       expect(() => cache.read('cilium/chart/values.yaml')).toThrow(/is not in upstream\.lock\.json/);
       writeFileSync(join(s.cache, SAMPLE[0].path), 'tampered');

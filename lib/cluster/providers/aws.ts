@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import * as aws from '../../../imports/capi-aws-infrastructure.cluster.x-k8s.io';
 import { invalidProp } from '../../core/errors';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../../secrets/credentials';
+import { SecretReference } from '../../secrets/secret-reference';
 import { MachineSize } from '../machine';
 import { ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 
@@ -76,6 +76,7 @@ export class AwsProviderStrategy extends ProviderStrategy {
       invalidProp(ctx.owner, `AWS static identity secret namespace "${secret.namespace}" must be "${CAPA_NAMESPACE}" (CAPA reads identity secrets from its own namespace)`);
     }
     const zones = this.props.availabilityZoneCount ?? 3;
+    secret?.use(ctx.owner, 'AWS static identity');
     if (!Number.isInteger(zones) || zones < 1 || zones > 6) invalidProp(ctx.owner, `AWS availabilityZoneCount ${zones} is out of range; use 1-6`);
   }
   public _nodeCidrTemplatePaths(): string[] {

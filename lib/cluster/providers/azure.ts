@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import * as azure from '../../../imports/capi-azure-infrastructure.cluster.x-k8s.io';
 import { invalidProp } from '../../core/errors';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../../secrets/credentials';
+import { SecretReference } from '../../secrets/secret-reference';
 import { MachineSize } from '../machine';
 import { halves, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 
@@ -71,6 +71,7 @@ export class AzureProviderStrategy extends ProviderStrategy {
     requireText(ctx.owner, 'Azure', 'identity.clientId', this.props.identity?.principal.clientId);
     requireText(ctx.owner, 'Azure', 'identity.tenantId', this.props.identity?.principal.tenantId);
     if (ctx.nodeCidr.prefix > 28) invalidProp(ctx.owner, `Azure node CIDR ${ctx.nodeCidrText} is too small to split into control-plane and node subnets; use /28 or larger`);
+    this.props.identity?.clientSecret?.use(ctx.owner, 'Azure service principal secret');
   }
   public _validateForTemplate(ctx: ProviderContext): void {
     const rg = this.props.resourceGroup;

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import * as gcp from '../../../imports/capi-gcp-infrastructure.cluster.x-k8s.io';
 import { invalidProp } from '../../core/errors';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../../secrets/credentials';
+import { SecretReference } from '../../secrets/secret-reference';
 import { MachineSize } from '../machine';
 import { ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 
@@ -39,6 +39,7 @@ export class GcpProviderStrategy extends ProviderStrategy {
     requireText(ctx.owner, 'GCP', 'region', this.props.region);
     requireText(ctx.owner, 'GCP', 'image', this.props.image);
     if (!this.props.credentials) invalidProp(ctx.owner, 'GCP input "credentials" is missing; the GCP provider needs a service-account Secret reference');
+    this.props.credentials.use(ctx.owner, 'GCP credentials');
   }
   public _checkName(owner: IConstruct, name: string): void {
     if (!/^[a-z]/.test(name)) invalidProp(owner, `cluster name "${name}" is not valid on GCP: GCE resource names start with a lowercase letter`);

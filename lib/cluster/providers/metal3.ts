@@ -5,7 +5,7 @@ import * as bmo from '../../../imports/capi-metal3-metal3.io';
 import { invalidProp } from '../../core/errors';
 import { TalosConfigPatch } from '../../talos/cilium-machine-config';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../../secrets/credentials';
+import { SecretReference } from '../../secrets/secret-reference';
 import { MachineSize } from '../machine';
 import { addressInside, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 
@@ -82,6 +82,7 @@ export class Metal3ProviderStrategy extends ProviderStrategy {
       if (h.bmcCredentials.namespace !== ctx.namespace) {
         invalidProp(ctx.owner, `Metal3 host "${h.name}" BMC secret namespace "${h.bmcCredentials.namespace}" must be the cluster namespace "${ctx.namespace}" (BareMetalHost reads credentials from its own namespace)`);
       }
+      h.bmcCredentials.use(ctx.owner, `BMC credentials of ${h.name}`);
     }
     requireText(ctx.owner, 'Metal3', 'image.url', this.props.image?.url);
     requireText(ctx.owner, 'Metal3', 'image.checksum', this.props.image?.checksum);

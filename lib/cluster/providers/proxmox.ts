@@ -5,7 +5,7 @@ import * as proxmox from '../../../imports/capi-proxmox-infrastructure.cluster.x
 import { invalidProp } from '../../core/errors';
 import { TalosConfigPatch } from '../../talos/cilium-machine-config';
 import { ClassVariant, ClusterProvider, NodeRole } from '../cluster-class';
-import { SecretReference } from '../../secrets/credentials';
+import { SecretReference } from '../../secrets/secret-reference';
 import { MachineSize } from '../machine';
 import { addressInside, ObjectRef, ProviderContext, ProviderStrategy, refOf, requireKind, requireText } from './_strategy';
 
@@ -85,6 +85,7 @@ export class ProxmoxProviderStrategy extends ProviderStrategy {
     }
     if (!this.props.dnsServers || this.props.dnsServers.length === 0) invalidProp(ctx.owner, 'Proxmox input "dnsServers" is missing; give at least one DNS server');
     if (!this.props.credentials) invalidProp(ctx.owner, 'Proxmox input "credentials" is missing; give a SealedSecret or ExternalSecret reference');
+    this.props.credentials.use(ctx.owner, 'Proxmox credentials');
   }
   public _checkMachine(owner: IConstruct, what: string, machine: MachineSize): void {
     requireKind(owner, 'Proxmox', machine, 'virtual', what, 'MachineSize.virtual({ cores, memoryMiB, diskGiB })');

@@ -40,7 +40,7 @@ export function azureDnsStrategy(options: AzureDnsOptions): DnsProviderStrategy 
         cloudIdentifier(scope, `workloadIdentityClientId "${options.workloadIdentityClientId}" is not a UUID`);
       }
       if (!/^[-\w._()]{1,90}$/.test(options.resourceGroup)) cloudIdentifier(scope, `resourceGroup "${options.resourceGroup}" is not an Azure resource group name`);
-      options.config.validate(scope, 'Azure config');
+      options.config.use(scope, 'Azure config');
       return {
         ...EMPTY_PROVIDER_CONFIG,
         name: 'azure',

@@ -43,7 +43,7 @@ export function cloudDnsStrategy(options: CloudDnsOptions): DnsProviderStrategy 
       if (c.serviceAccountEmail !== undefined && !/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(c.serviceAccountEmail)) {
         cloudIdentifier(scope, `serviceAccountEmail "${c.serviceAccountEmail}" is not a Google service account (<name>@<project>.iam.gserviceaccount.com)`);
       }
-      c.keyFile?.validate(scope, 'Google service account key');
+      c.keyFile?.use(scope, 'Google service account key');
       const mountPath = '/etc/secrets/google';
       return {
         ...EMPTY_PROVIDER_CONFIG,

@@ -37,7 +37,7 @@ export function cloudflareStrategy(options: CloudflareDnsOptions): DnsProviderSt
     name: 'cloudflare',
     proxiedByDefault: proxied,
     config: (scope: IConstruct): ProviderConfig => {
-      options.apiToken.validate(scope, 'Cloudflare API token');
+      options.apiToken.use(scope, 'Cloudflare API token');
       if (!Number.isInteger(perPage) || perPage < 1 || perPage > 5000) invalidProp(scope, `recordsPerPage ${perPage} must be 1-5000`);
       return {
         ...EMPTY_PROVIDER_CONFIG,

@@ -64,8 +64,8 @@ export function route53Strategy(options: Route53DnsOptions): DnsProviderStrategy
       if (c.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(c.roleArn)) {
         cloudIdentifier(scope, `roleArn "${c.roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
       }
-      c.accessKeyId?.validate(scope, 'AWS access key id');
-      c.secretAccessKey?.validate(scope, 'AWS secret access key');
+      c.accessKeyId?.use(scope, 'AWS access key id');
+      c.secretAccessKey?.use(scope, 'AWS secret access key');
       return {
         ...EMPTY_PROVIDER_CONFIG,
         name: 'aws',

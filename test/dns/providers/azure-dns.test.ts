@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { ErrorCode } from '../../../lib/core/errors';
 import { azureDnsStrategy } from '../../../lib/dns/providers/azure-dns';
-import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
+import { SecretReference } from '../../../lib/secrets/secret-reference';
 import { thrownBy } from '../../support/errors';
 
 const scope = () => new Chart(Testing.app(), 'dns');
-const AZURE = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretKeyReference.fromSecret('azure-dns', 'azure.json') };
+const AZURE = { resourceGroup: 'dns-rg', subscriptionId: '00000000-0000-0000-0000-000000000001', config: SecretReference.fromSealedSecret('azure-dns', 'external-dns').key('azure.json') };
 const CLIENT = '00000000-0000-0000-0000-0000000000c1';
 
 describe('azureDnsStrategy', () => {

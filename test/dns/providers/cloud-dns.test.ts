@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ErrorCode } from '../../../lib/core/errors';
 import { cloudDnsStrategy, GcpCredentials } from '../../../lib/dns/providers/cloud-dns';
-import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
+import { SecretReference } from '../../../lib/secrets/secret-reference';
 import { thrownBy } from '../../support/errors';
 
 const scope = () => new Chart(Testing.app(), 'dns');
@@ -19,7 +19,7 @@ describe('cloudDnsStrategy', () => {
 
   test('key file: mounted read-only from the Secret key and named by GOOGLE_APPLICATION_CREDENTIALS', () => {
     // GIVEN a key file by reference WHEN configured
-    const key = SecretKeyReference.fromSecret('gcp-dns', 'key.json');
+    const key = SecretReference.fromSealedSecret('gcp-dns', 'external-dns').key('key.json');
     const cfg = cloudDnsStrategy({ project: 'infraflux-prod', credentials: GcpCredentials.fromSecret(key) }).config(scope());
     // THEN
     expect(cfg.env).toEqual([{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/etc/secrets/google/key.json' }]);

@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { ErrorCode } from '../../../lib/core/errors';
 import { cloudflareStrategy } from '../../../lib/dns/providers/cloudflare';
-import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
+import { SecretReference } from '../../../lib/secrets/secret-reference';
 import { thrownBy } from '../../support/errors';
 
 const scope = () => new Chart(Testing.app(), 'dns');
-const TOKEN = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+const TOKEN = SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token');
 
 describe('cloudflareStrategy', () => {
   test('token in CF_API_TOKEN by Secret reference, proxied, 5000 records per page by default', () => {

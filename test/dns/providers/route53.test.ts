@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ErrorCode } from '../../../lib/core/errors';
 import { AwsCredentials, Route53ZoneType, route53Strategy } from '../../../lib/dns/providers/route53';
-import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
+import { SecretReference } from '../../../lib/secrets/secret-reference';
 import { thrownBy } from '../../support/errors';
 
 const scope = () => new Chart(Testing.app(), 'dns');
@@ -21,8 +21,8 @@ describe('route53Strategy', () => {
 
   test('static keys: both env vars from Secret keys, recorded as secrets', () => {
     // GIVEN an access key pair by reference WHEN configured
-    const id = SecretKeyReference.fromSecret('aws-dns', 'id');
-    const secret = SecretKeyReference.fromSecret('aws-dns', 'secret');
+    const id = SecretReference.fromSealedSecret('aws-dns', 'external-dns').key('id');
+    const secret = SecretReference.fromSealedSecret('aws-dns', 'external-dns').key('secret');
     const cfg = route53Strategy({ region: 'us-east-1', credentials: AwsCredentials.fromSecret(id, secret) }).config(scope());
     // THEN no value lands in the config, only references
     expect(cfg.env.map((e) => e.name)).toEqual(['AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
