@@ -1,10 +1,10 @@
 import { EMPTY_PROVIDER_CONFIG, secretEnv } from '../../../lib/dns/providers/_strategy';
-import { SecretKeyReference } from '../../../lib/secrets/secret-reference';
+import { SecretReference } from '../../../lib/secrets/secret-reference';
 
 describe('DNS provider strategy helpers', () => {
   test('secretEnv reads an env var from a Secret key (a Kubernetes EnvVar with secretKeyRef)', () => {
     // GIVEN a reference to a key of an existing Secret
-    const ref = SecretKeyReference.fromSecret('cloudflare-api-token', 'api-token');
+    const ref = SecretReference.fromSealedSecret('cloudflare-api-token', 'external-dns').key('api-token');
     // WHEN it becomes an env var
     const env = secretEnv('CF_API_TOKEN', ref);
     // THEN only the Secret's name and key appear, never a value
