@@ -330,6 +330,18 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     source: 'cluster-api-operator chart ships the operator.cluster.x-k8s.io CRDs in its templates (crds are part of the chart, capi-operator/crds)',
   },
   {
+    chart: 'sealed-secrets',
+    crds: 'sealed-secrets/crds/',
+    // With renewal off the controller never replaces the key it starts with, so that key must be
+    // the one the committed certificate belongs to: brought before the controller starts. Without
+    // it the controller generates a key of its own that no committed SealedSecret opens.
+    references: (v, ns) =>
+      String(v.keyrenewperiod ?? '') === '0' ? secret(stringField(v, 'secretName') ?? 'sealed-secrets-key', stringField(v, 'namespace') || ns, 'values keyrenewperiod "0" + secretName (the sealing key the controller starts with)') : [],
+    objects: (v, hr) => [{ group: '', kind: 'Service', name: helmFullname(v, hr, 'sealed-secrets'), namespace: stringField(v, 'namespace') || releaseNamespace(hr) }],
+    source:
+      'bitnami-labs/sealed-secrets helm-v2.18.5 (e12ae8217687d110d01b27bff3072dc79a03422c): crds/bitnami.com_sealedsecrets.yaml (installed from crds/, never upgraded by Helm itself); templates/service.yaml: Service `sealed-secrets.fullname` in `sealed-secrets.namespace` (values.namespace, else the release namespace); templates/deployment.yaml: `--key-prefix secretName`, `--key-renew-period keyrenewperiod`; v0.36.6 pkg/controller/main.go initKeyRegistry loads the Secret named by the key prefix and every Secret labelled sealedsecrets.bitnami.com/sealed-secrets-key=active, initKeyRenewal generates a key when there is none (period 0: never again)',
+  },
+  {
     chart: 'flux-operator',
     crds: 'flux-operator/crds/',
     source: 'flux-operator chart templates/crds.yaml (installCRDs, default true): FluxInstance, FluxReport, ResourceSet, ResourceSetInputProvider',
@@ -437,6 +449,15 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     description: 'once Ready, the Flux controllers run and the Flux CRDs are served',
     source: 'https://fluxcd.control-plane.io/operator/fluxinstance/ (the operator installs the distribution’s CRDs and controllers)',
     providesOnceReady: (_o, ctx) => ctx.crdsUnder(FLUX_CRDS_PREFIX).map((c) => ({ group: c.group, kind: c.kind, served: true })),
+  },
+  {
+    id: 'sealed-secrets/SealedSecret',
+    group: 'bitnami.com',
+    kind: 'SealedSecret',
+    description: 'needs the SealedSecret CRD served (the controller\u2019s chart); once Synced, the controller has written the Secret of the same name and namespace',
+    source:
+      'bitnami-labs/sealed-secrets v0.36.6 (6dc880366d1cafa16683173cc3c8e3b58e930937): pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal forces the Secret name/namespace to the SealedSecret\u2019s; pkg/controller/controller.go writes it and sets condition Synced (types.go SealedSecretSynced)',
+    providesOnceReady: (o) => secret(meta(o).name, meta(o).namespace, ''),
   },
   {
     id: 'cert-manager/Certificate',

@@ -1,9 +1,11 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SealedSecret as SealedSecretBinding } from '../../imports/sealed-secrets-bitnami.com';
 import { SecretReference } from './credentials';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { SecretKeyReference } from './secret-reference';
 import { SealedData, SealedSecretTemplate, sealedSecretProps, SealingScope } from './seal';
+import { GitOpsCluster } from '../flux/gitops-cluster';
+import { ISealedSecretsController, missingController, SealedSecretsController } from './sealed-secrets-controller';
 
 export interface SealedSecretProps {
   /** The ciphertext and the target it was sealed for: from {@link seal} or {@link SealedData.fromEncrypted}. */
@@ -32,6 +34,14 @@ export interface SealedSecretProps {
    * @default - an Opaque Secret without labels
    */
   readonly template?: SealedSecretTemplate;
+  /**
+   * The controller that decrypts it. Inside a GitOpsCluster the SealedSecret's Flux unit waits for
+   * it (the CRD is served and the controller runs once its HelmRelease is Ready), so create the
+   * controller first.
+   * @default - the SealedSecretsController of the cluster ({@link SealedSecretsController.of});
+   *   none outside a GitOpsCluster (a plain cdk8s chart)
+   */
+  readonly controller?: ISealedSecretsController;
 }
 
 /**
@@ -85,6 +95,8 @@ export class SealedSecret extends Construct {
   public readonly secretRef: SealedSecretReference;
   /** The generated SealedSecret API object (escape hatch). */
   public readonly resource: SealedSecretBinding;
+  /** The controller that decrypts it; undefined outside a GitOpsCluster. */
+  public readonly controller?: ISealedSecretsController;
 
   public constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
@@ -95,6 +107,21 @@ export class SealedSecret extends Construct {
     this.checkTarget(data);
     this.resource = new SealedSecretBinding(this, 'Resource', sealedSecretProps(data, this.name, this.namespace, props.template ?? {}, this.node.path));
     this.secretRef = new SealedSecretReference(this.name, this.namespace, data.keys, this);
+    const inCluster = this.node.scopes.some((s) => s instanceof GitOpsCluster);
+    this.controller = props.controller ?? (inCluster ? SealedSecretsController.of(this) : undefined);
+    if (inCluster) {
+      if (!this.controller) throw missingController(this);
+      GitOpsCluster.of(this).addDependency(this, this.controller);
+    }
+  }
+
+  /**
+   * Makes `consumer` (an app, or anything a Flux unit of this cluster deploys) wait for this
+   * SealedSecret: the consumer's Kustomization `dependsOn` the unit that applies it (or its layer
+   * waits for this one's layer), so the Secret exists before the consumer starts.
+   */
+  public neededBy(consumer: IConstruct): void {
+    GitOpsCluster.of(this).addDependency(consumer, this);
   }
 
   private checkTarget(data: SealedData): void {
