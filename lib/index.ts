@@ -186,18 +186,17 @@ export {
   unseal,
 } from './secrets/seal';
 export type { SealCommandOptions, SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
-export { SealedSecret, SealedSecretReference } from './secrets/sealed-secret';
-export type { SealedSecretProps } from './secrets/sealed-secret';
+export { SealedSecret, SealedSecretGroup, SealedSecretReference } from './secrets/sealed-secret';
+export type { SealedSecretGroupProps, SealedSecretProps } from './secrets/sealed-secret';
 export {
   SEALED_SECRET_HEALTH_CHECK,
   SEALED_SECRETS_CONTROLLER_NAME,
   SEALED_SECRETS_NAMESPACE,
   SEALING_KEY_LABEL,
   SEALING_KEY_SECRET_NAME,
-  SealedSecretGroup,
   SealedSecretsController,
 } from './secrets/sealed-secrets-controller';
-export type { ISealedSecretsController, SealedSecretGroupProps, SealedSecretsControllerProps } from './secrets/sealed-secrets-controller';
+export type { ISealedSecretsController, SealedSecretsControllerProps } from './secrets/sealed-secrets-controller';
 
 // apps
 export { Podinfo } from './apps/podinfo';

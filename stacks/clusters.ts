@@ -140,7 +140,7 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
         project: 'infraflux-dev',
         region: 'europe-west4',
         image: `projects/infraflux-dev/global/images/talos-v${talosImageVersion(opts).replace(/\./g, '-')}`,
-        credentials: SecretReference.fromExternalSecret('dev-gcp-credentials', 'dev-gcp'),
+        credentials: SecretReference.fromSealedSecret('dev-gcp-credentials', 'dev-gcp'),
       }),
     }),
   );

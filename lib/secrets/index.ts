@@ -16,7 +16,7 @@ export {
   type SecretData,
   type UnsealOptions,
 } from './seal';
-export { SealedSecret, SealedSecretReference, type SealedSecretProps } from './sealed-secret';
+export { SealedSecret, SealedSecretGroup, SealedSecretReference, type SealedSecretGroupProps, type SealedSecretProps } from './sealed-secret';
 export {
   type ISealedSecretsController,
   SEALED_SECRET_HEALTH_CHECK,
@@ -24,8 +24,6 @@ export {
   SEALED_SECRETS_NAMESPACE,
   SEALING_KEY_LABEL,
   SEALING_KEY_SECRET_NAME,
-  SealedSecretGroup,
   SealedSecretsController,
-  type SealedSecretGroupProps,
   type SealedSecretsControllerProps,
 } from './sealed-secrets-controller';

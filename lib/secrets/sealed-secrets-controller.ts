@@ -5,12 +5,11 @@ import { SealedSecretsChartValues } from '../../imports/helm/sealed-secrets';
 import { SealedSecret as SealedSecretBinding } from '../../imports/sealed-secrets-bitnami.com';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, validateDnsLabel } from '../core/errors';
 import type { ExternalInput } from '../core/external-input';
 import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
+import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, HealthCheckExpr, ReconcileTiming } from '../flux/kustomization';
-import { OutputFolder } from '../flux/output-folder';
 
 /** The namespace kubeseal looks in by default (`--controller-namespace`), and InfraFlux's. */
 export const SEALED_SECRETS_NAMESPACE = 'kube-system';
@@ -238,62 +237,6 @@ class ImportedSealedSecretsController extends Construct implements ISealedSecret
     Object.defineProperty(this, CONTROLLER, { value: true });
     validateDnsLabel(this, 'namespace', namespace);
     validateDnsLabel(this, 'controllerName', controllerName);
-  }
-}
-
-export interface SealedSecretGroupProps extends ReconcileTiming {
-  /**
-   * Name of the group's Flux Kustomization and of its folder `dist/<cluster>/releases/<name>/`.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * The controller that decrypts the group's SealedSecrets.
-   * @default - the SealedSecretsController of the cluster ({@link SealedSecretsController.of})
-   */
-  readonly controller?: ISealedSecretsController;
-}
-
-/**
- * A Flux unit of its own for SealedSecrets: the Kustomization `<name>` applies the SealedSecrets
- * created in {@link content} once the controller is Ready (its `dependsOn` is derived from the
- * controller), and is Ready only when every one of them reports `Synced` — so a consumer that
- * depends on it (`sealedSecret.neededBy(consumer)`) starts only when its Secrets exist.
- *
- * Use it for Secrets a controller reads at start in the same layer as the Sealed Secrets controller
- * (e.g. ExternalDNS's Cloudflare token in the controllers layer): a SealedSecret applied by the
- * layer's own Kustomization would be applied before the controller's CRD is served. It creates no
- * Namespace: the namespaces of its SealedSecrets must exist before it (the layer's own folder, or an
- * earlier layer, creates them).
- */
-export class SealedSecretGroup extends Construct implements IFluxUnit {
-  public readonly name: string;
-  public readonly layer: FluxLayer;
-  public readonly kustomization: FluxKustomization;
-  /** Scope for the group's SealedSecrets. */
-  public readonly content: OutputFolder;
-  /** The controller that decrypts the group's SealedSecrets. */
-  public readonly controller: ISealedSecretsController;
-
-  public constructor(scope: Construct, id: string, props: SealedSecretGroupProps = {}) {
-    super(scope, id);
-    const layer = FluxLayer.tryOf(this);
-    if (!layer) invalidProp(this, 'a SealedSecretGroup must be created in a FluxLayer or below one (cluster.controllers, .configs or .apps)');
-    this.layer = layer;
-    this.name = validateDnsLabel(this, 'name', props.name ?? id);
-    const controller = props.controller ?? SealedSecretsController.of(this);
-    if (!controller) throw missingController(this);
-    this.controller = controller;
-    const cluster = GitOpsCluster.of(this);
-    this.content = new OutputFolder(this, 'Content', `${cluster.name}/releases/${this.name}`);
-    this.kustomization = new FluxKustomization(this, 'Kustomization', {
-      ...props,
-      name: this.name,
-      path: `${cluster.sourcePath}/releases/${this.name}`,
-      wait: true,
-      healthCheckExprs: [SEALED_SECRET_HEALTH_CHECK],
-    });
-    cluster.addDependency(this, controller);
   }
 }
 
