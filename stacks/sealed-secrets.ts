@@ -27,7 +27,7 @@ const TF_DNS_STACK = 'cdktf.out/stacks/cloudflare-dns';
 /** The Flux unit of each cluster's controllers layer that delivers the edge's tokens. */
 export const EDGE_SECRETS_GROUP = 'edge-secrets';
 /** The Flux unit of mgmt's apps layer that delivers the workload clusters' credentials. */
-export const CLUSTER_SECRETS_GROUP = 'cluster-secrets';
+export const WORKLOAD_SECRETS_GROUP = 'workload-secrets';
 
 /** One Secret of the SEALED route: where it lives and where each of its keys comes from. */
 export interface SealedDelivery {
@@ -140,7 +140,7 @@ function only<T>(cluster: GitOpsCluster, kind: abstract new (...args: never[]) =
  * - Cloudflare tokens (every cluster): the unit `edge-secrets` in the controllers layer; ExternalDNS's
  *   Kustomization depends on it, the ACME ClusterIssuer (configs layer) comes after the layer.
  * - capa-/capg-variables (mgmt): in capi-providers itself, which creates their namespaces.
- * - workload credentials and `<w>-flux-git` (mgmt): the unit `cluster-secrets` in the apps layer;
+ * - workload credentials and `<w>-flux-git` (mgmt): the unit `workload-secrets` in the apps layer;
  *   each `cluster-<w>` and `<w>-bootstrap` Kustomization depends on it.
  */
 export function addSealedDeliveries(targets: SealedDeliveryTargets): void {
@@ -156,7 +156,7 @@ export function addSealedDeliveries(targets: SealedDeliveryTargets): void {
     sealedSecretFromFile(providers.content, `Sealed-${d.name}`, d).neededBy(providers);
   }
   const mgmt = targets.management.cluster;
-  const group = new SealedSecretGroup(mgmt.apps, 'ClusterSecrets', { name: CLUSTER_SECRETS_GROUP });
+  const group = new SealedSecretGroup(mgmt.apps, 'WorkloadSecrets', { name: WORKLOAD_SECRETS_GROUP });
   for (const workload of targets.workloads) {
     for (const d of WORKLOAD_CREDENTIAL_DELIVERIES[workload.clusterName] ?? []) {
       sealedSecretFromFile(group, `${d.namespace}-${d.name}`, d).neededBy(workload);
