@@ -19,8 +19,17 @@ import { ManagementCluster, WorkloadClusterBootstrap } from '../lib/management';
 import { SealedData, sealCommand, SealInput, SecretType } from '../lib/secrets/seal';
 import { SealedSecret, SealedSecretGroup, type SealedSecretProps } from '../lib/secrets/sealed-secret';
 import { SealedSecretsController } from '../lib/secrets/sealed-secrets-controller';
-import type { Baseline } from './config';
+import { MANAGEMENT_CLUSTER as MANAGEMENT, REFERENCE_CLUSTERS, type Baseline } from './config';
+import { REFERENCE_WORKLOAD_CLUSTERS } from './management';
 import { CLOUDFLARE_TOKEN } from './edge';
+
+/**
+ * Where the operator keeps the plaintext inputs while sealing: a directory outside the repository
+ * (`npm run` runs in the repository root, so relative paths would point into it). Left for the
+ * operator's shell to expand in the printed commands.
+ */
+const SECRETS_DIR = '"$SECRETS_DIR"';
+const secretFile = (name: string): string => `${SECRETS_DIR}/${name}`;
 
 /** Where the cloudflare-dns Terraform stack is synthesized (its sensitive outputs are the tokens). */
 const TF_DNS_STACK = 'cdktf.out/stacks/cloudflare-dns';
@@ -69,26 +78,26 @@ export const CLOUDFLARE_DELIVERIES: readonly SealedDelivery[] = [
 /** cluster-api-operator's provider variables (read by the provider CRs in capi-providers). */
 export const PROVIDER_VARIABLE_DELIVERIES: readonly SealedDelivery[] = [
   { namespace: 'capa-system', name: 'capa-variables', inputs: [SealInput.fromCommand('AWS_B64ENCODED_CREDENTIALS', 'clusterawsadm bootstrap credentials encode-as-profile')] },
-  { namespace: 'capg-system', name: 'capg-variables', inputs: [SealInput.fromCommand('GCP_B64ENCODED_CREDENTIALS', 'base64 -w0 < capg-sa.json')] },
+  { namespace: 'capg-system', name: 'capg-variables', inputs: [SealInput.fromCommand('GCP_B64ENCODED_CREDENTIALS', `base64 -w0 < ${secretFile('capg-sa.json')}`)] },
 ];
 
 /** The workload clusters' infrastructure credentials, by workload cluster name. */
 export const WORKLOAD_CREDENTIAL_DELIVERIES: Readonly<Record<string, readonly SealedDelivery[]>> = {
   'prod-aws': [
-    { namespace: 'capa-system', name: 'prod-aws-credentials', inputs: [SealInput.fromFile('AccessKeyID', './prod-aws-access-key-id'), SealInput.fromFile('SecretAccessKey', './prod-aws-secret-access-key')] },
+    { namespace: 'capa-system', name: 'prod-aws-credentials', inputs: [SealInput.fromFile('AccessKeyID', secretFile('prod-aws-access-key-id')), SealInput.fromFile('SecretAccessKey', secretFile('prod-aws-secret-access-key'))] },
   ],
-  'dev-gcp': [{ namespace: 'dev-gcp', name: 'dev-gcp-credentials', inputs: [SealInput.fromFile('credentials', './dev-gcp-sa.json')] }],
+  'dev-gcp': [{ namespace: 'dev-gcp', name: 'dev-gcp-credentials', inputs: [SealInput.fromFile('credentials', secretFile('dev-gcp-sa.json'))] }],
   'dev-proxmox': [
     {
       namespace: 'dev-proxmox',
       name: 'dev-proxmox-credentials',
-      inputs: [SealInput.fromFile('url', './dev-proxmox-url'), SealInput.fromFile('token', './dev-proxmox-token-id'), SealInput.fromFile('secret', './dev-proxmox-token-secret')],
+      inputs: [SealInput.fromFile('url', secretFile('dev-proxmox-url')), SealInput.fromFile('token', secretFile('dev-proxmox-token-id')), SealInput.fromFile('secret', secretFile('dev-proxmox-token-secret'))],
     },
   ],
   'edge-metal3': ['edge-01', 'edge-02'].map((host) => ({
     namespace: 'edge-metal3',
     name: `${host}-bmc`,
-    inputs: [SealInput.fromFile('username', `./${host}-bmc-username`), SealInput.fromFile('password', `./${host}-bmc-password`)],
+    inputs: [SealInput.fromFile('username', secretFile(`${host}-bmc-username`)), SealInput.fromFile('password', secretFile(`${host}-bmc-password`))],
   })),
 };
 
@@ -98,8 +107,29 @@ export function fluxGitDelivery(workload: string): SealedDelivery {
     namespace: workload,
     name: `${workload}-flux-git`,
     type: SecretType.of('addons.cluster.x-k8s.io/resource-set'),
-    inputs: [SealInput.fromFile('flux-git.yaml', `./${workload}-flux-git.yaml`)],
+    inputs: [SealInput.fromFile('flux-git.yaml', secretFile(`${workload}-flux-git.yaml`))],
   };
+}
+
+/** Every sealed delivery of the reference fleet with its cluster, in a stable order. */
+export function referenceSealedDeliveries(clusters: readonly string[], workloads: readonly string[]): Array<{ readonly cluster: string; readonly delivery: SealedDelivery }> {
+  return [
+    ...clusters.flatMap((cluster) => CLOUDFLARE_DELIVERIES.map((delivery) => ({ cluster, delivery }))),
+    ...PROVIDER_VARIABLE_DELIVERIES.map((delivery) => ({ cluster: MANAGEMENT, delivery })),
+    ...workloads.flatMap((w) => (WORKLOAD_CREDENTIAL_DELIVERIES[w] ?? []).map((delivery) => ({ cluster: MANAGEMENT, delivery }))),
+    ...workloads.map((w) => ({ cluster: MANAGEMENT, delivery: fluxGitDelivery(w) })),
+  ];
+}
+
+/**
+ * The `npm run -s seal` command of every sealed file of the reference fleet, for re-sealing them all
+ * (docs/runbooks/sealed-secrets.md §7):
+ * `npx tsx -e 'require("./stacks/sealed-secrets").printReferenceSealCommands()'`.
+ */
+export function printReferenceSealCommands(): void {
+  for (const { cluster, delivery } of referenceSealedDeliveries(REFERENCE_CLUSTERS.map((c) => c.name), REFERENCE_WORKLOAD_CLUSTERS)) {
+    process.stdout.write(`${sealCommandFor(cluster, delivery)}\n`);
+  }
 }
 
 /**

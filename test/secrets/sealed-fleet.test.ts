@@ -11,8 +11,8 @@ import { buildReferenceFleet, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../
 import { REFERENCE_WORKLOAD_CLUSTERS } from '../../stacks/management';
 import {
   CLOUDFLARE_DELIVERIES,
-  fluxGitDelivery,
   PROVIDER_VARIABLE_DELIVERIES,
+  referenceSealedDeliveries,
   sealedFilePath,
   sealedSecretProps,
   WORKLOAD_CREDENTIAL_DELIVERIES,
@@ -103,12 +103,8 @@ describe('Sealed Secrets in the reference fleet', () => {
   });
 
   test('every committed sealed file matches the target the fleet places it at', () => {
-    const all = [
-      ...REFERENCE_CLUSTERS.flatMap((c) => CLOUDFLARE_DELIVERIES.map((d) => ({ cluster: c.name, d }))),
-      ...PROVIDER_VARIABLE_DELIVERIES.map((d) => ({ cluster: MANAGEMENT_CLUSTER, d })),
-      ...Object.values(WORKLOAD_CREDENTIAL_DELIVERIES).flat().map((d) => ({ cluster: MANAGEMENT_CLUSTER, d })),
-      ...REFERENCE_WORKLOAD_CLUSTERS.map((w) => ({ cluster: MANAGEMENT_CLUSTER, d: fluxGitDelivery(w) })),
-    ];
+    const all = referenceSealedDeliveries(REFERENCE_CLUSTERS.map((c) => c.name), REFERENCE_WORKLOAD_CLUSTERS).map(({ cluster, delivery }) => ({ cluster, d: delivery }));
+    expect(all).toHaveLength(24);
     for (const { cluster, d } of all) {
       const data = SealedData.fromFile(join(__dirname, '..', '..', sealedFilePath(cluster, d)));
       expect({ name: data.name, namespace: data.namespace, keys: data.keys }).toEqual({ name: d.name, namespace: d.namespace, keys: d.inputs.map((i) => i.key).sort() });
