@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SEALED_SECRETS_CHART } from '../../imports/helm/charts';
 import { SealedSecretsChartValues } from '../../imports/helm/sealed-secrets';
@@ -7,7 +7,7 @@ import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, validateDnsLabel } from '../core/errors';
 import type { ExternalInput } from '../core/external-input';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
+import { ChartApp, IFluxApp, PinnedChart, type PostRenderPatch } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { FluxKustomization, HealthCheckExpr, ReconcileTiming } from '../flux/kustomization';
 
@@ -71,6 +71,29 @@ export interface SealedSecretsControllerProps extends ReconcileTiming {
 }
 
 const CONTROLLER = Symbol.for('infraflux.sealed-secrets-controller');
+
+/**
+ * The restricted Pod Security fields the chart has no values for (pinned values.yaml
+ * `podSecurityContext`/`containerSecurityContext` list only fsGroup, runAsUser, runAsNonRoot,
+ * readOnlyRootFilesystem and capabilities), patched onto the chart's Deployment (templates/deployment.yaml:
+ * `sealed-secrets.fullname`, container `controller`) by Flux's post-renderer.
+ */
+const RESTRICTED_POD_PATCH: PostRenderPatch = {
+  target: { group: 'apps', version: 'v1', kind: 'Deployment', name: SEALED_SECRETS_CONTROLLER_NAME },
+  patch: Yaml.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: SEALED_SECRETS_CONTROLLER_NAME },
+    spec: {
+      template: {
+        spec: {
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name: 'controller', securityContext: { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } } }],
+        },
+      },
+    },
+  }),
+};
 const OWNED_VALUES = ['fullnameOverride', 'namespace', 'secretName', 'keyrenewperiod'] as const;
 
 /**
@@ -133,16 +156,9 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
       fullnameOverride: SEALED_SECRETS_CONTROLLER_NAME,
       secretName: SEALING_KEY_SECRET_NAME,
       keyrenewperiod: renew,
-      // templates/deployment.yaml passes both maps (minus `enabled`) to the pod and the container.
-      podSecurityContext: { enabled: true, fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containerSecurityContext: {
-        enabled: true,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1001,
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-      },
+      // The pinned values.yaml keys; what they lack (seccomp, allowPrivilegeEscalation) is patched below.
+      podSecurityContext: { enabled: true, fsGroup: 65534 },
+      containerSecurityContext: { enabled: true, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1001, capabilities: { drop: ['ALL'] } },
       // The chart binds the service-proxier Role to system:authenticated by default; offline
       // sealing needs no proxy access, admins keep theirs.
       rbac: { serviceProxier: { create: true, bind: false } },
@@ -156,6 +172,7 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
       // kube-system exists on every cluster and must never be pruned by Flux.
       createNamespace: false,
       values: deepMerge(values, props.values),
+      postRenderPatches: [RESTRICTED_POD_PATCH],
     });
     if (this.app.layer.layerName !== LayerName.CONTROLLERS) {
       throw new InfraFluxError(

@@ -15,10 +15,6 @@ export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   // l.2552-2554 "# algorithm: random" (random|maglev), l.2556-2558 "# mode: snat" (snat|dsr|hybrid),
   // l.2566-2568 "# dsrDispatch: opt" (opt|ipip|geneve).
   cilium: ['/loadBalancer/algorithm', '/loadBalancer/mode', '/loadBalancer/dsrDispatch'],
-  // sealed-secrets 2.18.5 templates/deployment.yaml renders `omit .Values.podSecurityContext "enabled"`
-  // and `omit .Values.containerSecurityContext "enabled"` whole into the pod/container securityContext
-  // (values.yaml l.199-218 shows only some keys): the restricted Pod Security fields pass through.
-  'sealed-secrets': ['/podSecurityContext/runAsNonRoot', '/podSecurityContext/seccompProfile', '/containerSecurityContext/allowPrivilegeEscalation'],
 };
 
 /** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */

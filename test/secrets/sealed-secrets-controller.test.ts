@@ -43,9 +43,17 @@ describe('SealedSecretsController', () => {
     expect(controller.controllerName).toBe('sealed-secrets-controller');
     expect(controller.namespace).toBe('kube-system');
     expect(controller.keyRenewal).toBe(false);
-    // AND the pod and container run restricted-compatible
-    expect(values.podSecurityContext).toEqual({ enabled: true, fsGroup: 65534, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(values.containerSecurityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // AND the pod and container run restricted-compatible: the chart's values for what it has keys for...
+    expect(values.podSecurityContext).toEqual({ enabled: true, fsGroup: 65534 });
+    expect(values.containerSecurityContext).toEqual({ enabled: true, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1001, capabilities: { drop: ['ALL'] } });
+    // ...and a post-renderer patch for seccomp and privilege escalation, which the chart has no values for
+    const [renderer] = hr.spec.postRenderers;
+    expect(renderer.kustomize.patches).toHaveLength(1);
+    expect(renderer.kustomize.patches[0].target).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment', name: 'sealed-secrets-controller' });
+    expect(parse(renderer.kustomize.patches[0].patch).spec.template.spec).toEqual({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{ name: 'controller', securityContext: { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } } }],
+    });
     // AND the service proxier is not bound to every authenticated user; no ServiceMonitor without Prometheus
     expect(values.rbac).toEqual({ serviceProxier: { create: true, bind: false } });
     expect(values.metrics).toEqual({ serviceMonitor: { enabled: false } });
