@@ -155,8 +155,8 @@ export interface SealedSecretGroupProps extends ReconcileTiming {
 
 /**
  * A Flux unit of its own for SealedSecrets: the Kustomization `<name>` applies the SealedSecrets
- * created in {@link content} once the controller is Ready (its `dependsOn` is derived from the
- * controller), and is Ready only when every one of them reports `Synced` — so a consumer that
+ * added with {@link addSealedSecret} (or created in {@link folderFor}) once the controller is Ready
+ * (its `dependsOn` is derived from the controller), and is Ready only when every one of them reports `Synced` — so a consumer that
  * depends on it (`sealedSecret.neededBy(consumer)`) starts only when its Secrets exist.
  *
  * Use it for Secrets a controller reads at start in the same layer as the Sealed Secrets controller
