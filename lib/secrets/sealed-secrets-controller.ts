@@ -4,6 +4,7 @@ import { SEALED_SECRETS_CHART } from '../../imports/helm/charts';
 import { SealedSecretsChartValues } from '../../imports/helm/sealed-secrets';
 import { SealedSecret as SealedSecretBinding } from '../../imports/sealed-secrets-bitnami.com';
 import { deepMerge } from '../core/_merge';
+import { Capability, claimCapability } from '../core/capabilities';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, validateDnsLabel } from '../core/errors';
 import type { ExternalInput } from '../core/external-input';
@@ -71,6 +72,7 @@ export interface SealedSecretsControllerProps extends ReconcileTiming {
 }
 
 const CONTROLLER = Symbol.for('infraflux.sealed-secrets-controller');
+const SEALED_SECRETS_CAPABILITY = Capability.of('sealed-secrets-controller');
 
 /**
  * The restricted Pod Security fields the chart has no values for (pinned values.yaml
@@ -182,6 +184,9 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
       );
     }
     if (props.prometheusOperatorCrds) this.addDependency(props.prometheusOperatorCrds);
+    // One per cluster: a second would render the same kube-system objects, and SealedSecrets look
+    // the controller up by cluster.
+    claimCapability(GitOpsCluster.of(this), SEALED_SECRETS_CAPABILITY, this);
   }
 
   /**

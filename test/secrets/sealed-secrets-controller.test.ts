@@ -149,6 +149,17 @@ describe('SealedSecretsController', () => {
     expect(e.constructPath).toBe('test/controllers/SealedSecrets');
   });
 
+  test('fails on a second controller in the same cluster', () => {
+    // GIVEN two controllers in one cluster
+    const { fleet, cluster } = testCluster();
+    new SealedSecretsController(cluster.controllers, 'SealedSecrets');
+    new SealedSecretsController(cluster.controllers, 'Again');
+    // THEN synth names the second one (and the clash of their Kustomization names)
+    const e = thrownBy(() => fleet.validateAll());
+    expect(new Set(e.problems.map((p) => p.code))).toEqual(new Set([ErrorCode.DUPLICATE]));
+    expect(e.message).toMatch(/\[test\/controllers\/Again\] claims "sealed-secrets-controller"/);
+  });
+
   test('fails on an imported controller with an invalid namespace', () => {
     const { cluster } = testCluster();
     const e = thrownBy(() => SealedSecretsController.fromNamespace(cluster.controllers, 'Imported', 'Not_A_Namespace'));
