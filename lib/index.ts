@@ -179,12 +179,23 @@ export {
   SealingCertificate,
   SealingScope,
   SecretType,
+  SealInput,
   seal,
+  sealCommand,
   unseal,
 } from './secrets/seal';
-export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
-export { SealedSecret } from './secrets/sealed-secret';
-export type { SealedSecretProps } from './secrets/sealed-secret';
+export type { SealCommandOptions, SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
+export { SealedSecret, SealedSecretGroup } from './secrets/sealed-secret';
+export type { SealedSecretGroupProps, SealedSecretProps } from './secrets/sealed-secret';
+export {
+  SEALED_SECRET_HEALTH_CHECK,
+  SEALED_SECRETS_CONTROLLER_NAME,
+  SEALED_SECRETS_NAMESPACE,
+  SEALING_KEY_LABEL,
+  SEALING_KEY_SECRET_NAME,
+  SealedSecretsController,
+} from './secrets/sealed-secrets-controller';
+export type { ISealedSecretsController, SealedSecretsControllerProps } from './secrets/sealed-secrets-controller';
 export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator } from './secrets/external-secrets-operator';
 export type { ExternalSecretsOperatorProps, ICertManagerInstallation, IExternalSecretsOperator } from './secrets/external-secrets-operator';
 export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider } from './secrets/secret-store';

@@ -9,7 +9,7 @@
 import { Construct } from 'constructs';
 import { Asn, Cidr, CiliumClusterMesh, CiliumNetworking, ClusterMeshCa, ClusterMeshExposure, RoutingMode, TunnelProtocol, ZeroTrustScope } from '../lib/networking';
 import type { Baseline } from './config';
-import { FLEET_DOMAIN } from './config';
+import { FLEET_DOMAIN, MANAGEMENT_CLUSTER } from './config';
 import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 
 /** Where a cluster runs: decides how LoadBalancer IPs are provided. */
@@ -99,6 +99,11 @@ export const REFERENCE_NETWORKING: Readonly<Record<string, ReferenceNetworking>>
     mesh: false,
   },
 };
+
+/** The workload clusters of the reference fleet that join the ClusterMesh (their CA comes with their CNI from mgmt). */
+export const REFERENCE_MESH_WORKLOADS: readonly string[] = Object.entries(REFERENCE_NETWORKING)
+  .filter(([name, plan]) => plan.mesh && name !== MANAGEMENT_CLUSTER)
+  .map(([name]) => name);
 
 export interface AddNetworkingOptions {
   /** The fleet's ClusterMesh; the cluster joins it when its plan says so. @default - no mesh */

@@ -14,6 +14,10 @@ export enum ErrorCode {
   SEALING_CERTIFICATE_EXPIRED = 'INFRAFLUX_SEALING_CERTIFICATE_EXPIRED',
   /** A SealedSecret's name, namespace or scope differs from what its data was sealed for: the controller cannot decrypt it. */
   SEALED_TARGET_MISMATCH = 'INFRAFLUX_SEALED_TARGET_MISMATCH',
+  /** A committed sealed file (`SealedData.fromFile`) does not exist: it must be created with `npm run seal` first. */
+  SEALED_FILE_MISSING = 'INFRAFLUX_SEALED_FILE_MISSING',
+  /** A committed sealed file is not a SealedSecret manifest as `npm run seal` prints it. */
+  SEALED_FILE_INVALID = 'INFRAFLUX_SEALED_FILE_INVALID',
   /** A sealed value could not be decrypted with the given private key (wrong key, name, namespace or scope). */
   UNSEAL_FAILED = 'INFRAFLUX_UNSEAL_FAILED',
   /** A key was asked of a Secret that is known not to carry it. */

@@ -86,6 +86,23 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
    */
   readonly healthCheckExprs?: readonly HealthCheckExpr[];
+  /**
+   * Kustomize patches Flux applies to the chart's rendered objects (HelmRelease
+   * `spec.postRenderers[].kustomize.patches`), for fields the chart has no value for (e.g. a
+   * securityContext key its template does not expose). Prefer values: a patch depends on the
+   * chart's object names.
+   * @default - none
+   * @see https://fluxcd.io/flux/components/helm/helmreleases/#post-renderers
+   */
+  readonly postRenderPatches?: readonly PostRenderPatch[];
+}
+
+/** One kustomize patch of a HelmRelease post-renderer: a strategic-merge or JSON6902 patch and its target. */
+export interface PostRenderPatch {
+  /** The objects it applies to. */
+  readonly target: { readonly group?: string; readonly version?: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** The patch document (YAML or JSON text), as kustomize takes it. */
+  readonly patch: string;
 }
 
 /** A construct that delivers one Helm chart through Flux: a {@link FluxApp} or a construct owning a {@link ChartApp}. */
@@ -242,6 +259,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
           remediation: { retries, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK },
         },
         valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${this.name}-values`, valuesKey: 'values.yaml' }],
+        ...(props.postRenderPatches?.length ? { postRenderers: [{ kustomize: { patches: props.postRenderPatches.map((p) => ({ target: { ...p.target }, patch: p.patch })) } }] } : {}),
       },
     });
     owner.node.defaultChild = this.helmRelease;

@@ -172,7 +172,7 @@ export class GitOpsCluster extends Construct {
    * e.g. the Git credentials `flux bootstrap` creates), with who provides it and the command. The
    * reconcile check counts it as present from the start, and `dist/<cluster>/README.md` lists it.
    * An undeclared reference that nothing produces is a synth error; a declaration nothing uses is
-   * one too. Mark inputs the fleet will produce itself once the secrets constructs land `temporary`.
+   * one too. Mark an input the fleet could deliver itself (but does not yet) `temporary`.
    * @see docs/reconcile.md
    */
   public declareExternalInput(input: ExternalInput): void {

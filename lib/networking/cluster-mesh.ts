@@ -93,16 +93,20 @@ export class CiliumClusterMesh extends Construct {
     const port = options.port ?? (nodePort?.type === 'NodePort' ? nodePort.nodePort ?? 32379 : 2379);
     if (!Number.isInteger(port) || port < 1 || port > 65535) invalidProp(this, `port ${port} of ${cilium.clusterName} is not a TCP port`);
     this.members.push({ cilium, address: options.address, isIp: ipFamilyOf(options.address) !== undefined, port });
-    // The shared CA is referenced by name only: a bootstrap input of every member (reconcile model).
-    GitOpsCluster.of(cilium).declareExternalInput({
-      kind: 'Secret',
-      namespace: 'kube-system',
-      name: this.ca.secretName,
-      consumer: `Cilium ClusterMesh certgen of ${cilium.clusterName} (clustermesh-apiserver and remote certificates)`,
-      providedBy: 'the operator, once per mesh: the same CA in every member, before Cilium is installed (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)',
-      command: `kubectl --context ${cilium.clusterName} -n kube-system create secret generic ${this.ca.secretName} --from-file=ca.crt=mesh-ca.crt --from-file=ca.key=mesh-ca.key`,
-      temporary: true,
-    });
+    // A member whose Cilium the management cluster installs gets the CA with that install
+    // (WorkloadClusterBootstrap meshCa: the chart renders the Secret from tls.ca.*). A member that
+    // installs its own CNI needs it before any controller can run — no Sealed Secrets or External
+    // Secrets without a CNI — so there it is a bootstrap root (reconcile model, README).
+    if (!cilium.installedElsewhere) {
+      GitOpsCluster.of(cilium).declareExternalInput({
+        kind: 'Secret',
+        namespace: 'kube-system',
+        name: this.ca.secretName,
+        consumer: `Cilium ClusterMesh certgen of ${cilium.clusterName} (clustermesh-apiserver and remote certificates)`,
+        providedBy: 'the operator, before Cilium is first installed: the one mesh CA (docs/runbooks/sealed-secrets.md, ClusterMesh CA), the same in every member',
+        command: `kubectl --context ${cilium.clusterName} -n kube-system create secret generic ${this.ca.secretName} --from-file=ca.crt="$SECRETS_DIR"/mesh-ca.crt --from-file=ca.key="$SECRETS_DIR"/mesh-ca.key`,
+      });
+    }
     this.wire();
   }
 

@@ -65,8 +65,8 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
     lines.push('None: everything this cluster needs is produced by the fleet.');
   } else {
     lines.push(
-      'What this cluster needs that the fleet does not produce (declared with `GitOpsCluster.declareExternalInput()`).',
-      'Rows marked *temporary* become SealedSecrets/ExternalSecrets once the secrets constructs land.',
+      'What this cluster needs that the fleet does not produce (declared with `GitOpsCluster.declareExternalInput()`): its bootstrap roots, each with the command that provides it.',
+      ...(inputs.some((i) => i.temporary) ? ['Rows marked *temporary* are meant to become SealedSecrets/ExternalSecrets of the fleet.'] : []),
       '',
       '| object | kind | consumer | provided by (step) | command |',
       '|---|---|---|---|---|',

@@ -254,6 +254,14 @@ function valuesFromLayer(ref: JsonObject, at: string, namespace: string, index: 
   if (!target || stringField(target.object, 'apiVersion') !== 'v1') {
     // Flux ignores a missing optional reference; any other error still fails the release.
     if (ref.optional === true) return undefined;
+    // A Secret a SealedSecret or an ExternalSecret of the fleet makes: its content is unknown
+    // offline. A value at a targetPath is a string (checked as one); a whole values map is skipped.
+    if (kind === 'Secret' && (index.get('SealedSecret', namespace, name) ?? index.get('ExternalSecret', namespace, name))) {
+      const targetPath = stringField(ref, 'targetPath');
+      const keys = targetPath ? parseTargetPath(targetPath) : undefined;
+      if (targetPath && !keys) return { path: `${at}/targetPath`, message: `targetPath "${targetPath}" is not supported by the validator (list index or empty key)` };
+      return keys ? { label: `${kind} ${namespace}/${name} key ${stringField(ref, 'valuesKey') ?? 'values.yaml'} (delivered sealed or external)`, values: nestAt(keys, `<${name}>`) } : undefined;
+    }
     return { path: at, message: `${kind} ${namespace}/${name} is not in the synthesized objects (valuesFrom is not optional)` };
   }
   const label = `${kind} ${namespace}/${name} key ${key}`;
