@@ -34,7 +34,7 @@ const ALLOWED = {
   edge: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'dns', 'validation'],
   networking: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions'],
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
-  management: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions', 'cluster', 'networking'],
+  management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   terraform: ['core', 'talos', 'versions', 'upstream'],

@@ -6,17 +6,16 @@
  * volume, and the `Schedule`s of a {@link BackupPlan} (decision 0072).
  * @see https://velero.io/docs/v1.18/
  */
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { VELERO_CHART } from '../../imports/helm/charts';
 import { VeleroValues } from '../../imports/helm/velero';
 import { deepMerge } from '../core/_merge';
 import { BackupCredentialKind, BackupProvider, BackupStorageTarget } from '../core/backup-storage-target';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { ChartBackedConstruct, IFluxApp } from '../flux/flux-app';
+import { LayerName } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { SecretReference } from '../secrets/secret-reference';
 import { BackupContentKind, BackupPlan, renderSchedule } from './backup-schedule';
@@ -140,9 +139,7 @@ const restrictedContainer = () => ({
  * Create it in the configs or apps layer when its credentials come from a ClusterSecretStore (the
  * store is in configs), or in controllers with a workload identity / sealed Secret; not in crds.
  */
-export class VeleroBackup extends Construct implements IFluxApp<VeleroValues> {
-  /** The chart app this construct owns. */
-  public readonly app: ChartApp<VeleroValues>;
+export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
   /** The storage target of the BackupStorageLocation. */
   public readonly target: BackupStorageTarget;
   /** The credentials Secret (undefined with a workload identity). */
@@ -249,7 +246,7 @@ export class VeleroBackup extends Construct implements IFluxApp<VeleroValues> {
         : {}),
     };
 
-    this.app = new ChartApp<VeleroValues>(this, {
+    this.createApp({
       ...props,
       chart: VELERO_CHART,
       name: 'velero',
@@ -267,35 +264,5 @@ export class VeleroBackup extends Construct implements IFluxApp<VeleroValues> {
       this.credentialsSecret = secret;
       this.app.addValues({ credentials: { useSecret: true, existingSecret: secret.name } });
     }
-  }
-
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): VeleroValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
