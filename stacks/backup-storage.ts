@@ -28,6 +28,9 @@ export const VELERO_AZURE_SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 export const VELERO_AZURE_RESOURCE_GROUP = 'infraflux-backup';
 export const VELERO_AZURE_LOCATION = 'westeurope';
 
+/** The Secrets Manager secret the aws-platform stack writes prod-aws's credentials file to (the ESO user may read infraflux/prod-aws/*). */
+export const PROD_AWS_CREDENTIALS_SECRET = 'infraflux/prod-aws/velero-credentials';
+
 /** The clusters whose backups go to S3 (on-premises ones included). */
 const S3_CLUSTERS = ['mgmt', 'prod-aws', 'dev-proxmox', 'edge-metal3'] as const;
 
@@ -36,7 +39,12 @@ export function addFleetBackupStorage(app: App): Readonly<Record<string, BackupS
   const targets: Record<string, BackupStorageTarget> = {};
   const aws = new AwsPlatformStack(app, 'aws-platform', { region: VELERO_AWS_REGION });
   for (const cluster of S3_CLUSTERS) {
-    targets[cluster] = aws.addVeleroStorage(`velero-${cluster}`, { bucketName: `infraflux-velero-${cluster}`, credentials: AwsVeleroCredentials.accessKey() }).storageTarget;
+    targets[cluster] = aws.addVeleroStorage(`velero-${cluster}`, {
+      bucketName: `infraflux-velero-${cluster}`,
+      credentials: AwsVeleroCredentials.accessKey(),
+      // prod-aws reads its secrets from AWS Secrets Manager (decision 0062): Terraform writes the file there.
+      ...(cluster === 'prod-aws' ? { credentialsSecretName: PROD_AWS_CREDENTIALS_SECRET } : {}),
+    }).storageTarget;
   }
   const gcp = new GcpPlatformStack(app, 'gcp-platform', { projectId: VELERO_GCP_PROJECT, region: VELERO_GCP_LOCATION });
   targets['dev-gcp'] = gcp.addVeleroStorage('velero-dev-gcp', {

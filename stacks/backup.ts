@@ -60,7 +60,8 @@ export function addBackup(baseline: Baseline, secrets: ClusterExternalSecrets): 
   if (!target) throw new Error(`[${cluster.node.path}] has no Velero bucket in stacks/backup-storage.ts`);
   return new VeleroBackup(cluster.apps, 'Velero', {
     target,
-    credentials: VeleroCredentials.deliveredBy((velero) => secrets.deliver(velero, 'Credentials', VELERO_CREDENTIALS_SECRET, [VELERO_CREDENTIALS_KEY])),
+    // The backend secret Terraform writes (prod-aws), else the store's naming of velero-credentials.
+    credentials: VeleroCredentials.deliveredBy((velero) => secrets.deliver(velero, 'Credentials', VELERO_CREDENTIALS_SECRET, [VELERO_CREDENTIALS_KEY], target.credentials.backendSecretName)),
     plan: PRODUCTION.has(cluster.name) ? BackupPlan.production() : BackupPlan.development(),
     csiSnapshotDrivers: CSI_SNAPSHOT_DRIVERS[cluster.name] ?? [],
     excludedResources: cluster.name === MANAGEMENT_CLUSTER ? MANAGEMENT_EXCLUDED_RESOURCES : [],

@@ -131,9 +131,10 @@ export interface ClusterExternalSecrets {
   readonly ssoCredentials: (proxy: IFluxApp) => SecretReference;
   /**
    * Delivers the Secret `targetName` for `app` from the store (an ExternalSecret in the app's release
-   * folder): the backend secret `targetName` under this cluster's naming, one property per key.
+   * folder): the backend secret `targetName` under this cluster's naming (or `remoteKey` when the
+   * writer names it, e.g. a Terraform-made secret), one property per key.
    */
-  readonly deliver: (app: IFluxApp, id: string, targetName: string, keys: readonly string[]) => SecretReference;
+  readonly deliver: (app: IFluxApp, id: string, targetName: string, keys: readonly string[], remoteKey?: string) => SecretReference;
 }
 
 export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
@@ -158,8 +159,8 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
       template: { labels: { 'app.kubernetes.io/part-of': proxy.namespace } },
     }).secretRef;
   };
-  const deliver = (app: IFluxApp, id: string, targetName: string, keys: readonly string[]): SecretReference => {
-    const remote = spec.remoteKey(targetName).replace('{cluster}', cluster.name);
+  const deliver = (app: IFluxApp, id: string, targetName: string, keys: readonly string[], remoteKey?: string): SecretReference => {
+    const remote = remoteKey ?? spec.remoteKey(targetName).replace('{cluster}', cluster.name);
     return ExternalSecret.forApp(app, id, { store, targetName, data: keys.map((k) => ({ secretKey: k, remoteKey: remote, property: k })) }).secretRef;
   };
   return { operator, store, ssoCredentials, deliver };

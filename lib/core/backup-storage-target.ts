@@ -42,9 +42,11 @@ export class BackupCredentialModel {
    * `terraformOutput`. The cluster gets it as the key `cloud` of a Secret delivered by the secrets
    * constructs (an ExternalSecret or SealedSecret): never in dist/ or the Terraform JSON.
    * @param terraformOutput name of the sensitive Terraform output holding the file
+   * @param backendSecretName the secret-manager entry Terraform also writes the file to (JSON
+   *   `{"cloud": "<file>"}`), for an ExternalSecret to read; undefined when the operator copies it
    */
-  public static secretFile(terraformOutput: string): BackupCredentialModel {
-    return new BackupCredentialModel(BackupCredentialKind.SECRET_FILE, terraformOutput, {});
+  public static secretFile(terraformOutput: string, backendSecretName?: string): BackupCredentialModel {
+    return new BackupCredentialModel(BackupCredentialKind.SECRET_FILE, terraformOutput, {}, backendSecretName);
   }
 
   /**
@@ -62,6 +64,8 @@ export class BackupCredentialModel {
     public readonly terraformOutput: string | undefined,
     /** ServiceAccount annotations ({@link BackupCredentialKind.WORKLOAD_IDENTITY}; empty otherwise). */
     public readonly serviceAccountAnnotations: Readonly<Record<string, string>>,
+    /** The secret-manager entry holding the file as property `cloud`, when Terraform writes one. */
+    public readonly backendSecretName?: string,
   ) {}
 }
 

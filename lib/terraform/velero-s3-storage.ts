@@ -13,6 +13,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
 import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -129,6 +131,15 @@ export interface VeleroS3StorageProps extends VeleroServiceAccountProps {
    * @default false
    */
   readonly ebsSnapshots?: boolean;
+  /**
+   * With an access key: also write the credentials file to this AWS Secrets Manager secret (in the
+   * stack's region), as JSON `{"cloud": "<file>"}`, so the cluster's ExternalSecret reads it
+   * (property `cloud`) without anyone copying the key. The ESO identity needs
+   * `secretsmanager:GetSecretValue` on it.
+   * @default - only the sensitive output `<prefix>_credentials`
+   * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
+   */
+  readonly credentialsSecretName?: string;
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -177,6 +188,10 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
     const noncurrentDays = positiveDays(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays ?? 30);
     if (props.kmsKeyArn !== undefined && !Token.isUnresolved(props.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+$/.test(props.kmsKeyArn)) {
       invalidProp(this, `kmsKeyArn "${props.kmsKeyArn}" is not a KMS key ARN like arn:aws:kms:eu-central-1:111122223333:key/<key id>`);
+    }
+    if (props.credentialsSecretName !== undefined) {
+      if (props.credentials.kind !== AwsVeleroCredentialsKind.ACCESS_KEY) invalidProp(this, `credentialsSecretName "${props.credentialsSecretName}" needs AwsVeleroCredentials.accessKey(); IRSA has no credentials file`);
+      if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(props.credentialsSecretName)) invalidProp(this, `credentialsSecretName "${props.credentialsSecretName}" is not a Secrets Manager name; use letters, digits and /_+=.@-`);
     }
     const irsaArn = props.credentials.oidcProviderArn;
     if (props.credentials.kind === AwsVeleroCredentialsKind.IRSA && (irsaArn === undefined || (!Token.isUnresolved(irsaArn) && !IAM_OIDC_ARN.test(irsaArn)))) {
@@ -271,8 +286,17 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
       new IamUserPolicy(this, 'user-policy', { name: 'velero', user: this.user.name, policy: this.policyDocument.json });
       this.accessKey = new IamAccessKey(this, 'access-key', { user: this.user.name });
       this.serviceAccountAnnotations = {};
+      const file = `[default]\naws_access_key_id=${this.accessKey.id}\naws_secret_access_key=${this.accessKey.secret}\n`;
+      if (props.credentialsSecretName !== undefined) {
+        const secret = new SecretsmanagerSecret(this, 'credentials-secret', {
+          name: props.credentialsSecretName,
+          description: `Velero credentials file (property cloud) for ${sa.sub}, bucket ${bucketName}`,
+          recoveryWindowInDays: 7,
+        });
+        new SecretsmanagerSecretVersion(this, 'credentials-secret-version', { secretId: secret.id, secretString: Fn.jsonencode({ cloud: file }) });
+      }
       new TerraformOutput(this, 'credentials', {
-        value: `[default]\naws_access_key_id=${this.accessKey.id}\naws_secret_access_key=${this.accessKey.secret}\n`,
+        value: file,
         sensitive: true,
         description: 'credentials-velero file for the Velero chart (credentials.secretContents.cloud); put it in a SealedSecret/ExternalSecret',
       }).overrideLogicalId(`${p}_credentials`);
@@ -282,7 +306,7 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
     this.storageTarget = BackupStorageTarget.s3({
       bucket: bucketName,
       region,
-      credentials: this.role ? BackupCredentialModel.workloadIdentity(this.serviceAccountAnnotations) : BackupCredentialModel.secretFile(`${p}_credentials`),
+      credentials: this.role ? BackupCredentialModel.workloadIdentity(this.serviceAccountAnnotations) : BackupCredentialModel.secretFile(`${p}_credentials`, props.credentialsSecretName),
     });
     new TerraformOutput(this, 'bucket', { value: this.bucket.bucket, description: 'Velero BackupStorageLocation bucket' }).overrideLogicalId(`${p}_bucket`);
     new TerraformOutput(this, 'region', { value: region, description: 'Velero BackupStorageLocation config.region' }).overrideLogicalId(`${p}_region`);

@@ -32,6 +32,9 @@ describe('Velero on the reference fleet', () => {
       expect(v.credentials).toEqual({ useSecret: true, existingSecret: 'velero-credentials' });
       expect(file(name, 'releases/velero/externalsecret-velero-credentials.yaml')?.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'fleet-secrets' });
     }
+    // prod-aws reads the secret the Terraform construct writes, by the name the construct exports
+    expect(targets['prod-aws']!.credentials.backendSecretName).toBe('infraflux/prod-aws/velero-credentials');
+    expect(file('prod-aws', 'releases/velero/externalsecret-velero-credentials.yaml')?.spec.data[0].remoteRef).toEqual({ key: targets['prod-aws']!.credentials.backendSecretName, property: 'cloud' });
   });
 
   test('production clusters back up hourly and daily, the others daily; mgmt leaves Cluster API machines out', () => {

@@ -10,7 +10,8 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { ErrorCode } from '../../lib/core/errors';
 import { AwsPlatformStack, AwsVeleroCredentials } from '../../lib/terraform';
 import { thrownBy } from '../support/errors';
-import { all, aws, type Json, OIDC_ARN, OIDC_HOST, parse, policyNamed, synth } from './_velero-stacks';
+import { findSecretLeaks } from '../../scripts/lib/provider-schema';
+import { all, aws, cloudSchemas, type Json, OIDC_ARN, OIDC_HOST, parse, policyNamed, synth } from './_velero-stacks';
 
 // Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
 import 'cdktf/lib/testing/adapters/jest';
@@ -120,6 +121,19 @@ describe('VeleroS3Storage', () => {
     }
   });
 
+  test('access key with credentialsSecretName: the file also goes to Secrets Manager as {"cloud": ...}, by reference', () => {
+    // GIVEN an access key written to a Secrets Manager secret
+    const json = parse(aws({ credentials: AwsVeleroCredentials.accessKey(), credentialsSecretName: 'infraflux/prod/velero-credentials' }));
+    // THEN the secret and one version whose string references the key (never a literal)
+    const [secret] = all(json, 'resource', 'aws_secretsmanager_secret');
+    expect(secret).toEqual(expect.objectContaining({ name: 'infraflux/prod/velero-credentials', recovery_window_in_days: 7 }));
+    const [version] = all(json, 'resource', 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"cloud" = "\[default\]\\naws_access_key_id=\$\{aws_iam_access_key\./);
+    expect(findSecretLeaks(cloudSchemas, json)).toEqual([]);
+    // AND without the prop, no secret is created
+    expect(all(parse(aws({ credentials: AwsVeleroCredentials.accessKey() })), 'resource', 'aws_secretsmanager_secret')).toEqual([]);
+  });
+
   test('configures the provider from the environment, with the region and default tags', () => {
     // GIVEN the AWS stack WHEN synthesized THEN the provider takes its credentials from the environment
     const out = synth(aws());
@@ -172,5 +186,11 @@ describe('VeleroS3Storage', () => {
   });
   test('fails on an output prefix that is not a Terraform name', () => {
     expect(() => aws({ outputPrefix: 'Velero-Prod' })).toThrow(/outputPrefix "Velero-Prod" is not a Terraform output name/);
+  });
+  test('fails on credentialsSecretName with IRSA', () => {
+    expect(thrownBy(() => aws({ credentialsSecretName: 'x/velero' })).message).toMatch(/credentialsSecretName "x\/velero" needs AwsVeleroCredentials.accessKey\(\)/);
+  });
+  test('fails on a credentialsSecretName that is not a Secrets Manager name', () => {
+    expect(thrownBy(() => aws({ credentials: AwsVeleroCredentials.accessKey(), credentialsSecretName: 'bad name!' })).code).toBe(ErrorCode.INVALID_PROP);
   });
 });

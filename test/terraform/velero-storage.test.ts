@@ -96,6 +96,8 @@ describe('the aws-platform stack of the reference app', () => {
     expect(all(json, 'resource', 'aws_iam_role')).toHaveLength(0);
     expect(all(json, 'resource', 'aws_iam_access_key')).toHaveLength(4);
     expect(json.variable).toBeUndefined();
+    // prod-aws's file also goes to Secrets Manager, where its ExternalSecret reads it (no manual copy)
+    expect(all(json, 'resource', 'aws_secretsmanager_secret').map((x) => x.name)).toEqual(['infraflux/prod-aws/velero-credentials']);
     expect(Object.keys(json.output).sort()).toEqual(
       ['dev_proxmox', 'edge_metal3', 'mgmt', 'prod_aws'].flatMap((c) => ['backup_storage_location', 'bucket', 'credentials', 'region'].map((o) => `velero_${c}_${o}`)),
     );
