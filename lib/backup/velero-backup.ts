@@ -112,11 +112,17 @@ export interface VeleroBackupProps extends ReconcileTiming {
    */
   readonly namespace?: string;
   /**
-   * Extra chart values, merged over InfraFlux's.
+   * Extra chart values, merged over InfraFlux's. The keys derived from the other props
+   * (credentials, schedules, initContainers, configMaps, snapshotsEnabled, backupsEnabled,
+   * deployNodeAgent, configuration.backupStorageLocation/volumeSnapshotLocation/defaultBackupStorageLocation)
+   * are refused (INFRAFLUX_INVALID_CHART_VALUES).
    * @default {}
    */
   readonly values?: VeleroValues;
 }
+
+/** Top-level chart values VeleroBackup derives from its props (refused in `values`). */
+const DERIVED_VALUES = ['credentials', 'schedules', 'initContainers', 'configMaps', 'snapshotsEnabled', 'backupsEnabled', 'deployNodeAgent'];
 
 /** Restricted container settings for the server and the plugin init containers (a fresh object per use). */
 const restrictedContainer = () => ({
@@ -163,6 +169,16 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
     const excluded = props.excludedResources ?? [];
     for (const r of excluded) {
       if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(r)) invalidProp(this, `excludedResources entry "${r}" is not a resource name like machines.cluster.x-k8s.io`);
+    }
+    // Keys derived from the target, the plan and the credentials: set through the props, not values.
+    const user = (props.values ?? {}) as Record<string, unknown>;
+    const configuration = (user.configuration ?? {}) as Record<string, unknown>;
+    const owned = [
+      ...DERIVED_VALUES.filter((k) => k in user),
+      ...['backupStorageLocation', 'volumeSnapshotLocation', 'defaultBackupStorageLocation'].filter((k) => k in configuration).map((k) => `configuration.${k}`),
+    ];
+    if (owned.length > 0) {
+      throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${owned.join(', ')} are derived by VeleroBackup from target, credentials, plan and csiSnapshotDrivers; use those props instead`);
     }
     const plugin = VELERO_PLUGIN_IMAGES[target.provider.value];
     if (plugin === undefined) invalidProp(this, `target provider "${target.provider.value}" has no pinned plugin; use ${Object.keys(VELERO_PLUGIN_IMAGES).join(', ')}`);

@@ -293,7 +293,7 @@ export class VeleroS3Storage extends Construct implements IVeleroBackupStorage {
           description: `Velero credentials file (property cloud) for ${sa.sub}, bucket ${bucketName}`,
           recoveryWindowInDays: 7,
         });
-        new SecretsmanagerSecretVersion(this, 'credentials-secret-version', { secretId: secret.id, secretString: Fn.jsonencode({ cloud: file }) });
+        new SecretsmanagerSecretVersion(this, 'credentials-version', { secretId: secret.id, secretString: Fn.jsonencode({ cloud: file }) });
       }
       new TerraformOutput(this, 'credentials', {
         value: file,

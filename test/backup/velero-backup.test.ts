@@ -246,4 +246,19 @@ describe('VeleroBackup', () => {
     expect(thrownBy(() => new VeleroBackup(cluster.apps, 'V1', { target: S3, credentials: VeleroCredentials.fromSecret(SEALED), excludedResources: ['Machines'] })).code).toBe(ErrorCode.INVALID_PROP);
     expect(thrownBy(() => new VeleroBackup(cluster.apps, 'V2', { target: S3, credentials: VeleroCredentials.fromSecret(SEALED), csiSnapshotDrivers: ['Bad Driver'] })).code).toBe(ErrorCode.INVALID_PROP);
   });
+
+  test('fails when values set what the props derive (a hand-written bucket or credentials)', () => {
+    // GIVEN values naming another bucket and inline credentials
+    const { cluster } = testCluster();
+    const e = thrownBy(() =>
+      new VeleroBackup(cluster.apps, 'Velero', {
+        target: S3,
+        credentials: VeleroCredentials.fromSecret(SEALED),
+        values: { credentials: { secretContents: { cloud: 'x' } }, configuration: { backupStorageLocation: [{ provider: 'aws', bucket: 'other' }] } },
+      }),
+    );
+    // THEN INVALID_CHART_VALUES names both keys
+    expect(e.code).toBe(ErrorCode.INVALID_CHART_VALUES);
+    expect(e.message).toMatch(/values key\(s\) credentials, configuration.backupStorageLocation are derived by VeleroBackup/);
+  });
 });
