@@ -7,14 +7,14 @@ import { BackupCredentialModel, BackupStorageTarget, SecretReference, VeleroBack
 import { ReconcileCode } from '../../lib/reconcile';
 import { validateFleetManifests } from '../../lib/validation';
 import { fleetBackupTargets } from '../../stacks/backup';
-import { buildReferenceFleet, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { REFERENCE_CLUSTERS } from '../../stacks/fleet';
 import { thrownBy } from '../support/errors';
 import { testCluster } from '../support/fleet';
+import { referenceFleet } from '../support/reference-fleet';
 
 describe('Velero on the reference fleet', () => {
-  // GIVEN the complete reference fleet
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests();
+  // GIVEN the complete reference fleet (the shared, read-only build)
+  const { fleet, manifests } = referenceFleet();
   const file = (cluster: string, path: string): Record<string, any> | undefined => manifests.find((m) => m.file === `${cluster}/${path}`)?.object;
   const valuesOf = (cluster: string): Record<string, any> => parse(file(cluster, 'releases/velero/configmap-velero-values.yaml')!.data['values.yaml']);
 
