@@ -52,6 +52,8 @@ export function addFleetBackupStorage(app: App): Readonly<Record<string, BackupS
     location: VELERO_GCP_LOCATION,
     serviceAccountId: 'velero-dev-gcp',
     credentials: GcpVeleroCredentials.serviceAccountKey(),
+    // dev-gcp reads its secrets from Secret Manager (decision 0062): Terraform writes the key file there.
+    credentialsSecretId: 'velero-credentials',
   }).storageTarget;
   const azure = new AzurePlatformStack(app, 'azure-platform', { subscriptionId: VELERO_AZURE_SUBSCRIPTION });
   targets['prod-azure'] = azure.addVeleroStorage('velero-prod-azure', {

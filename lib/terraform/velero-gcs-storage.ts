@@ -9,6 +9,8 @@
  */
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
@@ -131,6 +133,14 @@ export interface VeleroGcsStorageProps extends VeleroServiceAccountProps {
    * @default - Google-managed encryption keys
    */
   readonly kmsKeyName?: string;
+  /**
+   * With a service-account key: also write the key file to this Secret Manager secret (in the
+   * project), as JSON `{"cloud": "<key file>"}`, so the cluster's ExternalSecret reads it (property
+   * `cloud`) without anyone copying the key. The ESO identity needs `roles/secretmanager.secretAccessor`.
+   * @default - only the sensitive output `<prefix>_credentials`
+   * @see https://external-secrets.io/latest/provider/google-secrets-manager/
+   */
+  readonly credentialsSecretId?: string;
 }
 
 /**
@@ -175,6 +185,10 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
     this.outputPrefix = outputPrefixOf(this, id, props.outputPrefix);
     const noncurrentDays = positiveDays(this, 'noncurrentVersionExpirationDays', props.noncurrentVersionExpirationDays ?? 30);
     const credentials = props.credentials ?? GcpVeleroCredentials.workloadIdentity();
+    if (props.credentialsSecretId !== undefined) {
+      if (credentials.kind !== GcpVeleroCredentialsKind.SERVICE_ACCOUNT_KEY) invalidProp(this, `credentialsSecretId "${props.credentialsSecretId}" needs GcpVeleroCredentials.serviceAccountKey(); Workload Identity has no key file`);
+      if (!/^[A-Za-z0-9_-]{1,255}$/.test(props.credentialsSecretId)) invalidProp(this, `credentialsSecretId "${props.credentialsSecretId}" is not a Secret Manager id; use letters, digits, '-' and '_'`);
+    }
     const pool = credentials.workloadPool ?? `${projectId}.svc.id.goog`;
     if (credentials.kind === GcpVeleroCredentialsKind.WORKLOAD_IDENTITY && !/^[a-z0-9.-]+\.svc\.id\.goog$/.test(pool)) {
       invalidProp(this, `workloadPool "${pool}" is not a GKE workload pool like <project>.svc.id.goog`);
@@ -240,6 +254,15 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
     } else {
       this.key = new ServiceAccountKey(this, 'key', { serviceAccountId: this.serviceAccount.name });
       this.serviceAccountAnnotations = {};
+      if (props.credentialsSecretId !== undefined) {
+        const secret = new SecretManagerSecret(this, 'credentials-secret', {
+          project: projectId,
+          secretId: props.credentialsSecretId,
+          replication: { auto: {} },
+          labels: { 'app-kubernetes-io-name': 'velero' },
+        });
+        new SecretManagerSecretVersion(this, 'credentials-version', { secret: secret.id, secretData: Fn.jsonencode({ cloud: Fn.base64decode(this.key.privateKey) }) });
+      }
       new TerraformOutput(this, 'credentials', {
         value: Fn.base64decode(this.key.privateKey),
         sensitive: true,
@@ -252,7 +275,7 @@ export class VeleroGcsStorage extends Construct implements IVeleroBackupStorage 
       credentials:
         credentials.kind === GcpVeleroCredentialsKind.WORKLOAD_IDENTITY
           ? BackupCredentialModel.workloadIdentity({ 'iam.gke.io/gcp-service-account': `${saId}@${projectId}.iam.gserviceaccount.com` })
-          : BackupCredentialModel.secretFile(`${p}_credentials`),
+          : BackupCredentialModel.secretFile(`${p}_credentials`, props.credentialsSecretId),
     });
     new TerraformOutput(this, 'bucket', { value: this.bucket.name, description: 'Velero BackupStorageLocation bucket' }).overrideLogicalId(`${p}_bucket`);
     new TerraformOutput(this, 'sa-email', { value: this.serviceAccount.email, description: 'Google service account of the Velero server (annotation iam.gke.io/gcp-service-account)' }).overrideLogicalId(`${p}_service_account_email`);

@@ -32,9 +32,12 @@ describe('Velero on the reference fleet', () => {
       expect(v.credentials).toEqual({ useSecret: true, existingSecret: 'velero-credentials' });
       expect(file(name, 'releases/velero/externalsecret-velero-credentials.yaml')?.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'fleet-secrets' });
     }
-    // prod-aws reads the secret the Terraform construct writes, by the name the construct exports
     expect(targets['prod-aws']!.credentials.backendSecretName).toBe('infraflux/prod-aws/velero-credentials');
-    expect(file('prod-aws', 'releases/velero/externalsecret-velero-credentials.yaml')?.spec.data[0].remoteRef).toEqual({ key: targets['prod-aws']!.credentials.backendSecretName, property: 'cloud' });
+    // prod-aws and dev-gcp read the secret their Terraform construct writes, by the name it exports
+    for (const c of ['prod-aws', 'dev-gcp']) {
+      expect(file(c, 'releases/velero/externalsecret-velero-credentials.yaml')?.spec.data[0].remoteRef).toEqual({ key: targets[c]!.credentials.backendSecretName, property: 'cloud' });
+    }
+    expect(targets['dev-gcp']!.credentials.backendSecretName).toBe('velero-credentials');
   });
 
   test('production clusters back up hourly and daily, the others daily; mgmt leaves Cluster API machines out', () => {

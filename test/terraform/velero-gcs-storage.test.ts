@@ -3,7 +3,8 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { GcpPlatformStack, GcpVeleroCredentials } from '../../lib/terraform';
-import { all, gcp, parse, synth } from './_velero-stacks';
+import { findSecretLeaks } from '../../scripts/lib/provider-schema';
+import { all, cloudSchemas, gcp, parse, synth } from './_velero-stacks';
 
 // Types of cdktf's jest matchers (toHaveResourceWithProperties, ...).
 import 'cdktf/lib/testing/adapters/jest';
@@ -99,5 +100,20 @@ describe('VeleroGcsStorage', () => {
   });
   test('fails on an empty namespace', () => {
     expect(() => gcp({ namespace: '' })).toThrow(/\[gcp\/velero\] namespace "" is empty/);
+  });
+  test('key with credentialsSecretId: the key file also goes to Secret Manager as {"cloud": ...}, by reference', () => {
+    // GIVEN a service-account key written to Secret Manager
+    const json = parse(gcp({ credentials: GcpVeleroCredentials.serviceAccountKey(), credentialsSecretId: 'velero-credentials' }));
+    // THEN one auto-replicated secret and a version whose data references the key (never a literal)
+    expect(all(json, 'resource', 'google_secret_manager_secret')).toEqual([expect.objectContaining({ secret_id: 'velero-credentials', project: 'infraflux-prod', replication: { auto: {} } })]);
+    const [version] = all(json, 'resource', 'google_secret_manager_secret_version');
+    expect(version.secret_data).toMatch(/^\$\{jsonencode\(\{"cloud" = base64decode\(google_service_account_key\..*\.private_key\)\}\)\}$/);
+    expect(findSecretLeaks(cloudSchemas, json)).toEqual([]);
+  });
+  test('fails on credentialsSecretId with Workload Identity', () => {
+    expect(() => gcp({ credentialsSecretId: 'velero-credentials' })).toThrow(/credentialsSecretId "velero-credentials" needs GcpVeleroCredentials.serviceAccountKey\(\)/);
+  });
+  test('fails on a credentialsSecretId that is not a Secret Manager id', () => {
+    expect(() => gcp({ credentials: GcpVeleroCredentials.serviceAccountKey(), credentialsSecretId: 'a/b' })).toThrow(/is not a Secret Manager id/);
   });
 });

@@ -111,6 +111,7 @@ describe('the aws-platform stack of the reference app', () => {
     const azJson = JSON.parse(readFileSync(join(outdir, 'stacks', 'azure-platform', 'cdk.tf.json'), 'utf8')) as Json;
     expect(all(gcpJson, 'resource', 'google_storage_bucket').map((b) => b.name)).toEqual(['infraflux-velero-dev-gcp']);
     expect(gcpJson.output.velero_dev_gcp_credentials.sensitive).toBe(true);
+    expect(all(gcpJson, 'resource', 'google_secret_manager_secret').map((x) => x.secret_id)).toEqual(['velero-credentials']);
     expect(all(azJson, 'resource', 'azurerm_storage_account').map((a) => a.name)).toEqual(['infrafluxveleroprodazure']);
     expect(azJson.output.velero_prod_azure_credentials.sensitive).toBe(true);
     for (const j of [gcpJson, azJson]) expect(findSecretLeaks(cloudSchemas, j)).toEqual([]);
