@@ -1,0 +1,100 @@
+/**
+ * The reference fleet's cloud controller managers (issue 13 point 1, decision 0070): one per
+ * workload cluster that runs with an external cloud provider, created in the workload's own tree
+ * and installed by the management cluster's bootstrap before Flux.
+ *
+ * - prod-aws: AWS CCM, instance profile of the control-plane VMs (no Secret);
+ * - prod-azure: Azure cloud provider, user-assigned managed identity of the control-plane VMs;
+ *   its azure.json (no secret in it) is copied from mgmt by a ClusterResourceSet;
+ * - dev-gcp: GCP CCM from the pinned upstream manifests, the VMs' service account;
+ * - dev-proxmox: Proxmox CCM (CAPMOX provider IDs, zones = Proxmox nodes), its API token config
+ *   copied from mgmt by a ClusterResourceSet;
+ * - edge-metal3: none (CAPM3 sets the provider IDs; Cilium LB IPAM serves LoadBalancers).
+ */
+import {
+  AwsCloudControllerManager,
+  AZURE_CLOUD_CONFIG_SECRET,
+  AzureCloudControllerManager,
+  GcpCloudControllerManager,
+  ICloudControllerManager,
+  PROXMOX_CCM_CONFIG_KEY,
+  ProxmoxCloudControllerManager,
+} from '../lib/cloud';
+import { ClusterProvider, SecretReference, TalosCluster } from '../lib/cluster';
+import { GitOpsCluster } from '../lib/flux/gitops-cluster';
+import { CiliumNetworking } from '../lib/networking';
+
+/** GCP project of dev-gcp (the same as in stacks/clusters.ts). */
+export const DEV_GCP_PROJECT = 'infraflux-dev';
+
+/** The resource-set Secret on mgmt (in the Cluster's namespace) that carries `secret` into workload `w`. */
+function resourceSet(mgmt: GitOpsCluster, w: string, secret: string, carries: string, file: string): SecretReference {
+  const name = `${w}-${secret}`;
+  mgmt.declareExternalInput({
+    kind: 'Secret',
+    namespace: w,
+    name,
+    consumer: `ClusterResourceSet ${w}/${name} (releases/${w}-bootstrap), copied to ${w}`,
+    providedBy: `the operator: a Secret of type addons.cluster.x-k8s.io/resource-set holding the manifest of Secret kube-system/${secret} of ${w} (${carries}) (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)`,
+    command: `kubectl -n ${w} create secret generic ${name} --type=addons.cluster.x-k8s.io/resource-set --from-file=${file}`,
+    temporary: true,
+  });
+  return SecretReference.fromExternalInput(name, w);
+}
+
+/** The Secret the workload reads, declared on it as copied by the management cluster's ClusterResourceSet. */
+function copiedSecret(workload: GitOpsCluster, mgmt: GitOpsCluster, name: string, key: string, consumer: string): SecretReference {
+  workload.declareExternalInput({
+    kind: 'Secret',
+    namespace: 'kube-system',
+    name,
+    consumer,
+    providedBy: `the ClusterResourceSet ${workload.name}/${workload.name}-${name} of cluster ${mgmt.name}, once Cluster API has created the cluster (decision 0070)`,
+    command: `(none on ${workload.name}: copied from Secret ${workload.name}/${workload.name}-${name} on ${mgmt.name})`,
+  });
+  return SecretReference.fromExternalInput(name, 'kube-system', [key]);
+}
+
+/**
+ * Creates the CCM of each workload cluster that runs with an external cloud provider, in the
+ * workload's controllers layer; returns them by cluster name.
+ */
+export function addCloudControllerManagers(
+  mgmt: GitOpsCluster,
+  workloads: readonly TalosCluster[],
+  clusters: ReadonlyMap<string, GitOpsCluster>,
+  cilium: Readonly<Record<string, CiliumNetworking>>,
+): Record<string, ICloudControllerManager> {
+  const out: Record<string, ICloudControllerManager> = {};
+  for (const w of workloads) {
+    if (!w.externalCloudProvider) continue;
+    const workload = clusters.get(w.clusterName)!;
+    const clusterName = w.clusterName;
+    switch (w.clusterClass.provider) {
+      case ClusterProvider.AWS:
+        out[clusterName] = new AwsCloudControllerManager(workload.controllers, 'CloudControllerManager', { clusterName });
+        break;
+      case ClusterProvider.AZURE:
+        out[clusterName] = new AzureCloudControllerManager(workload.controllers, 'CloudControllerManager', {
+          clusterName,
+          podCidr: cilium[clusterName].podCidr,
+          cloudConfig: copiedSecret(workload, mgmt, AZURE_CLOUD_CONFIG_SECRET.name, AZURE_CLOUD_CONFIG_SECRET.key, 'cloud-provider-azure (installed from mgmt, --cloud-config-secret-name)'),
+          cloudConfigResourceSet: resourceSet(mgmt, clusterName, AZURE_CLOUD_CONFIG_SECRET.name, 'azure.json with useManagedIdentityExtension and the control-plane identity\'s client id', 'azure-cloud-provider.yaml'),
+        });
+        break;
+      case ClusterProvider.GCP:
+        out[clusterName] = new GcpCloudControllerManager(workload.controllers, 'CloudControllerManager', { clusterName, project: DEV_GCP_PROJECT });
+        break;
+      case ClusterProvider.PROXMOX:
+        out[clusterName] = new ProxmoxCloudControllerManager(workload.controllers, 'CloudControllerManager', {
+          clusterName,
+          config: copiedSecret(workload, mgmt, 'proxmox-cloud-controller-manager', PROXMOX_CCM_CONFIG_KEY, 'proxmox-cloud-controller-manager (installed from mgmt, existingConfigSecret)'),
+          configResourceSet: resourceSet(mgmt, clusterName, 'proxmox-cloud-controller-manager', 'config.yaml with features.provider capmox and the Proxmox API token', 'proxmox-ccm.yaml'),
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
