@@ -200,7 +200,8 @@ export const CAPI_PROVIDER_CRDS: Readonly<Record<string, string>> = {
 export interface UpstreamRelease {
   readonly url: string;
   readonly path: string;
-  readonly crds: string;
+  /** @default - none (the release ships no CRDs) */
+  readonly crds?: string;
   readonly objects: readonly Thing[];
   readonly references: readonly Reference[];
   readonly source: string;
@@ -240,8 +241,6 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
     // the management cluster applies it first (dist/<workload>/cloud-controller-manager/).
     url: 'https://github.com/kubernetes/cloud-provider-gcp',
     path: './deploy/packages/default',
-    // The package ships no CRDs: the prefix matches no locked file.
-    crds: 'ccm-gcp/crds/',
     objects: [
       { group: 'apps', kind: 'DaemonSet', namespace: 'kube-system', name: 'cloud-controller-manager' },
       { group: '', kind: 'ServiceAccount', namespace: 'kube-system', name: 'cloud-controller-manager' },

@@ -1,0 +1,48 @@
+import { parse } from 'yaml';
+import { ErrorCode } from '../../lib/core/errors';
+import { GCP_CCM_RELEASE, GcpCloudControllerManager } from '../../lib';
+import { validateFleetManifests } from '../../lib/validation';
+import { thrownBy } from '../support/errors';
+import { bootstrap, bootstrapFiles, file, setup } from './_setup';
+
+describe('GcpCloudControllerManager', () => {
+  test('snapshot of what the management cluster applies', () => {
+    const { fleet, mgmt, workload } = setup('dev-gcp');
+    bootstrap(mgmt, workload, new GcpCloudControllerManager(workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'infraflux-dev' }));
+    expect(bootstrapFiles(fleet, 'dev-gcp')).toMatchSnapshot();
+  });
+
+  test('the pinned upstream package, patched: image, args (no nodeipam, no routes), KubePrism, gce.conf from a ConfigMap applied first', () => {
+    const { fleet, mgmt, workload } = setup('dev-gcp');
+    bootstrap(mgmt, workload, new GcpCloudControllerManager(workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'infraflux-dev' }));
+    const src = file(fleet, 'mgmt/flux-system/gitrepository-cloud-provider-gcp.yaml');
+    expect(src.spec).toMatchObject({ url: GCP_CCM_RELEASE.url, ref: { tag: 'v35.1.3' } });
+    const ks = file(fleet, 'mgmt/releases/dev-gcp-bootstrap/kustomization-gcp-cloud-controller-manager.yaml');
+    expect(ks.spec).toMatchObject({ path: './deploy/packages/default', prune: false, kubeConfig: { secretRef: { name: 'dev-gcp-kubeconfig', key: 'value' } } });
+    expect(ks.spec.dependsOn).toEqual([{ name: 'gcp-cloud-controller-manager-config', namespace: 'dev-gcp' }]);
+    expect(ks.spec.images).toEqual([{ name: 'k8scloudprovidergcp/cloud-controller-manager', newName: 'registry.k8s.io/cloud-provider-gcp/cloud-controller-manager', newTag: 'v35.1.3' }]);
+    const ops = parse(ks.spec.patches[0].patch) as Array<{ path: string; value: any }>;
+    const args = ops.find((o) => o.path.endsWith('/args'))!.value as string[];
+    expect(args).toEqual(expect.arrayContaining(['--cloud-provider=gce', '--controllers=*,-nodeipam', '--configure-cloud-routes=false', '--cluster-name=dev-gcp']));
+    expect(ops.find((o) => o.path.endsWith('/env'))!.value).toContainEqual({ name: 'KUBERNETES_SERVICE_PORT', value: '7445' });
+    const cm = file(fleet, 'dev-gcp/cloud-controller-manager/configmap-gce-cloud-config.yaml');
+    expect(cm.data['cloud.config']).toBe('[global]\nproject-id = infraflux-dev\nnetwork-name = dev-gcp\nnode-tags = dev-gcp-node\nmultizone = true\n');
+    const pre = file(fleet, 'mgmt/releases/dev-gcp-bootstrap/kustomization-gcp-cloud-controller-manager-config.yaml');
+    expect(pre.spec).toMatchObject({ path: './dist/dev-gcp/cloud-controller-manager', wait: true });
+    expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('fails on a project that is not a GCP project ID', () => {
+    const { workload } = setup('dev-gcp');
+    const e = thrownBy(() => new GcpCloudControllerManager(workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'Infra_Flux' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROP);
+    expect(e.constructPath).toBe('dev-gcp/controllers/Ccm');
+  });
+
+  test('fails on an extra argument that switches nodeipam back on', () => {
+    const { workload } = setup('dev-gcp');
+    const e = thrownBy(() => new GcpCloudControllerManager(workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'infraflux-dev', extraArgs: ['--controllers=*'] }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROP);
+    expect(e.message).toContain('--controllers');
+  });
+});
