@@ -95,6 +95,11 @@ export function addCloudControllerManagers(
       default:
         break;
     }
+    // Cloud load balancers probe nodes on kube-proxy's health port: GCE L4 LBs always (shared node
+    // health check :10256/healthz for externalTrafficPolicy Cluster), AWS and Azure in their
+    // "shared" probe mode. Cilium's kube-proxy replacement serves it only when bound (empty by
+    // default), else every backend is unhealthy (ccm-gcp/NOTES.md "Cilium interplay").
+    if (out[clusterName]?.providesLoadBalancers) cilium[clusterName].app.addValues({ kubeProxyReplacementHealthzBindAddr: '0.0.0.0:10256' });
   }
   return out;
 }

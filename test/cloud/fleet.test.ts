@@ -23,6 +23,12 @@ describe('reference fleet cloud controller managers', () => {
     expect(manifests.filter((m) => !m.file.startsWith('mgmt/') && m.object.kind === 'HelmRelease' && /cloud-controller|cloud-provider/.test(String((m.object as any).metadata.name)))).toEqual([]);
   });
 
+  test('Cilium serves the kube-proxy health port the cloud load balancers probe, on the cloud clusters only', () => {
+    const healthz = (c: string): unknown => parse(obj(`mgmt/releases/${c}-bootstrap/configmap-cilium-values.yaml`).data['values.yaml']).kubeProxyReplacementHealthzBindAddr;
+    for (const c of ['prod-aws', 'prod-azure', 'dev-gcp']) expect({ c, bind: healthz(c) }).toEqual({ c, bind: '0.0.0.0:10256' });
+    for (const c of ['dev-proxmox', 'edge-metal3']) expect({ c, bind: healthz(c) }).toEqual({ c, bind: undefined });
+  });
+
   test('the Talos config of the CCM clusters has the external cloud provider, Metal3 not', () => {
     const cpPatches = (c: string): string[] => obj(`mgmt/releases/cluster-${c}/taloscontrolplane-${c}-control-plane.yaml`).spec.controlPlaneConfig.controlplane.strategicPatches;
     for (const c of ['prod-aws', 'prod-azure', 'dev-gcp', 'dev-proxmox']) {
