@@ -309,6 +309,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
               path: `${mgmtDistOf(mgmt)}/${folder.folder}`,
               prune: false,
               wait: true,
+              // Ordered by `<cluster>-bootstrap` (after the Cluster exists).
+              dependsOn: [],
             },
           });
         }
@@ -324,7 +326,7 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
             healthChecks: d.healthChecks.map((h) => ({ ...h })),
             images: d.images.map((i) => ({ ...i })),
             patches: d.patches.map((p) => ({ patch: p.patch, target: { ...p.target } })),
-            ...(prerequisites ? { dependsOn: [{ name: prerequisites, namespace: ns }] } : {}),
+            dependsOn: prerequisites ? [{ name: prerequisites, namespace: ns }] : [],
           },
         });
         ccmHealthChecks.push({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: d.kustomizationName, namespace: ns });
