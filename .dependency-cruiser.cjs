@@ -33,7 +33,7 @@ const ALLOWED = {
   networking: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions'],
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
   cloud: ['core', 'flux', 'secrets', 'cluster'],
-  management: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
+  management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };

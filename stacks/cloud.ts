@@ -5,10 +5,10 @@
  *
  * - prod-aws: AWS CCM, instance profile of the control-plane VMs (no Secret);
  * - prod-azure: Azure cloud provider, user-assigned managed identity of the control-plane VMs;
- *   its azure.json (no secret in it) is copied from mgmt by a ClusterResourceSet;
+ *   its azure.json (no secret in it) is copied from mgmt by a ClusterResourceSet (sealed on mgmt);
  * - dev-gcp: GCP CCM from the pinned upstream manifests, the VMs' service account;
  * - dev-proxmox: Proxmox CCM (CAPMOX provider IDs, zones = Proxmox nodes), its API token config
- *   copied from mgmt by a ClusterResourceSet;
+ *   copied from mgmt by a ClusterResourceSet (sealed on mgmt);
  * - edge-metal3: none (CAPM3 sets the provider IDs; Cilium LB IPAM serves LoadBalancers).
  */
 import {
@@ -23,23 +23,14 @@ import {
 import { ClusterProvider, SecretReference, TalosCluster } from '../lib/cluster';
 import { GitOpsCluster } from '../lib/flux/gitops-cluster';
 import { CiliumNetworking } from '../lib/networking';
+import { ccmResourceSetReference } from './sealed-secrets';
 
 /** GCP project of dev-gcp (the same as in stacks/clusters.ts). */
 export const DEV_GCP_PROJECT = 'infraflux-dev';
 
-/** The resource-set Secret on mgmt (in the Cluster's namespace) that carries `secret` into workload `w`. */
-function resourceSet(mgmt: GitOpsCluster, w: string, secret: string, carries: string, file: string): SecretReference {
-  const name = `${w}-${secret}`;
-  mgmt.declareExternalInput({
-    kind: 'Secret',
-    namespace: w,
-    name,
-    consumer: `ClusterResourceSet ${w}/${name} (releases/${w}-bootstrap), copied to ${w}`,
-    providedBy: `the operator: a Secret of type addons.cluster.x-k8s.io/resource-set holding the manifest of Secret kube-system/${secret} of ${w} (${carries}) (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)`,
-    command: `kubectl -n ${w} create secret generic ${name} --type=addons.cluster.x-k8s.io/resource-set --from-file=${file}`,
-    temporary: true,
-  });
-  return SecretReference.fromExternalInput(name, w);
+/** The sealed resource-set Secret on mgmt (in the Cluster's namespace) that carries `secret` into workload `w` (stacks/sealed-secrets.ts). */
+function resourceSet(w: string, secret: string): SecretReference {
+  return ccmResourceSetReference(w, secret);
 }
 
 /** The Secret the workload reads, declared on it as copied by the management cluster's ClusterResourceSet. */
@@ -79,7 +70,7 @@ export function addCloudControllerManagers(
           clusterName,
           podCidr: cilium[clusterName].podCidr,
           cloudConfig: copiedSecret(workload, mgmt, AZURE_CLOUD_CONFIG_SECRET.name, AZURE_CLOUD_CONFIG_SECRET.key, 'cloud-provider-azure (installed from mgmt, --cloud-config-secret-name)'),
-          cloudConfigResourceSet: resourceSet(mgmt, clusterName, AZURE_CLOUD_CONFIG_SECRET.name, 'azure.json with useManagedIdentityExtension and the control-plane identity\'s client id', 'azure-cloud-provider.yaml'),
+          cloudConfigResourceSet: resourceSet(clusterName, AZURE_CLOUD_CONFIG_SECRET.name),
         });
         break;
       case ClusterProvider.GCP:
@@ -89,7 +80,7 @@ export function addCloudControllerManagers(
         out[clusterName] = new ProxmoxCloudControllerManager(workload.controllers, 'CloudControllerManager', {
           clusterName,
           config: copiedSecret(workload, mgmt, 'proxmox-cloud-controller-manager', PROXMOX_CCM_CONFIG_KEY, 'proxmox-cloud-controller-manager (installed from mgmt, existingConfigSecret)'),
-          configResourceSet: resourceSet(mgmt, clusterName, 'proxmox-cloud-controller-manager', 'config.yaml with features.provider capmox and the Proxmox API token', 'proxmox-ccm.yaml'),
+          configResourceSet: resourceSet(clusterName, 'proxmox-cloud-controller-manager'),
         });
         break;
       default:

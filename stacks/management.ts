@@ -13,6 +13,7 @@ import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 import { ICloudControllerManager } from '../lib/cloud';
 import { ManagementCluster, WorkloadClusterBootstrap, WorkloadCni } from '../lib/management';
 import { VersionSet } from '../lib/versions';
+import { SecretReference } from '../lib/secrets/secret-reference';
 
 /** The reference workload clusters, one per infrastructure provider. */
 export const REFERENCE_WORKLOAD_CLUSTERS: readonly string[] = ['prod-aws', 'prod-azure', 'dev-gcp', 'dev-proxmox', 'edge-metal3'];
@@ -48,6 +49,8 @@ export interface WorkloadBootstrapSpec {
    * @default - none
    */
   readonly cloudControllerManager?: ICloudControllerManager;
+  /** The ClusterMesh CA for a mesh member (a SealedSecret on mgmt, stacks/sealed-secrets.ts). @default - none */
+  readonly meshCa?: SecretReference;
 }
 
 /**
@@ -56,13 +59,14 @@ export interface WorkloadBootstrapSpec {
  */
 export function addWorkloadBootstraps(management: ManagementCluster, workloads: readonly WorkloadBootstrapSpec[]): WorkloadClusterBootstrap[] {
   return workloads.map(
-    ({ workload, capiCluster, cni, cloudControllerManager }) =>
+    ({ workload, capiCluster, cni, cloudControllerManager, meshCa }) =>
       new WorkloadClusterBootstrap(management.cluster.apps, `Bootstrap-${workload.name}`, {
         workload,
         versions: management.versions,
         cni: cni ?? WorkloadCni.cilium(),
         ...(capiCluster ? { capiCluster } : {}),
         ...(cloudControllerManager ? { cloudControllerManager } : {}),
+        ...(meshCa ? { meshCa } : {}),
       }),
   );
 }

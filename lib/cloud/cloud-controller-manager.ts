@@ -10,13 +10,12 @@
  * of its chart and values, like `CiliumNetworking` with `installedByManagementCluster`) and emits
  * nothing there; the bootstrap reads {@link ICloudControllerManager.delivery} at synth.
  */
-import { ApiObject, ApiObjectProps } from 'cdk8s';
+import { ApiObjectProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterProvider } from '../cluster/cluster-class';
 import { invalidProp, validateDnsLabel } from '../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer } from '../flux/gitops-cluster';
-import { FluxKustomization, HealthCheck, KustomizationImage } from '../flux/kustomization';
+import { ChartBackedConstruct, PinnedChart } from '../flux/flux-app';
+import { HealthCheck, KustomizationImage } from '../flux/kustomization';
 import { SecretReference } from '../secrets/secret-reference';
 
 /** Namespace every CCM of InfraFlux runs in (the charts' and manifests' own default). */
@@ -139,14 +138,13 @@ export function isCloudControllerManager(x: unknown): x is ICloudControllerManag
 }
 
 /**
- * Base of the chart-backed CCMs: owns a {@link ChartApp} installed elsewhere (by the management
- * cluster), implements {@link IFluxApp} through thin getters (docs/recipes/helm-chart-construct.md).
+ * Base of the chart-backed CCMs: a {@link ChartBackedConstruct} whose chart app is installed
+ * elsewhere (by the management cluster), so its IFluxApp getters come from the base
+ * (docs/recipes/helm-chart-construct.md).
  */
-export abstract class ChartCloudControllerManager<V extends object> extends Construct implements ICloudControllerManager, IFluxApp<V> {
+export abstract class ChartCloudControllerManager<V extends object> extends ChartBackedConstruct<V> implements ICloudControllerManager {
   public abstract readonly provider: ClusterProvider;
   public abstract readonly providesLoadBalancers: boolean;
-  /** The chart app (installed by the management cluster: it emits nothing in this cluster's tree). */
-  public readonly app: ChartApp<V>;
   public readonly clusterName: string;
   private readonly secrets: CcmWorkloadSecret[] = [];
 
@@ -156,7 +154,7 @@ export abstract class ChartCloudControllerManager<V extends object> extends Cons
     this.clusterName = validateDnsLabel(this, 'clusterName', props.clusterName);
     // installedElsewhere: the CCM must run before any Flux of this cluster can schedule (the
     // uninitialized taint), so the management cluster owns the release (decision 0070).
-    this.app = new ChartApp<V>(this, { chart, name: releaseName, namespace: CCM_NAMESPACE, createNamespace: false, installedElsewhere: true });
+    this.createApp({ chart, name: releaseName, namespace: CCM_NAMESPACE, createNamespace: false, installedElsewhere: true });
   }
 
   /** Records a Secret the CCM reads on the workload (checked: namespace kube-system). */
@@ -173,34 +171,6 @@ export abstract class ChartCloudControllerManager<V extends object> extends Cons
   }
   public get workloadSecrets(): readonly CcmWorkloadSecret[] {
     return [...this.secrets];
-  }
-
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): V {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
 
