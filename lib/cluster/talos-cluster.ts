@@ -9,7 +9,7 @@ import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
 import { CiliumDatapath } from './cilium-datapath';
 import { ClassPatch, ClusterProvider, NodeRole, TalosClusterClass } from './cluster-class';
-import { Distribution } from './distribution';
+import { Distribution, DistributionKind } from './distribution';
 import { controlPlaneDistribution } from './distributions';
 import { renderRke2ClusterClass } from './distributions/rke2-cluster-class';
 import { ResolvedPool, machineHealthChecks } from './distributions/_strategy';
@@ -102,7 +102,7 @@ export interface TalosClusterProps {
    * controller manager initialises them, so the workload bootstrap must install one (lib/cloud,
    * `WorkloadClusterBootstrap` `cloudControllerManager`). On AWS, kubelet also registers with the
    * node's FQDN (`machine.kubelet.registerWithFQDN`), the private DNS name the AWS CCM expects.
-   * @default - true on AWS, Azure, GCP and Proxmox (their CCMs set provider IDs, addresses and zones); false on Metal3, where CAPM3 sets the provider ID itself (`Metal3Cluster.cloudProviderEnabled: false`)
+   * @default - true for Talos on AWS, Azure, GCP and Proxmox (their CCMs set provider IDs, addresses and zones); false on Metal3, where CAPM3 sets the provider ID itself (`Metal3Cluster.cloudProviderEnabled: false`), and with Distribution.rke2()
    * @see ../shared/upstream/ccm-aws/NOTES.md "Talos / kubelet prerequisites"
    * @see docs/decisions/0070-cloud-controller-managers.md
    */
@@ -322,7 +322,11 @@ export class TalosCluster extends ManifestBackedConstruct {
     // Talos config documents per role (strategic merge patches), generated from the same settings
     // the Cilium construct uses.
     const cni = props.cni ?? DEFAULT_TALOS_CNI_SETTINGS;
-    this.externalCloudProvider = props.externalCloudProvider ?? infra.provider !== ClusterProvider.METAL3;
+    const talos = this.distribution.kind === DistributionKind.TALOS;
+    this.externalCloudProvider = props.externalCloudProvider ?? (talos && infra.provider !== ClusterProvider.METAL3);
+    if (this.externalCloudProvider && !talos) {
+      invalidProp(this, `externalCloudProvider true with Distribution.${this.distribution.name}(): InfraFlux switches the external cloud provider on through the Talos machine config only; leave it unset for ${this.distribution.name}`);
+    }
     if (this.externalCloudProvider && infra.provider === ClusterProvider.METAL3) {
       invalidProp(this, 'externalCloudProvider true on Metal3: CAPM3 sets the nodes\' provider IDs itself (Metal3Cluster cloudProviderEnabled: false) and no cloud controller manager would initialise them; leave externalCloudProvider unset');
     }

@@ -45,6 +45,14 @@ describe('AzureCloudControllerManager', () => {
     expect(mgmt.secretUses.map((u) => `${u.namespace}/${u.name}`)).toContain('prod-azure/prod-azure-azure-cloud-provider');
   });
 
+  test('fails when the resource-set Secret is not in the Cluster\'s namespace (a ClusterResourceSet reads its own namespace)', () => {
+    const { mgmt, workload } = setup('prod-azure');
+    const ccm = new AzureCloudControllerManager(workload.controllers, 'Ccm', { ...props, cloudConfigResourceSet: SecretReference.fromExternalInput('prod-azure-azure-cloud-provider', 'default') });
+    const e = thrownBy(() => bootstrap(mgmt, workload, ccm));
+    expect(e.code).toBe(ErrorCode.SECRET_NAMESPACE_MISMATCH);
+    expect(e.constructPath).toBe('mgmt/apps/Bootstrap-prod-azure');
+  });
+
   test('fails on a cloud config Secret in another namespace than kube-system', () => {
     const { workload } = setup('prod-azure');
     const e = thrownBy(() => new AzureCloudControllerManager(workload.controllers, 'Ccm', { ...props, cloudConfig: SecretReference.fromExternalInput('azure-cloud-provider', 'default') }));

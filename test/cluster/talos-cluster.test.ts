@@ -837,6 +837,12 @@ describe('TalosCluster external cloud provider (decision 0070)', () => {
     for (const role of aws.talosDocuments().keys()) expect(docsOf(aws, role).some((d) => d.cluster?.externalCloudProvider)).toBe(false);
   });
 
+  test('RKE2: no external cloud provider by default; fails when asked for one', () => {
+    const { tc } = build(awsProps({ distribution: Distribution.rke2() }));
+    expect(tc.externalCloudProvider).toBe(false);
+    expect(() => build(awsProps({ distribution: Distribution.rke2(), externalCloudProvider: true }))).toThrow(/externalCloudProvider true with Distribution\.rke2\(\)/);
+  });
+
   test('fails on the external cloud provider on Metal3 (CAPM3 sets the provider IDs)', () => {
     expect(() => build(metal3({ externalCloudProvider: true }))).toThrow(/\[mgmt\/apps\/Workload\] externalCloudProvider true on Metal3/);
   });
