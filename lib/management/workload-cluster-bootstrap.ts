@@ -195,7 +195,11 @@ export interface WorkloadClusterBootstrapProps {
  *   - ClusterResourceSet `<cluster>-flux-git`: the Git credentials into the workload cluster;
  *   - Kustomization `flux-instance` (remote): applies `dist/<workload>/bootstrap/` (FluxInstance `flux`);
  *   - Kustomization `flux-sync` (remote, never prunes): applies the workload's `dist/<cluster>/flux-system/`,
- *     after which the workload's own Flux reconciles it.
+ *     after which the workload's own Flux reconciles it;
+ *   - with `cloudControllerManager`: its remote HelmRelease (or, for a manifest CCM, a remote
+ *     Kustomization of the pinned upstream release, after its ConfigMaps in `dist/<cluster>/cloud-controller-manager/`)
+ *     next to Cilium, the ClusterResourceSets of the Secrets it reads, and flux-operator after it
+ *     (decision 0070).
  */
 export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
   public readonly layer: FluxLayer;
@@ -314,10 +318,14 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
         ccmHealthChecks.push({ apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: d.releaseName, namespace: ns });
       } else {
         const ignorePath = d.path.replace(/^\.\//, '').replace(/\/$/, '');
-        mgmt.sharedObject(`GitRepository-${d.sourceName}`, (sc, sid) => new GitRepository(sc, sid, {
+        const source = mgmt.sharedObject(`GitRepository-${d.sourceName}`, (sc, sid) => new GitRepository(sc, sid, {
           metadata: { name: d.sourceName, namespace: FLUX_NAMESPACE },
           spec: { interval: goDuration(Duration.hours(12)), url: d.url, ref: { tag: d.tag }, ignore: `/*\n!/${ignorePath}/\n` },
         }));
+        const shared = (source.toJson() as { spec: { url: string; ref: { tag: string } } }).spec;
+        if (shared.url !== d.url || shared.ref.tag !== d.tag) {
+          throw new InfraFluxError(ErrorCode.DUPLICATE, this, `GitRepository "${d.sourceName}" already points at ${shared.url} ${shared.ref.tag}, not ${d.url} ${d.tag}; every cluster's CCM of a provider uses the same pinned release`);
+        }
         const remoteTiming = { interval: goDuration(Duration.minutes(10)), retryInterval: goDuration(Duration.minutes(1)), timeout: goDuration(Duration.minutes(10)), kubeConfig };
         let prerequisites: string | undefined;
         if (d.prerequisites.length > 0) {

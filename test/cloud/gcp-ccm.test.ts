@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ErrorCode } from '../../lib/core/errors';
 import { GCP_CCM_RELEASE, GcpCloudControllerManager } from '../../lib';
@@ -30,6 +31,24 @@ describe('GcpCloudControllerManager', () => {
     const pre = file(fleet, 'mgmt/releases/dev-gcp-bootstrap/kustomization-gcp-cloud-controller-manager-config.yaml');
     expect(pre.spec).toMatchObject({ path: './dist/dev-gcp/cloud-controller-manager', wait: true });
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('fails when a second cluster\'s manifest CCM names the same GitRepository at another tag', () => {
+    // GIVEN dev-gcp with the pinned GCP CCM, and a second cluster whose CCM (a user implementation) pins another tag
+    const { fleet, mgmt, workload } = setup('dev-gcp');
+    bootstrap(mgmt, workload, new GcpCloudControllerManager(workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'infraflux-dev' }));
+    const other = fleet.addCluster('dev-gcp2', { name: 'dev-gcp2' });
+    const pinned = new GcpCloudControllerManager(other.controllers, 'Ccm', { clusterName: 'dev-gcp2', project: 'infraflux-dev' });
+    const older = Object.assign(new Construct(other.controllers, 'Older'), {
+      provider: pinned.provider,
+      providesLoadBalancers: true,
+      workloadSecrets: [],
+      delivery: { ...pinned.delivery, tag: 'v35.0.0' },
+    });
+    // WHEN it is bootstrapped THEN the shared source is refused
+    const e = thrownBy(() => bootstrap(mgmt, other, older));
+    expect(e.code).toBe(ErrorCode.DUPLICATE);
+    expect(e.message).toContain('v35.0.0');
   });
 
   test('fails on a project that is not a GCP project ID', () => {
