@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { UpstreamCache } from '../../lib/upstream/lock';
 import { ErrorCode } from '../../lib/core/errors';
 import { GCP_CCM_RELEASE, GcpCloudControllerManager } from '../../lib';
 import { validateFleetManifests } from '../../lib/validation';
@@ -31,6 +32,22 @@ describe('GcpCloudControllerManager', () => {
     const pre = file(fleet, 'mgmt/releases/dev-gcp-bootstrap/kustomization-gcp-cloud-controller-manager-config.yaml');
     expect(pre.spec).toMatchObject({ path: './dist/dev-gcp/cloud-controller-manager', wait: true });
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('the JSON patch addresses the pinned manifest: container 0, its mount 0 and volume 0 are the cloud config', () => {
+    // GIVEN the pinned package's DaemonSet (read through the verified cache) and the patch
+    const ds = parseAllDocuments(UpstreamCache.default().read('ccm-gcp/deploy/packages/default/manifest.yaml'))
+      .map((d) => d.toJS())
+      .find((o) => o?.kind === 'DaemonSet' && o.metadata.name === 'cloud-controller-manager');
+    const ccm = new GcpCloudControllerManager(setup('dev-gcp').workload.controllers, 'Ccm', { clusterName: 'dev-gcp', project: 'infraflux-dev' });
+    const ops = JSON.parse(ccm.delivery.patches[0].patch) as Array<{ op: string; path: string; value: unknown }>;
+    // THEN every replaced path exists, and the replaced items are the ones meant
+    const at = (path: string): any => path.split('/').slice(1).reduce((o: any, k) => (o === undefined ? undefined : o[k]), ds);
+    for (const o of ops) expect({ path: o.path, exists: o.op === 'replace' && at(o.path) !== undefined }).toEqual({ path: o.path, exists: true });
+    expect(at('/spec/template/spec/containers/0/name')).toBe('cloud-controller-manager');
+    expect(at('/spec/template/spec/volumes/0/name')).toBe('cloudconfig');
+    expect(at('/spec/template/spec/containers/0/volumeMounts/0/name')).toBe('cloudconfig');
+    expect(at('/spec/template/spec/containers/0/image')).toBe(`${GCP_CCM_RELEASE.upstreamImage}:latest`);
   });
 
   test('fails when a second cluster\'s manifest CCM names the same GitRepository at another tag', () => {
