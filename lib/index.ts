@@ -146,7 +146,7 @@ export {
   exposeHubbleUi,
   exposeStorageUi,
 } from './edge/platform-ui';
-export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
+export type { HeadlampProps, IHeadlamp, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
 export {

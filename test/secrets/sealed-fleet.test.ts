@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../lib/core/errors';
 import { SealedData, SealingCertificate } from '../../lib/secrets';
-import { buildReferenceFleet, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
 import { REFERENCE_WORKLOAD_CLUSTERS } from '../../stacks/management';
 import {
   CLOUDFLARE_DELIVERIES,
@@ -18,14 +18,15 @@ import {
   WORKLOAD_CREDENTIAL_DELIVERIES,
 } from '../../stacks/sealed-secrets';
 import { thrownBy } from '../support/errors';
+import { referenceFleet } from '../support/reference-fleet';
 import { REFERENCE_MESH_WORKLOADS } from '../../stacks/networking';
 
 type Manifest = { file: string; object: Record<string, any> };
 
 describe('Sealed Secrets in the reference fleet', () => {
   // GIVEN the complete reference fleet
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests() as Manifest[];
+  const { fleet } = referenceFleet();
+  const manifests = referenceFleet().manifests as Manifest[];
   const find = (file: string): Record<string, any> => {
     const m = manifests.find((x) => x.file === file);
     if (!m) throw new Error(`no ${file}`);
