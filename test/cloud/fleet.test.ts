@@ -4,12 +4,11 @@
  */
 import { parse } from 'yaml';
 import { reconcileFleet, ReconcileCode } from '../../lib/reconcile';
-import { buildReferenceFleet } from '../../stacks/fleet';
+import { referenceFleet } from '../support/reference-fleet';
 
 describe('reference fleet cloud controller managers', () => {
-  // GIVEN the complete reference fleet
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests();
+  // GIVEN the complete reference fleet (the shared read-only build: this test only reads it)
+  const { fleet, manifests } = referenceFleet();
   const has = (file: string): boolean => manifests.some((m) => m.file === file);
   const obj = (file: string): any => manifests.find((m) => m.file === file)!.object;
 
