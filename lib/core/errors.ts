@@ -80,6 +80,11 @@ export enum ErrorCode {
   NAME_TOO_LONG = 'INFRAFLUX_NAME_TOO_LONG',
   /** A DNS record TTL is not allowed (a whole number of seconds; Cloudflare: 1 for automatic or 60/120-86400, proxied records only 1). */
   INVALID_DNS_TTL = 'INFRAFLUX_INVALID_DNS_TTL',
+  // cloud controller managers (issue 13)
+  /** A cloud cluster (AWS, Azure, GCP) has no cloud controller manager while Cilium LB IPAM is off: its LoadBalancer Services never get an address. */
+  CLOUD_CCM_MISSING = 'INFRAFLUX_CLOUD_CCM_MISSING',
+  /** A cloud controller manager does not fit its cluster (another provider, or Talos without the external cloud provider). */
+  CLOUD_CCM_MISMATCH = 'INFRAFLUX_CLOUD_CCM_MISMATCH',
   /** A Cilium ClusterMesh has fewer than two member clusters (shared names and ids are DUPLICATE, overlapping pod CIDRs CIDR_OVERLAP). */
   MESH_MEMBERSHIP = 'INFRAFLUX_MESH_MEMBERSHIP',
   /** A Gateway route's hostname lies in no managed DNS zone, no listener certificate covers it, or the Gateway has too many listeners. */

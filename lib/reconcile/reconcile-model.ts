@@ -350,7 +350,7 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
   function upstreamFacts(n: KustomizationNode): string[] {
     if (!n.upstream) return [];
     const out: string[] = [];
-    for (const crd of lockedCrdsUnder(cache(), n.upstream.crds)) {
+    for (const crd of n.upstream.crds ? lockedCrdsUnder(cache(), n.upstream.crds) : []) {
       out.push(factKey(n.target, { group: crd.group, kind: crd.kind, served: true }), factKey(n.target, { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: crd.name }));
     }
     for (const t of n.upstream.objects) out.push(factKey(n.target, t));
@@ -376,6 +376,9 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     const by = bootstrappedBy(cluster);
     if (by && !stack.includes(by.cluster)) replay(by.cluster, [...stack, cluster]);
     const base = new Set<string>(freshFacts(cluster));
+    // A remote target exists when its kubeconfig does: its API server has created the built-in
+    // namespaces (a CCM's ConfigMap in kube-system, applied from mgmt).
+    for (const n of nodesByCluster.get(cluster) ?? []) if (n.target !== cluster) for (const f of freshFacts(n.target)) base.add(f);
     if (by?.after) for (const f of by.after) if (f.startsWith(`${cluster}|`)) base.add(f);
     if (by) for (const a of by.applied) for (const f of model.appliedFacts(a)) base.add(f);
     if (!by) for (const f of fluxBootstrapFacts(cluster)) base.add(f);

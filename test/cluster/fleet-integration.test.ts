@@ -198,7 +198,8 @@ describe('reference fleet wiring between Cluster API objects and their bootstrap
     const clusters = manifests.filter((m) => m.object.kind === 'Cluster' && m.file.startsWith('mgmt/'));
     const resourceSets = manifests.filter((m) => m.object.kind === 'ClusterResourceSet');
     // THEN each ClusterResourceSet's selector matches exactly one Cluster's labels
-    expect(resourceSets.length).toBe(5);
+    // (five for the Flux Git credentials, two for the CCM Secrets of prod-azure and dev-proxmox)
+    expect(resourceSets.length).toBe(7);
     for (const rs of resourceSets) {
       const selector = (rs.object as { spec: { clusterSelector: { matchLabels: Record<string, string> } } }).spec.clusterSelector.matchLabels;
       const matches = clusters.filter((c) => {
