@@ -40,6 +40,8 @@ describe('InfraFluxError', () => {
     // THEN users match on these values; a rename is a breaking change
     expect(Object.values(ErrorCode).sort()).toEqual([
       'INFRAFLUX_APP_NOT_CREATED',
+      'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
+      'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
       'INFRAFLUX_CIDR_OVERLAP',
       'INFRAFLUX_CLOUD_CCM_MISMATCH',
       'INFRAFLUX_CLOUD_CCM_MISSING',
@@ -48,6 +50,7 @@ describe('InfraFluxError', () => {
       'INFRAFLUX_ENDPOINT_NOT_HA',
       'INFRAFLUX_INVALID_CHART_VALUES',
       'INFRAFLUX_INVALID_CLOUD_IDENTIFIER',
+      'INFRAFLUX_INVALID_CRON',
       'INFRAFLUX_INVALID_DNS_TTL',
       'INFRAFLUX_INVALID_DURATION',
       'INFRAFLUX_INVALID_HELM_VALUES',
