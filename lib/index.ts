@@ -207,3 +207,50 @@ export type { IPasswordGenerator, PasswordGeneratorProps } from './secrets/passw
 // apps
 export { Podinfo } from './apps/podinfo';
 export type { PodinfoProps } from './apps/podinfo';
+
+// storage (issue 13)
+export {
+  CEPH_DASHBOARD_SERVICE,
+  CEPH_FS_CSI_DRIVER,
+  CEPH_RBD_CSI_DRIVER,
+  EBS_CSI_DRIVER,
+  AZURE_DISK_CSI_DRIVER,
+  ClusterStorage,
+  DEFAULT_STORAGE_CLASS,
+  DEFAULT_STORAGE_CLASS_ANNOTATION,
+  GCE_PD_CSI_DRIVER,
+  GOLD_STORAGE_CLASS,
+  LONGHORN_CSI_DRIVER,
+  AwsEbsCsiDriver,
+  AzureDiskCsiDriver,
+  GcpPdCsiDriver,
+  Longhorn,
+  ReclaimPolicy,
+  RookCeph,
+  SnapshotController,
+  SnapshotCrds,
+  StorageBackend,
+  StoragePlatform,
+  VELERO_SNAPSHOT_CLASS_LABEL,
+  VolumeBindingMode,
+  addSnapshotClass,
+  addStorageClass,
+} from './storage';
+export type {
+  AwsEbsCsiDriverProps,
+  AwsEbsOptions,
+  AzureDiskCsiDriverProps,
+  AzureDiskOptions,
+  ClusterStorageProps,
+  GcpPdCsiDriverProps,
+  GcpPdOptions,
+  ISnapshotController,
+  ISnapshotCrds,
+  LonghornOptions,
+  LonghornProps,
+  RookCephOptions,
+  RookCephProps,
+  SnapshotClassOptions,
+  SnapshotControllerProps,
+  StorageClassOptions,
+} from './storage';

@@ -148,7 +148,8 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     name: FLEET_STORE,
     operator,
     provider: spec.provider(cluster),
-    namespaces: [HUBBLE_SSO_NAMESPACE],
+    // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts) read their credentials from the store.
+    namespaces: [HUBBLE_SSO_NAMESPACE, 'oauth2-proxy-storageui'],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);

@@ -8,6 +8,7 @@ import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Po
 import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
+import { addStorage } from './storage';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -50,7 +51,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     // Runtime secrets (the EXTERNAL route, decision 0062): the operator and the cluster's store;
     // the edge's SSO proxies get their credentials from it.
     const secrets = addExternalSecrets(baseline);
-    addEdge(baseline, {
+    const edge = addEdge(baseline, {
       zone: FLEET_DOMAIN,
       dnsZone: FLEET_DNS_ZONE,
       // oauth2-proxy trusts X-Forwarded-* only from the Gateway's proxies: pods and nodes of the cluster.
@@ -59,6 +60,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ciliumController: c,
       ssoCredentials: secrets.ssoCredentials,
     });
+    addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
