@@ -200,7 +200,8 @@ export const CAPI_PROVIDER_CRDS: Readonly<Record<string, string>> = {
 export interface UpstreamRelease {
   readonly url: string;
   readonly path: string;
-  readonly crds: string;
+  /** @default - the release installs no CRDs */
+  readonly crds?: string;
   readonly objects: readonly Thing[];
   readonly references: readonly Reference[];
   readonly source: string;
@@ -247,8 +248,6 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
   {
     url: 'https://github.com/kubernetes-csi/external-snapshotter',
     path: './deploy/kubernetes/snapshot-controller',
-    // No CRDs: a prefix with no locked files.
-    crds: 'external-snapshotter/snapshot-controller/',
     // Retargeted to kube-system by the Kustomization's targetNamespace (SnapshotController).
     objects: [{ group: 'apps', kind: 'Deployment', namespace: 'kube-system', name: 'snapshot-controller' }],
     references: [],
@@ -257,7 +256,6 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
   {
     url: 'https://github.com/kubernetes-sigs/gcp-compute-persistent-disk-csi-driver',
     path: './deploy/kubernetes/overlays/stable-master',
-    crds: 'csi-drivers/gcp-compute-persistent-disk-csi-driver/crds/',
     objects: [
       { group: '', kind: 'Namespace', name: 'gce-pd-csi-driver' },
       { group: 'apps', kind: 'Deployment', namespace: 'gce-pd-csi-driver', name: 'csi-gce-pd-controller' },

@@ -342,7 +342,7 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
   function upstreamFacts(n: KustomizationNode): string[] {
     if (!n.upstream) return [];
     const out: string[] = [];
-    for (const crd of lockedCrdsUnder(cache(), n.upstream.crds)) {
+    for (const crd of n.upstream.crds ? lockedCrdsUnder(cache(), n.upstream.crds) : []) {
       out.push(factKey(n.target, { group: crd.group, kind: crd.kind, served: true }), factKey(n.target, { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: crd.name }));
     }
     for (const t of n.upstream.objects) out.push(factKey(n.target, t));

@@ -9,7 +9,7 @@ import { field, parseYamlDocuments, stringField } from '../../lib/validation';
 describe('reconcile knowledge', () => {
   const cache = UpstreamCache.default();
 
-  test.each(['cert-manager/crds/', 'gateway-api/crds/standard/', 'capi-talos/', 'flux/crds/', 'external-secrets/crds/'])('reads the CRDs under %s like a full parse', (prefix) => {
+  test.each(['cert-manager/crds/', 'gateway-api/crds/standard/', 'capi-talos/', 'flux/crds/', 'external-secrets/crds/', 'external-snapshotter/crds/', 'rook-ceph/crds/', 'longhorn/crds/'])('reads the CRDs under %s like a full parse', (prefix) => {
     // GIVEN the locked files under the prefix, parsed in full
     const full: string[] = [];
     for (const f of cache.files((e) => e.path.startsWith(prefix) && /\.ya?ml$/.test(e.path))) {
@@ -24,7 +24,7 @@ describe('reconcile knowledge', () => {
 
   test('every entry cites its upstream source, and every folder it names is in the lock', () => {
     for (const k of [...CONTROLLER_KNOWLEDGE, ...CHART_KNOWLEDGE, ...UPSTREAM_RELEASES]) expect(k.source.length).toBeGreaterThan(10);
-    const folders = [...Object.values(CAPI_PROVIDER_CRDS), ...UPSTREAM_RELEASES.map((u) => u.crds), ...CHART_KNOWLEDGE.flatMap((c) => (c.crds ? [c.crds] : []))];
+    const folders = [...Object.values(CAPI_PROVIDER_CRDS), ...UPSTREAM_RELEASES.flatMap((u) => (u.crds ? [u.crds] : [])), ...CHART_KNOWLEDGE.flatMap((c) => (c.crds ? [c.crds] : []))];
     for (const folder of folders) expect({ folder, crds: lockedCrdsUnder(cache, folder).length > 0 }).toEqual({ folder, crds: true });
   });
 });
