@@ -16,6 +16,7 @@ import { AzureAuth } from '../lib/secrets/stores/azure';
 import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
 import { FLEET_DOMAIN, type Baseline } from './config';
+import { STORAGE_SSO_NAMESPACE } from './storage';
 
 /** Name of each cluster's ClusterSecretStore. */
 export const FLEET_STORE = 'fleet-secrets';
@@ -149,7 +150,7 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     operator,
     provider: spec.provider(cluster),
     // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts) read their credentials from the store.
-    namespaces: [HUBBLE_SSO_NAMESPACE, 'oauth2-proxy-storageui'],
+    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);
