@@ -9,3 +9,4 @@ export * from './drivers/azure-disk';
 export * from './drivers/gcp-pd';
 export * from './drivers/rook-ceph';
 export * from './drivers/longhorn';
+export * from './drivers/proxmox-csi';

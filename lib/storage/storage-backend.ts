@@ -5,6 +5,7 @@ import { AwsEbsCsiDriver, AwsEbsCsiDriverProps } from './drivers/aws-ebs';
 import { AzureDiskCsiDriver, AzureDiskCsiDriverProps } from './drivers/azure-disk';
 import { GcpPdCsiDriver, GcpPdCsiDriverProps } from './drivers/gcp-pd';
 import { Longhorn, LonghornProps } from './drivers/longhorn';
+import { ProxmoxCsi, ProxmoxCsiProps } from './drivers/proxmox-csi';
 import { RookCeph, RookCephProps } from './drivers/rook-ceph';
 import { ISnapshotController } from './snapshot-controller';
 
@@ -16,6 +17,8 @@ export type AzureDiskOptions = Omit<AzureDiskCsiDriverProps, 'snapshotController
 export interface GcpPdOptions extends Omit<GcpPdCsiDriverProps, 'snapshotController'> {}
 /** Options of {@link StorageBackend.rookCeph}. */
 export type RookCephOptions = Omit<RookCephProps, 'snapshotController'>;
+/** Options of {@link StorageBackend.proxmoxCsi}. */
+export type ProxmoxCsiOptions = Omit<ProxmoxCsiProps, 'snapshotController'>;
 /** Options of {@link StorageBackend.longhorn}. */
 export type LonghornOptions = Omit<LonghornProps, 'snapshotController'>;
 
@@ -51,6 +54,10 @@ export class StorageBackend {
    */
   public static rookCeph(options: RookCephOptions = {}): StorageBackend {
     return new StorageBackend('rook-ceph', ['proxmox', 'metal3'], true, (c) => new RookCeph(c.cluster, `${c.id}RookCeph`, { ...options, snapshotController: c.snapshotController })._installed());
+  }
+  /** The Proxmox CSI plugin (the alternative to Rook-Ceph on Proxmox; see `PROXMOX_CSI_CHART` for its validation). */
+  public static proxmoxCsi(options: ProxmoxCsiOptions): StorageBackend {
+    return new StorageBackend('proxmox-csi', ['proxmox'], false, (c) => new ProxmoxCsi(c.cluster.controllers, `${c.id}ProxmoxCsi`, { ...options, snapshotController: c.snapshotController })._installed());
   }
   /** Longhorn (an alternative, off by default; never on the disks Rook-Ceph uses). */
   public static longhorn(options: LonghornOptions = {}): StorageBackend {

@@ -1,0 +1,116 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ErrorCode, InfraFluxError } from '../../core/errors';
+import { ChartApp, IFluxApp, PinnedChart } from '../../flux/flux-app';
+import { FluxLayer, LayerName } from '../../flux/gitops-cluster';
+import { FluxKustomization, ReconcileTiming } from '../../flux/kustomization';
+import { PodSecurityLevel } from '../../flux/pod-security';
+import { SecretKeyReference } from '../../secrets/secret-reference';
+import { ISnapshotController } from '../snapshot-controller';
+import { ReclaimPolicy } from '../storage-class';
+import { InstalledBackend } from './_strategy';
+
+/** The Proxmox CSI driver name (fixed upstream). */
+export const PROXMOX_CSI_DRIVER = 'csi.proxmox.sinextra.dev';
+export const PROXMOX_CSI_NAMESPACE = 'csi-proxmox';
+
+/**
+ * The pinned chart (proxmox-csi/NOTES.md: `proxmox-csi-plugin` 0.5.9, app v0.19.1, OCI). It is in the
+ * spec pack but not yet in upstream.lock.json, so imports/helm has no values type and the fleet's
+ * validation does not know it: register it with `new Fleet({ validation: { charts: [{ ...PROXMOX_CSI_CHART,
+ * values: <proxmox-csi/chart/values.yaml> }] } })` until the lock is regenerated.
+ */
+export const PROXMOX_CSI_CHART: PinnedChart = { name: 'proxmox-csi-plugin', version: '0.5.9', repository: 'oci://ghcr.io/sergelogvinov/charts' };
+
+export interface ProxmoxCsiProps extends ReconcileTiming {
+  /**
+   * The plugin's config (proxmox-csi config.yaml: `clusters[]` with url, region and an API token of a
+   * role with VM.Audit VM.Config.Disk Datastore.Allocate Datastore.AllocateSpace Datastore.Audit; a
+   * token of its own, not the CCM's), in `csi-proxmox`.
+   * @see https://github.com/sergelogvinov/proxmox-csi-plugin/blob/v0.19.1/docs/install.md
+   */
+  readonly config: SecretKeyReference;
+  /** Proxmox storage id the `default` class creates disks on (e.g. `local-lvm`, a Ceph or ZFS pool). */
+  readonly storage: string;
+  /**
+   * Proxmox storage id of the `gold` class (SSD-backed).
+   * @default - the same as `storage`, with the disks flagged `ssd`
+   */
+  readonly goldStorage?: string;
+  /** Needed: the snapshotter sidecar is switched on. */
+  readonly snapshotController: ISnapshotController;
+  /**
+   * Extra chart values, merged over InfraFlux's.
+   * @default {}
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+/**
+ * The Proxmox CSI plugin (pinned chart 0.5.9, v0.19.1): hot-plugs Proxmox disks into the node VMs, the
+ * alternative to Rook-Ceph on Proxmox. A privileged `csi-proxmox` namespace (the node plugin needs
+ * host mounts), the config from a Secret by reference (`existingConfigSecret`), the snapshotter
+ * sidecar on, the chart's classes off, and no `nodeSelector` of the Talos CCM
+ * (`values.talos.yaml` selects `node.cloudprovider.kubernetes.io/platform: nocloud`, which only the
+ * Talos CCM writes). Nodes need the `topology.kubernetes.io/region`/`zone` labels (Proxmox or Talos
+ * CCM). Volumes are ReadWriteOnce and stay in their Proxmox node unless the storage is shared.
+ */
+export class ProxmoxCsi extends Construct implements IFluxApp<Record<string, unknown>> {
+  public readonly app: ChartApp<Record<string, unknown>>;
+  private readonly storage: string;
+  private readonly goldStorage: string;
+
+  public constructor(scope: Construct, id: string, props: ProxmoxCsiProps) {
+    super(scope, id);
+    const storageId = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
+    for (const [what, value] of [['storage', props.storage], ['goldStorage', props.goldStorage ?? props.storage]] as const) {
+      if (!storageId.test(value)) throw new InfraFluxError(ErrorCode.INVALID_PROP, this, `${what} "${value}" is not a Proxmox storage id (letters, digits, '-', '_', '.'; starting with a letter)`);
+    }
+    this.storage = props.storage;
+    this.goldStorage = props.goldStorage ?? props.storage;
+    this.app = new ChartApp<Record<string, unknown>>(this, {
+      ...props,
+      chart: PROXMOX_CSI_CHART,
+      name: 'proxmox-csi-plugin',
+      namespace: PROXMOX_CSI_NAMESPACE,
+      podSecurity: PodSecurityLevel.PRIVILEGED,
+      values: {},
+    });
+    if (this.app.layer.layerName !== LayerName.CONTROLLERS) {
+      throw new InfraFluxError(ErrorCode.WRONG_LAYER, this, `ProxmoxCsi must be created in the controllers layer, not "${this.app.layer.layerName}"`);
+    }
+    props.config.use(this, 'Proxmox CSI config', PROXMOX_CSI_NAMESPACE);
+    this.app.addValues({
+      existingConfigSecret: props.config.secretName,
+      existingConfigSecretKey: props.config.key,
+      storageClass: [],
+      controller: { snapshotter: { enabled: true } },
+    });
+    if (props.values) this.app.addValues(props.values);
+    if (props.config.secret.producer) this.addDependency(props.config.secret.producer);
+    this.addDependency(props.snapshotController);
+  }
+
+  /** @internal */
+  public _installed(): InstalledBackend {
+    return {
+      name: 'proxmox-csi',
+      drivers: [{ name: PROXMOX_CSI_DRIVER, snapshotClassName: 'proxmox-snapshots', snapshotParameters: {} }],
+      defaultClass: { provisioner: PROXMOX_CSI_DRIVER, parameters: { storage: this.storage, 'csi.storage.k8s.io/fstype': 'ext4' } },
+      goldClass: { provisioner: PROXMOX_CSI_DRIVER, parameters: { storage: this.goldStorage, ssd: 'true', cache: 'none', 'csi.storage.k8s.io/fstype': 'ext4' }, reclaimPolicy: ReclaimPolicy.RETAIN },
+      extraClasses: {},
+      deployedBy: [this],
+    };
+  }
+
+  public get name(): string { return this.app.name; }
+  public get namespace(): string { return this.app.namespace; }
+  public get layer(): FluxLayer { return this.app.layer; }
+  public get chart(): PinnedChart { return this.app.chart; }
+  public get values(): Record<string, unknown> { return this.app.values; }
+  public get installedElsewhere(): boolean { return this.app.installedElsewhere; }
+  public get kustomization(): FluxKustomization | undefined { return this.app.kustomization; }
+  /** The HelmRelease (also `node.defaultChild`). */
+  public get helmRelease(): ApiObject | undefined { return this.app.helmRelease; }
+  public addDependency(target: IConstruct): void { this.app.addDependency(target); }
+}
