@@ -33,7 +33,7 @@ const ALLOWED = {
   networking: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions'],
   storage: ['core', 'flux', 'secrets'],
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
-  management: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions', 'cluster', 'networking'],
+  management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };

@@ -8,7 +8,7 @@
  */
 
 // core
-export { ErrorCode, InfraFluxError } from './core/errors';
+export { addCodedValidation, CodedValidation, ErrorCode, InfraFluxError } from './core/errors';
 export type { InfraFluxProblem } from './core/errors';
 export { UPSTREAM_VERSIONS } from './core/versions';
 export { Capability, claimCapability, capabilityOwners } from './core/capabilities';
@@ -29,9 +29,9 @@ export type { FluxKustomizationProps, HealthCheck, HealthCheckExpr, Kustomizatio
 export { FluxLayer, GitOpsCluster, LayerName } from './flux/gitops-cluster';
 export type { FluxLayerProps, GitOpsClusterProps, GitSourceProps, IFluxUnit } from './flux/gitops-cluster';
 export { PodSecurityLevel } from './flux/pod-security';
-export { ChartApp, FluxApp } from './flux/flux-app';
+export { ChartApp, ChartBackedConstruct, FluxApp } from './flux/flux-app';
 export type { FluxAppProps, IFluxApp, PinnedChart } from './flux/flux-app';
-export { FluxManifestApp, ManifestApp } from './flux/manifest-app';
+export { FluxManifestApp, ManifestApp, ManifestBackedConstruct } from './flux/manifest-app';
 export type { FluxManifestAppProps } from './flux/manifest-app';
 export { UpstreamGitRelease } from './flux/upstream-release';
 export type { UpstreamGitReleaseProps } from './flux/upstream-release';
@@ -103,7 +103,7 @@ export { CILIUM_NAMESPACE, CiliumNetworking, HUBBLE_FLOW_LOG_PATH } from './netw
 export type { CapabilityState, CiliumNetworkingProps, ICiliumNetworking, ClusterMeshPeer, MeshJoinOptions, WithoutCilium } from './networking/cilium-networking';
 export type { ProfileDecision } from './networking/_profile';
 export { TETRAGON_BASELINE_POLICIES, Tetragon, TetragonBaselinePolicies } from './networking/tetragon';
-export type { TetragonBaselinePoliciesProps, TetragonProps } from './networking/tetragon';
+export type { ITetragon, TetragonBaselinePoliciesProps, TetragonProps } from './networking/tetragon';
 export {
   CRITICAL_POOL_LABEL,
   CiliumBgp,
@@ -179,12 +179,23 @@ export {
   SealingCertificate,
   SealingScope,
   SecretType,
+  SealInput,
   seal,
+  sealCommand,
   unseal,
 } from './secrets/seal';
-export type { SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
-export { SealedSecret } from './secrets/sealed-secret';
-export type { SealedSecretProps } from './secrets/sealed-secret';
+export type { SealCommandOptions, SealOptions, SealedSecretTemplate, SealingTarget, SecretData, UnsealOptions } from './secrets/seal';
+export { SealedSecret, SealedSecretGroup } from './secrets/sealed-secret';
+export type { SealedSecretGroupProps, SealedSecretProps } from './secrets/sealed-secret';
+export {
+  SEALED_SECRET_HEALTH_CHECK,
+  SEALED_SECRETS_CONTROLLER_NAME,
+  SEALED_SECRETS_NAMESPACE,
+  SEALING_KEY_LABEL,
+  SEALING_KEY_SECRET_NAME,
+  SealedSecretsController,
+} from './secrets/sealed-secrets-controller';
+export type { ISealedSecretsController, SealedSecretsControllerProps } from './secrets/sealed-secrets-controller';
 export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator } from './secrets/external-secrets-operator';
 export type { ExternalSecretsOperatorProps, ICertManagerInstallation, IExternalSecretsOperator } from './secrets/external-secrets-operator';
 export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider } from './secrets/secret-store';

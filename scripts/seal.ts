@@ -6,15 +6,15 @@
  *   terraform output -raw cloudflare_token | npm run -s seal -- --cluster mgmt \
  *     --name cloudflare-api-token --namespace cert-manager --from-stdin token
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { InfraFluxError } from '../lib/core/errors';
 import { seal, SealingCertificate, SealingScope, SecretType } from '../lib/secrets/seal';
 
 const USAGE = `usage: npm run -s seal -- (--cert <pem> | --cluster <name>) --name <name> --namespace <ns>
-         [--scope strict|namespace-wide|cluster-wide] [--type <secret type>] [--raw] [--allow-expired-cert]
+         [--scope strict|namespace-wide|cluster-wide] [--type <secret type>] [--raw] [--allow-expired-cert] [--out <file>]
          (--from-literal key=value | --from-file key=path | --from-stdin key)...
 
   --cert <pem>          the cluster's public sealing certificate (kubeseal --fetch-cert)
@@ -26,7 +26,9 @@ const USAGE = `usage: npm run -s seal -- (--cert <pem> | --cluster <name>) --nam
   --from-file k=path    the bytes of a file
   --from-stdin k        the bytes read from stdin, as-is (terraform output -raw …, printf '%s' …)
   --raw                 print only the encryptedData map, not the SealedSecret
-  --allow-expired-cert  seal with an expired certificate (only if the controller still holds its key)`;
+  --allow-expired-cert  seal with an expired certificate (only if the controller still holds its key)
+  --out <file>          write the output to <file> (created with its folders, replaced only on success)
+                        instead of stdout: the sealed files SealedData.fromFile() reads at synth`;
 
 /** A usage error: printed with the usage text. */
 class UsageError extends Error {}
@@ -72,6 +74,7 @@ async function run(argv: string[]): Promise<string> {
       'from-stdin': { type: 'string' },
       raw: { type: 'boolean' },
       'allow-expired-cert': { type: 'boolean' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,7 +122,14 @@ async function run(argv: string[]): Promise<string> {
   });
   for (const value of Object.values(data)) value.fill(0);
   const out = values.raw ? { ...sealed.encryptedData } : sealed.toManifest(values.type ? { type: SecretType.of(values.type) } : {});
-  return stringify(out, { lineWidth: 0 });
+  const text = stringify(out, { lineWidth: 0 });
+  if (values.out === undefined) return text;
+  // Written next to the target, then renamed: a failed run never leaves a truncated file behind.
+  const target = resolve(values.out);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(`${target}.tmp`, text);
+  renameSync(`${target}.tmp`, target);
+  return '';
 }
 
 // `npm run seal` without -s echoes the command line (with any --from-literal value) on stdout,

@@ -110,7 +110,7 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
       infrastructure: InfrastructureInputs.aws({
         region: 'eu-central-1',
         amiId: 'ami-0a1b2c3d4e5f60718',
-        identity: AwsIdentity.staticCredentials(SecretReference.fromExternalInput('prod-aws-credentials', 'capa-system')),
+        identity: AwsIdentity.staticCredentials(SecretReference.fromSealedSecret('prod-aws-credentials', 'capa-system')),
       }),
     }),
   );
@@ -140,7 +140,7 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
         project: 'infraflux-dev',
         region: 'europe-west4',
         image: `projects/infraflux-dev/global/images/talos-v${talosImageVersion(opts).replace(/\./g, '-')}`,
-        credentials: SecretReference.fromExternalInput('dev-gcp-credentials', 'dev-gcp'),
+        credentials: SecretReference.fromSealedSecret('dev-gcp-credentials', 'dev-gcp'),
       }),
     }),
   );
@@ -158,13 +158,13 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
         nodeAddresses: ['192.168.10.100-192.168.10.150'],
         gateway: '192.168.10.1',
         dnsServers: ['192.168.10.1'],
-        credentials: SecretReference.fromExternalInput('dev-proxmox-credentials', 'dev-proxmox'),
+        credentials: SecretReference.fromSealedSecret('dev-proxmox-credentials', 'dev-proxmox'),
         secondaryNetwork: { bridge: 'vmbr1', vlan: 20, addresses: ['192.168.20.100-192.168.20.150'], prefix: 24 },
       }),
     }),
   );
 
-  const bmc = (host: string): SecretReference => SecretReference.fromExternalInput(`${host}-bmc`, 'edge-metal3');
+  const bmc = (host: string): SecretReference => SecretReference.fromSealedSecret(`${host}-bmc`, 'edge-metal3');
   clusters.push(
     new TalosCluster(mgmt.apps, 'EdgeMetal3', {
       ...commonOf(opts, 'edge-metal3'),

@@ -64,9 +64,12 @@ export interface EdgeOptions {
 /** Name and key of the Secret (in `external-dns` and in `cert-manager`) holding a scoped Cloudflare API token. */
 export const CLOUDFLARE_TOKEN = { secretName: 'cloudflare-api-token', key: 'api-token' } as const;
 
-/** The Cloudflare token Secret in `namespace`: a declared external input of the cluster (stacks/external-inputs.ts). */
+/**
+ * The Cloudflare token Secret in `namespace`: a SealedSecret of the cluster (stacks/sealed-secrets.ts
+ * seals it from the cloudflare-dns Terraform output; the consumer waits for it through `neededBy`).
+ */
 export function cloudflareToken(namespace: string): SecretKeyReference {
-  return SecretReference.fromExternalInput(CLOUDFLARE_TOKEN.secretName, namespace, [CLOUDFLARE_TOKEN.key]).key(CLOUDFLARE_TOKEN.key);
+  return SecretReference.fromSealedSecret(CLOUDFLARE_TOKEN.secretName, namespace, undefined, [CLOUDFLARE_TOKEN.key]).key(CLOUDFLARE_TOKEN.key);
 }
 
 /** Adds the edge to one baseline cluster; returns its GatewayStack. */

@@ -57,13 +57,12 @@ function vault(cluster: GitOpsCluster): SecretStoreProvider {
 }
 
 /**
- * A scoped static credential in the operator's namespace, declared as a root until it is delivered
- * sealed (decision 0062: that needs the cluster's committed sealing certificate and the real key
- * material). Its reference says so: an external input (decision 0063).
+ * A scoped static credential in the operator's namespace (decision 0062: no workload identity for a
+ * self-managed Talos cluster there), delivered sealed: stacks/sealed-secrets.ts
+ * STORE_CREDENTIAL_DELIVERIES seals it and applies it in the controllers layer, before the store.
  */
-function staticCredential(cluster: GitOpsCluster, name: string, consumer: string, providedBy: string, command: string): SecretReference {
-  cluster.declareExternalInput({ kind: 'Secret', namespace: 'external-secrets', name, consumer, providedBy, command });
-  return SecretReference.fromExternalInput(name, 'external-secrets');
+function staticCredential(name: string): SecretReference {
+  return SecretReference.fromSealedSecret(name, 'external-secrets');
 }
 
 const VAULT_CLUSTER = (replicas: number): ClusterSecrets => ({ replicas, provider: vault, remoteKey: (n) => `infraflux/{cluster}/${n}` });
@@ -75,35 +74,27 @@ const CLUSTER_SECRETS: Readonly<Record<string, ClusterSecrets>> = {
   'edge-metal3': VAULT_CLUSTER(1),
   'prod-aws': {
     replicas: 2,
-    provider: (cluster) =>
+    provider: () =>
       SecretStoreProvider.awsSecretsManager({
         region: 'eu-central-1',
         auth: AwsAuth.accessKey(
-          staticCredential(
-            cluster,
-            'aws-secrets-manager-credentials',
-            `ClusterSecretStore ${FLEET_STORE} (configs/, spec.provider.aws.auth.secretRef)`,
-            'the operator: the access key of IAM user infraflux-prod-aws-eso, allowed secretsmanager:GetSecretValue/DescribeSecret on arn:aws:secretsmanager:eu-central-1:<account>:secret:infraflux/prod-aws/* only (no issuer the cluster publishes for web identity: decision 0062)',
-            'aws iam create-access-key --user-name infraflux-prod-aws-eso > key.json && kubectl -n external-secrets create secret generic aws-secrets-manager-credentials --from-literal=access-key-id="$(jq -r .AccessKey.AccessKeyId key.json)" --from-literal=secret-access-key="$(jq -r .AccessKey.SecretAccessKey key.json)" && shred -u key.json',
-          ),
+          // Sealed (stacks/sealed-secrets.ts STORE_CREDENTIAL_DELIVERIES). The credential: the access key of IAM user infraflux-prod-aws-eso, allowed secretsmanager:GetSecretValue/DescribeSecret on arn:aws:secretsmanager:eu-central-1:<account>:secret:infraflux/prod-aws/* only (no issuer the cluster publishes for web identity: decision 0062)
+          // Created with: aws iam create-access-key --user-name infraflux-prod-aws-eso > key.json, then seal the two values into the file (printReferenceSealCommands prints the npm run seal command) and shred the json
+          staticCredential('aws-secrets-manager-credentials'),
         ),
       }),
     remoteKey: (n) => `infraflux/prod-aws/${n}`,
   },
   'prod-azure': {
     replicas: 2,
-    provider: (cluster) =>
+    provider: () =>
       SecretStoreProvider.azureKeyVault({
         vaultUrl: 'https://infraflux-prod-azure.vault.azure.net',
         tenantId: AZURE_TENANT,
         auth: AzureAuth.servicePrincipal(
-          staticCredential(
-            cluster,
-            'azure-key-vault-credentials',
-            `ClusterSecretStore ${FLEET_STORE} (configs/, spec.provider.azurekv.authSecretRef)`,
-            'the operator: a service principal with the role Key Vault Secrets User on vault infraflux-prod-azure only (no issuer the cluster publishes for workload identity federation: decision 0062)',
-            'az ad sp create-for-rbac --name infraflux-prod-azure-eso --role "Key Vault Secrets User" --scopes <vault-resource-id> > sp.json && kubectl -n external-secrets create secret generic azure-key-vault-credentials --from-literal=client-id="$(jq -r .appId sp.json)" --from-literal=client-secret="$(jq -r .password sp.json)" && shred -u sp.json',
-          ),
+          // Sealed (stacks/sealed-secrets.ts STORE_CREDENTIAL_DELIVERIES). The credential: a service principal with the role Key Vault Secrets User on vault infraflux-prod-azure only (no issuer the cluster publishes for workload identity federation: decision 0062)
+          // Created with: az ad sp create-for-rbac --name infraflux-prod-azure-eso --role "Key Vault Secrets User" --scopes <vault-resource-id> > sp.json, then seal the two values into the file (printReferenceSealCommands prints the npm run seal command) and shred the json
+          staticCredential('azure-key-vault-credentials'),
         ),
       }),
     // Key Vault secret names allow letters, digits and '-' only.

@@ -12,6 +12,7 @@ import { addStorage } from './storage';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
+import { addSealedDeliveries, addSealedSecretsControllers, meshCaReference } from './sealed-secrets';
 import { WorkloadCni } from '../lib/management';
 import { FLEET_DNS_ZONE, FLEET_DOMAIN, FLEET_REPOSITORY, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS, type Baseline, type ReferenceCluster } from './config';
 
@@ -44,8 +45,10 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const { fleet, baselines } = buildReferenceFleetWithBaselines(outdir);
   const byName = new Map(baselines.map((b) => [b.cluster.name, b.cluster]));
   const mgmt = byName.get(MANAGEMENT_CLUSTER)!;
+  // First: every SealedSecret created after this finds its cluster's controller.
+  addSealedSecretsControllers(baselines);
   // Cilium everywhere; on clusters Cluster API creates, the management cluster installs it.
-  const { cilium } = addReferenceNetworking(fleet, baselines, { installedByManagementCluster: (name) => name !== MANAGEMENT_CLUSTER });
+  const { cilium, mesh } = addReferenceNetworking(fleet, baselines, { installedByManagementCluster: (name) => name !== MANAGEMENT_CLUSTER });
   for (const baseline of baselines) {
     const c = cilium[baseline.cluster.name];
     // Runtime secrets (the EXTERNAL route, decision 0062): the operator and the cluster's store;
@@ -65,18 +68,21 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
   const workloads = addWorkloadClusters(mgmt, { management: management.providersApp, versions: management.versions, cilium });
-  addWorkloadBootstraps(
+  const bootstraps = addWorkloadBootstraps(
     management,
     workloads.map((capiCluster) => ({
       workload: byName.get(capiCluster.clusterName)!,
       capiCluster,
       cni: WorkloadCni.fromApp(cilium[capiCluster.clusterName]),
+      ...(mesh.clusterNames.includes(capiCluster.clusterName) ? { meshCa: meshCaReference(capiCluster.clusterName) } : {}),
     })),
   );
+  // The SEALED route: bootstrap credentials from committed sealed files (stacks/sealed-secrets.ts).
+  addSealedDeliveries({ baselines, management, workloads, bootstraps });
   // What the fleet cannot produce itself: declared, checked by the reconcile model, listed in each README.
   for (const b of baselines) {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
-  declareManagementInputs(mgmt, workloads.map((w) => w.clusterName));
+  declareManagementInputs(mgmt);
   return fleet;
 }

@@ -12,6 +12,7 @@ import { CertManager, GitOpsCluster } from '../lib';
 import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 import { ManagementCluster, WorkloadClusterBootstrap, WorkloadCni } from '../lib/management';
 import { VersionSet } from '../lib/versions';
+import { SecretReference } from '../lib/secrets/secret-reference';
 
 /** The reference workload clusters, one per infrastructure provider. */
 export const REFERENCE_WORKLOAD_CLUSTERS: readonly string[] = ['prod-aws', 'prod-azure', 'dev-gcp', 'dev-proxmox', 'edge-metal3'];
@@ -42,6 +43,8 @@ export interface WorkloadBootstrapSpec {
    * @default WorkloadCni.cilium()
    */
   readonly cni?: WorkloadCni;
+  /** The ClusterMesh CA for a mesh member (a SealedSecret on mgmt, stacks/sealed-secrets.ts). @default - none */
+  readonly meshCa?: SecretReference;
 }
 
 /**
@@ -50,12 +53,13 @@ export interface WorkloadBootstrapSpec {
  */
 export function addWorkloadBootstraps(management: ManagementCluster, workloads: readonly WorkloadBootstrapSpec[]): WorkloadClusterBootstrap[] {
   return workloads.map(
-    ({ workload, capiCluster, cni }) =>
+    ({ workload, capiCluster, cni, meshCa }) =>
       new WorkloadClusterBootstrap(management.cluster.apps, `Bootstrap-${workload.name}`, {
         workload,
         versions: management.versions,
         cni: cni ?? WorkloadCni.cilium(),
         ...(capiCluster ? { capiCluster } : {}),
+        ...(meshCa ? { meshCa } : {}),
       }),
   );
 }

@@ -9,7 +9,8 @@
 import { Construct } from 'constructs';
 import { Asn, Cidr, CiliumClusterMesh, CiliumNetworking, ClusterMeshCa, ClusterMeshExposure, RoutingMode, TunnelProtocol, ZeroTrustScope } from '../lib/networking';
 import type { Baseline } from './config';
-import { FLEET_DOMAIN } from './config';
+import { FLEET_DOMAIN, MANAGEMENT_CLUSTER } from './config';
+import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 
 /** Where a cluster runs: decides how LoadBalancer IPs are provided. */
 export enum NetworkPlatform {
@@ -99,6 +100,11 @@ export const REFERENCE_NETWORKING: Readonly<Record<string, ReferenceNetworking>>
   },
 };
 
+/** The workload clusters of the reference fleet that join the ClusterMesh (their CA comes with their CNI from mgmt). */
+export const REFERENCE_MESH_WORKLOADS: readonly string[] = Object.entries(REFERENCE_NETWORKING)
+  .filter(([name, plan]) => plan.mesh && name !== MANAGEMENT_CLUSTER)
+  .map(([name]) => name);
+
 export interface AddNetworkingOptions {
   /** The fleet's ClusterMesh; the cluster joins it when its plan says so. @default - no mesh */
   readonly mesh?: CiliumClusterMesh;
@@ -115,7 +121,7 @@ export interface AddNetworkingOptions {
 export function addNetworking(baseline: Baseline, opts: AddNetworkingOptions = {}): CiliumNetworking {
   const name = baseline.cluster.name;
   const plan = opts.plan ?? REFERENCE_NETWORKING[name];
-  if (!plan) throw new Error(`stacks/networking: no networking plan for cluster "${name}"; add it to REFERENCE_NETWORKING`);
+  if (!plan) throw new InfraFluxError(ErrorCode.REFERENCE_FLEET_INCOMPLETE, baseline.cluster, `no networking plan for cluster "${name}"; add it to REFERENCE_NETWORKING (stacks/networking.ts) or pass opts.plan`);
   const onPrem = plan.onPrem;
   const cilium = new CiliumNetworking(baseline.cluster.controllers, 'Cilium', {
     installedByManagementCluster: opts.installedByManagementCluster ?? false,

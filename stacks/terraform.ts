@@ -26,6 +26,7 @@ import { AwsPlatformStack } from '../lib/terraform/cloud-platform-stack';
 import { AwsVeleroCredentials } from '../lib/terraform/velero-s3-storage';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
 import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
+import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 
 /** The apex domain of the fleet's Cloudflare zone (the reference fleet's FLEET_DNS_ZONE). */
 export const FLEET_ZONE = FLEET_DNS_ZONE;
@@ -86,7 +87,7 @@ export function managementCilium(): CiliumNetworking {
   const found = buildReferenceFleet()
     .node.findAll()
     .find((c): c is CiliumNetworking => c instanceof CiliumNetworking && c.clusterName === MANAGEMENT_CLUSTER);
-  if (!found) throw new Error(`stacks/terraform: the reference fleet has no CiliumNetworking for ${MANAGEMENT_CLUSTER}`);
+  if (!found) throw new InfraFluxError(ErrorCode.REFERENCE_FLEET_INCOMPLETE, 'stacks/terraform', `the reference fleet has no CiliumNetworking for ${MANAGEMENT_CLUSTER}; addNetworking() must run for it in buildReferenceFleet()`);
   return found;
 }
 

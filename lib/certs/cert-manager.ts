@@ -1,13 +1,11 @@
-import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { CertManagerValues } from '../../imports/helm/cert-manager';
 import { CERT_MANAGER_CHART } from '../../imports/helm/charts';
 import { deepMerge } from '../core/_merge';
 import { invalidProp, validateDnsLabel } from '../core/errors';
 import { IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer } from '../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { ChartBackedConstruct } from '../flux/flux-app';
+import { ReconcileTiming } from '../flux/kustomization';
 
 /** A cert-manager installation issuers and certificates can rely on. */
 export interface ICertManager extends IConstruct {
@@ -40,7 +38,7 @@ export interface CertManagerProps extends ReconcileTiming {
  * cert-manager from its pinned chart, CRDs included (`crds.enabled`, kept on uninstall), in the
  * namespace `cert-manager`. Issuers take it as a prop, which puts them after it in the Flux graph.
  */
-export class CertManager extends Construct implements ICertManager, IFluxApp<CertManagerValues> {
+export class CertManager extends ChartBackedConstruct<CertManagerValues> implements ICertManager {
   /**
    * A cert-manager this tree does not install (e.g. the platform team's): issuers may reference it,
    * and what depends on it waits for nothing (it runs before this cluster's Flux applies them).
@@ -50,8 +48,6 @@ export class CertManager extends Construct implements ICertManager, IFluxApp<Cer
     return new ImportedCertManager(scope, id, namespace);
   }
 
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<CertManagerValues>;
 
   public constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
     super(scope, id);
@@ -72,7 +68,7 @@ export class CertManager extends Construct implements ICertManager, IFluxApp<Cer
           }
         : {}),
     };
-    this.app = new ChartApp<CertManagerValues>(this, {
+    this.createApp({
       ...props,
       chart: CERT_MANAGER_CHART,
       name: 'cert-manager',
@@ -83,36 +79,6 @@ export class CertManager extends Construct implements ICertManager, IFluxApp<Cer
     if (props.gatewayApi) this.addDependency(props.gatewayApi);
   }
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): CertManagerValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
-  }
 }
 
 class ImportedCertManager extends Construct implements ICertManager {

@@ -1,12 +1,9 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
 import * as capi from '../../imports/capi-core-cluster.x-k8s.io';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
-import { FluxKustomization } from '../flux/kustomization';
-import { ManifestApp } from '../flux/manifest-app';
-import { OutputFolder } from '../flux/output-folder';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
+import { GitOpsCluster } from '../flux/gitops-cluster';
+import { ManifestBackedConstruct } from '../flux/manifest-app';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, TalosConfigPatch, talosCiliumPatch } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
@@ -140,8 +137,12 @@ export const CLUSTER_HEALTH_CHECK_EXPRS: ReadonlyArray<{ readonly apiVersion: st
  * TalosConfigTemplate and machine template, and MachineHealthChecks, all in the namespace
  * `<name>`. Talos patches for Cilium come from the same {@link TalosCniSettings} the Cilium
  * construct uses.
+ *
+ * It owns its manifest app ({@link ManifestBackedConstruct}): `name` is the Kustomization name
+ * `cluster-<name>`, `namespace` the workload cluster's namespace in the management cluster, and
+ * `content` the scope of its objects (`dist/<mgmt>/releases/cluster-<name>/`).
  */
-export class TalosCluster extends Construct implements IFluxUnit {
+export class TalosCluster extends ManifestBackedConstruct {
   /** Whether `x` is a TalosCluster (works across copies of the library). */
   public static isTalosCluster(x: unknown): x is TalosCluster {
     return typeof x === 'object' && x !== null && SYMBOL in x;
@@ -169,14 +170,12 @@ export class TalosCluster extends Construct implements IFluxUnit {
   public readonly podCidrs: readonly string[];
   public readonly serviceCidrs: readonly string[];
   public readonly nodeCidr: string;
-  /** The app (Namespace, Kustomization `cluster-<name>`, release folder) this construct owns. */
-  public readonly app: ManifestApp;
   private readonly talosDocs = new Map<string, TalosConfigPatch[]>();
 
   public constructor(scope: Construct, id: string, props: TalosClusterProps) {
     super(scope, id);
     this.checkName(props);
-    this.app = new ManifestApp(this, {
+    this.createApp({
       name: `cluster-${props.name}`,
       namespace: props.name,
       timeout: Duration.minutes(30),
@@ -474,13 +473,11 @@ export class TalosCluster extends Construct implements IFluxUnit {
     }
 
     // Cluster names are unique across the fleet (every management cluster).
-    this.node.addValidation({
-      validate: () => {
-        const same = this.node.root.node.findAll().filter((c): c is TalosCluster => TalosCluster.isTalosCluster(c) && c.clusterName === this.clusterName);
-        return same.length > 1 && same[0] !== this
-          ? [new InfraFluxError(ErrorCode.DUPLICATE, this, `cluster name "${this.clusterName}" is already used by ${same[0].node.path}; workload cluster names must be unique in the fleet`).message]
-          : [];
-      },
+    addCodedValidation(this, () => {
+      const same = this.node.root.node.findAll().filter((c): c is TalosCluster => TalosCluster.isTalosCluster(c) && c.clusterName === this.clusterName);
+      return same.length > 1 && same[0] !== this
+        ? [new InfraFluxError(ErrorCode.DUPLICATE, this, `cluster name "${this.clusterName}" is already used by ${same[0].node.path}; workload cluster names must be unique in the fleet`)]
+        : [];
     });
   }
 
@@ -490,33 +487,6 @@ export class TalosCluster extends Construct implements IFluxUnit {
    */
   public talosDocuments(): ReadonlyMap<string, readonly TalosConfigPatch[]> {
     return this.talosDocs;
-  }
-
-  /** Kustomization name (`cluster-<name>`). */
-  public get name(): string {
-    return this.app.name;
-  }
-  /** The workload cluster's namespace in the management cluster. */
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get kustomization(): FluxKustomization {
-    return this.app.kustomization;
-  }
-  public get namespaceObject(): kplus.Namespace {
-    return this.app.namespaceObject;
-  }
-  /** Scope of the cluster's objects (`dist/<mgmt>/releases/cluster-<name>/`). */
-  public get content(): OutputFolder {
-    return this.app.content;
-  }
-
-  /** Makes this cluster's Kustomization wait for `target`. */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 
   private emittedKinds(): string[] {

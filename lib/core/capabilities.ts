@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ErrorCode, InfraFluxError } from './errors';
+import { addCodedValidation, ErrorCode, InfraFluxError } from './errors';
 
 /**
  * Exclusive capabilities of a cluster: things only one component may provide, such as the IPs of
@@ -38,8 +38,7 @@ export function claimCapability(scope: IConstruct, capability: Capability, owner
     const created = new Map<string, IConstruct[]>();
     holder[REGISTRY] = created;
     registry = created;
-    scope.node.addValidation({
-      validate: () =>
+    addCodedValidation(scope, () =>
         [...created.entries()]
           .filter(([, owners]) => owners.length > 1)
           .map(
@@ -48,9 +47,9 @@ export function claimCapability(scope: IConstruct, capability: Capability, owner
                 ErrorCode.DUPLICATE,
                 owners[1],
                 `claims "${name}", which ${owners[0].node.path} already provides in ${scope.node.path}; switch one of them off`,
-              ).message,
+              ),
           ),
-    });
+    );
   }
   const owners = registry.get(capability.name) ?? [];
   if (!owners.includes(owner)) owners.push(owner);

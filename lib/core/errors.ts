@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 
 /** Stable error codes: tests and users can match on them; messages may improve over time. */
 export enum ErrorCode {
@@ -14,6 +14,10 @@ export enum ErrorCode {
   SEALING_CERTIFICATE_EXPIRED = 'INFRAFLUX_SEALING_CERTIFICATE_EXPIRED',
   /** A SealedSecret's name, namespace or scope differs from what its data was sealed for: the controller cannot decrypt it. */
   SEALED_TARGET_MISMATCH = 'INFRAFLUX_SEALED_TARGET_MISMATCH',
+  /** A committed sealed file (`SealedData.fromFile`) does not exist: it must be created with `npm run seal` first. */
+  SEALED_FILE_MISSING = 'INFRAFLUX_SEALED_FILE_MISSING',
+  /** A committed sealed file is not a SealedSecret manifest as `npm run seal` prints it. */
+  SEALED_FILE_INVALID = 'INFRAFLUX_SEALED_FILE_INVALID',
   /** A sealed value could not be decrypted with the given private key (wrong key, name, namespace or scope). */
   UNSEAL_FAILED = 'INFRAFLUX_UNSEAL_FAILED',
   /** A key was asked of a Secret that is known not to carry it. */
@@ -83,6 +87,40 @@ export enum ErrorCode {
   STORAGE_BACKEND_PLATFORM = 'INFRAFLUX_STORAGE_BACKEND_PLATFORM',
   /** Storage sizing is not allowed: Ceph monitors (odd, 1-9), replicas (1-7, at most the OSD hosts), device filter. */
   INVALID_STORAGE_SIZING = 'INFRAFLUX_INVALID_STORAGE_SIZING',
+  /** A Cilium ClusterMesh has fewer than two member clusters (shared names and ids are DUPLICATE, overlapping pod CIDRs CIDR_OVERLAP). */
+  MESH_MEMBERSHIP = 'INFRAFLUX_MESH_MEMBERSHIP',
+  /** A Gateway route's hostname lies in no managed DNS zone, no listener certificate covers it, or the Gateway has too many listeners. */
+  ROUTE_NOT_SERVABLE = 'INFRAFLUX_ROUTE_NOT_SERVABLE',
+  /** A construct that must live inside a GitOpsCluster (a Flux app, a Kustomization) is not below one. */
+  NOT_IN_CLUSTER = 'INFRAFLUX_NOT_IN_CLUSTER',
+  /** A chart- or manifest-backed construct's `app` is read before the construct created it (a bug in that construct). */
+  APP_NOT_CREATED = 'INFRAFLUX_APP_NOT_CREATED',
+
+  // --- Files InfraFlux reads: the upstream lock and cache, the schema pack, YAML, generated READMEs, sealed values.
+  /** The upstream lock (upstream.lock.json) or the repository holding it cannot be found: the pinned files only exist in a checkout. */
+  UPSTREAM_LOCK_MISSING = 'INFRAFLUX_UPSTREAM_LOCK_MISSING',
+  /** An upstream file or chart is not pinned in the upstream lock (or the schema pack). */
+  UPSTREAM_NOT_PINNED = 'INFRAFLUX_UPSTREAM_NOT_PINNED',
+  /** A pinned upstream file is not in the local cache (run `npm run upstream`). */
+  UPSTREAM_CACHE_MISSING = 'INFRAFLUX_UPSTREAM_CACHE_MISSING',
+  /** A cached upstream file's bytes do not match the sha256 the lock pins (run `npm run upstream`). */
+  UPSTREAM_CACHE_MISMATCH = 'INFRAFLUX_UPSTREAM_CACHE_MISMATCH',
+  /** A pinned upstream file does not have the structure InfraFlux reads from it (e.g. a Kubernetes swagger without definitions). */
+  UPSTREAM_FILE_MALFORMED = 'INFRAFLUX_UPSTREAM_FILE_MALFORMED',
+  /** The shipped schema pack is missing: the installation is incomplete. */
+  SCHEMA_PACK_MISSING = 'INFRAFLUX_SCHEMA_PACK_MISSING',
+  /** A schema pack has another format than this version of InfraFlux reads, or its generated validators need modules this version does not provide. */
+  SCHEMA_PACK_FORMAT = 'INFRAFLUX_SCHEMA_PACK_FORMAT',
+  /** A schema pack lacks a schema it should carry, or is asked to do what only the upstream cache can (generate a pack). */
+  SCHEMA_PACK_INCOMPLETE = 'INFRAFLUX_SCHEMA_PACK_INCOMPLETE',
+  /** A YAML text does not parse, or has more documents than allowed. */
+  YAML_PARSE = 'INFRAFLUX_YAML_PARSE',
+  /** A generated cluster README cannot be read back (an unclosed external-inputs block). */
+  README_MALFORMED = 'INFRAFLUX_README_MALFORMED',
+  /** A sealed value is structurally impossible (too short, an RSA block of the wrong size) or decrypts to a session key of the wrong size. */
+  SEALED_VALUE_MALFORMED = 'INFRAFLUX_SEALED_VALUE_MALFORMED',
+  /** The reference fleet (stacks/) lacks what a stack needs: a networking plan for a cluster, the management cluster's Cilium. */
+  REFERENCE_FLEET_INCOMPLETE = 'INFRAFLUX_REFERENCE_FLEET_INCOMPLETE',
 }
 
 /**
@@ -102,10 +140,6 @@ export interface InfraFluxProblem {
   readonly file?: string;
 }
 
-/** Codes of recently created errors by message, so aggregated construct validations keep them. */
-const recentCodes = new Map<string, ErrorCode>();
-const RECENT_CODES_MAX = 2000;
-
 /**
  * The one error class of InfraFlux. The message starts with the construct path in brackets,
  * then names the bad value and what is allowed: `[fleet/prod/cilium] clusterId 0 is reserved; use 1-255`.
@@ -119,15 +153,6 @@ export class InfraFluxError extends Error {
    */
   public readonly problems: readonly InfraFluxProblem[];
 
-  /**
-   * The code of an error whose message is `message`, when that error was created recently in
-   * this process. Construct validations (`node.addValidation()`) can only return message strings;
-   * this is how an aggregated synth error keeps their codes.
-   */
-  public static codeOf(message: string): ErrorCode | undefined {
-    return recentCodes.get(message);
-  }
-
   public constructor(code: ErrorCode, scope: IConstruct | string, message: string, problems: readonly InfraFluxProblem[] = []) {
     const path = typeof scope === 'string' ? scope : scope.node.path;
     super(`[${path}] ${message}`);
@@ -135,9 +160,66 @@ export class InfraFluxError extends Error {
     this.code = code;
     this.constructPath = path;
     this.problems = problems;
-    if (recentCodes.size >= RECENT_CODES_MAX) recentCodes.delete(recentCodes.keys().next().value as string);
-    recentCodes.set(this.message, code);
   }
+}
+
+/**
+ * A construct validation whose results keep their codes: `validate()` returns the messages (what
+ * cdk8s' `node.validate()` and `App.synth()` read), and {@link CodedValidation.errors} the
+ * {@link InfraFluxError}s of its last run, with their codes. Register it with
+ * {@link addCodedValidation}, so {@link validateWithCodes} finds it.
+ */
+export class CodedValidation implements IValidation {
+  private last: readonly InfraFluxError[] = [];
+
+  public constructor(private readonly check: () => readonly InfraFluxError[]) {}
+
+  public validate(): string[] {
+    this.last = this.check();
+    return this.last.map((e) => e.message);
+  }
+
+  /** The errors of the last {@link validate} run (empty before the first). */
+  public get errors(): readonly InfraFluxError[] {
+    return this.last;
+  }
+}
+
+/** The coded validations registered on each construct, in registration order. */
+const codedValidations = new WeakMap<IConstruct, CodedValidation[]>();
+
+/**
+ * Attaches a check that spans constructs to `scope` (like `node.addValidation()`), keeping the
+ * stable code of every error it returns: the fleet's aggregated synth error lists each problem
+ * with its own code. `check` runs at synth and returns every problem found (empty when valid).
+ */
+export function addCodedValidation(scope: IConstruct, check: () => readonly InfraFluxError[]): CodedValidation {
+  const validation = new CodedValidation(check);
+  scope.node.addValidation(validation);
+  const list = codedValidations.get(scope);
+  if (list) list.push(validation);
+  else codedValidations.set(scope, [validation]);
+  return validation;
+}
+
+/**
+ * Runs every validation of `scope` once (`node.validate()`) and returns its problems with their
+ * codes: a validation added with {@link addCodedValidation} gives each error's own code; a plain
+ * `node.addValidation()` (returning bare strings, e.g. from a third-party construct) gives
+ * {@link ErrorCode.INVALID_PROP}. `node.validate()` concatenates the results in registration
+ * order, so the coded errors of this run appear among the messages in the same order as in
+ * their validations' {@link CodedValidation.errors}; an uncoded message is one that is not the
+ * next coded error.
+ */
+export function validateWithCodes(scope: IConstruct): InfraFluxProblem[] {
+  const messages = scope.node.validate();
+  const coded = (codedValidations.get(scope) ?? []).flatMap((v) => v.errors);
+  let next = 0;
+  return messages.map((message) => {
+    const error = coded[next];
+    const code = error !== undefined && error.message === message ? (next++, error.code) : ErrorCode.INVALID_PROP;
+    return { code, constructPath: scope.node.path, message };
+  });
 }
 
 /** Throws an {@link ErrorCode.INVALID_PROP} error for `scope`. */

@@ -24,8 +24,8 @@ export interface ExternalInput {
   /** The command that provides it. */
   readonly command: string;
   /**
-   * The fleet could produce it once the secrets issue lands (SealedSecret/ExternalSecret): until
-   * then it is declared here, and the README says so.
+   * Not a true root: the fleet could deliver it (SealedSecret/ExternalSecret) and will; until then it
+   * is declared here, and the README marks it.
    * @default false
    */
   readonly temporary?: boolean;

@@ -1,14 +1,14 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EXTERNAL_DNS_CHART } from '../../imports/helm/charts';
 import { ExternalDnsValues } from '../../imports/helm/external-dns';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
 import { GatewayApiChannel, IGatewayApiCrds } from '../gateway-api/gateway-api-crds';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
+import { ChartBackedConstruct } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { ReconcileTiming } from '../flux/kustomization';
 import { AzureDnsOptions, azureDnsStrategy } from './providers/azure-dns';
 import { CloudDnsOptions, cloudDnsStrategy } from './providers/cloud-dns';
 import { CloudflareDnsOptions, cloudflareStrategy } from './providers/cloudflare';
@@ -298,7 +298,7 @@ export interface ExternalDnsAttributes {
  * API route sources, credentials by reference. Create it in the `controllers` layer.
  * @see https://kubernetes-sigs.github.io/external-dns/v0.21.0/
  */
-export class ExternalDns extends Construct implements IExternalDns, IFluxApp<ExternalDnsValues> {
+export class ExternalDns extends ChartBackedConstruct<ExternalDnsValues> implements IExternalDns {
   /** Zones this instance manages. */
   public readonly domainFilters: readonly string[];
   public readonly ownerId: string;
@@ -313,8 +313,6 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     return new ImportedExternalDns(scope, id, attributes);
   }
 
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<ExternalDnsValues>;
 
   public constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
@@ -369,7 +367,7 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
     const unknown = unknownExternalDnsValueKeys(deepMerge(values, props.values));
     if (unknown.length) throw new InfraFluxError(ErrorCode.INVALID_CHART_VALUES, this, `values key(s) ${unknown.join(', ')} do not exist in external-dns ${EXTERNAL_DNS_CHART.version}; the chart schema allows any top-level key, so a typo would be silently ignored`);
     const name = props.name ?? 'external-dns';
-    this.app = new ChartApp<ExternalDnsValues>(this, { ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
+    this.createApp({ ...props, chart: EXTERNAL_DNS_CHART, name, namespace: name, values: deepMerge(values, props.values) });
     this.domainFilters = domainFilters;
     this.ownerId = ownerId;
     this.provider = props.provider;
@@ -383,41 +381,11 @@ export class ExternalDns extends Construct implements IExternalDns, IFluxApp<Ext
       const created: ExternalDns[] = [];
       root[OWNER_REGISTRY] = created;
       all = created;
-      this.node.root.node.addValidation({ validate: () => duplicateOwners(created) });
+      addCodedValidation(this.node.root, () => duplicateOwners(created));
     }
     all.push(this);
   }
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): ExternalDnsValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
-  }
 
   /** Whether `hostname` lies in one of the managed zones. */
   public manages(hostname: string): boolean {
@@ -464,9 +432,9 @@ class ImportedExternalDns extends Construct implements IExternalDns {
   }
 }
 
-function duplicateOwners(all: readonly ExternalDns[]): string[] {
+function duplicateOwners(all: readonly ExternalDns[]): InfraFluxError[] {
   const seen = new Map<string, ExternalDns>();
-  const errors: string[] = [];
+  const errors: InfraFluxError[] = [];
   for (const e of all) {
     const key = `${e.ownerId}`;
     const other = seen.get(key);
@@ -476,7 +444,7 @@ function duplicateOwners(all: readonly ExternalDns[]): string[] {
           ErrorCode.DUPLICATE,
           e,
           `ExternalDNS owner id "${e.ownerId}" is already used by ${other.node.path}; each cluster needs its own TXT owner id or the two delete each other's records`,
-        ).message,
+        ),
       );
     } else seen.set(key, e);
   }

@@ -15,7 +15,7 @@ import {
 } from '../../imports/gateway-api-gateway.networking.k8s.io';
 import { canIssue } from '../certs/acme-issuer';
 import { IClusterIssuer, issueCertificate } from '../certs/cluster-issuer';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { EXTERNAL_DNS_ANNOTATION_PREFIX, ExternalDnsSource, IExternalDns } from '../dns/external-dns';
 import { dnsZoneOf, labelsBelowZone } from '../dns/zones';
 import { FluxLayer, GitOpsCluster, IFluxUnit, LayerName } from '../flux/gitops-cluster';
@@ -332,7 +332,7 @@ export class GatewayStack extends Construct {
       });
     }
 
-    this.node.addValidation({ validate: () => this.checkInvariants() });
+    addCodedValidation(this, () => this.checkInvariants());
   }
 
   /**
@@ -532,25 +532,25 @@ export class GatewayStack extends Construct {
     g.from.add(kind);
   }
 
-  private checkInvariants(): string[] {
-    const errors: string[] = [];
+  private checkInvariants(): InfraFluxError[] {
+    const errors: InfraFluxError[] = [];
     for (const r of this.routes) {
       if (!this.inZone(r.hostname)) {
-        errors.push(new InfraFluxError(ErrorCode.INVALID_PROP, this, `route ${r.id} hostname "${r.hostname}" lies in no managed DNS zone (${this.zones.join(', ')}); add the zone to the ExternalDns domainFilters or zones`).message);
+        errors.push(new InfraFluxError(ErrorCode.ROUTE_NOT_SERVABLE, this, `route ${r.id} hostname "${r.hostname}" lies in no managed DNS zone (${this.zones.join(', ')}); add the zone to the ExternalDns domainFilters or zones`));
       }
       const ingress = this.implementation.api === EdgeApi.INGRESS;
       if (!ingress && !r.dedicated && !this.coveredByWildcard(r.hostname)) {
         errors.push(
           new InfraFluxError(
-            ErrorCode.INVALID_PROP,
+            ErrorCode.ROUTE_NOT_SERVABLE,
             this,
             `route ${r.id} hostname "${r.hostname}" is not covered by a listener certificate (the wildcard *.${this.domain} covers one label); use a host under ${this.domain} or dedicatedCertificate: true`,
-          ).message,
+          ),
         );
       }
     }
     const listenerCount = this.listeners.length;
-    if (listenerCount > 64) errors.push(new InfraFluxError(ErrorCode.INVALID_PROP, this, `Gateway has ${listenerCount} listeners; Gateway API allows 64 — use the wildcard certificate for more hosts`).message);
+    if (listenerCount > 64) errors.push(new InfraFluxError(ErrorCode.ROUTE_NOT_SERVABLE, this, `Gateway has ${listenerCount} listeners; Gateway API allows 64 — use the wildcard certificate for more hosts`));
     return errors;
   }
 }

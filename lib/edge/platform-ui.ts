@@ -2,12 +2,11 @@ import { HEADLAMP_CHART, OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
 import { HeadlampValues } from '../../imports/helm/headlamp';
 import { Oauth2ProxyValues } from '../../imports/helm/oauth2-proxy';
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { Cidr } from '../core/cidr';
 import { invalidProp } from '../core/errors';
-import { ChartApp, FluxApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
-import { FluxKustomization } from '../flux/kustomization';
+import { ChartBackedConstruct, FluxApp, IFluxApp } from '../flux/flux-app';
+import { GitOpsCluster } from '../flux/gitops-cluster';
 import { GatewayStack, ISsoGuard, RouteOptions } from './gateway-stack';
 import { ServiceReference } from '../core/service-reference';
 import { SecretReference } from '../secrets/secret-reference';
@@ -151,14 +150,12 @@ export interface HeadlampProps {
  * without the chart's default cluster-admin binding.
  * @see https://headlamp.dev/docs/latest/installation/in-cluster/
  */
-export class Headlamp extends Construct implements IFluxApp<HeadlampValues> {
+export class Headlamp extends ChartBackedConstruct<HeadlampValues> {
   public readonly service: ServiceReference;
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<HeadlampValues>;
 
   public constructor(scope: Construct, id: string, props: HeadlampProps = {}) {
     super(scope, id);
-    this.app = new ChartApp<HeadlampValues>(this, {
+    this.createApp({
       chart: HEADLAMP_CHART,
       name: 'headlamp',
       values: { clusterRoleBinding: { create: props.clusterAdmin ?? false } },
@@ -166,36 +163,6 @@ export class Headlamp extends Construct implements IFluxApp<HeadlampValues> {
     this.service = { namespace: this.namespace, name: 'headlamp', port: 80, deployedBy: this };
   }
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): HeadlampValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
-  }
 }
 
 /** Exposes Headlamp behind SSO. */

@@ -86,6 +86,23 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#health-check-expressions
    */
   readonly healthCheckExprs?: readonly HealthCheckExpr[];
+  /**
+   * Kustomize patches Flux applies to the chart's rendered objects (HelmRelease
+   * `spec.postRenderers[].kustomize.patches`), for fields the chart has no value for (e.g. a
+   * securityContext key its template does not expose). Prefer values: a patch depends on the
+   * chart's object names.
+   * @default - none
+   * @see https://fluxcd.io/flux/components/helm/helmreleases/#post-renderers
+   */
+  readonly postRenderPatches?: readonly PostRenderPatch[];
+}
+
+/** One kustomize patch of a HelmRelease post-renderer: a strategic-merge or JSON6902 patch and its target. */
+export interface PostRenderPatch {
+  /** The objects it applies to. */
+  readonly target: { readonly group?: string; readonly version?: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** The patch document (YAML or JSON text), as kustomize takes it. */
+  readonly patch: string;
 }
 
 /** A construct that delivers one Helm chart through Flux: a {@link FluxApp} or a construct owning a {@link ChartApp}. */
@@ -242,6 +259,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
           remediation: { retries, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK },
         },
         valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${this.name}-values`, valuesKey: 'values.yaml' }],
+        ...(props.postRenderPatches?.length ? { postRenderers: [{ kustomize: { patches: props.postRenderPatches.map((p) => ({ target: { ...p.target }, patch: p.patch })) } }] } : {}),
       },
     });
     owner.node.defaultChild = this.helmRelease;
@@ -280,23 +298,28 @@ function lazyString(produce: () => string): string {
 }
 
 /**
- * A Helm chart delivered by Flux in the 5-file pattern (see {@link ChartApp}), as a construct of
- * its own: `new FluxApp(cluster.controllers, 'podinfo', { chart, values })`. Create it in a layer
- * or anywhere below one. A construct with logic of its own for a chart owns a {@link ChartApp}
- * instead (docs/recipes/helm-chart-construct.md).
+ * Base of a construct that delivers one Helm chart by owning a {@link ChartApp} (composition): it
+ * implements {@link IFluxApp} over its app, so a chart-backed construct writes only its props,
+ * validation and values. The subclass validates with a real `this` after `super(scope, id)`,
+ * then creates its app with {@link createApp} (once); the app's objects are the construct's own
+ * children, so construct ids and paths are those of a ChartApp owned directly.
+ * See docs/recipes/helm-chart-construct.md.
  */
-export class FluxApp<V extends object = Record<string, unknown>> extends Construct implements IFluxApp<V> {
-  /** Whether `x` delivers a chart: a FluxApp or a construct owning a {@link ChartApp}. */
-  public static isFluxApp(x: unknown): x is IFluxApp {
-    return typeof x === 'object' && x !== null && CHART_APP in x;
+export abstract class ChartBackedConstruct<V extends object = Record<string, unknown>> extends Construct implements IFluxApp<V> {
+  private chartApp: ChartApp<V> | undefined;
+
+  /** The chart app this construct owns (its objects are this construct's children). */
+  public get app(): ChartApp<V> {
+    if (!this.chartApp) {
+      throw new InfraFluxError(ErrorCode.APP_NOT_CREATED, this, 'has no ChartApp yet; a chart-backed construct calls this.createApp(props) in its constructor before reading its app');
+    }
+    return this.chartApp;
   }
 
-  /** The chart app this construct owns. */
-  public readonly app: ChartApp<V>;
-
-  public constructor(scope: Construct, id: string, props: FluxAppProps<V>) {
-    super(scope, id);
-    this.app = new ChartApp<V>(this, props);
+  /** Creates the chart app this construct owns; call it once, in the constructor, after validating the props. */
+  protected createApp(props: FluxAppProps<V>): ChartApp<V> {
+    this.chartApp = new ChartApp<V>(this, props);
+    return this.chartApp;
   }
 
   public get name(): string {
@@ -308,7 +331,18 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get layer(): FluxLayer {
     return this.app.layer;
   }
-  /** The app's Kustomization (an IFluxUnit's); undefined when the release is installed elsewhere. */
+  public get chart(): PinnedChart {
+    return this.app.chart;
+  }
+  /** The values this app sets (not merged with chart defaults), resolved now. */
+  public get values(): V {
+    return this.app.values;
+  }
+  /** See {@link FluxAppProps.installedElsewhere}. */
+  public get installedElsewhere(): boolean {
+    return this.app.installedElsewhere;
+  }
+  /** The app's Kustomization; undefined when the release is installed elsewhere. */
   public get kustomization(): FluxKustomization | undefined {
     return this.app.kustomization;
   }
@@ -316,13 +350,33 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get helmRelease(): ApiObject | undefined {
     return this.app.helmRelease;
   }
+
+  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
+  public addDependency(target: IConstruct): void {
+    this.app.addDependency(target);
+  }
+}
+
+/**
+ * A Helm chart delivered by Flux in the 5-file pattern (see {@link ChartApp}), as a construct of
+ * its own: `new FluxApp(cluster.controllers, 'podinfo', { chart, values })`. Create it in a layer
+ * or anywhere below one. A construct with logic of its own for a chart extends
+ * {@link ChartBackedConstruct} instead (docs/recipes/helm-chart-construct.md).
+ */
+export class FluxApp<V extends object = Record<string, unknown>> extends ChartBackedConstruct<V> {
+  /** Whether `x` delivers a chart: a FluxApp or a construct owning a {@link ChartApp}. */
+  public static isFluxApp(x: unknown): x is IFluxApp {
+    return typeof x === 'object' && x !== null && CHART_APP in x;
+  }
+
+  public constructor(scope: Construct, id: string, props: FluxAppProps<V>) {
+    super(scope, id);
+    this.createApp(props);
+  }
+
   /** The values ConfigMap; undefined when installed elsewhere. */
   public get valuesConfigMap(): kplus.ConfigMap | undefined {
     return this.app.valuesConfigMap;
-  }
-  /** See {@link FluxAppProps.installedElsewhere}. */
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
   }
   /** The app's Namespace; undefined when `createNamespace` is false. */
   public get namespaceObject(): kplus.Namespace | undefined {
@@ -332,22 +386,10 @@ export class FluxApp<V extends object = Record<string, unknown>> extends Constru
   public get chartSource(): ApiObject | undefined {
     return this.app.chartSource;
   }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  /** The values this app sets (not merged with chart defaults). */
-  public get values(): V {
-    return this.app.values;
-  }
 
   /** Merges `values` over the current ones; see {@link ChartApp.addValues}. */
   public addValues(values: V): void {
     this.app.addValues(values);
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
 

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
 import type { ExternalInput, SecretUse } from '../core/external-input';
@@ -85,7 +85,7 @@ export interface GitOpsClusterProps {
 export class GitOpsCluster extends Construct {
   public static of(c: IConstruct): GitOpsCluster {
     const found = GitOpsCluster.find(c);
-    if (!found) throw new Error(`[${c.node.path}] is not inside a GitOpsCluster`);
+    if (!found) throw new InfraFluxError(ErrorCode.NOT_IN_CLUSTER, c, 'is not inside a GitOpsCluster; create it in a cluster\'s layer (cluster.crds, .controllers, .configs or .apps) or below one');
     return found;
   }
 
@@ -138,7 +138,7 @@ export class GitOpsCluster extends Construct {
     this.controllers = new FluxLayer(this, LayerName.CONTROLLERS);
     this.configs = new FluxLayer(this, LayerName.CONFIGS);
     this.apps = new FluxLayer(this, LayerName.APPS);
-    this.node.addValidation({ validate: () => this.resolveDependencies().errors });
+    addCodedValidation(this, () => this.resolveDependencies().errors);
   }
 
   public get layers(): readonly FluxLayer[] {
@@ -172,7 +172,7 @@ export class GitOpsCluster extends Construct {
    * e.g. the Git credentials `flux bootstrap` creates), with who provides it and the command. The
    * reconcile check counts it as present from the start, and `dist/<cluster>/README.md` lists it.
    * An undeclared reference that nothing produces is a synth error; a declaration nothing uses is
-   * one too. Mark inputs the fleet will produce itself once the secrets constructs land `temporary`.
+   * one too. Mark an input the fleet could deliver itself (but does not yet) `temporary`.
    * @see docs/reconcile.md
    */
   public declareExternalInput(input: ExternalInput): void {
@@ -211,8 +211,8 @@ export class GitOpsCluster extends Construct {
    * Turns the recorded references into `dependsOn` edges; returns the errors found: a target no
    * Kustomization of this cluster deploys, a dependency on a later layer, a cycle.
    */
-  public resolveDependencies(): { errors: string[] } {
-    const errors: string[] = [];
+  public resolveDependencies(): { errors: InfraFluxError[] } {
+    const errors: InfraFluxError[] = [];
     for (const { from, to } of this.edges) {
       // A release installed from outside the cluster's tree (a workload's CNI) runs before this
       // cluster's Flux does: nothing to wait for.
@@ -220,7 +220,7 @@ export class GitOpsCluster extends Construct {
       const source = fluxUnitOf(from);
       const target = fluxUnitOf(to);
       if (!source || GitOpsCluster.of(source) !== this) {
-        errors.push(new InfraFluxError(ErrorCode.MISSING_DEPENDENCY, from, `is not deployed by any Flux Kustomization of cluster "${this.name}"`).message);
+        errors.push(new InfraFluxError(ErrorCode.MISSING_DEPENDENCY, from, `is not deployed by any Flux Kustomization of cluster "${this.name}"`));
         continue;
       }
       if (!target || GitOpsCluster.of(target) !== this) {
@@ -229,7 +229,7 @@ export class GitOpsCluster extends Construct {
             ErrorCode.MISSING_DEPENDENCY,
             from,
             `depends on ${to.node.path}, which no Flux Kustomization of cluster "${this.name}" deploys; add it to one of this cluster's layers`,
-          ).message,
+          ),
         );
         continue;
       }
@@ -243,7 +243,7 @@ export class GitOpsCluster extends Construct {
               ErrorCode.LAYER_ORDER,
               from,
               `depends on ${to.node.path} in the same layer "${source.layer.layerName}", but one of them is applied by the layer's own Kustomization; put both in apps (FluxApp) or move the dependent into a later layer`,
-            ).message,
+            ),
           );
           continue;
         }
@@ -256,21 +256,21 @@ export class GitOpsCluster extends Construct {
             ErrorCode.LAYER_ORDER,
             from,
             `in layer "${source.layer.layerName}" depends on ${to.node.path} in the later layer "${target.layer.layerName}"; layers apply in the order ${LAYER_ORDER.join(' → ')}`,
-          ).message,
+          ),
         );
       }
     }
     const cycle = findCycle(this.kustomizations());
     if (cycle) {
       errors.push(
-        new InfraFluxError(ErrorCode.DEPENDENCY_CYCLE, this, `Flux Kustomizations depend on each other in a cycle: ${cycle.map((k) => k.name).join(' → ')}`).message,
+        new InfraFluxError(ErrorCode.DEPENDENCY_CYCLE, this, `Flux Kustomizations depend on each other in a cycle: ${cycle.map((k) => k.name).join(' → ')}`),
       );
     }
     const seen = new Map<string, FluxKustomization>();
     for (const k of this.kustomizations()) {
       const other = seen.get(k.name);
       if (other) {
-        errors.push(new InfraFluxError(ErrorCode.DUPLICATE, k, `Kustomization name "${k.name}" is already used by ${other.node.path}`).message);
+        errors.push(new InfraFluxError(ErrorCode.DUPLICATE, k, `Kustomization name "${k.name}" is already used by ${other.node.path}`));
       }
       seen.set(k.name, k);
     }

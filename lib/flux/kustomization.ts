@@ -2,7 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
-import { ErrorCode, InfraFluxError } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError } from '../core/errors';
 
 /** The namespace Flux runs in and where every Kustomization and shared source of InfraFlux lives. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -205,18 +205,17 @@ export class FluxKustomization extends Construct {
         ...(props.patches?.length ? { patches: props.patches.map((p) => ({ patch: p.patch, target: { ...p.target } })) } : {}),
       },
     });
-    this.node.addValidation({
-      validate: () =>
-        this.wait || this.healthChecks.length > 0
-          ? []
-          : [
-              new InfraFluxError(
-                ErrorCode.NO_HEALTH_CHECKS,
-                this,
-                `Kustomization "${this.name}" has neither wait: true nor healthChecks; Flux would report it Ready before anything it applied is healthy. Set wait or add a health check`,
-              ).message,
-            ],
-    });
+    addCodedValidation(this, () =>
+      this.wait || this.healthChecks.length > 0
+        ? []
+        : [
+            new InfraFluxError(
+              ErrorCode.NO_HEALTH_CHECKS,
+              this,
+              `Kustomization "${this.name}" has neither wait: true nor healthChecks; Flux would report it Ready before anything it applied is healthy. Set wait or add a health check`,
+            ),
+          ],
+    );
   }
 
   /** Adds an object Flux must see healthy before this Kustomization is Ready. */

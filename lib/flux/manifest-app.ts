@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-33';
 import { Construct, IConstruct } from 'constructs';
-import { invalidProp, validateDnsLabel } from '../core/errors';
+import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from './gitops-cluster';
 import { FluxKustomization, HealthCheckExpr, ReconcileTiming } from './kustomization';
 import { appNamespace } from './_app-namespace';
@@ -83,18 +83,29 @@ export class ManifestApp {
 }
 
 /**
- * An app made of plain Kubernetes objects instead of a Helm chart (see {@link ManifestApp}), as a
- * construct of its own. Create it in a layer or anywhere below one.
+ * Base of a construct that delivers plain manifests by owning a {@link ManifestApp}
+ * (composition): it implements {@link IFluxUnit} over its app. The subclass validates with a real
+ * `this` after `super(scope, id)`, then creates its app once with {@link createApp}; the app's
+ * objects are the construct's own children (ids `Namespace`, `Content`, `Kustomization`).
  */
-export class FluxManifestApp extends Construct implements IFluxUnit {
-  /** The manifest app this construct owns. */
-  public readonly app: ManifestApp;
+export abstract class ManifestBackedConstruct extends Construct implements IFluxUnit {
+  private manifestApp: ManifestApp | undefined;
 
-  public constructor(scope: Construct, id: string, props: FluxManifestAppProps = {}) {
-    super(scope, id);
-    this.app = new ManifestApp(this, props);
+  /** The manifest app this construct owns. */
+  public get app(): ManifestApp {
+    if (!this.manifestApp) {
+      throw new InfraFluxError(ErrorCode.APP_NOT_CREATED, this, 'has no ManifestApp yet; a manifest-backed construct calls this.createApp(props) in its constructor before reading its app');
+    }
+    return this.manifestApp;
   }
 
+  /** Creates the manifest app this construct owns; call it once, in the constructor, after validating the props. */
+  protected createApp(props: FluxManifestAppProps): ManifestApp {
+    this.manifestApp = new ManifestApp(this, props);
+    return this.manifestApp;
+  }
+
+  /** The app name: its Kustomization's name and release folder. */
   public get name(): string {
     return this.app.name;
   }
@@ -110,7 +121,7 @@ export class FluxManifestApp extends Construct implements IFluxUnit {
   public get namespaceObject(): kplus.Namespace {
     return this.app.namespaceObject;
   }
-  /** Scope for the app's objects. */
+  /** Scope for the app's objects (`dist/<cluster>/releases/<name>/`). */
   public get content(): OutputFolder {
     return this.app.content;
   }
@@ -118,5 +129,16 @@ export class FluxManifestApp extends Construct implements IFluxUnit {
   /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
   public addDependency(target: IConstruct): void {
     this.app.addDependency(target);
+  }
+}
+
+/**
+ * An app made of plain Kubernetes objects instead of a Helm chart (see {@link ManifestApp}), as a
+ * construct of its own. Create it in a layer or anywhere below one.
+ */
+export class FluxManifestApp extends ManifestBackedConstruct {
+  public constructor(scope: Construct, id: string, props: FluxManifestAppProps = {}) {
+    super(scope, id);
+    this.createApp(props);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { invalidProp } from '../core/errors';
+import type { ICertManager } from '../certs/cert-manager';
 import { appNamespace } from '../flux/_app-namespace';
 import { FluxLayer, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
@@ -39,7 +40,7 @@ export interface BaremetalOperatorProps extends ReconcileTiming {
    * cert-manager Issuer and Certificate.
    * @see https://github.com/metal3-io/baremetal-operator/tree/v0.12.6/config/base
    */
-  readonly certManager: IConstruct;
+  readonly certManager: ICertManager;
   /**
    * The release installed (`versions.baremetalOperator`).
    * @default VersionSet.pinned()

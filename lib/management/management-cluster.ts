@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   AddonProvider,
   BootstrapProvider,
@@ -12,6 +12,7 @@ import { CLUSTER_API_OPERATOR_CHART } from '../../imports/helm/charts';
 import { ClusterApiOperatorChartValues } from '../../imports/helm/cluster-api-operator';
 import { deepMerge } from '../core/_merge';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
+import type { ICertManager } from '../certs/cert-manager';
 import { FluxApp } from '../flux/flux-app';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
@@ -48,7 +49,7 @@ export interface ManagementClusterProps extends ReconcileTiming {
    * cert-manager certificates, so the operator is applied only after it.
    * @see https://cluster-api-operator.sigs.k8s.io/ (Installation → Prerequisites)
    */
-  readonly certManager: IConstruct;
+  readonly certManager: ICertManager;
   /**
    * Every version installed. A provider upgrade is a version bump here.
    * @default VersionSet.pinned()

@@ -28,6 +28,7 @@ import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
+import { SecretReference } from '../secrets/secret-reference';
 
 /**
  * Label a workload cluster's CAPI `Cluster` object must carry (value: the cluster name) so the
@@ -149,6 +150,17 @@ export interface WorkloadClusterBootstrapProps {
    */
   readonly gitCredentialsResourceSet?: string;
   /**
+   * The ClusterMesh CA all mesh members share, as a Secret in `namespace` on the management cluster
+   * with the keys `ca.crt` and `ca.key` holding the base64-encoded PEMs (the cilium chart's
+   * `tls.ca.cert`/`tls.ca.key`). The remote Cilium release reads them with `valuesFrom`, so the
+   * chart renders `kube-system/cilium-ca` in the workload cluster with the install
+   * (templates/cilium-ca-secret.yaml) and certgen never makes a CA of its own. Deliver it sealed on
+   * the management cluster (the workload has no Sealed Secrets controller before its CNI).
+   * @default - none: the workload's Cilium uses whatever `kube-system/cilium-ca` holds (the reconcile
+   *   model requires it for a mesh member)
+   */
+  readonly meshCa?: SecretReference;
+  /**
    * The construct that emits the workload's Cluster API objects on this management cluster, when
    * it is in the same layer (apps) of this cluster: the bootstrap is applied after it.
    * @default - no ordering
@@ -179,6 +191,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
   public readonly namespace: string;
   /** `<clusterName>-kubeconfig`. */
   public readonly kubeconfigSecretName: string;
+  /** The ClusterMesh CA the remote Cilium release reads (see {@link WorkloadClusterBootstrapProps.meshCa}). */
+  public readonly meshCa: SecretReference | undefined;
   /** The Cilium HelmRelease (primary child `Resource`; escape hatch). */
   public readonly cniRelease: ApiObject;
   public readonly fluxOperatorRelease: ApiObject;
@@ -205,6 +219,12 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
     const versions = props.versions ?? VersionSet.pinned();
     versions.validate(this);
     const cni = props.cni ?? WorkloadCni.cilium();
+    const meshCa = props.meshCa;
+    this.meshCa = meshCa;
+    if (meshCa) {
+      // Flux reads valuesFrom Secrets from the HelmRelease's own namespace.
+      for (const key of ['ca.crt', 'ca.key']) meshCa.key(key).use(this, 'ClusterMesh CA', props.namespace ?? props.clusterName ?? workload.name);
+    }
     const unitName = `${this.clusterName}-bootstrap`;
     const ns = this.namespace;
     const kubeConfig = { secretRef: { name: this.kubeconfigSecretName, key: 'value' } };
@@ -255,7 +275,12 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
           remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK, remediateLastFailure: true },
         },
         uninstall: { keepHistory: true },
-        valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${cni.releaseName}-values`, valuesKey: 'values.yaml' }],
+        valuesFrom: [
+          { kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${cni.releaseName}-values`, valuesKey: 'values.yaml' },
+          ...(meshCa
+            ? (['cert', 'key'] as const).map((k) => ({ kind: HelmReleaseSpecValuesFromKind.SECRET, name: meshCa.name, valuesKey: `ca.${k === 'cert' ? 'crt' : 'key'}`, targetPath: `tls.ca.${k}` }))
+            : []),
+        ],
       },
     });
 

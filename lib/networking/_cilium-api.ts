@@ -45,4 +45,33 @@ export interface ICiliumNetworkingInternals extends ICiliumNetworking {
   readonly _profile: ResolvedProfile;
   /** @internal LB pools of this cluster (overlap checks). */
   readonly _pools: CiliumPoolBlocks[];
+  /** @internal Called by CiliumClusterMesh: connect to `peers` with the shared CA. */
+  _joinMesh(peers: readonly ClusterMeshPeer[], options: MeshJoinOptions): void;
+}
+
+/**
+ * Where another cluster reaches this cluster's clustermesh-apiserver: one item of the chart's
+ * `clustermesh.config.clusters` (fields `name`, `address`, `port`, `ips`; pinned values.yaml). With
+ * `ips` the agent dials `<name>.mesh.cilium.io` (a host alias to the IPs, covered by the server
+ * certificate's `*.mesh.cilium.io`); with `address` it dials that DNS name, which the peer's
+ * certificate must carry in `clustermesh.apiserver.tls.auto.server.extraDnsNames`.
+ */
+export interface ClusterMeshPeer {
+  /** The peer's cluster name. */
+  readonly name: string;
+  /** DNS name of the peer's clustermesh-apiserver. @default - none: `ips` is given */
+  readonly address?: string;
+  /** IP addresses of the peer's clustermesh-apiserver. @default - none: `address` is given */
+  readonly ips?: readonly string[];
+  readonly port: number;
+}
+
+/** How this cluster's own clustermesh-apiserver is set up for its mesh. */
+export interface MeshJoinOptions {
+  /** Certgen (CronJob) reuses the pre-created shared CA kube-system/cilium-ca. */
+  readonly sharedCa: boolean;
+  /** Annotations of the clustermesh-apiserver Service. */
+  readonly serviceAnnotations: Readonly<Record<string, string>>;
+  /** DNS names the peers dial: added to the server certificate. */
+  readonly serverDnsNames: readonly string[];
 }

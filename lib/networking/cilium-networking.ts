@@ -1,21 +1,19 @@
-import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { CILIUM_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
 import { invalidProp } from '../core/errors';
-import { ChartApp, PinnedChart } from '../flux/flux-app';
+import { ChartBackedConstruct } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization } from '../flux/kustomization';
 import { TalosCniSettings } from '../talos/cilium-machine-config';
 import { Cidr } from './addresses';
 import { ProfileDecision, ResolvedProfile, resolveProfile } from './_profile';
-import type { ICiliumNetworkingInternals } from './_cilium-api';
+import type { ClusterMeshPeer, ICiliumNetworkingInternals, MeshJoinOptions } from './_cilium-api';
 import type { CiliumNetworkingProps } from './cilium-networking-props';
 import { ClusterMeshExposure, ServiceReference } from './options';
-import { Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
+import { ITetragon, Tetragon, TetragonBaselinePolicies, TetragonBaselinePoliciesProps } from './tetragon';
 import { CiliumBgp, CiliumBgpProps, CRITICAL_POOL_LABEL, L2Announcement, L2AnnouncementProps, LoadBalancerPool, LoadBalancerPoolProps, SelectorOperator } from './load-balancing';
 import { CiliumL7Policy, CiliumL7PolicyProps, CiliumZeroTrust, EgressGatewayPolicy, EgressGatewayPolicyProps, ZeroTrustProps } from './policies';
 
@@ -44,32 +42,7 @@ export interface CapabilityState {
   readonly enabled: boolean;
 }
 
-/**
- * Where another cluster reaches this cluster's clustermesh-apiserver: one item of the chart's
- * `clustermesh.config.clusters` (fields `name`, `address`, `port`, `ips`; pinned values.yaml). With
- * `ips` the agent dials `<name>.mesh.cilium.io` (a host alias to the IPs, covered by the server
- * certificate's `*.mesh.cilium.io`); with `address` it dials that DNS name, which the peer's
- * certificate must carry in `clustermesh.apiserver.tls.auto.server.extraDnsNames`.
- */
-export interface ClusterMeshPeer {
-  /** The peer's cluster name. */
-  readonly name: string;
-  /** DNS name of the peer's clustermesh-apiserver. @default - none: `ips` is given */
-  readonly address?: string;
-  /** IP addresses of the peer's clustermesh-apiserver. @default - none: `address` is given */
-  readonly ips?: readonly string[];
-  readonly port: number;
-}
-
-/** How this cluster's own clustermesh-apiserver is set up for its mesh. */
-export interface MeshJoinOptions {
-  /** Certgen (CronJob) reuses the pre-created shared CA kube-system/cilium-ca. */
-  readonly sharedCa: boolean;
-  /** Annotations of the clustermesh-apiserver Service. */
-  readonly serviceAnnotations: Readonly<Record<string, string>>;
-  /** DNS names the peers dial: added to the server certificate. */
-  readonly serverDnsNames: readonly string[];
-}
+export type { ClusterMeshPeer, MeshJoinOptions } from './_cilium-api';
 
 /**
  * Cilium 1.20 as the cluster's CNI, from the pinned chart in the `controllers` layer, namespace
@@ -80,8 +53,12 @@ export interface MeshJoinOptions {
  * Every capability of the design's table is on by default (docs/cilium.md); the conflicting ones are
  * resolved or rejected at construction. Cilium custom resources (BGP, LB pools, policies) go to the
  * `configs` layer through the `add*` intent methods and wait for this app.
+ *
+ * `values` are InfraFlux's, the props' and the mesh's, resolved now. With
+ * `installedByManagementCluster`, `installedElsewhere` is true and the cluster's tree holds no
+ * objects of the release (`helmRelease` and `kustomization` are undefined).
  */
-export class CiliumNetworking extends Construct implements ICiliumNetworkingInternals {
+export class CiliumNetworking extends ChartBackedConstruct<CiliumValues> implements ICiliumNetworkingInternals {
   /** What Talos must do for this Cilium: apply `talosCiliumPatch(talosCniSettings)` to every node. */
   public readonly talosCniSettings: TalosCniSettings;
   /** The resolved profile: every setting, on or off, and why. */
@@ -103,50 +80,16 @@ export class CiliumNetworking extends Construct implements ICiliumNetworkingInte
   /** Host path of the Hubble flow log on every node; undefined when flow logs are off. */
   public readonly flowLogPath: string | undefined;
   /** The Tetragon app; undefined when Tetragon is off. */
-  public readonly tetragon: Tetragon | undefined;
+  public readonly tetragon: ITetragon | undefined;
   /** @internal */
   public readonly _profile: ResolvedProfile;
   /** @internal LB pools of this cluster (overlap checks). */
   public readonly _pools: LoadBalancerPool[] = [];
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<CiliumValues>;
   private readonly meshPeers: ClusterMeshPeer[] = [];
   private meshCaShared = false;
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  /** The chart values (InfraFlux's, the props' and the mesh's), resolved now. */
-  public get values(): CiliumValues {
-    return this.app.values;
-  }
-  /** True with `installedByManagementCluster`: no objects in this cluster's tree. */
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`); undefined when installed by the management cluster. */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
   public get valuesConfigMap(): kplus.ConfigMap | undefined {
     return this.app.valuesConfigMap;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 
   public constructor(scope: Construct, id: string, props: CiliumNetworkingProps = {}) {
@@ -187,7 +130,7 @@ export class CiliumNetworking extends Construct implements ICiliumNetworkingInte
       serviceMonitors: props.prometheusOperatorCrds !== undefined,
     });
 
-    this.app = new ChartApp<CiliumValues>(this, {
+    this.createApp({
       ...props,
       chart: CILIUM_CHART,
       name: 'cilium',
@@ -555,7 +498,5 @@ export function metricsServicesOf(values: CiliumValues): ServiceReference[] {
 
 /** @internal For tests: the profile decisions of a props set without building a construct. */
 export function _resolve(props: CiliumNetworkingProps): readonly ProfileDecision[] {
-  return resolveProfile(props, (m) => {
-    throw new Error(m);
-  }).decisions;
+  return resolveProfile(props, (m) => invalidProp('CiliumNetworking', m)).decisions;
 }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ipFamilyOf } from './addresses';
-import type { CiliumNetworking, ClusterMeshPeer } from './cilium-networking';
+import type { ClusterMeshPeer, ICiliumNetworkingInternals } from './_cilium-api';
 
 /**
  * The CA every cluster of a mesh shares, delivered as a Secret by reference (Sealed Secrets or
@@ -55,7 +55,7 @@ export interface CiliumClusterMeshProps {
 }
 
 interface Member {
-  readonly cilium: CiliumNetworking;
+  readonly cilium: ICiliumNetworkingInternals;
   readonly address: string;
   /** Whether `address` is an IP (else a DNS name). */
   readonly isIp: boolean;
@@ -79,11 +79,11 @@ export class CiliumClusterMesh extends Construct {
     super(scope, id);
     if (!(props.ca instanceof ClusterMeshCa)) invalidProp(this, 'ca must be a ClusterMeshCa (ClusterMeshCa.fromSecret())');
     this.ca = props.ca;
-    this.node.addValidation({ validate: () => this.check() });
+    addCodedValidation(this, () => this.check());
   }
 
   /** Adds a cluster to the mesh; every member connects to every other one. */
-  public addCluster(cilium: CiliumNetworking, options: ClusterMeshMemberOptions): void {
+  public addCluster(cilium: ICiliumNetworkingInternals, options: ClusterMeshMemberOptions): void {
     if (!cilium._profile.clusterMesh) invalidProp(this, `${cilium.node.path} has clusterMesh off; switch it on (and give a clusterId) to join the mesh`);
     if (!options.address || (!ipFamilyOf(options.address) && !isHostname(options.address))) {
       invalidProp(this, `clustermesh-apiserver address "${options.address}" of ${cilium.clusterName} is neither an IP address nor a DNS name`);
@@ -93,16 +93,20 @@ export class CiliumClusterMesh extends Construct {
     const port = options.port ?? (nodePort?.type === 'NodePort' ? nodePort.nodePort ?? 32379 : 2379);
     if (!Number.isInteger(port) || port < 1 || port > 65535) invalidProp(this, `port ${port} of ${cilium.clusterName} is not a TCP port`);
     this.members.push({ cilium, address: options.address, isIp: ipFamilyOf(options.address) !== undefined, port });
-    // The shared CA is referenced by name only: a bootstrap input of every member (reconcile model).
-    GitOpsCluster.of(cilium).declareExternalInput({
-      kind: 'Secret',
-      namespace: 'kube-system',
-      name: this.ca.secretName,
-      consumer: `Cilium ClusterMesh certgen of ${cilium.clusterName} (clustermesh-apiserver and remote certificates)`,
-      providedBy: 'the operator, once per mesh: the same CA in every member, before Cilium is installed (temporary: a SealedSecret/ExternalSecret once the secrets constructs land)',
-      command: `kubectl --context ${cilium.clusterName} -n kube-system create secret generic ${this.ca.secretName} --from-file=ca.crt=mesh-ca.crt --from-file=ca.key=mesh-ca.key`,
-      temporary: true,
-    });
+    // A member whose Cilium the management cluster installs gets the CA with that install
+    // (WorkloadClusterBootstrap meshCa: the chart renders the Secret from tls.ca.*). A member that
+    // installs its own CNI needs it before any controller can run — no Sealed Secrets or External
+    // Secrets without a CNI — so there it is a bootstrap root (reconcile model, README).
+    if (!cilium.installedElsewhere) {
+      GitOpsCluster.of(cilium).declareExternalInput({
+        kind: 'Secret',
+        namespace: 'kube-system',
+        name: this.ca.secretName,
+        consumer: `Cilium ClusterMesh certgen of ${cilium.clusterName} (clustermesh-apiserver and remote certificates)`,
+        providedBy: 'the operator, before Cilium is first installed: the one mesh CA (docs/runbooks/sealed-secrets.md, ClusterMesh CA), the same in every member',
+        command: `kubectl --context ${cilium.clusterName} -n kube-system create secret generic ${this.ca.secretName} --from-file=ca.crt="$SECRETS_DIR"/mesh-ca.crt --from-file=ca.key="$SECRETS_DIR"/mesh-ca.key`,
+      });
+    }
     this.wire();
   }
 
@@ -126,17 +130,17 @@ export class CiliumClusterMesh extends Construct {
   }
 
   /** Fleet-wide checks; returns every problem. */
-  private check(): string[] {
-    const errors: string[] = [];
-    const err = (m: string) => errors.push(new InfraFluxError(ErrorCode.INVALID_PROP, this, m).message);
-    if (this.members.length < 2) err(`a mesh needs at least two clusters; it has ${this.members.length}`);
+  private check(): InfraFluxError[] {
+    const errors: InfraFluxError[] = [];
+    const err = (code: ErrorCode, m: string) => errors.push(new InfraFluxError(code, this, m));
+    if (this.members.length < 2) err(ErrorCode.MESH_MEMBERSHIP, `a mesh needs at least two clusters; it has ${this.members.length}`);
     for (let i = 0; i < this.members.length; i++) {
       const a = this.members[i].cilium;
       for (let j = i + 1; j < this.members.length; j++) {
         const b = this.members[j].cilium;
-        if (a.clusterName === b.clusterName) err(`cluster name "${a.clusterName}" is used by ${a.node.path} and ${b.node.path}; mesh members need unique names`);
-        if (a.clusterId === b.clusterId) err(`cluster id ${a.clusterId} is used by ${a.clusterName} and ${b.clusterName}; give each member a unique clusterId 1-255`);
-        if (a.podCidr.overlaps(b.podCidr)) err(`pod CIDR ${a.podCidr} of ${a.clusterName} overlaps pod CIDR ${b.podCidr} of ${b.clusterName}; mesh members need disjoint pod CIDRs`);
+        if (a.clusterName === b.clusterName) err(ErrorCode.DUPLICATE, `cluster name "${a.clusterName}" is used by ${a.node.path} and ${b.node.path}; mesh members need unique names`);
+        if (a.clusterId === b.clusterId) err(ErrorCode.DUPLICATE, `cluster id ${a.clusterId} is used by ${a.clusterName} and ${b.clusterName}; give each member a unique clusterId 1-255`);
+        if (a.podCidr.overlaps(b.podCidr)) err(ErrorCode.CIDR_OVERLAP, `pod CIDR ${a.podCidr} of ${a.clusterName} overlaps pod CIDR ${b.podCidr} of ${b.clusterName}; mesh members need disjoint pod CIDRs`);
       }
     }
     return errors;

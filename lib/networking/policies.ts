@@ -111,7 +111,7 @@ export class ZeroTrustScope {
    */
   public static clusterwide(excluded: readonly string[]): ZeroTrustScope {
     if (!Array.isArray(excluded)) {
-      throw new TypeError('ZeroTrustScope.clusterwide(excluded): give the namespaces to exclude besides kube-system and the platform controllers\' namespaces ([] for none)');
+      invalidProp('ZeroTrustScope.clusterwide', 'excluded: give the namespaces to exclude besides kube-system and the platform controllers\' namespaces ([] for none)');
     }
     return new ZeroTrustScope(undefined, ['kube-system', ...excluded.filter((n) => n !== 'kube-system')]);
   }

@@ -1,14 +1,23 @@
 import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { TETRAGON_CHART } from '../../imports/helm/charts';
 import { TetragonValues } from '../../imports/helm/tetragon';
 import { TracingPolicy } from '../../imports/tetragon-cilium.io';
 import { deepMerge } from '../core/_merge';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster } from '../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { ChartBackedConstruct, IFluxApp } from '../flux/flux-app';
+import { GitOpsCluster } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
 import type { ICiliumNetworking } from './_cilium-api';
 import { requireConfigsOrLater } from './_layer-rules';
+
+/**
+ * A Tetragon installation that TracingPolicies can rely on: its operator installs the
+ * TracingPolicy CRDs, so policies wait for it in the Flux graph. Implemented by {@link Tetragon}.
+ */
+export interface ITetragon extends IFluxApp<TetragonValues> {
+  /** Namespace Tetragon runs in (kube-system, next to Cilium). */
+  readonly namespace: string;
+}
 
 export interface TetragonProps extends ReconcileTiming {
   /** The cluster's Cilium (Tetragon runs next to it in kube-system). */
@@ -37,9 +46,7 @@ export interface TetragonProps extends ReconcileTiming {
  * {@link TetragonBaselinePolicies} (CiliumNetworking does it in `addBaselinePolicies`).
  * @see https://tetragon.io/docs/installation/kubernetes/
  */
-export class Tetragon extends Construct implements IFluxApp<TetragonValues> {
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<TetragonValues>;
+export class Tetragon extends ChartBackedConstruct<TetragonValues> implements ITetragon {
 
   public constructor(scope: Construct, id: string, props: TetragonProps) {
     super(scope, id);
@@ -55,7 +62,7 @@ export class Tetragon extends Construct implements IFluxApp<TetragonValues> {
       },
       crds: { installMethod: 'operator' },
     };
-    this.app = new ChartApp<TetragonValues>(this, {
+    this.createApp({
       ...props,
       chart: TETRAGON_CHART,
       name: 'tetragon',
@@ -67,41 +74,11 @@ export class Tetragon extends Construct implements IFluxApp<TetragonValues> {
     this.addDependency(props.cilium);
   }
 
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): TetragonValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
-  }
 }
 
 export interface TetragonBaselinePoliciesProps {
   /** The Tetragon whose CRDs the policies need. */
-  readonly tetragon: Tetragon;
+  readonly tetragon: ITetragon;
   /**
    * Kill (SIGKILL) instead of only reporting on the enforcing rules (kernel module loading from
    * containers, writes to host credential files).

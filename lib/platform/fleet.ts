@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { ApiObject, App, Yaml } from 'cdk8s';
-import { ErrorCode, InfraFluxError, type InfraFluxProblem } from '../core/errors';
+import { ErrorCode, InfraFluxError, type InfraFluxProblem, validateWithCodes } from '../core/errors';
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
 import { reconcileFleet } from '../reconcile/check';
@@ -154,14 +154,12 @@ export class Fleet extends App {
     return this.validation.check(manifests);
   }
 
-  /** Every construct's own validations (`node.addValidation()`), and unique cluster names. */
+  /**
+   * Every construct's own validations, each problem with its code ({@link addCodedValidation};
+   * a plain `node.addValidation()` gives INVALID_PROP), and unique cluster names.
+   */
   private constructProblems(): InfraFluxProblem[] {
-    const problems: InfraFluxProblem[] = [];
-    for (const c of this.node.findAll()) {
-      for (const message of c.node.validate()) {
-        problems.push({ code: InfraFluxError.codeOf(message) ?? ErrorCode.INVALID_PROP, constructPath: c.node.path, message });
-      }
-    }
+    const problems: InfraFluxProblem[] = this.node.findAll().flatMap((c) => validateWithCodes(c));
     const clusterNames = new Map<string, string>();
     for (const cluster of this.clusters) {
       const other = clusterNames.get(cluster.name);

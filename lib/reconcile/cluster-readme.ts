@@ -4,6 +4,7 @@
  * a Mermaid graph of the Kustomizations and the table of external inputs. Deterministic.
  */
 import { ClusterModel, FleetModel, KustomizationNode } from './reconcile-model';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { ExternalInput } from './types';
 
 function mermaidId(n: KustomizationNode): string {
@@ -64,8 +65,8 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
     lines.push('None: everything this cluster needs is produced by the fleet.');
   } else {
     lines.push(
-      'What this cluster needs that the fleet does not produce (declared with `GitOpsCluster.declareExternalInput()`).',
-      'Rows marked *temporary* become SealedSecrets/ExternalSecrets once the secrets constructs land.',
+      'What this cluster needs that the fleet does not produce (declared with `GitOpsCluster.declareExternalInput()`): its bootstrap roots, each with the command that provides it.',
+      ...(inputs.some((i) => i.temporary) ? ['Rows marked *temporary* are meant to become SealedSecrets/ExternalSecrets of the fleet.'] : []),
       '',
       '| object | kind | consumer | provided by (step) | command |',
       '|---|---|---|---|---|',
@@ -98,6 +99,6 @@ export function externalInputsFromReadme(text: string): ExternalInput[] {
   const start = text.indexOf(INPUTS_MARKER);
   if (start < 0) return [];
   const end = text.indexOf('-->', start);
-  if (end < 0) throw new Error('README: the external-inputs block is not closed');
+  if (end < 0) throw new InfraFluxError(ErrorCode.README_MALFORMED, 'README', `the external-inputs block is not closed; it must end with -->`);
   return JSON.parse(text.slice(start + INPUTS_MARKER.length, end)) as ExternalInput[];
 }

@@ -96,6 +96,12 @@ function list(v: unknown): JsonObject[] {
   return Array.isArray(v) ? v.filter(isJsonObject) : [];
 }
 
+/** Whether the cilium chart renders Secret cilium-ca itself: `tls.ca.cert` and `tls.ca.key` both set (templates/cilium-ca-secret.yaml). */
+function ciliumCaFromValues(v: JsonObject): boolean {
+  const ca = field(v, 'tls', 'ca');
+  return Boolean(stringField(ca, 'cert')) && Boolean(stringField(ca, 'key'));
+}
+
 function secret(name: string | undefined, namespace: string | undefined, fieldPath: string, cluster?: string): Reference[] {
   if (!name) return [];
   return [{ group: '', kind: 'Secret', name, ...(namespace ? { namespace } : {}), field: fieldPath, ...(cluster ? { cluster } : {}) }];
@@ -324,17 +330,19 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
       }
       if (field(v, 'ingressController', 'enabled') === true) out.push({ group: 'networking.k8s.io', kind: 'IngressClass', name: 'cilium' });
       if (field(v, 'hubble', 'enabled') !== false && field(v, 'hubble', 'ui', 'enabled') === true) out.push({ group: '', kind: 'Service', name: 'hubble-ui', namespace: releaseNamespace(hr) });
+      if (ciliumCaFromValues(v)) out.push({ group: '', kind: 'Secret', name: 'cilium-ca', namespace: releaseNamespace(hr) });
       return out;
     },
-    // A mesh member's certgen must sign with the CA all members share: present before install, or
-    // certgen creates a CA of its own and the peers reject each other's certificates.
+    // A mesh member's certgen must sign with the CA all members share: present before install (or
+    // given as tls.ca.cert/key, from which the chart renders it), or certgen creates a CA of its own
+    // and the peers reject each other's certificates.
     references: (v, ns) => {
       const peers = field(v, 'clustermesh', 'config', 'clusters');
       const on = field(v, 'clustermesh', 'config', 'enabled') === true && Array.isArray(peers) && peers.length > 0;
-      return on ? secret('cilium-ca', ns, 'values clustermesh.config.clusters (shared CA of the mesh, read by certgen)') : [];
+      return on && !ciliumCaFromValues(v) ? secret('cilium-ca', ns, 'values clustermesh.config.clusters (shared CA of the mesh, read by certgen)') : [];
     },
     source:
-      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); templates/hubble-ui/service.yaml: Service hubble-ui when hubble.ui.enabled; clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
+      'cilium-operator registers the cilium.io CRDs at start (cilium/NOTES.md); templates/hubble-ui/service.yaml: Service hubble-ui when hubble.ui.enabled; clustermesh certgen signs with Secret cilium-ca and creates one when absent (https://docs.cilium.io/en/v1.20/network/clustermesh/clustermesh/#shared-certificate-authority); templates/cilium-ca-secret.yaml renders Secret cilium-ca from tls.ca.cert and tls.ca.key when both are set; chart templates/cilium-gateway-api-class.yaml creates GatewayClass `cilium` when gatewayAPI.enabled and gatewayClass.create is true, or "auto" and the GatewayClass CRD exists at install; templates/cilium-ingress-class.yaml creates IngressClass `cilium` when ingressController.enabled',
   },
   {
     chart: 'tetragon',
@@ -360,6 +368,18 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     chart: 'cluster-api-operator',
     crds: 'capi-operator/crds/',
     source: 'cluster-api-operator chart ships the operator.cluster.x-k8s.io CRDs in its templates (crds are part of the chart, capi-operator/crds)',
+  },
+  {
+    chart: 'sealed-secrets',
+    crds: 'sealed-secrets/crds/',
+    // With renewal off the controller never replaces the key it starts with, so that key must be
+    // the one the committed certificate belongs to: brought before the controller starts. Without
+    // it the controller generates a key of its own that no committed SealedSecret opens.
+    references: (v, ns) =>
+      String(v.keyrenewperiod ?? '') === '0' ? secret(stringField(v, 'secretName') ?? 'sealed-secrets-key', stringField(v, 'namespace') || ns, 'values keyrenewperiod "0" + secretName (the sealing key the controller starts with)') : [],
+    objects: (v, hr) => [{ group: '', kind: 'Service', name: helmFullname(v, hr, 'sealed-secrets'), namespace: stringField(v, 'namespace') || releaseNamespace(hr) }],
+    source:
+      'bitnami-labs/sealed-secrets helm-v2.18.5 (e12ae8217687d110d01b27bff3072dc79a03422c): crds/bitnami.com_sealedsecrets.yaml (installed from crds/, never upgraded by Helm itself); templates/service.yaml: Service `sealed-secrets.fullname` in `sealed-secrets.namespace` (values.namespace, else the release namespace); templates/deployment.yaml: `--key-prefix secretName`, `--key-renew-period keyrenewperiod`; v0.36.6 pkg/controller/main.go initKeyRegistry loads the Secret named by the key prefix and every Secret labelled sealedsecrets.bitnami.com/sealed-secrets-key=active, initKeyRenewal generates a key when there is none (period 0: never again)',
   },
   {
     chart: 'flux-operator',
@@ -500,6 +520,15 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     description: 'once Ready, the Flux controllers run and the Flux CRDs are served',
     source: 'https://fluxcd.control-plane.io/operator/fluxinstance/ (the operator installs the distribution’s CRDs and controllers)',
     providesOnceReady: (_o, ctx) => ctx.crdsUnder(FLUX_CRDS_PREFIX).map((c) => ({ group: c.group, kind: c.kind, served: true })),
+  },
+  {
+    id: 'sealed-secrets/SealedSecret',
+    group: 'bitnami.com',
+    kind: 'SealedSecret',
+    description: 'needs the SealedSecret CRD served (the controller\u2019s chart); once Synced, the controller has written the Secret of the same name and namespace',
+    source:
+      'bitnami-labs/sealed-secrets v0.36.6 (6dc880366d1cafa16683173cc3c8e3b58e930937): pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal forces the Secret name/namespace to the SealedSecret\u2019s; pkg/controller/controller.go writes it and sets condition Synced (types.go SealedSecretSynced)',
+    providesOnceReady: (o) => secret(meta(o).name, meta(o).namespace, ''),
   },
   {
     id: 'cert-manager/Certificate',

@@ -217,6 +217,14 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
             const kind = stringField(v, 'kind');
             const src = kind === 'ConfigMap' ? lookup(cluster, '', 'ConfigMap', ns, stringField(v, 'name') ?? '') : undefined;
             const text = stringField(field(src, 'data'), stringField(v, 'valuesKey') ?? 'values.yaml');
+            // With targetPath, the key's content is the value at that path (a Secret's is unknown
+            // here: a placeholder says the path is set). https://fluxcd.io/flux/components/helm/helmreleases/#values-references
+            const targetPath = stringField(v, 'targetPath');
+            if (targetPath) {
+              const value = kind === 'ConfigMap' ? text : `<${kind} ${ns}/${stringField(v, 'name')} ${stringField(v, 'valuesKey') ?? 'values.yaml'}>`;
+              if (value !== undefined) values = mergeValues(values, atPath(targetPath, value));
+              continue;
+            }
             if (text) {
               const parsed = parseYamlDocument(text, `${ns}/${stringField(v, 'name')}`);
               if (isJsonObject(parsed)) values = mergeValues(values, parsed);
@@ -429,4 +437,12 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
   for (const c of [...names].sort()) replay(c, []);
   model.clusters.sort((a, b) => inputs.findIndex((i) => i.name === a.name) - inputs.findIndex((i) => i.name === b.name));
   return model;
+}
+
+/** `{ a: { b: value } }` for the Helm-style path `a.b` (Flux valuesFrom targetPath). */
+function atPath(path: string, value: string): JsonObject {
+  return path
+    .split('.')
+    .reverse()
+    .reduce<JsonObject | string>((inner, key) => ({ [key]: inner }), value) as JsonObject;
 }

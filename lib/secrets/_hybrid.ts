@@ -12,6 +12,7 @@
  * See docs/decisions/0060-offline-sealing.md.
  */
 import { constants, createCipheriv, createDecipheriv, KeyObject, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 
 const SESSION_KEY_BYTES = 32;
 const GCM_NONCE_BYTES = 12;
@@ -52,7 +53,7 @@ export function framingProblem(ciphertext: Buffer): string | undefined {
  */
 export function hybridDecrypt(privateKey: KeyObject, ciphertext: Buffer, label: Uint8Array): Buffer {
   const problem = framingProblem(ciphertext);
-  if (problem) throw new Error(`the sealed value ${problem}`);
+  if (problem) throw new InfraFluxError(ErrorCode.SEALED_VALUE_MALFORMED, 'hybridDecrypt', `the sealed value ${problem}`);
   const rsaLength = ciphertext.readUInt16BE(0);
   const rsaCiphertext = ciphertext.subarray(2, 2 + rsaLength);
   const aes = ciphertext.subarray(2 + rsaLength);
@@ -61,7 +62,7 @@ export function hybridDecrypt(privateKey: KeyObject, ciphertext: Buffer, label: 
     rsaCiphertext,
   );
   try {
-    if (sessionKey.length !== SESSION_KEY_BYTES) throw new Error(`the session key is ${sessionKey.length} bytes, not ${SESSION_KEY_BYTES}`);
+    if (sessionKey.length !== SESSION_KEY_BYTES) throw new InfraFluxError(ErrorCode.SEALED_VALUE_MALFORMED, 'hybridDecrypt', `the session key is ${sessionKey.length} bytes, not ${SESSION_KEY_BYTES}`);
     const decipher = createDecipheriv('aes-256-gcm', sessionKey, ZERO_NONCE, { authTagLength: GCM_TAG_BYTES });
     decipher.setAuthTag(aes.subarray(aes.length - GCM_TAG_BYTES));
     return Buffer.concat([decipher.update(aes.subarray(0, aes.length - GCM_TAG_BYTES)), decipher.final()]);

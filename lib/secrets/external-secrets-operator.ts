@@ -1,13 +1,12 @@
-import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Issuer } from '../../imports/cert-manager-cert-manager.io';
 import { EXTERNAL_SECRETS_CHART } from '../../imports/helm/charts';
 import { ExternalSecretsValues } from '../../imports/helm/external-secrets';
 import { deepMerge } from '../core/_merge';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../flux/flux-app';
-import { FluxLayer, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../flux/kustomization';
+import { ChartBackedConstruct } from '../flux/flux-app';
+import { LayerName } from '../flux/gitops-cluster';
+import { ReconcileTiming } from '../flux/kustomization';
 import { OutputFolder } from '../flux/output-folder';
 
 /**
@@ -80,7 +79,7 @@ const secureContainer = () => ({
  * Provides the ESO CRDs once Ready; stores take it as a prop, which orders them after it.
  * @see https://external-secrets.io/latest/introduction/getting-started/
  */
-export class ExternalSecretsOperator extends Construct implements IExternalSecretsOperator, IFluxApp<ExternalSecretsValues> {
+export class ExternalSecretsOperator extends ChartBackedConstruct<ExternalSecretsValues> implements IExternalSecretsOperator {
   /**
    * An operator this tree does not install (e.g. the platform team's): stores may reference it,
    * and they wait for nothing.
@@ -91,8 +90,6 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
     return new ImportedExternalSecretsOperator(scope, id, namespace, pushSecrets);
   }
 
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<ExternalSecretsValues>;
   public readonly pushSecrets: boolean;
   /** Controller and webhook replicas. */
   public readonly replicas: number;
@@ -143,7 +140,7 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
         ? { create: false }
         : { create: true, podSecurityContext: { enabled: true }, securityContext: secureContainer(), metrics: { service: { enabled: true } } },
     };
-    this.app = new ChartApp<ExternalSecretsValues>(this, {
+    this.createApp({
       ...props,
       chart: EXTERNAL_SECRETS_CHART,
       name: 'external-secrets',
@@ -162,36 +159,6 @@ export class ExternalSecretsOperator extends Construct implements IExternalSecre
         spec: { selfSigned: {} },
       });
     }
-  }
-
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): ExternalSecretsValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
 

@@ -3,17 +3,30 @@ export {
   NAMESPACE_WIDE_ANNOTATION,
   seal,
   SealedData,
+  sealCommand,
+  SealInput,
   SealingCertificate,
   SealingScope,
   SecretType,
   unseal,
   type SealedSecretTemplate,
   type SealingTarget,
+  type SealCommandOptions,
   type SealOptions,
   type SecretData,
   type UnsealOptions,
 } from './seal';
-export { SealedSecret, type SealedSecretProps } from './sealed-secret';
+export { SealedSecret, SealedSecretGroup, type SealedSecretGroupProps, type SealedSecretProps } from './sealed-secret';
+export {
+  type ISealedSecretsController,
+  SEALED_SECRET_HEALTH_CHECK,
+  SEALED_SECRETS_CONTROLLER_NAME,
+  SEALED_SECRETS_NAMESPACE,
+  SEALING_KEY_LABEL,
+  SEALING_KEY_SECRET_NAME,
+  SealedSecretsController,
+  type SealedSecretsControllerProps,
+} from './sealed-secrets-controller';
 export { SecretKeyReference, SecretProvenance, SecretReference } from './secret-reference';
 export { ESO_WEBHOOK_ISSUER, ExternalSecretsOperator, type ExternalSecretsOperatorProps, type ICertManagerInstallation, type IExternalSecretsOperator } from './external-secrets-operator';
 export { ClusterSecretStore, SecretStore, SecretStoreKind, SecretStoreProvider, type ClusterSecretStoreProps, type ISecretStore, type SecretStoreProps } from './secret-store';

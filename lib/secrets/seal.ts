@@ -5,7 +5,8 @@ import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
  * definitions so that the package's declarations compile in a project without @types/node.
  */
 export type Bytes = Uint8Array & { toString(encoding?: 'utf8' | 'hex' | 'base64'): string };
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { SealedSecret as SealedSecretBinding, type SealedSecretProps as SealedSecretBindingProps } from '../../imports/sealed-secrets-bitnami.com';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { framingProblem, hybridDecrypt, hybridEncrypt } from './_hybrid';
@@ -295,6 +296,51 @@ export class SealedData {
     return new SealedData(target, encryptedData, undefined);
   }
 
+  /**
+   * Reads a SealedSecret manifest committed to the repository (what `npm run -s seal -- … --out <path>`
+   * writes): the target from `metadata.name`/`namespace` and the scope annotations, the ciphertext
+   * from `spec.encryptedData` (checked like {@link fromEncrypted}). Synthesis only reads: it never
+   * seals, so its output is deterministic. The file's `spec.template` is not read; give the Secret
+   * type to the `SealedSecret` construct.
+   * @param options.command the command that creates the file, printed when it is missing
+   *   (build it with {@link sealCommand})
+   * @throws {@link ErrorCode.SEALED_FILE_MISSING} when the file does not exist,
+   *   {@link ErrorCode.SEALED_FILE_INVALID} when it is not one SealedSecret manifest
+   */
+  public static fromFile(path: string, options: { readonly command?: string } = {}): SealedData {
+    if (!existsSync(path)) {
+      const how = options.command ? `create it with:\n  ${options.command}` : 'create it with `npm run -s seal -- … --out <file>` (docs/runbooks/sealed-secrets.md)';
+      throw new InfraFluxError(ErrorCode.SEALED_FILE_MISSING, path, `sealed file does not exist; synth reads sealed values, it never seals. ${how}`);
+    }
+    const invalid = (why: string): never => {
+      throw new InfraFluxError(ErrorCode.SEALED_FILE_INVALID, path, `${why}; give the SealedSecret that \`npm run -s seal\` prints (not --raw)${options.command ? `, e.g.\n  ${options.command}` : ''}`);
+    };
+    let docs: unknown[];
+    try {
+      docs = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => {
+        if (d.errors.length) throw new Error(d.errors[0].message);
+        return d.toJS() as unknown;
+      }).filter((d) => d !== null && d !== undefined);
+    } catch (e) {
+      return invalid(`is not YAML (${(e as Error).message})`);
+    }
+    if (docs.length !== 1) return invalid(`holds ${docs.length} YAML documents, not one SealedSecret`);
+    const doc = docs[0] as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> }; spec?: { encryptedData?: unknown } };
+    if (typeof doc !== 'object' || doc.apiVersion !== SealedSecretBinding.GVK.apiVersion || doc.kind !== SealedSecretBinding.GVK.kind) {
+      return invalid(`is not a ${SealedSecretBinding.GVK.apiVersion} SealedSecret`);
+    }
+    const name = doc.metadata?.name;
+    const namespace = doc.metadata?.namespace;
+    if (typeof name !== 'string' || typeof namespace !== 'string') return invalid('has no metadata.name and metadata.namespace');
+    const annotations = doc.metadata?.annotations ?? {};
+    const scope = annotations[CLUSTER_WIDE_ANNOTATION] === 'true' ? SealingScope.clusterWide() : annotations[NAMESPACE_WIDE_ANNOTATION] === 'true' ? SealingScope.namespaceWide() : SealingScope.strict();
+    const encrypted = doc.spec?.encryptedData;
+    if (typeof encrypted !== 'object' || encrypted === null || Array.isArray(encrypted) || Object.values(encrypted).some((v) => typeof v !== 'string')) {
+      return invalid('has no spec.encryptedData map of strings');
+    }
+    return SealedData.fromEncrypted({ name, namespace, scope }, encrypted as Record<string, string>);
+  }
+
   /** @internal */
   public static sealed(target: SealingTarget, encryptedData: Record<string, string>, fingerprint: string): SealedData {
     return new SealedData(target, encryptedData, fingerprint);
@@ -423,4 +469,65 @@ function checkKeys(where: string, keys: readonly string[]): void {
 
 function sorted<T>(record: Readonly<Record<string, T>>): Record<string, T> {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+}
+
+/**
+ * Where one key of a Secret comes from when it is sealed with `npm run seal`: the operator's side
+ * of a sealed file, so an error (or a runbook) can print the exact command. Holds no value.
+ */
+export class SealInput {
+  /** The output of a command, piped in as-is (`<command> | npm run -s seal -- … --from-stdin <key>`); at most one per Secret. */
+  public static fromCommand(key: string, command: string): SealInput {
+    return new SealInput(key, command, undefined);
+  }
+
+  /** A Terraform output: `terraform -chdir=<stackDir> output -raw <output>`, piped in. */
+  public static terraformOutput(key: string, stackDir: string, output: string): SealInput {
+    return new SealInput(key, `terraform -chdir=${stackDir} output -raw ${output}`, undefined);
+  }
+
+  /** A file on the operator's workstation (`--from-file <key>=<path>`). */
+  public static fromFile(key: string, path: string): SealInput {
+    return new SealInput(key, undefined, path);
+  }
+
+  private constructor(
+    /** The Secret key. */
+    public readonly key: string,
+    /** Command whose stdout is the value. */
+    public readonly command: string | undefined,
+    /** File whose bytes are the value. */
+    public readonly path: string | undefined,
+  ) {}
+}
+
+/** What {@link sealCommand} writes the command for. */
+export interface SealCommandOptions {
+  /** The cluster whose committed certificate seals (`--cluster`, `clusters/<cluster>/sealed-secrets.pem`). */
+  readonly cluster: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** @default SealingScope.strict() */
+  readonly scope?: SealingScope;
+  /** @default SecretType.OPAQUE */
+  readonly type?: SecretType;
+  /** Where each key comes from. */
+  readonly inputs: readonly SealInput[];
+  /** The file to write (`--out`), relative to the repository root. */
+  readonly out: string;
+}
+
+/** The `npm run -s seal -- …` command line that writes a sealed file (for errors and runbooks). */
+export function sealCommand(options: SealCommandOptions): string {
+  const piped = options.inputs.filter((i) => i.command !== undefined);
+  if (piped.length > 1) invalidProp(`seal command ${options.namespace}/${options.name}`, `${piped.length} inputs read stdin (${piped.map((i) => i.key).join(', ')}); at most one can be piped in, give the others as files`);
+  const args = [`--cluster ${options.cluster}`, `--name ${options.name}`, `--namespace ${options.namespace}`];
+  const scope = options.scope ?? SealingScope.strict();
+  if (scope !== SealingScope.strict()) args.push(`--scope ${scope.name}`);
+  const type = options.type ?? SecretType.OPAQUE;
+  if (type !== SecretType.OPAQUE) args.push(`--type ${type.value}`);
+  for (const i of options.inputs) args.push(i.path !== undefined ? `--from-file ${i.key}=${i.path}` : `--from-stdin ${i.key}`);
+  args.push(`--out ${options.out}`);
+  const seal = `npm run -s seal -- ${args.join(' ')}`;
+  return piped.length ? `${piped[0].command} | ${seal}` : seal;
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { VolumeSnapshotClass, VolumeSnapshotClassDeletionPolicy } from '../../imports/external-snapshotter-snapshot.storage.k8s.io';
-import { ErrorCode, InfraFluxError, validateDnsSubdomain } from '../core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsSubdomain } from '../core/errors';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 
 /**
@@ -140,15 +140,13 @@ export function requireOneDefaultStorageClass(cluster: GitOpsCluster): void {
   const holder = cluster as unknown as { [RULE]?: true };
   if (holder[RULE]) return;
   Object.defineProperty(cluster, RULE, { value: true });
-  cluster.node.addValidation({
-    validate: () => {
-      const defaults = defaultStorageClasses(cluster);
-      if (defaults.length === 1) return [];
-      const what =
-        defaults.length === 0
-          ? 'has no default StorageClass; PVCs without storageClassName would stay Pending. Make exactly one class the default (ClusterStorage does)'
-          : `has ${defaults.length} default StorageClasses (${defaults.map((d) => `"${d.name}" at ${d.object.node.path}`).join(', ')}); exactly one may carry ${DEFAULT_STORAGE_CLASS_ANNOTATION}: "true". Keep one and make the others non-default`;
-      return [new InfraFluxError(ErrorCode.DEFAULT_STORAGE_CLASS, cluster, `cluster "${cluster.name}" ${what}`).message];
-    },
+  addCodedValidation(cluster, () => {
+    const defaults = defaultStorageClasses(cluster);
+    if (defaults.length === 1) return [];
+    const what =
+      defaults.length === 0
+        ? 'has no default StorageClass; PVCs without storageClassName would stay Pending. Make exactly one class the default (ClusterStorage does)'
+        : `has ${defaults.length} default StorageClasses (${defaults.map((d) => `"${d.name}" at ${d.object.node.path}`).join(', ')}); exactly one may carry ${DEFAULT_STORAGE_CLASS_ANNOTATION}: "true". Keep one and make the others non-default`;
+    return [new InfraFluxError(ErrorCode.DEFAULT_STORAGE_CLASS, cluster, `cluster "${cluster.name}" ${what}`)];
   });
 }

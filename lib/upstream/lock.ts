@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 
 /**
  * The project's record of every upstream file it uses: where it comes from and what its bytes
@@ -50,7 +51,8 @@ export function projectRoot(): string {
   let dir = resolve(__dirname);
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error(`infraflux: cannot find package.json above ${__dirname}`);
+    // Without the repository (or package) root there is no lock to read.
+    if (parent === dir) throw new InfraFluxError(ErrorCode.UPSTREAM_LOCK_MISSING, __dirname, `cannot find package.json above ${__dirname}`);
     dir = parent;
   }
   return dir;
@@ -78,7 +80,7 @@ export function readLock(root: string = projectRoot()): UpstreamLock {
   if (!existsSync(file)) {
     // Only the repository has a lock (an installed package validates with its schema pack), so
     // the message names no repository script.
-    throw new Error(`infraflux: ${file} is missing: the pinned upstream files are only available in a checkout of the InfraFlux repository`);
+    throw new InfraFluxError(ErrorCode.UPSTREAM_LOCK_MISSING, file, `${file} is missing: the pinned upstream files are only available in a checkout of the InfraFlux repository`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as UpstreamLock;
 }
@@ -119,7 +121,7 @@ export class UpstreamCache {
 
   public entry(path: string): UpstreamLockFile {
     const entry = this.byPath.get(path);
-    if (!entry) throw new Error(`infraflux: upstream file "${path}" is not in ${LOCK_FILE_NAME}`);
+    if (!entry) throw new InfraFluxError(ErrorCode.UPSTREAM_NOT_PINNED, path, `upstream file "${path}" is not in ${LOCK_FILE_NAME}`);
     return entry;
   }
 
@@ -130,15 +132,19 @@ export class UpstreamCache {
     const entry = this.entry(path);
     const file = join(this.dir, path);
     if (!existsSync(file)) {
-      throw new Error(
-        `infraflux: upstream file "${path}" (sha256 ${entry.sha256}) is not in the cache ${this.dir}; run \`npm run upstream\``,
+      throw new InfraFluxError(
+        ErrorCode.UPSTREAM_CACHE_MISSING,
+        path,
+        `upstream file "${path}" (sha256 ${entry.sha256}) is not in the cache ${this.dir}; run \`npm run upstream\``,
       );
     }
     const data = readFileSync(file);
     const actual = sha256(data);
     if (actual !== entry.sha256) {
-      throw new Error(
-        `infraflux: cached upstream file "${path}" has sha256 ${actual}, expected ${entry.sha256}; run \`npm run upstream\``,
+      throw new InfraFluxError(
+        ErrorCode.UPSTREAM_CACHE_MISMATCH,
+        path,
+        `cached upstream file "${path}" has sha256 ${actual}, expected ${entry.sha256}; run \`npm run upstream\``,
       );
     }
     const text = data.toString('utf8');
@@ -149,8 +155,10 @@ export class UpstreamCache {
   public chart(name: string): UpstreamChart {
     const chart = this.lock.charts[name];
     if (!chart) {
-      throw new Error(
-        `infraflux: chart "${name}" is not pinned in ${LOCK_FILE_NAME}; pinned charts: ${Object.keys(this.lock.charts).join(', ')}`,
+      throw new InfraFluxError(
+        ErrorCode.UPSTREAM_NOT_PINNED,
+        LOCK_FILE_NAME,
+        `chart "${name}" is not pinned in ${LOCK_FILE_NAME}; pinned charts: ${Object.keys(this.lock.charts).join(', ')}`,
       );
     }
     return chart;

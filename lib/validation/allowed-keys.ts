@@ -76,8 +76,10 @@ export function allowedFields(registry: SchemaRegistry, cache: UpstreamSource, a
     const parent = tokens(pointer).slice(0, -1);
     if (cache instanceof SchemaPack) {
       // The shipped pack holds converted schemas (and the core definitions) rather than the files.
-      const definitions = cache.data.kubernetes.definitions;
+      // Its core document is `{ $id, definitions }` (convertSwaggerDefinitions).
+      const definitions = field(cache.data.kubernetes.definitions, 'definitions');
       if (pinned.origin === 'kubernetes' && pinned.definition) {
+        if (!isJsonObject(definitions)) return [];
         const root = definitions[pinned.definition];
         return isJsonObject(root) ? propertyKeys(schemaAt(root, parent, definitions)) : [];
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
@@ -253,6 +254,14 @@ function valuesFromLayer(ref: JsonObject, at: string, namespace: string, index: 
   if (!target || stringField(target.object, 'apiVersion') !== 'v1') {
     // Flux ignores a missing optional reference; any other error still fails the release.
     if (ref.optional === true) return undefined;
+    // A Secret a SealedSecret or an ExternalSecret of the fleet makes: its content is unknown
+    // offline. A value at a targetPath is a string (checked as one); a whole values map is skipped.
+    if (kind === 'Secret' && (index.get('SealedSecret', namespace, name) ?? index.get('ExternalSecret', namespace, name))) {
+      const targetPath = stringField(ref, 'targetPath');
+      const keys = targetPath ? parseTargetPath(targetPath) : undefined;
+      if (targetPath && !keys) return { path: `${at}/targetPath`, message: `targetPath "${targetPath}" is not supported by the validator (list index or empty key)` };
+      return keys ? { label: `${kind} ${namespace}/${name} key ${stringField(ref, 'valuesKey') ?? 'values.yaml'} (delivered sealed or external)`, values: nestAt(keys, `<${name}>`) } : undefined;
+    }
     return { path: at, message: `${kind} ${namespace}/${name} is not in the synthesized objects (valuesFrom is not optional)` };
   }
   const label = `${kind} ${namespace}/${name} key ${key}`;
@@ -349,7 +358,7 @@ function chartYaml(source: UpstreamSource, chart: UpstreamChart, path: string): 
 function chartSchemaText(source: UpstreamSource, chart: UpstreamChart, path: string): string {
   if (!(source instanceof SchemaPack)) return source.read(path);
   const text = source.data.charts[chart.name]?.schemaText;
-  if (text === undefined) throw new Error(`infraflux: the schema pack has no ${path} for chart ${chart.name}`);
+  if (text === undefined) throw new InfraFluxError(ErrorCode.SCHEMA_PACK_INCOMPLETE, source.file, `the schema pack has no ${path} for chart ${chart.name}`);
   return text;
 }
 

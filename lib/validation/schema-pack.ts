@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -141,7 +142,7 @@ export function convertCrdVersion(entry: CrdVersion): Pick<PackedCrd, 'schema' |
 export function convertCore(swaggerText: string): SchemaPackData['kubernetes'] {
   const spec: unknown = JSON.parse(swaggerText);
   const definitions = field(spec, 'definitions');
-  if (!isJsonObject(definitions)) throw new Error(`infraflux: ${CORE_SWAGGER_PATH} has no definitions`);
+  if (!isJsonObject(definitions)) throw new InfraFluxError(ErrorCode.UPSTREAM_FILE_MALFORMED, CORE_SWAGGER_PATH, `${CORE_SWAGGER_PATH} has no definitions`);
   const kinds: [string, string][] = [];
   const seen = new Set<string>();
   for (const [name, definition] of Object.entries(definitions)) {
@@ -246,7 +247,7 @@ export function generateSchemaPack(
           yaml[f.path] = parseYamlDocument(cache.read(f.path), f.path);
         } catch {
           // Only values.yaml must parse; another file is then reported as not pinned when named.
-          if (f.path === chart.valuesPath) throw new Error(`infraflux: ${f.path} is not valid YAML`);
+          if (f.path === chart.valuesPath) throw new InfraFluxError(ErrorCode.YAML_PARSE, f.path, `${f.path} is not valid YAML`);
         }
       }
     }
@@ -283,7 +284,7 @@ export function serializeSchemaPack(data: SchemaPackData): Uint8Array {
 
 export function parseSchemaPack(bytes: Uint8Array, what: string): SchemaPackData {
   const { nonFinite, ...data } = JSON.parse(gunzipSync(bytes).toString('utf8')) as SchemaPackData & { nonFinite?: NonFinite[] };
-  if (data.format !== SCHEMA_PACK_FORMAT) throw new Error(`infraflux: ${what} has schema pack format ${String(data.format)}, expected ${SCHEMA_PACK_FORMAT}`);
+  if (data.format !== SCHEMA_PACK_FORMAT) throw new InfraFluxError(ErrorCode.SCHEMA_PACK_FORMAT, what, `${what} has schema pack format ${String(data.format)}, expected ${SCHEMA_PACK_FORMAT}`);
   for (const [path, value] of nonFinite ?? []) {
     let node: unknown = data;
     for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
@@ -334,7 +335,7 @@ export class SchemaPack {
 
   public static load(file: string): SchemaPack {
     if (!existsSync(file)) {
-      throw new Error(`infraflux: the schema pack ${file} is missing; this installation of infraflux is incomplete (reinstall the package)`);
+      throw new InfraFluxError(ErrorCode.SCHEMA_PACK_MISSING, file, `the schema pack ${file} is missing; this installation of infraflux is incomplete (reinstall the package)`);
     }
     return new SchemaPack(parseSchemaPack(readFileSync(file), file), file);
   }
@@ -348,7 +349,7 @@ export class SchemaPack {
 
   public chart(name: string): UpstreamChart {
     const chart = this.charts[name];
-    if (!chart) throw new Error(`infraflux: chart "${name}" is not pinned; pinned charts: ${Object.keys(this.charts).join(', ')}`);
+    if (!chart) throw new InfraFluxError(ErrorCode.UPSTREAM_NOT_PINNED, this.file, `chart "${name}" is not pinned; pinned charts: ${Object.keys(this.charts).join(', ')}`);
     return chart;
   }
 }

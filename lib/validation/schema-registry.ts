@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 import { UpstreamCache } from '../upstream/lock';
 import { coreObjectSchema } from './k8s-schema';
 import { SchemaCompiler } from './schema-compiler';
@@ -346,7 +347,7 @@ export class SchemaRegistry {
    * from the verified cache; CRD files this registry already parsed are not parsed again.
    */
   public generateSchemaPack(): SchemaPackData {
-    if (this.cache instanceof SchemaPack) throw new Error('infraflux: a registry over a schema pack cannot generate one');
+    if (this.cache instanceof SchemaPack) throw new InfraFluxError(ErrorCode.SCHEMA_PACK_INCOMPLETE, this.cache.file, 'a registry over a schema pack cannot generate one; generate the pack from the upstream cache (scripts/build-schema-pack.ts)');
     const index = this.index;
     if (!(index instanceof CacheIndex)) return generateSchemaPack(this.cache);
     return generateSchemaPack(this.cache, (path) => index.parseCrdFile(path), (v) => index.convert(v));

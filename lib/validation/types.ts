@@ -1,4 +1,5 @@
 import { parseAllDocuments, type Tags } from 'yaml';
+import { ErrorCode, InfraFluxError } from '../core/errors';
 
 /** One problem found in a synthesized object (or in the Helm values a HelmRelease renders with). */
 export interface ValidationIssue {
@@ -103,7 +104,7 @@ export function parseYamlDocuments(text: string, what: string): unknown[] {
   const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
   for (const doc of list) {
-    if (doc.errors.length > 0) throw new Error(`${what}: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
+    if (doc.errors.length > 0) throw new InfraFluxError(ErrorCode.YAML_PARSE, what, doc.errors[0]?.message ?? 'invalid YAML');
     const value: unknown = doc.toJS({ maxAliasCount: -1 });
     if (value !== null && value !== undefined) out.push(value);
   }
@@ -113,6 +114,6 @@ export function parseYamlDocuments(text: string, what: string): unknown[] {
 /** A single-document YAML text (a values.yaml); `{}` for an empty document. */
 export function parseYamlDocument(text: string, what: string): unknown {
   const docs = parseYamlDocuments(text, what);
-  if (docs.length > 1) throw new Error(`${what}: expected one YAML document, found ${docs.length}`);
+  if (docs.length > 1) throw new InfraFluxError(ErrorCode.YAML_PARSE, what, `expected one YAML document, found ${docs.length}`);
   return docs[0] ?? {};
 }

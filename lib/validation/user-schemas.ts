@@ -168,19 +168,23 @@ export class UserSchemas {
     if (!/^(https|oci):\/\//.test(chart.repository)) registrationError(`registerChart(): chart ${chart.name} repository "${chart.repository}" must start with https:// or oci://`);
     const base = `${USER_ORIGIN_PREFIX}charts/${chart.name}/${chart.version}`;
     const valuesText = chart.values;
+    let values: unknown;
     try {
-      if (!isJsonObject(parseYamlDocument(valuesText, `chart ${chart.name} values.yaml`))) throw new Error('not a map of values');
+      values = parseYamlDocument(valuesText, `chart ${chart.name} values.yaml`);
     } catch (error) {
       registrationError(`registerChart(): chart ${chart.name} values: ${(error as Error).message}`);
     }
+    if (!isJsonObject(values)) registrationError(`registerChart(): chart ${chart.name} values: not a map of values`);
     const files = new Map<string, string>([[`${base}/values.yaml`, valuesText]]);
     if (chart.valuesSchema !== undefined) {
       const schemaText = chart.valuesSchema;
+      let schema: unknown;
       try {
-        if (!isJsonObject(JSON.parse(schemaText))) throw new Error('not a JSON schema object');
+        schema = JSON.parse(schemaText);
       } catch (error) {
         registrationError(`registerChart(): chart ${chart.name} values schema: ${(error as Error).message}`);
       }
+      if (!isJsonObject(schema)) registrationError(`registerChart(): chart ${chart.name} values schema: not a JSON schema object`);
       files.set(`${base}/values.schema.json`, schemaText);
     }
     this.charts.set(chart.name, {

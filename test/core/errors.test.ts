@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../../lib/core/errors';
+import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain, validateWithCodes } from '../../lib/core/errors';
 
 function scope(): Chart {
   // GIVEN a chart named `fleet` (its node path is the error prefix)
@@ -39,6 +39,7 @@ describe('InfraFluxError', () => {
   test('the codes are stable strings', () => {
     // THEN users match on these values; a rename is a breaking change
     expect(Object.values(ErrorCode).sort()).toEqual([
+      'INFRAFLUX_APP_NOT_CREATED',
       'INFRAFLUX_CIDR_OVERLAP',
       'INFRAFLUX_DEPENDENCY_CYCLE',
       'INFRAFLUX_DUPLICATE',
@@ -53,13 +54,24 @@ describe('InfraFluxError', () => {
       'INFRAFLUX_INVALID_PROP',
       'INFRAFLUX_INVALID_SCHEMA_REGISTRATION',
       'INFRAFLUX_LAYER_ORDER',
+      'INFRAFLUX_MESH_MEMBERSHIP',
       'INFRAFLUX_MISSING_DEPENDENCY',
       'INFRAFLUX_NAME_TOO_LONG',
+      'INFRAFLUX_NOT_IN_CLUSTER',
       'INFRAFLUX_NO_HEALTH_CHECKS',
       'INFRAFLUX_NO_SCHEDULABLE_NODES',
       'INFRAFLUX_PLAINTEXT_SECRET',
+      'INFRAFLUX_README_MALFORMED',
+      'INFRAFLUX_REFERENCE_FLEET_INCOMPLETE',
+      'INFRAFLUX_ROUTE_NOT_SERVABLE',
+      'INFRAFLUX_SCHEMA_PACK_FORMAT',
+      'INFRAFLUX_SCHEMA_PACK_INCOMPLETE',
+      'INFRAFLUX_SCHEMA_PACK_MISSING',
       'INFRAFLUX_SCHEMA_VIOLATION',
+      'INFRAFLUX_SEALED_FILE_INVALID',
+      'INFRAFLUX_SEALED_FILE_MISSING',
       'INFRAFLUX_SEALED_TARGET_MISMATCH',
+      'INFRAFLUX_SEALED_VALUE_MALFORMED',
       'INFRAFLUX_SEALING_CERTIFICATE_EXPIRED',
       'INFRAFLUX_SEALING_CERTIFICATE_INVALID',
       'INFRAFLUX_SEALING_KEY_UNSUPPORTED',
@@ -67,12 +79,18 @@ describe('InfraFluxError', () => {
       'INFRAFLUX_UNKNOWN_KIND',
       'INFRAFLUX_UNSEAL_FAILED',
       'INFRAFLUX_UNSUPPORTED_VERSION',
+      'INFRAFLUX_UPSTREAM_CACHE_MISMATCH',
+      'INFRAFLUX_UPSTREAM_CACHE_MISSING',
+      'INFRAFLUX_UPSTREAM_FILE_MALFORMED',
+      'INFRAFLUX_UPSTREAM_LOCK_MISSING',
+      'INFRAFLUX_UPSTREAM_NOT_PINNED',
       'INFRAFLUX_VIP_IS_GATEWAY',
       'INFRAFLUX_VIP_IS_NODE_ADDRESS',
       'INFRAFLUX_VIP_NEEDS_STATIC_ADDRESSING',
       'INFRAFLUX_VIP_NOT_HOST_ADDRESS',
       'INFRAFLUX_VIP_OUTSIDE_NODE_NETWORK',
       'INFRAFLUX_WRONG_LAYER',
+      'INFRAFLUX_YAML_PARSE',
     ]);
   });
 });
@@ -114,5 +132,32 @@ describe('validateDnsSubdomain', () => {
     // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toContain(`name "${value}" is not a DNS-1123 subdomain`);
+  });
+});
+
+describe('addCodedValidation / validateWithCodes', () => {
+  test('a coded validation gives its errors\' codes; a plain node.addValidation gives INVALID_PROP, in registration order', () => {
+    // GIVEN a construct with a coded validation, a plain one, and a second coded one
+    const chart = scope();
+    addCodedValidation(chart, () => [new InfraFluxError(ErrorCode.DUPLICATE, chart, 'name "a" is used twice')]);
+    chart.node.addValidation({ validate: () => ['[fleet] something else'] });
+    addCodedValidation(chart, () => [new InfraFluxError(ErrorCode.LAYER_ORDER, 'fleet/x', 'depends on a later layer'), new InfraFluxError(ErrorCode.DEPENDENCY_CYCLE, chart, 'a cycle')]);
+    // WHEN validated
+    const problems = validateWithCodes(chart);
+    // THEN each problem has its own code and the construct's path; cdk8s sees the same messages
+    expect(problems).toEqual([
+      { code: ErrorCode.DUPLICATE, constructPath: 'fleet', message: '[fleet] name "a" is used twice' },
+      { code: ErrorCode.INVALID_PROP, constructPath: 'fleet', message: '[fleet] something else' },
+      { code: ErrorCode.LAYER_ORDER, constructPath: 'fleet', message: '[fleet/x] depends on a later layer' },
+      { code: ErrorCode.DEPENDENCY_CYCLE, constructPath: 'fleet', message: '[fleet] a cycle' },
+    ]);
+    expect(chart.node.validate()).toEqual(problems.map((p) => p.message));
+  });
+
+  test('returns no problems when every check passes', () => {
+    // GIVEN a coded validation that finds nothing WHEN validated THEN no problems
+    const chart = scope();
+    addCodedValidation(chart, () => []);
+    expect(validateWithCodes(chart)).toEqual([]);
   });
 });

@@ -532,3 +532,26 @@ describe('GatewayStack takes its DNS and Gateway API CRDs by interface', () => {
     );
   });
 });
+
+describe('GatewayStack synth-time checks keep their code in the aggregated error', () => {
+  test('fails with ROUTE_NOT_SERVABLE for a hostname outside every managed zone, listed in problems', () => {
+    // GIVEN a route whose host lies in example.org while the zone is test.example.com
+    const { fleet, stack, web } = setup({ zones: ['test.example.com'] });
+    stack.exposeService('Web', WEB(web), { hostname: 'web.example.org', dedicatedCertificate: true });
+    // WHEN synthesized
+    const error = thrownBy(() => fleet.manifests());
+    // THEN the aggregated error lists the problem with the rule's own code and the stack's path
+    expect(error.code).toBe(ErrorCode.SYNTH_FAILED);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ code: ErrorCode.ROUTE_NOT_SERVABLE, constructPath: 'test/Edge', message: expect.stringContaining('route Web hostname "web.example.org" lies in no managed DNS zone') }),
+    ]);
+  });
+
+  test('fails with ROUTE_NOT_SERVABLE for a hostname no listener certificate covers', () => {
+    // GIVEN a host two labels below the wildcard's domain
+    const { fleet, stack, web } = setup();
+    stack.exposeService('Web', WEB(web), { hostname: 'a.web.test.example.com', cloudflareProxied: false });
+    // WHEN synthesized THEN
+    expect(thrownBy(() => fleet.manifests()).problems.map((p) => p.code)).toEqual([ErrorCode.ROUTE_NOT_SERVABLE]);
+  });
+});

@@ -1,6 +1,8 @@
 import { JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
-import { FluxApp, PodSecurityLevel } from '../../lib';
+import { Construct } from 'constructs';
+import { ChartBackedConstruct, ErrorCode, FluxApp, PodSecurityLevel } from '../../lib';
+import { thrownBy } from '../support/errors';
 import { repositoryName } from '../../lib/flux/flux-app';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
 
@@ -132,4 +134,39 @@ describe('repositoryName', () => {
     ['https://raw.githubusercontent.com/kubernetes-sigs/azuredisk-csi-driver/master/charts', 'azuredisk-csi-driver'],
     ['https://charts.external-secrets.io', 'external-secrets'],
   ])('%s → %s', (url, name) => expect(repositoryName(url)).toBe(name));
+});
+
+describe('ChartBackedConstruct', () => {
+  /** A chart-backed construct that creates its app only when asked (to read `app` before it). */
+  class LateApp extends ChartBackedConstruct {
+    public constructor(scope: Construct, id: string) {
+      super(scope, id);
+    }
+    public create(): void {
+      this.createApp({ chart: CHART, name: 'late' });
+    }
+  }
+
+  test('forwards IFluxApp to the app it created, which is a child of the construct itself', () => {
+    // GIVEN a subclass that creates its app after super()
+    const { cluster } = testCluster('test', CHARTS);
+    const late = new LateApp(cluster.controllers, 'Late');
+    // WHEN it creates the app
+    late.create();
+    // THEN the getters read the app, and the app's objects keep the construct's ids
+    expect([late.name, late.namespace, late.layer, late.chart, late.installedElsewhere]).toEqual(['late', 'late', cluster.controllers, CHART, false]);
+    expect(late.helmRelease?.node.path).toBe('test/controllers/Late/Release/Resource');
+    expect(late.node.defaultChild).toBe(late.helmRelease);
+    expect(late.kustomization?.node.path).toBe('test/controllers/Late/Kustomization');
+  });
+
+  test('fails with APP_NOT_CREATED when the app is read before createApp()', () => {
+    // GIVEN a subclass that has not created its app yet
+    const { cluster } = testCluster('test', CHARTS);
+    const late = new LateApp(cluster.controllers, 'Late');
+    // WHEN a getter reads it THEN the bug is named with the construct path
+    const error = thrownBy(() => late.name);
+    expect(error.code).toBe(ErrorCode.APP_NOT_CREATED);
+    expect(error.message).toMatch(/^\[test\/controllers\/Late\] has no ChartApp yet/);
+  });
 });

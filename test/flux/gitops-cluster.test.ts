@@ -157,3 +157,22 @@ describe('GitOpsCluster', () => {
     });
   });
 });
+
+describe('GitOpsCluster.of', () => {
+  test('fails with NOT_IN_CLUSTER for a construct outside every cluster', () => {
+    // GIVEN a construct directly under the fleet, in no GitOpsCluster
+    const fleet = new Fleet({ source: { url: 'https://example.com/org/repo.git' } });
+    const outside = new Construct(fleet, 'Outside');
+    // WHEN its cluster is looked up
+    let error: unknown;
+    try {
+      GitOpsCluster.of(outside);
+    } catch (e) {
+      error = e;
+    }
+    // THEN the error names the construct and says where it belongs
+    expect(error).toBeInstanceOf(InfraFluxError);
+    expect((error as InfraFluxError).code).toBe(ErrorCode.NOT_IN_CLUSTER);
+    expect((error as InfraFluxError).message).toMatch(/^\[Outside\] is not inside a GitOpsCluster; create it in a cluster's layer/);
+  });
+});

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ErrorCode } from '../../lib/core/errors';
-import { FluxManifestApp } from '../../lib/flux/manifest-app';
+import { FluxManifestApp, ManifestBackedConstruct } from '../../lib/flux/manifest-app';
 import { PodSecurityLevel } from '../../lib/flux/pod-security';
 import { thrownBy } from '../support/errors';
 import { manifest, manifestsByFile, testCluster } from '../support/fleet';
@@ -91,5 +91,37 @@ describe('FluxManifestApp', () => {
     // THEN
     expect(err.code).toBe(ErrorCode.INVALID_PROP);
     expect(err.message).toMatch(/Flux ?layer/i);
+  });
+});
+
+describe('ManifestBackedConstruct', () => {
+  /** A manifest-backed construct that creates its app only when asked (to read `app` before it). */
+  class LateManifests extends ManifestBackedConstruct {
+    public create(): void {
+      this.createApp({ name: 'late' });
+    }
+  }
+
+  test('forwards IFluxUnit to the app it created, which is a child of the construct itself', () => {
+    // GIVEN a subclass that creates its app after super()
+    const { cluster } = testCluster();
+    const late = new LateManifests(cluster.apps, 'Late');
+    // WHEN it creates the app
+    late.create();
+    // THEN the getters read the app, and its objects keep the construct's ids
+    expect([late.name, late.namespace]).toEqual(['late', 'late']);
+    expect(late.layer).toBe(cluster.apps);
+    expect(late.kustomization.node.path).toBe('test/apps/Late/Kustomization');
+    expect(late.content.node.path).toBe('test/apps/Late/Content');
+  });
+
+  test('fails with APP_NOT_CREATED when the app is read before createApp()', () => {
+    // GIVEN a subclass that has not created its app yet
+    const { cluster } = testCluster();
+    const late = new LateManifests(cluster.apps, 'Late');
+    // WHEN a getter reads it THEN the bug is named with the construct path
+    const error = thrownBy(() => late.kustomization);
+    expect(error.code).toBe(ErrorCode.APP_NOT_CREATED);
+    expect(error.message).toMatch(/^\[test\/apps\/Late\] has no ManifestApp yet/);
   });
 });

@@ -1,4 +1,6 @@
 import { parse } from 'yaml';
+import { ErrorCode } from '../../lib/core/errors';
+import { thrownBy } from '../support/errors';
 import { Fleet, GatewayApiCrds } from '../../lib';
 import { Cidr, CiliumClusterMesh, CiliumNetworking, CiliumNetworkingProps, ClusterMeshCa, ClusterMeshExposure } from '../../lib/networking';
 import { validateFleetManifests } from '../../lib/validation';
@@ -137,5 +139,33 @@ describe('CiliumClusterMesh', () => {
 
   test('the shared CA is always kube-system/cilium-ca (the only Secret certgen reads)', () => {
     expect(ClusterMeshCa.fromSecret().secretName).toBe('cilium-ca');
+  });
+});
+
+describe('CiliumClusterMesh fleet-wide checks keep their code in the aggregated error', () => {
+  test('fails with MESH_MEMBERSHIP on a mesh of one cluster', () => {
+    // GIVEN a mesh with one member
+    const { fleet, ciliums, mesh } = fleetOf([{ name: 'east', props: { clusterId: 1 } }]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    // WHEN synthesized
+    const error = thrownBy(() => fleet.manifests());
+    // THEN the problem keeps its code and names the mesh
+    expect(error.code).toBe(ErrorCode.SYNTH_FAILED);
+    expect(error.problems).toEqual([expect.objectContaining({ code: ErrorCode.MESH_MEMBERSHIP, constructPath: 'Mesh', message: expect.stringContaining('a mesh needs at least two clusters') })]);
+  });
+
+  test('fails with DUPLICATE and CIDR_OVERLAP for a shared cluster id and pod CIDR, each its own problem', () => {
+    // GIVEN two members with the same clusterId and the default (same) pod CIDR
+    const { fleet, ciliums, mesh } = fleetOf([
+      { name: 'east', props: { clusterId: 1 } },
+      { name: 'west', props: { clusterId: 1 } },
+    ]);
+    mesh.addCluster(ciliums[0], { address: '10.10.80.10' });
+    mesh.addCluster(ciliums[1], { address: '10.20.80.10' });
+    // WHEN synthesized THEN one problem per rule, in the order the mesh checks them
+    expect(thrownBy(() => fleet.manifests()).problems.map((p) => [p.code, p.constructPath])).toEqual([
+      [ErrorCode.DUPLICATE, 'Mesh'],
+      [ErrorCode.CIDR_OVERLAP, 'Mesh'],
+    ]);
   });
 });

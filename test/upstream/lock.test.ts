@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { ErrorCode } from '../../lib/core/errors';
 import { CACHE_ENV, cacheDir, LOCK_ENV, LOCK_FILE_NAME, lockPath, projectRoot, readLock, sha256, UpstreamCache, UpstreamLock } from '../../lib/upstream/lock';
 
 const TEXT = 'apiVersion: v1\nkind: ConfigMap\n';
@@ -73,12 +74,13 @@ describe('readLock', () => {
     expect(lock.files.map((f) => f.path)).toEqual(['demo/good.yaml', 'demo/tampered.yaml', 'demo/absent.yaml']);
   });
 
-  // Plain Errors today (not construct errors): the tests assert the messages.
+  // InfraFluxErrors named by the file (no construct): the tests assert the code and the message.
   test('fails when the lock file is missing, saying where the pinned files exist', () => {
     // GIVEN
     const empty = mkdtempSync(join(tmpdir(), 'infraflux-nolock-'));
     // THEN
     expect(() => withEnv({ [LOCK_ENV]: undefined }, () => readLock(empty))).toThrow(/upstream\.lock\.json is missing: the pinned upstream files are only available in a checkout of the InfraFlux repository/);
+    expect(() => withEnv({ [LOCK_ENV]: undefined }, () => readLock(empty))).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_LOCK_MISSING, constructPath: join(empty, LOCK_FILE_NAME) }));
   });
 });
 
@@ -105,20 +107,24 @@ describe('UpstreamCache', () => {
   test('fails on a file that is not in the lock', () => {
     // THEN
     expect(() => upstream.read('demo/other.yaml')).toThrow('upstream file "demo/other.yaml" is not in upstream.lock.json');
+    expect(() => upstream.read('demo/other.yaml')).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_NOT_PINNED, constructPath: 'demo/other.yaml' }));
   });
 
   test('fails on a locked file missing from the cache', () => {
     // THEN
     expect(() => upstream.read('demo/absent.yaml')).toThrow(/upstream file "demo\/absent\.yaml" \(sha256 [0-9a-f]{64}\) is not in the cache .*; run `npm run upstream`/);
+    expect(() => upstream.read('demo/absent.yaml')).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_CACHE_MISSING, constructPath: 'demo/absent.yaml' }));
   });
 
   test('fails on a cached file whose bytes do not match the lock', () => {
     // THEN
     expect(() => upstream.read('demo/tampered.yaml')).toThrow(`cached upstream file "demo/tampered.yaml" has sha256 ${sha256(TEXT + '# changed\n')}, expected ${sha256(TEXT)}`);
+    expect(() => upstream.read('demo/tampered.yaml')).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_CACHE_MISMATCH }));
   });
 
   test('fails on a chart that is not pinned, listing the pinned ones', () => {
     // THEN
     expect(() => upstream.chart('nope')).toThrow('chart "nope" is not pinned in upstream.lock.json; pinned charts: demo');
+    expect(() => upstream.chart('nope')).toThrow(expect.objectContaining({ code: ErrorCode.UPSTREAM_NOT_PINNED }));
   });
 });

@@ -1,4 +1,7 @@
 import Ajv from 'ajv';
+import { ErrorCode } from '../../lib/core/errors';
+import { SCHEMA_PACK_FORMAT, SchemaPack } from '../../lib/validation/schema-pack';
+import { thrownBy } from '../support/errors';
 import { K8S_FORMATS, convertCrdNode, emptyNotes, goPatternToJs } from '../../lib/validation/k8s-schema';
 import { SchemaRegistry, parseApiVersion } from '../../lib/validation';
 
@@ -160,5 +163,19 @@ describe('SchemaRegistry', () => {
 
   test('caches compiled validators', () => {
     expect(registry.compile('v1', 'ConfigMap')).toBe(registry.compile('v1', 'ConfigMap'));
+  });
+});
+
+describe('SchemaRegistry over a schema pack', () => {
+  test('fails with SCHEMA_PACK_INCOMPLETE when asked to generate a pack (only the upstream cache can)', () => {
+    // GIVEN a registry over an (empty) pack
+    const pack = new SchemaPack(
+      { format: SCHEMA_PACK_FORMAT, fingerprint: 'test', kubernetes: { file: 'k', sha256: '', definitions: {}, kinds: [] }, crds: [], served: {}, charts: {} },
+      'pack.json.gz',
+    );
+    // WHEN it is asked for a pack THEN
+    const error = thrownBy(() => new SchemaRegistry(pack).generateSchemaPack());
+    expect(error.code).toBe(ErrorCode.SCHEMA_PACK_INCOMPLETE);
+    expect(error.message).toMatch(/^\[pack\.json\.gz\] a registry over a schema pack cannot generate one/);
   });
 });

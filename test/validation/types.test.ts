@@ -1,4 +1,6 @@
+import { ErrorCode } from '../../lib/core/errors';
 import { describeObject, escapePointerToken, field, formatIssue, isJsonObject, joinPointer, jsonTypeOf, parseYamlDocument, parseYamlDocuments, preview, stringField } from '../../lib/validation/types';
+import { thrownBy } from '../support/errors';
 
 describe('object helpers', () => {
   test('isJsonObject: plain objects only', () => {
@@ -79,16 +81,22 @@ describe('YAML as Helm, Flux and kubectl read it', () => {
 
   test('fails on duplicate keys like go-yaml, naming the text', () => {
     // THEN
-    expect(() => parseYamlDocuments('a: 1\na: 2\n', 'values.yaml')).toThrow(/^values\.yaml: /);
+    const error = thrownBy(() => parseYamlDocuments('a: 1\na: 2\n', 'values.yaml'));
+    expect(error.message).toMatch(/^\[values\.yaml\] /);
+    expect(error.code).toBe(ErrorCode.YAML_PARSE);
   });
 
   test('fails on a syntax error', () => {
     // THEN
-    expect(() => parseYamlDocuments('a: [1, 2\n', 'bad.yaml')).toThrow(/^bad\.yaml: /);
+    const error = thrownBy(() => parseYamlDocuments('a: [1, 2\n', 'bad.yaml'));
+    expect(error.message).toMatch(/^\[bad\.yaml\] /);
+    expect(error.code).toBe(ErrorCode.YAML_PARSE);
   });
 
   test('fails on more than one document where one is expected', () => {
     // THEN
-    expect(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'values.yaml')).toThrow('values.yaml: expected one YAML document, found 2');
+    const error = thrownBy(() => parseYamlDocument('a: 1\n---\nb: 2\n', 'values.yaml'));
+    expect(error.message).toBe('[values.yaml] expected one YAML document, found 2');
+    expect(error.code).toBe(ErrorCode.YAML_PARSE);
   });
 });

@@ -1,11 +1,10 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AWS_EBS_CSI_DRIVER_CHART } from '../../../imports/helm/charts';
 import { AwsEbsCsiDriverValues } from '../../../imports/helm/aws-ebs-csi-driver';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../../flux/flux-app';
-import { FluxLayer, LayerName } from '../../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../../flux/kustomization';
+import { ChartBackedConstruct } from '../../flux/flux-app';
+import { LayerName } from '../../flux/gitops-cluster';
+import { ReconcileTiming } from '../../flux/kustomization';
 import { ISnapshotController } from '../snapshot-controller';
 import { ReclaimPolicy } from '../storage-class';
 import { InstalledBackend } from './_strategy';
@@ -42,9 +41,7 @@ export interface AwsEbsCsiDriverProps extends ReconcileTiming {
  * the snapshotter sidecar is forced on (`sidecars.snapshotter.forceEnable`) so the render does not
  * depend on Helm's API discovery, and the snapshot-controller is a dependency.
  */
-export class AwsEbsCsiDriver extends Construct implements IFluxApp<AwsEbsCsiDriverValues> {
-  public readonly app: ChartApp<AwsEbsCsiDriverValues>;
-
+export class AwsEbsCsiDriver extends ChartBackedConstruct<AwsEbsCsiDriverValues> {
   public constructor(scope: Construct, id: string, props: AwsEbsCsiDriverProps) {
     super(scope, id);
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
@@ -52,7 +49,7 @@ export class AwsEbsCsiDriver extends Construct implements IFluxApp<AwsEbsCsiDriv
     }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) throw new InfraFluxError(ErrorCode.INVALID_NODE_COUNT, this, `replicas ${replicas} must be a whole number >= 1`);
-    this.app = new ChartApp<AwsEbsCsiDriverValues>(this, {
+    this.createApp({
       ...props,
       chart: AWS_EBS_CSI_DRIVER_CHART,
       name: 'aws-ebs-csi-driver',
@@ -91,15 +88,4 @@ export class AwsEbsCsiDriver extends Construct implements IFluxApp<AwsEbsCsiDriv
       deployedBy: [this],
     };
   }
-
-  public get name(): string { return this.app.name; }
-  public get namespace(): string { return this.app.namespace; }
-  public get layer(): FluxLayer { return this.app.layer; }
-  public get chart(): PinnedChart { return this.app.chart; }
-  public get values(): AwsEbsCsiDriverValues { return this.app.values; }
-  public get installedElsewhere(): boolean { return this.app.installedElsewhere; }
-  public get kustomization(): FluxKustomization | undefined { return this.app.kustomization; }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined { return this.app.helmRelease; }
-  public addDependency(target: IConstruct): void { this.app.addDependency(target); }
 }

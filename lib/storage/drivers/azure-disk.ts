@@ -1,11 +1,10 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { AZUREDISK_CSI_DRIVER_CHART } from '../../../imports/helm/charts';
 import { AzurediskCsiDriverValues } from '../../../imports/helm/azuredisk-csi-driver';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../../flux/flux-app';
-import { FluxLayer, LayerName } from '../../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../../flux/kustomization';
+import { ChartBackedConstruct } from '../../flux/flux-app';
+import { LayerName } from '../../flux/gitops-cluster';
+import { ReconcileTiming } from '../../flux/kustomization';
 import { SecretKeyReference } from '../../secrets/secret-reference';
 import { ISnapshotController } from '../snapshot-controller';
 import { ReclaimPolicy } from '../storage-class';
@@ -36,12 +35,10 @@ export interface AzureDiskCsiDriverProps extends ReconcileTiming {
  * the snapshot CRDs and a second snapshot-controller, which clash with {@link SnapshotCrds}
  * (csi-drivers/NOTES.md).
  */
-export class AzureDiskCsiDriver extends Construct implements IFluxApp<AzurediskCsiDriverValues> {
-  public readonly app: ChartApp<AzurediskCsiDriverValues>;
-
+export class AzureDiskCsiDriver extends ChartBackedConstruct<AzurediskCsiDriverValues> {
   public constructor(scope: Construct, id: string, props: AzureDiskCsiDriverProps) {
     super(scope, id);
-    this.app = new ChartApp<AzurediskCsiDriverValues>(this, {
+    this.createApp({
       ...props,
       chart: AZUREDISK_CSI_DRIVER_CHART,
       name: 'azuredisk-csi-driver',
@@ -74,15 +71,4 @@ export class AzureDiskCsiDriver extends Construct implements IFluxApp<AzurediskC
       deployedBy: [this],
     };
   }
-
-  public get name(): string { return this.app.name; }
-  public get namespace(): string { return this.app.namespace; }
-  public get layer(): FluxLayer { return this.app.layer; }
-  public get chart(): PinnedChart { return this.app.chart; }
-  public get values(): AzurediskCsiDriverValues { return this.app.values; }
-  public get installedElsewhere(): boolean { return this.app.installedElsewhere; }
-  public get kustomization(): FluxKustomization | undefined { return this.app.kustomization; }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined { return this.app.helmRelease; }
-  public addDependency(target: IConstruct): void { this.app.addDependency(target); }
 }

@@ -1,12 +1,11 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { LONGHORN_CHART } from '../../../imports/helm/charts';
 import { LonghornValues } from '../../../imports/helm/longhorn';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
 import { ServiceReference } from '../../core/service-reference';
-import { ChartApp, IFluxApp, PinnedChart } from '../../flux/flux-app';
-import { FluxLayer, LayerName } from '../../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../../flux/kustomization';
+import { ChartBackedConstruct } from '../../flux/flux-app';
+import { LayerName } from '../../flux/gitops-cluster';
+import { ReconcileTiming } from '../../flux/kustomization';
 import { PodSecurityLevel } from '../../flux/pod-security';
 import { ISnapshotController } from '../snapshot-controller';
 import { ReclaimPolicy } from '../storage-class';
@@ -45,8 +44,7 @@ export interface LonghornProps extends ReconcileTiming {
  * pre-upgrade hook Job is off as the chart asks under GitOps. Talos nodes need the
  * `siderolabs/iscsi-tools` and `siderolabs/util-linux-tools` extensions (longhorn/NOTES.md).
  */
-export class Longhorn extends Construct implements IFluxApp<LonghornValues> {
-  public readonly app: ChartApp<LonghornValues>;
+export class Longhorn extends ChartBackedConstruct<LonghornValues> {
   /** The UI (no authentication of its own: expose it behind SSO only). */
   public readonly ui: ServiceReference;
   public readonly replicas: number;
@@ -58,7 +56,7 @@ export class Longhorn extends Construct implements IFluxApp<LonghornValues> {
     const dataPath = props.dataPath ?? '/var/lib/longhorn/';
     if (!dataPath.startsWith('/var/')) throw new InfraFluxError(ErrorCode.INVALID_PROP, this, `dataPath "${dataPath}" must lie under /var/: the Talos root filesystem is read-only`);
     this.replicas = replicas;
-    this.app = new ChartApp<LonghornValues>(this, {
+    this.createApp({
       ...props,
       chart: LONGHORN_CHART,
       name: 'longhorn',
@@ -92,15 +90,4 @@ export class Longhorn extends Construct implements IFluxApp<LonghornValues> {
       deployedBy: [this],
     };
   }
-
-  public get name(): string { return this.app.name; }
-  public get namespace(): string { return this.app.namespace; }
-  public get layer(): FluxLayer { return this.app.layer; }
-  public get chart(): PinnedChart { return this.app.chart; }
-  public get values(): LonghornValues { return this.app.values; }
-  public get installedElsewhere(): boolean { return this.app.installedElsewhere; }
-  public get kustomization(): FluxKustomization | undefined { return this.app.kustomization; }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined { return this.app.helmRelease; }
-  public addDependency(target: IConstruct): void { this.app.addDependency(target); }
 }

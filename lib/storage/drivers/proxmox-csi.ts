@@ -1,9 +1,8 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
-import { ChartApp, IFluxApp, PinnedChart } from '../../flux/flux-app';
-import { FluxLayer, LayerName } from '../../flux/gitops-cluster';
-import { FluxKustomization, ReconcileTiming } from '../../flux/kustomization';
+import { ChartBackedConstruct, PinnedChart } from '../../flux/flux-app';
+import { LayerName } from '../../flux/gitops-cluster';
+import { ReconcileTiming } from '../../flux/kustomization';
 import { PodSecurityLevel } from '../../flux/pod-security';
 import { SecretKeyReference } from '../../secrets/secret-reference';
 import { ISnapshotController } from '../snapshot-controller';
@@ -55,8 +54,7 @@ export interface ProxmoxCsiProps extends ReconcileTiming {
  * Talos CCM writes). Nodes need the `topology.kubernetes.io/region`/`zone` labels (Proxmox or Talos
  * CCM). Volumes are ReadWriteOnce and stay in their Proxmox node unless the storage is shared.
  */
-export class ProxmoxCsi extends Construct implements IFluxApp<Record<string, unknown>> {
-  public readonly app: ChartApp<Record<string, unknown>>;
+export class ProxmoxCsi extends ChartBackedConstruct<Record<string, unknown>> {
   private readonly storage: string;
   private readonly goldStorage: string;
 
@@ -68,7 +66,7 @@ export class ProxmoxCsi extends Construct implements IFluxApp<Record<string, unk
     }
     this.storage = props.storage;
     this.goldStorage = props.goldStorage ?? props.storage;
-    this.app = new ChartApp<Record<string, unknown>>(this, {
+    this.createApp({
       ...props,
       chart: PROXMOX_CSI_CHART,
       name: 'proxmox-csi-plugin',
@@ -102,15 +100,4 @@ export class ProxmoxCsi extends Construct implements IFluxApp<Record<string, unk
       deployedBy: [this],
     };
   }
-
-  public get name(): string { return this.app.name; }
-  public get namespace(): string { return this.app.namespace; }
-  public get layer(): FluxLayer { return this.app.layer; }
-  public get chart(): PinnedChart { return this.app.chart; }
-  public get values(): Record<string, unknown> { return this.app.values; }
-  public get installedElsewhere(): boolean { return this.app.installedElsewhere; }
-  public get kustomization(): FluxKustomization | undefined { return this.app.kustomization; }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined { return this.app.helmRelease; }
-  public addDependency(target: IConstruct): void { this.app.addDependency(target); }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { defaultStatePath } from '../../lib/terraform/_backend';
+import { addLocalStateBackend, defaultStatePath } from '../../lib/terraform/_backend';
 import { AwsPlatformStack, AzurePlatformStack, CloudflareZoneStack, GcpPlatformStack, NodeAddressing, ProxmoxTalosStack } from '../../lib/terraform';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,5 +49,16 @@ describe('local state backend', () => {
     for (const stack of stacks(Testing.app(), '/var/lib/infraflux/state.tfstate')) {
       expect(statePathOf(stack)).toBe('/var/lib/infraflux/state.tfstate');
     }
+  });
+
+  test('addLocalStateBackend writes one local backend: the given path, else the default of the stack id', () => {
+    // GIVEN two bare stacks WHEN the helper adds their backends THEN the synthesized JSON has that path
+    const app = Testing.app();
+    const plain = new TerraformStack(app, 'plain');
+    const custom = new TerraformStack(app, 'custom');
+    addLocalStateBackend(plain, 'state-id');
+    addLocalStateBackend(custom, 'ignored', 'state/custom.tfstate');
+    expect((JSON.parse(Testing.synth(plain)) as Json).terraform.backend).toEqual({ local: { path: '../../../terraform.state-id.tfstate' } });
+    expect(statePathOf(custom)).toBe('state/custom.tfstate');
   });
 });

@@ -11,9 +11,9 @@ import {
   TalosCluster,
   TalosClusterClass,
   TalosClusterProps,
-} from '../../lib/cluster';
-import { validateFleetManifests } from '../../lib/validation';
-import { manifestsByFile, testCluster } from '../support/fleet';
+} from '../../../lib/cluster';
+import { validateFleetManifests } from '../../../lib/validation';
+import { manifestsByFile, testCluster } from '../../support/fleet';
 
 // GIVEN clusters of every provider built from a real Cluster API ClusterClass with RKE2
 
