@@ -4,6 +4,8 @@ import { ExternalDnsCloudflare, SecretReference } from '../../lib/dns';
 import { exposeAuthentik, exposeHeadlamp, exposeStorageUi, GatewayApiCrds, GatewayStack, Headlamp, OAuth2ProxySso, StorageUi } from '../../lib/edge';
 import { validateFleetManifests } from '../../lib/validation';
 import { manifest, testCluster } from '../support/fleet';
+import { thrownBy } from '../support/errors';
+import { ErrorCode } from '../../lib/core/errors';
 
 const TRUSTED = [Cidr.of('10.244.0.0/16'), Cidr.of('192.168.0.0/24')];
 const SSO_PROPS = { issuerUrl: 'https://auth.example.com/application/o/ui/', credentials: (app: IFluxApp) => SecretReference.fromSealedSecret('oauth2-proxy', app.namespace), trustedProxyCidrs: TRUSTED, allowedGroups: ['platform-admins'] };
@@ -66,6 +68,29 @@ describe('platform UI helpers', () => {
       'allowed-group': 'platform-admins',
     });
     expect(validateFleetManifests(fleet.manifests()).issues).toEqual([]);
+  });
+
+  test('each proxy gets its credentials from the delivery function, in its own namespace, recorded with their provenance', () => {
+    // GIVEN a guard whose credentials are delivered per proxy
+    const { fleet, cluster, stack } = setup();
+    const asked: string[] = [];
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, credentials: (app) => (asked.push(app.namespace), SecretReference.fromExternalSecret(`creds-${app.name}`, app.namespace)) });
+    // WHEN two UIs are protected
+    exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 'storage.test.example.com', sso });
+    exposeHeadlamp(stack, new Headlamp(cluster.apps, 'Headlamp'), { hostname: 'headlamp.test.example.com', sso });
+    // THEN the function ran once per proxy, each proxy reads its own Secret, and the use is recorded
+    expect(asked).toEqual(['oauth2-proxy-storageui', 'oauth2-proxy-headlamp']);
+    const values = parse(manifest(fleet, 'test/releases/oauth2-proxy-storageui/configmap-oauth2-proxy-storageui-values.yaml').data['values.yaml']);
+    expect(values.config.existingSecret).toBe('creds-oauth2-proxy-storageui');
+    expect(cluster.secretUses.filter((u) => u.name === 'creds-oauth2-proxy-storageui').map((u) => u.provenance)).toEqual(['external']);
+  });
+
+  test('fails when the delivered credentials are in another namespace than the proxy', () => {
+    const { stack } = setup();
+    const sso = new OAuth2ProxySso({ ...SSO_PROPS, credentials: () => SecretReference.fromSealedSecret('oauth2-proxy', 'elsewhere') });
+    const error = thrownBy(() => exposeStorageUi(stack, StorageUi.LONGHORN, { hostname: 'storage.test.example.com', sso }));
+    expect(error.code).toBe(ErrorCode.SECRET_NAMESPACE_MISMATCH);
+    expect(error.message).toContain('SSO credentials Secret elsewhere/oauth2-proxy is in namespace "elsewhere", but the consumer reads Secrets only from "oauth2-proxy-storageui"');
   });
 
   test('fails on SSO without trustedProxyCidrs', () => {

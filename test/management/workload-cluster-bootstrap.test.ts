@@ -5,6 +5,11 @@ import { FluxApp } from '../../lib/flux/flux-app';
 import { WORKLOAD_CLUSTER_LABEL, WorkloadClusterBootstrap, WorkloadCni } from '../../lib/management';
 import { validateFleetManifests } from '../../lib/validation';
 import { VersionSet } from '../../lib/versions';
+import { ErrorCode } from '../../lib/core/errors';
+import { SecretReference } from '../../lib/secrets/secret-reference';
+import { thrownBy } from '../support/errors';
+import { seal, SealedSecretGroup, SealedSecretsController, SealingCertificate } from '../../lib/secrets';
+import { TEST_CERT_PEM } from '../secrets/_keys';
 
 function setup(): { fleet: Fleet; mgmt: GitOpsCluster; prod: GitOpsCluster } {
   const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git', secretName: 'flux-system' } });
@@ -52,6 +57,36 @@ describe('WorkloadClusterBootstrap', () => {
     expect(values).toContain('k8sServicePort: 7445');
     expect(values).toContain('kubeProxyReplacement: true');
     expect(values).toContain('name: prod-aws');
+  });
+
+  test('a mesh member gets the shared ClusterMesh CA with its Cilium install (tls.ca.* from a Secret on mgmt)', () => {
+    // GIVEN the CA sealed on mgmt into the bootstrap namespace
+    const { fleet, mgmt, prod } = setup();
+    new SealedSecretsController(mgmt.controllers, 'SealedSecrets');
+    const group = new SealedSecretGroup(mgmt.apps, 'WorkloadSecrets', { name: 'workload-secrets' });
+    const sealed = group.addSealedSecret('MeshCa', {
+      encryptedData: seal({ certificate: SealingCertificate.fromPem(TEST_CERT_PEM), name: 'prod-aws-cilium-mesh-ca', namespace: 'prod-aws', data: { 'ca.crt': 'Y2VydA==', 'ca.key': 'a2V5' } }),
+    });
+    const meshCa = sealed.secretRef;
+    // WHEN the workload is bootstrapped with it
+    const b = new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, meshCa });
+    sealed.neededBy(b);
+    // THEN the remote release reads both keys into tls.ca.cert/key, after its values ConfigMap
+    const hr = file(fleet, 'mgmt/releases/prod-aws-bootstrap/helmrelease-cilium.yaml');
+    expect(hr.spec.valuesFrom).toEqual([
+      { kind: 'ConfigMap', name: 'cilium-values', valuesKey: 'values.yaml' },
+      { kind: 'Secret', name: 'prod-aws-cilium-mesh-ca', valuesKey: 'ca.crt', targetPath: 'tls.ca.cert' },
+      { kind: 'Secret', name: 'prod-aws-cilium-mesh-ca', valuesKey: 'ca.key', targetPath: 'tls.ca.key' },
+    ]);
+    expect(b.meshCa).toBe(meshCa);
+    expect(mgmt.secretUses.map((u) => `${u.provenance} ${u.namespace}/${u.name}`)).toContain('sealed prod-aws/prod-aws-cilium-mesh-ca');
+  });
+
+  test('fails on a ClusterMesh CA Secret outside the bootstrap namespace', () => {
+    const { mgmt, prod } = setup();
+    const error = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, meshCa: SecretReference.fromSealedSecret('mesh-ca', 'kube-system') }));
+    expect(error.code).toBe(ErrorCode.SECRET_NAMESPACE_MISMATCH);
+    expect(error.message).toContain('ClusterMesh CA Secret kube-system/mesh-ca is in namespace "kube-system", but the consumer reads Secrets only from "prod-aws"');
   });
 
   test('then Flux, then the workload\'s own flux-system folder', () => {

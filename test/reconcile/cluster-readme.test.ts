@@ -92,6 +92,6 @@ describe('externalInputsFromReadme', () => {
   });
 
   test('fails on a block that is not closed', () => {
-    expect(() => externalInputsFromReadme('<!-- infraflux:external-inputs\n[]\n')).toThrow(/README: the external-inputs block is not closed/);
+    expect(() => externalInputsFromReadme('<!-- infraflux:external-inputs\n[]\n')).toThrow(/\[README\] the external-inputs block is not closed/);
   });
 });

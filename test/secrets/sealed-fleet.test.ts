@@ -18,6 +18,7 @@ import {
   WORKLOAD_CREDENTIAL_DELIVERIES,
 } from '../../stacks/sealed-secrets';
 import { thrownBy } from '../support/errors';
+import { REFERENCE_MESH_WORKLOADS } from '../../stacks/networking';
 
 type Manifest = { file: string; object: Record<string, any> };
 
@@ -62,8 +63,13 @@ describe('Sealed Secrets in the reference fleet', () => {
               'edge-metal3/edge-01-bmc',
               'edge-metal3/edge-02-bmc',
               ...REFERENCE_WORKLOAD_CLUSTERS.map((w) => `${w}/${w}-flux-git`),
+              // the ClusterMesh CA of each workload mesh member, for its remote Cilium release
+              ...REFERENCE_MESH_WORKLOADS.map((w) => `${w}/${w}-cilium-mesh-ca`),
             ]
           : []),
+        // the secret store's static credential where no workload identity exists (decision 0062)
+        ...(name === 'prod-aws' ? ['external-secrets/aws-secrets-manager-credentials'] : []),
+        ...(name === 'prod-azure' ? ['external-secrets/azure-key-vault-credentials'] : []),
       ].sort();
       expect(sealedIn(name)).toEqual(expected);
     }
@@ -98,13 +104,29 @@ describe('Sealed Secrets in the reference fleet', () => {
     for (const d of PROVIDER_VARIABLE_DELIVERIES) expect(find(`mgmt/releases/capi-providers/sealedsecret-${d.name}.yaml`).metadata.namespace).toBe(d.namespace);
   });
 
+  test('the ClusterMesh CA: a declared root on mgmt (before its CNI), delivered from mgmt to the workload members', () => {
+    const inputsOf = (name: string) => fleet.clusters.find((c) => c.name === name)!.externalInputs;
+    expect(inputsOf(MANAGEMENT_CLUSTER).find((i) => i.name === 'cilium-ca')).toMatchObject({ namespace: 'kube-system', kind: 'Secret' });
+    expect(inputsOf(MANAGEMENT_CLUSTER).find((i) => i.name === 'cilium-ca')?.temporary).toBeUndefined();
+    for (const w of REFERENCE_MESH_WORKLOADS) {
+      expect(inputsOf(w).map((i) => i.name)).not.toContain('cilium-ca');
+      const hr = find(`mgmt/releases/${w}-bootstrap/helmrelease-cilium.yaml`);
+      expect(hr.spec.valuesFrom.filter((v: { kind: string }) => v.kind === 'Secret').map((v: { name: string; targetPath: string }) => `${v.name} ${v.targetPath}`)).toEqual([`${w}-cilium-mesh-ca tls.ca.cert`, `${w}-cilium-mesh-ca tls.ca.key`]);
+    }
+    // AND no cluster keeps a temporary input: what is left are roots
+    expect(fleet.clusters.flatMap((c) => c.externalInputs.filter((i) => i.temporary).map((i) => `${c.name} ${i.namespace}/${i.name}`))).toEqual([]);
+  });
+
   test('the reconcile model proves the order', () => {
     expect(() => fleet.checkReconcile()).not.toThrow();
   });
 
   test('every committed sealed file matches the target the fleet places it at', () => {
-    const all = referenceSealedDeliveries(REFERENCE_CLUSTERS.map((c) => c.name), REFERENCE_WORKLOAD_CLUSTERS).map(({ cluster, delivery }) => ({ cluster, d: delivery }));
-    expect(all).toHaveLength(24);
+    const all = referenceSealedDeliveries(REFERENCE_CLUSTERS.map((c) => c.name), REFERENCE_WORKLOAD_CLUSTERS, REFERENCE_MESH_WORKLOADS).map(({ cluster, delivery }) => ({ cluster, d: delivery }));
+    // 12 Cloudflare tokens, 2 store credentials, 2 provider variables, 5 workload credentials, 5 Flux Git, 2 mesh CAs
+    expect(all).toHaveLength(28);
+    // AND every SealedSecret of dist/ has its delivery (no sealed file outside the list)
+    expect(manifests.filter((m) => m.object.kind === "SealedSecret")).toHaveLength(28);
     for (const { cluster, d } of all) {
       const data = SealedData.fromFile(join(__dirname, '..', '..', sealedFilePath(cluster, d)));
       expect({ name: data.name, namespace: data.namespace, keys: data.keys }).toEqual({ name: d.name, namespace: d.namespace, keys: d.inputs.map((i) => i.key).sort() });

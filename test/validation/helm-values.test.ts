@@ -125,6 +125,20 @@ describe('validateHelmRelease: cert-manager v1.21.1', () => {
     ]);
   });
 
+  test('accepts a value at a targetPath from a Secret that a SealedSecret of the fleet makes, checked as a string', () => {
+    // GIVEN a SealedSecret making Secret flux-system/issuer-email (content unknown offline)
+    const sealed: SourcedObject = { source: 'test/sealed.yaml', object: { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'issuer-email', namespace: 'flux-system' }, spec: { encryptedData: {} } } };
+    const fromSecret = (targetPath: string) => helmRelease('cert-manager', 'cert-manager', 'v1.21.1', { valuesFrom: [{ kind: 'Secret', name: 'issuer-email', valuesKey: 'v', targetPath }] });
+    // THEN a string-typed path passes, and a boolean-typed one is refused (the value is a string)
+    expect(issuesOf(fromSecret('global.commonLabels.team'), [sealed])).toEqual([]);
+    expect(issuesOf(fromSecret('crds.enabled'), [sealed])).toEqual([expect.stringContaining('/crds/enabled: chart cert-manager v1.21.1: must be boolean')]);
+  });
+
+  test('fails a valuesFrom Secret that nothing in the fleet makes', () => {
+    const release = helmRelease('cert-manager', 'cert-manager', 'v1.21.1', { valuesFrom: [{ kind: 'Secret', name: 'missing', valuesKey: 'v', targetPath: 'global.commonLabels.team' }] });
+    expect(issuesOf(release)).toEqual([expect.stringContaining('/spec/valuesFrom/0: Secret flux-system/missing is not in the synthesized objects (valuesFrom is not optional)')]);
+  });
+
   test('fails an unpinned chart version', () => {
     const release = helmRelease('cert-manager', 'cert-manager', '1.21.1');
     expect(issuesOf(release)).toEqual([
