@@ -846,6 +846,23 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
   },
   // storage (issue 13)
   {
+    id: 'storage/StorageClass',
+    group: 'storage.k8s.io',
+    kind: 'StorageClass',
+    description:
+      'the CSI sidecars read the Secrets its parameters name (csi.storage.k8s.io/{provisioner,controller-expand,node-stage,node-publish,controller-publish}-secret-{name,namespace}) when they provision, expand or mount a volume: they must exist eventually, not before',
+    source: 'https://kubernetes-csi.github.io/docs/secrets-and-credentials-storage-class.html (StorageClass secret parameters); VolumeSnapshotClass: csi.storage.k8s.io/snapshotter-secret-*',
+    references: (o) => secretParameters(o, ['provisioner', 'controller-expand', 'node-stage', 'node-publish', 'controller-publish']),
+  },
+  {
+    id: 'storage/VolumeSnapshotClass',
+    group: 'snapshot.storage.k8s.io',
+    kind: 'VolumeSnapshotClass',
+    description: 'the csi-snapshotter sidecar reads the Secret csi.storage.k8s.io/snapshotter-secret-{name,namespace} when it takes a snapshot: it must exist eventually',
+    source: 'https://kubernetes-csi.github.io/docs/secrets-and-credentials-volume-snapshot-class.html',
+    references: (o) => secretParameters(o, ['snapshotter', 'snapshotter-list']),
+  },
+  {
     id: 'rook/CephCluster',
     group: 'ceph.rook.io',
     kind: 'CephCluster',
@@ -861,6 +878,19 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
   },
 ];
 
+
+/** Secrets a StorageClass or VolumeSnapshotClass names in `parameters` (`csi.storage.k8s.io/<what>-secret-name` + `-namespace`). */
+function secretParameters(o: JsonObject, whats: readonly string[]): Reference[] {
+  const p = field(o, 'parameters');
+  if (!isJsonObject(p)) return [];
+  return whats.flatMap((w) => {
+    const name = stringField(p, `csi.storage.k8s.io/${w}-secret-name`);
+    const namespace = stringField(p, `csi.storage.k8s.io/${w}-secret-namespace`);
+    // Templated names (`${pvc.name}`) resolve per volume: nothing to check statically.
+    if (!name || !namespace || name.includes('${') || namespace.includes('${')) return [];
+    return [{ group: '', kind: 'Secret', name, namespace, field: `parameters.csi.storage.k8s.io/${w}-secret-name`, eventual: true }];
+  });
+}
 
 function kindMatches(pattern: string, kind: string): boolean {
   if (pattern === '*') return true;

@@ -61,4 +61,38 @@ describe('storage knowledge', () => {
     expect(err.problems.map((p) => p.code)).toContain('RECONCILE_CRD_MISSING');
     expect(err.message).toContain('VolumeSnapshotClass');
   });
+
+  test('a StorageClass names the CSI Secrets of its parameters (eventual references); templated names are skipped', () => {
+    const k = CONTROLLER_KNOWLEDGE.find((c) => c.id === 'storage/StorageClass')!;
+    const refs = k.references!(
+      {
+        kind: 'StorageClass',
+        metadata: { name: 'default' },
+        parameters: {
+          'csi.storage.k8s.io/provisioner-secret-name': 'rook-csi-rbd-provisioner',
+          'csi.storage.k8s.io/provisioner-secret-namespace': 'rook-ceph',
+          'csi.storage.k8s.io/node-stage-secret-name': '${pvc.name}',
+          'csi.storage.k8s.io/node-stage-secret-namespace': '${pvc.namespace}',
+        },
+      },
+      undefined as never,
+    );
+    expect(refs).toEqual([{ group: '', kind: 'Secret', name: 'rook-csi-rbd-provisioner', namespace: 'rook-ceph', field: 'parameters.csi.storage.k8s.io/provisioner-secret-name', eventual: true }]);
+  });
+
+  test('fails the replay for a StorageClass naming a CSI Secret nothing provides', () => {
+    // GIVEN a default class whose provisioner Secret no object, controller or input provides
+    const { fleet, cluster } = testCluster('nosecret');
+    addStorageClass(cluster.configs, 'Default', {
+      name: 'default',
+      provisioner: 'rook-ceph.rbd.csi.ceph.com',
+      isDefault: true,
+      parameters: { 'csi.storage.k8s.io/provisioner-secret-name': 'missing', 'csi.storage.k8s.io/provisioner-secret-namespace': 'kube-system' },
+    });
+    // WHEN
+    const err = thrownBy(() => fleet.checkReconcile());
+    // THEN
+    expect(err.problems.map((p) => p.code)).toContain('RECONCILE_UNRESOLVED_REFERENCE');
+    expect(err.message).toContain('missing');
+  });
 });
