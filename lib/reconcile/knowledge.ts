@@ -273,6 +273,17 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
     ],
     source: 'kubernetes-sigs/gcp-compute-persistent-disk-csi-driver v1.26.4 deploy/kubernetes/overlays/stable-master (csi-drivers/gcp-compute-persistent-disk-csi-driver/install-summary.json)',
   },
+  {
+    url: 'https://github.com/rancher/local-path-provisioner',
+    path: './deploy',
+    objects: [
+      { group: '', kind: 'Namespace', name: 'local-path-storage' },
+      { group: 'apps', kind: 'Deployment', namespace: 'local-path-storage', name: 'local-path-provisioner' },
+      { group: 'storage.k8s.io', kind: 'StorageClass', name: 'local-path' },
+    ],
+    references: [],
+    source: 'rancher/local-path-provisioner v0.0.37 deploy/kustomization.yaml → local-path-storage.yaml (Namespace local-path-storage, Deployment local-path-provisioner with ConfigMap local-path-config, StorageClass local-path; local-path-provisioner/NOTES.md)',
+  },
 ];
 
 /** cert-manager's cluster resource namespace: where ClusterIssuers read their Secrets (default: cert-manager's own namespace). */

@@ -10,3 +10,4 @@ export * from './drivers/gcp-pd';
 export * from './drivers/rook-ceph';
 export * from './drivers/longhorn';
 export * from './drivers/proxmox-csi';
+export * from './drivers/local-path';

@@ -4,6 +4,7 @@ import { InstalledBackend } from './drivers/_strategy';
 import { AwsEbsCsiDriver, AwsEbsCsiDriverProps } from './drivers/aws-ebs';
 import { AzureDiskCsiDriver, AzureDiskCsiDriverProps } from './drivers/azure-disk';
 import { GcpPdCsiDriver, GcpPdCsiDriverProps } from './drivers/gcp-pd';
+import { LocalPathProvisioner, LocalPathProvisionerProps } from './drivers/local-path';
 import { Longhorn, LonghornProps } from './drivers/longhorn';
 import { ProxmoxCsi, ProxmoxCsiProps } from './drivers/proxmox-csi';
 import { RookCeph, RookCephProps } from './drivers/rook-ceph';
@@ -19,6 +20,8 @@ export interface GcpPdOptions extends Omit<GcpPdCsiDriverProps, 'snapshotControl
 export type RookCephOptions = Omit<RookCephProps, 'snapshotController'>;
 /** Options of {@link StorageBackend.proxmoxCsi}. */
 export type ProxmoxCsiOptions = Omit<ProxmoxCsiProps, 'snapshotController'>;
+/** Options of {@link StorageBackend.localPath}. */
+export type LocalPathOptions = LocalPathProvisionerProps;
 /** Options of {@link StorageBackend.longhorn}. */
 export type LonghornOptions = Omit<LonghornProps, 'snapshotController'>;
 
@@ -62,6 +65,14 @@ export class StorageBackend {
   /** Longhorn (an alternative, off by default; never on the disks Rook-Ceph uses). */
   public static longhorn(options: LonghornOptions = {}): StorageBackend {
     return new StorageBackend('longhorn', ['proxmox', 'metal3'], false, (c) => new Longhorn(c.cluster.controllers, `${c.id}Longhorn`, { ...options, snapshotController: c.snapshotController })._installed());
+  }
+
+  /**
+   * local-path-provisioner (development only, off by default): node-local hostPath volumes, no
+   * replication and no snapshots.
+   */
+  public static localPath(options: LocalPathOptions = {}): StorageBackend {
+    return new StorageBackend('local-path', ['proxmox', 'metal3'], false, (c) => new LocalPathProvisioner(c.cluster.controllers, `${c.id}LocalPath`, options)._installed());
   }
 
   private constructor(

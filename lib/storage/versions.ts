@@ -7,4 +7,8 @@ export const STORAGE_VERSIONS = {
   externalSnapshotter: 'v8.6.0',
   /** kubernetes-sigs/gcp-compute-persistent-disk-csi-driver release tag. */
   gcpPdCsiDriver: 'v1.26.4',
+  /** rancher/local-path-provisioner release tag. */
+  localPathProvisioner: 'v0.0.37',
+  /** The helper pod image local-path-provisioner runs to create and delete directories (upstream: unpinned `busybox`). */
+  localPathHelperImage: 'busybox:1.37.0',
 } as const;

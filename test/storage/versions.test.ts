@@ -10,5 +10,8 @@ describe('STORAGE_VERSIONS', () => {
     // THEN
     expect(lock.components['external-snapshotter']).toBe(STORAGE_VERSIONS.externalSnapshotter);
     expect(lock.components['gcp-compute-persistent-disk-csi-driver']).toBe(STORAGE_VERSIONS.gcpPdCsiDriver);
+    expect(lock.components['local-path-provisioner']).toBe(STORAGE_VERSIONS.localPathProvisioner);
+    // the helper image is pinned to an exact tag, never latest
+    expect(STORAGE_VERSIONS.localPathHelperImage).toMatch(/^busybox:\d+\.\d+\.\d+$/);
   });
 });
