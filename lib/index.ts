@@ -86,6 +86,8 @@ export { WORKLOAD_CLUSTER_LABEL, WorkloadCni, WorkloadClusterBootstrap } from '.
 export type { CiliumCniProps, WorkloadClusterBootstrapProps } from './management/workload-cluster-bootstrap';
 export { BAREMETAL_OPERATOR_NAMESPACE, BaremetalOperator } from './management/baremetal-operator';
 export type { BaremetalOperatorProps } from './management/baremetal-operator';
+// cloud controller managers (issue 13)
+export * from './cloud';
 
 // networking
 export { Asn } from './networking/addresses';
@@ -144,7 +146,7 @@ export {
   exposeHubbleUi,
   exposeStorageUi,
 } from './edge/platform-ui';
-export type { HeadlampProps, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
+export type { HeadlampProps, IHeadlamp, OAuth2ProxySsoProps, PlatformUiRouteOptions } from './edge/platform-ui';
 
 // dns
 export {

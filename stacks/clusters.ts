@@ -126,6 +126,8 @@ export function addWorkloadClusters(mgmt: GitOpsCluster, opts: WorkloadClusterOp
         subscriptionId: AZURE_SUBSCRIPTION,
         identity: AzureIdentity.workloadIdentity({ clientId: AZURE_CLIENT, tenantId: AZURE_TENANT }),
         imageId: `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/talos-images/providers/Microsoft.Compute/galleries/talos/images/talos/versions/${talosImageVersion(opts)}`,
+        // The Azure CCM authenticates as this identity (decision 0070).
+        controlPlaneIdentity: `/subscriptions/${AZURE_SUBSCRIPTION}/resourceGroups/prod-azure/providers/Microsoft.ManagedIdentity/userAssignedIdentities/prod-azure-ccm`,
       }),
     }),
   );

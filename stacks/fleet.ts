@@ -5,6 +5,7 @@
  * runs Cluster API (stacks/management.ts) and the workload clusters' definitions (stacks/clusters.ts).
  */
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
+import { addCloudControllerManagers } from './cloud';
 import { addWorkloadClusters } from './clusters';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
@@ -68,12 +69,14 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
   const workloads = addWorkloadClusters(mgmt, { management: management.providersApp, versions: management.versions, cilium });
+  const ccms = addCloudControllerManagers(mgmt, workloads, byName, cilium);
   const bootstraps = addWorkloadBootstraps(
     management,
     workloads.map((capiCluster) => ({
       workload: byName.get(capiCluster.clusterName)!,
       capiCluster,
       cni: WorkloadCni.fromApp(cilium[capiCluster.clusterName]),
+      cloudControllerManager: ccms[capiCluster.clusterName],
       ...(mesh.clusterNames.includes(capiCluster.clusterName) ? { meshCa: meshCaReference(capiCluster.clusterName) } : {}),
     })),
   );

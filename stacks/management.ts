@@ -10,6 +10,7 @@
 import { IConstruct } from 'constructs';
 import { CertManager, GitOpsCluster } from '../lib';
 import { ErrorCode, InfraFluxError } from '../lib/core/errors';
+import { ICloudControllerManager } from '../lib/cloud';
 import { ManagementCluster, WorkloadClusterBootstrap, WorkloadCni } from '../lib/management';
 import { VersionSet } from '../lib/versions';
 import { SecretReference } from '../lib/secrets/secret-reference';
@@ -43,6 +44,11 @@ export interface WorkloadBootstrapSpec {
    * @default WorkloadCni.cilium()
    */
   readonly cni?: WorkloadCni;
+  /**
+   * The workload's cloud controller manager (stacks/cloud.ts), installed before Flux.
+   * @default - none
+   */
+  readonly cloudControllerManager?: ICloudControllerManager;
   /** The ClusterMesh CA for a mesh member (a SealedSecret on mgmt, stacks/sealed-secrets.ts). @default - none */
   readonly meshCa?: SecretReference;
 }
@@ -53,12 +59,13 @@ export interface WorkloadBootstrapSpec {
  */
 export function addWorkloadBootstraps(management: ManagementCluster, workloads: readonly WorkloadBootstrapSpec[]): WorkloadClusterBootstrap[] {
   return workloads.map(
-    ({ workload, capiCluster, cni, meshCa }) =>
+    ({ workload, capiCluster, cni, cloudControllerManager, meshCa }) =>
       new WorkloadClusterBootstrap(management.cluster.apps, `Bootstrap-${workload.name}`, {
         workload,
         versions: management.versions,
         cni: cni ?? WorkloadCni.cilium(),
         ...(capiCluster ? { capiCluster } : {}),
+        ...(cloudControllerManager ? { cloudControllerManager } : {}),
         ...(meshCa ? { meshCa } : {}),
       }),
   );

@@ -155,6 +155,33 @@ export function meshCaReference(workload: string): SecretReference {
   return SecretReference.fromSealedSecret(d.name, d.namespace, undefined, ['ca.crt', 'ca.key']);
 }
 
+/**
+ * The Secrets the cloud controller managers read on a workload (decision 0070), by workload: each
+ * is carried by a ClusterResourceSet Secret `<w>/<w>-<secret>` on mgmt, sealed like `<w>-flux-git`.
+ */
+export const CCM_RESOURCE_SETS: Readonly<Record<string, ReadonlyArray<{ readonly secret: string; readonly file: string }>>> = {
+  'prod-azure': [{ secret: 'azure-cloud-provider', file: 'azure-cloud-provider.yaml' }],
+  'dev-proxmox': [{ secret: 'proxmox-cloud-controller-manager', file: 'proxmox-cloud-controller-manager.yaml' }],
+};
+
+/** The ClusterResourceSet Secret on mgmt that carries the manifest of Secret kube-system/`secret` into workload `w`. */
+export function ccmResourceSetDelivery(workload: string, secret: string, file: string): SealedDelivery {
+  return {
+    namespace: workload,
+    name: `${workload}-${secret}`,
+    type: SecretType.of('addons.cluster.x-k8s.io/resource-set'),
+    inputs: [SealInput.fromFile(file, secretFile(`${workload}-${secret}.yaml`))],
+  };
+}
+
+/** The reference to {@link ccmResourceSetDelivery}'s Secret, for the CCM of workload `w`. */
+export function ccmResourceSetReference(workload: string, secret: string): SecretReference {
+  const entry = (CCM_RESOURCE_SETS[workload] ?? []).find((e) => e.secret === secret);
+  if (!entry) throw new InfraFluxError(ErrorCode.MISSING_DEPENDENCY, `stacks/sealed-secrets`, `no sealed CCM resource set for Secret ${secret} of workload ${workload}; add it to CCM_RESOURCE_SETS`);
+  const d = ccmResourceSetDelivery(workload, secret, entry.file);
+  return SecretReference.fromSealedSecret(d.name, d.namespace, undefined, [entry.file]);
+}
+
 /** Every sealed delivery of the reference fleet with its cluster, in a stable order. */
 export function referenceSealedDeliveries(clusters: readonly string[], workloads: readonly string[], meshWorkloads: readonly string[] = []): Array<{ readonly cluster: string; readonly delivery: SealedDelivery }> {
   return [
@@ -164,6 +191,7 @@ export function referenceSealedDeliveries(clusters: readonly string[], workloads
     ...workloads.flatMap((w) => (WORKLOAD_CREDENTIAL_DELIVERIES[w] ?? []).map((delivery) => ({ cluster: MANAGEMENT, delivery }))),
     ...workloads.map((w) => ({ cluster: MANAGEMENT, delivery: fluxGitDelivery(w) })),
     ...meshWorkloads.map((w) => ({ cluster: MANAGEMENT, delivery: meshCaDelivery(w) })),
+    ...workloads.flatMap((w) => (CCM_RESOURCE_SETS[w] ?? []).map((e) => ({ cluster: MANAGEMENT, delivery: ccmResourceSetDelivery(w, e.secret, e.file) }))),
   ];
 }
 
@@ -250,6 +278,11 @@ export function addSealedDeliveries(targets: SealedDeliveryTargets): void {
     if (bootstrap.meshCa) {
       const ca = meshCaDelivery(bootstrap.clusterName);
       sealedSecretFromFile(group, `${ca.namespace}-${ca.name}`, ca).neededBy(bootstrap);
+    }
+    // The CCM's Secrets (decision 0070): their ClusterResourceSets are in the bootstrap.
+    for (const e of CCM_RESOURCE_SETS[bootstrap.clusterName] ?? []) {
+      const d = ccmResourceSetDelivery(bootstrap.clusterName, e.secret, e.file);
+      sealedSecretFromFile(group, `${d.namespace}-${d.name}`, d).neededBy(bootstrap);
     }
   }
 }

@@ -6,6 +6,7 @@
  * VolumeSnapshotClass per driver. Where the backend has a UI (the Ceph dashboard), it is exposed
  * on `storage.<cluster>.<zone>` through the cluster's Gateway behind oauth2-proxy SSO.
  */
+import { AZURE_CLOUD_CONFIG_SECRET } from '../lib/cloud';
 import { Cidr } from '../lib/core/cidr';
 import { invalidProp } from '../lib/core/errors';
 import { GatewayStack } from '../lib/edge/gateway-stack';
@@ -19,19 +20,15 @@ import { FLEET_DOMAIN, type Baseline } from './config';
 /** Namespace of the oauth2-proxy in front of the storage UI (`OAuth2ProxySso` names it after the route id `StorageUi`). */
 export const STORAGE_SSO_NAMESPACE = 'oauth2-proxy-storageui';
 
-/** The Azure cloud config Secret the Azure Disk driver reads (cloud-provider-azure `azure.json`). */
-const AZURE_CLOUD_CONFIG = 'azure-cloud-provider';
-
-function azureCloudConfig(cluster: GitOpsCluster): StoragePlatform {
-  cluster.declareExternalInput({
-    kind: 'Secret',
-    namespace: 'kube-system',
-    name: AZURE_CLOUD_CONFIG,
-    consumer: 'HelmRelease kube-system/azuredisk-csi-driver (values controller/node.cloudConfigSecretName)',
-    providedBy: 'the operator: the cloud-provider-azure config (tenant, subscription, resource group, the cluster identity) of prod-azure, the same file CAPZ writes for the cloud controller manager',
-    command: 'kubectl -n kube-system create secret generic azure-cloud-provider --from-file=cloud-config=azure.json',
-  });
-  return StoragePlatform.azure(SecretReference.fromExternalInput(AZURE_CLOUD_CONFIG, 'kube-system', ['cloud-config']).key('cloud-config'));
+/**
+ * The Azure Disk driver reads the same azure.json as the Azure cloud provider: Secret
+ * `kube-system/azure-cloud-provider` (key `cloud-config`; the control planes' managed identity, no
+ * secret in it), which stacks/cloud.ts declares on prod-azure as copied by mgmt's ClusterResourceSet
+ * (decision 0070). One Secret, one declaration.
+ */
+function azureCloudConfig(): StoragePlatform {
+  const { name, namespace, key } = AZURE_CLOUD_CONFIG_SECRET;
+  return StoragePlatform.azure(SecretReference.fromExternalInput(name, namespace, [key]).key(key));
 }
 
 function gcpServiceAccount(cluster: GitOpsCluster): StoragePlatform {
@@ -54,7 +51,7 @@ const rook = (replicas: number): StorageBackend => StorageBackend.rookCeph({ mon
 const CLUSTER_STORAGE: Readonly<Record<string, (cluster: GitOpsCluster) => { platform: StoragePlatform; backend?: StorageBackend }>> = {
   mgmt: () => ({ platform: StoragePlatform.PROXMOX, backend: rook(3) }),
   'prod-aws': () => ({ platform: StoragePlatform.aws('eu-central-1') }),
-  'prod-azure': (c) => ({ platform: azureCloudConfig(c) }),
+  'prod-azure': () => ({ platform: azureCloudConfig() }),
   'dev-gcp': (c) => ({ platform: gcpServiceAccount(c) }),
   'dev-proxmox': () => ({ platform: StoragePlatform.PROXMOX, backend: rook(2) }),
   'edge-metal3': () => ({ platform: StoragePlatform.METAL3, backend: rook(2) }),

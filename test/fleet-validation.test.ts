@@ -6,11 +6,11 @@
  */
 import { validateTalosPatchesInManifests } from '../lib/cluster';
 import { validateFleetManifests } from '../lib/validation';
-import { buildReferenceFleet, REFERENCE_CLUSTERS } from '../stacks/fleet';
+import { REFERENCE_CLUSTERS } from '../stacks/fleet';
+import { referenceFleet } from './support/reference-fleet';
 
 describe('reference fleet', () => {
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests();
+  const { manifests } = referenceFleet();
 
   test('every object and every HelmRelease validates against its pinned upstream schema', () => {
     // WHEN each cluster's objects are validated (valuesFrom and chartRef resolve within one cluster)

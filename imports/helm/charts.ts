@@ -10,6 +10,8 @@ export interface PinnedChart {
 
 /** Helm chart `authentik` of component authentik, as pinned in upstream.lock.json. */
 export const AUTHENTIK_CHART = { name: 'authentik', version: '2026.8.0', repository: 'https://charts.goauthentik.io' } as const;
+/** Helm chart `aws-cloud-controller-manager` of component ccm-aws, as pinned in upstream.lock.json. */
+export const AWS_CLOUD_CONTROLLER_MANAGER_CHART = { name: 'aws-cloud-controller-manager', version: '0.0.11', repository: 'https://kubernetes.github.io/cloud-provider-aws' } as const;
 /** Helm chart `aws-ebs-csi-driver` of component aws-ebs-csi-driver, as pinned in upstream.lock.json. */
 export const AWS_EBS_CSI_DRIVER_CHART = { name: 'aws-ebs-csi-driver', version: '2.64.0', repository: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver' } as const;
 /** Helm chart `azuredisk-csi-driver` of component azuredisk-csi-driver, as pinned in upstream.lock.json. */
@@ -22,6 +24,8 @@ export const CEPH_CSI_OPERATOR_CHART = { name: 'ceph-csi-operator', version: '1.
 export const CERT_MANAGER_CHART = { name: 'cert-manager', version: 'v1.21.1', repository: 'https://charts.jetstack.io' } as const;
 /** Helm chart `cilium` of component cilium, as pinned in upstream.lock.json. */
 export const CILIUM_CHART = { name: 'cilium', version: '1.20.0', repository: 'https://helm.cilium.io/' } as const;
+/** Helm chart `cloud-provider-azure` of component ccm-azure, as pinned in upstream.lock.json. */
+export const CLOUD_PROVIDER_AZURE_CHART = { name: 'cloud-provider-azure', version: '1.36.0', repository: 'https://raw.githubusercontent.com/kubernetes-sigs/cloud-provider-azure/master/helm/repo' } as const;
 /** Helm chart `cluster-api-operator` of component capi-operator, as pinned in upstream.lock.json. */
 export const CLUSTER_API_OPERATOR_CHART = { name: 'cluster-api-operator', version: '0.28.0', repository: 'https://kubernetes-sigs.github.io/cluster-api-operator' } as const;
 /** Helm chart `crossplane` of component crossplane, as pinned in upstream.lock.json. */
@@ -70,12 +74,18 @@ export const OPENTELEMETRY_COLLECTOR_CHART = { name: 'opentelemetry-collector', 
 export const OPENTELEMETRY_OPERATOR_CHART = { name: 'opentelemetry-operator', version: '0.122.0', repository: 'https://open-telemetry.github.io/opentelemetry-helm-charts' } as const;
 /** Helm chart `prometheus-operator-crds` of component prometheus-operator-crds-chart, as pinned in upstream.lock.json. */
 export const PROMETHEUS_OPERATOR_CRDS_CHART = { name: 'prometheus-operator-crds', version: '31.0.1', repository: 'https://prometheus-community.github.io/helm-charts' } as const;
+/** Helm chart `proxmox-cloud-controller-manager` of component proxmox-ccm, as pinned in upstream.lock.json. */
+export const PROXMOX_CLOUD_CONTROLLER_MANAGER_CHART = { name: 'proxmox-cloud-controller-manager', version: '0.2.27', repository: 'oci://ghcr.io/sergelogvinov/charts' } as const;
+/** Helm chart `proxmox-csi-plugin` of component proxmox-csi, as pinned in upstream.lock.json. */
+export const PROXMOX_CSI_PLUGIN_CHART = { name: 'proxmox-csi-plugin', version: '0.5.9', repository: 'oci://ghcr.io/sergelogvinov/charts' } as const;
 /** Helm chart `rook-ceph` of component rook-ceph, as pinned in upstream.lock.json. */
 export const ROOK_CEPH_CHART = { name: 'rook-ceph', version: 'v1.20.6', repository: 'https://charts.rook.io/release' } as const;
 /** Helm chart `rook-ceph-cluster` of component rook-ceph-cluster, as pinned in upstream.lock.json. */
 export const ROOK_CEPH_CLUSTER_CHART = { name: 'rook-ceph-cluster', version: 'v1.20.6', repository: 'https://charts.rook.io/release' } as const;
 /** Helm chart `sealed-secrets` of component sealed-secrets, as pinned in upstream.lock.json. */
 export const SEALED_SECRETS_CHART = { name: 'sealed-secrets', version: '2.18.5', repository: 'https://bitnami-labs.github.io/sealed-secrets' } as const;
+/** Helm chart `talos-cloud-controller-manager` of component talos-ccm, as pinned in upstream.lock.json. */
+export const TALOS_CLOUD_CONTROLLER_MANAGER_CHART = { name: 'talos-cloud-controller-manager', version: '0.5.4', repository: 'oci://ghcr.io/siderolabs/charts' } as const;
 /** Helm chart `tempo` of component tempo, as pinned in upstream.lock.json. */
 export const TEMPO_CHART = { name: 'tempo', version: '2.2.4', repository: 'https://grafana-community.github.io/helm-charts' } as const;
 /** Helm chart `tempo-distributed` of component tempo-distributed, as pinned in upstream.lock.json. */
@@ -90,12 +100,14 @@ export const VELERO_CHART = { name: 'velero', version: '12.1.0', repository: 'ht
 /** Every pinned chart by name. */
 export const PINNED_CHARTS = {
   'authentik': AUTHENTIK_CHART,
+  'aws-cloud-controller-manager': AWS_CLOUD_CONTROLLER_MANAGER_CHART,
   'aws-ebs-csi-driver': AWS_EBS_CSI_DRIVER_CHART,
   'azuredisk-csi-driver': AZUREDISK_CSI_DRIVER_CHART,
   'ceph-csi-drivers': CEPH_CSI_DRIVERS_CHART,
   'ceph-csi-operator': CEPH_CSI_OPERATOR_CHART,
   'cert-manager': CERT_MANAGER_CHART,
   'cilium': CILIUM_CHART,
+  'cloud-provider-azure': CLOUD_PROVIDER_AZURE_CHART,
   'cluster-api-operator': CLUSTER_API_OPERATOR_CHART,
   'crossplane': CROSSPLANE_CHART,
   'dex': DEX_CHART,
@@ -120,9 +132,12 @@ export const PINNED_CHARTS = {
   'opentelemetry-collector': OPENTELEMETRY_COLLECTOR_CHART,
   'opentelemetry-operator': OPENTELEMETRY_OPERATOR_CHART,
   'prometheus-operator-crds': PROMETHEUS_OPERATOR_CRDS_CHART,
+  'proxmox-cloud-controller-manager': PROXMOX_CLOUD_CONTROLLER_MANAGER_CHART,
+  'proxmox-csi-plugin': PROXMOX_CSI_PLUGIN_CHART,
   'rook-ceph': ROOK_CEPH_CHART,
   'rook-ceph-cluster': ROOK_CEPH_CLUSTER_CHART,
   'sealed-secrets': SEALED_SECRETS_CHART,
+  'talos-cloud-controller-manager': TALOS_CLOUD_CONTROLLER_MANAGER_CHART,
   'tempo': TEMPO_CHART,
   'tempo-distributed': TEMPO_DISTRIBUTED_CHART,
   'tetragon': TETRAGON_CHART,

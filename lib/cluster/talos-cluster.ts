@@ -9,7 +9,7 @@ import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
 import { CiliumDatapath } from './cilium-datapath';
 import { ClassPatch, ClusterProvider, NodeRole, TalosClusterClass } from './cluster-class';
-import { Distribution } from './distribution';
+import { Distribution, DistributionKind } from './distribution';
 import { controlPlaneDistribution } from './distributions';
 import { renderRke2ClusterClass } from './distributions/rke2-cluster-class';
 import { ResolvedPool, machineHealthChecks } from './distributions/_strategy';
@@ -95,6 +95,18 @@ export interface TalosClusterProps {
    * @default - none
    */
   readonly patches?: readonly ClassPatch[];
+  /**
+   * Run Kubernetes with an external cloud provider (Talos `cluster.externalCloudProvider.enabled`:
+   * kubelet, kube-apiserver and kube-controller-manager get `--cloud-provider=external`). Nodes then
+   * register with the taint `node.cloudprovider.kubernetes.io/uninitialized` until a cloud
+   * controller manager initialises them, so the workload bootstrap must install one (lib/cloud,
+   * `WorkloadClusterBootstrap` `cloudControllerManager`). On AWS, kubelet also registers with the
+   * node's FQDN (`machine.kubelet.registerWithFQDN`), the private DNS name the AWS CCM expects.
+   * @default - true for Talos on AWS, Azure, GCP and Proxmox (their CCMs set provider IDs, addresses and zones); false on Metal3, where CAPM3 sets the provider ID itself (`Metal3Cluster.cloudProviderEnabled: false`), and with Distribution.rke2()
+   * @see ../shared/upstream/ccm-aws/NOTES.md "Talos / kubelet prerequisites"
+   * @see docs/decisions/0070-cloud-controller-managers.md
+   */
+  readonly externalCloudProvider?: boolean;
 }
 
 /** Label on every object of a workload cluster (the Cluster API convention). */
@@ -170,6 +182,8 @@ export class TalosCluster extends ManifestBackedConstruct {
   public readonly podCidrs: readonly string[];
   public readonly serviceCidrs: readonly string[];
   public readonly nodeCidr: string;
+  /** Whether the cluster runs with an external cloud provider (see {@link TalosClusterProps.externalCloudProvider}). */
+  public readonly externalCloudProvider: boolean;
   private readonly talosDocs = new Map<string, TalosConfigPatch[]>();
 
   public constructor(scope: Construct, id: string, props: TalosClusterProps) {
@@ -308,12 +322,27 @@ export class TalosCluster extends ManifestBackedConstruct {
     // Talos config documents per role (strategic merge patches), generated from the same settings
     // the Cilium construct uses.
     const cni = props.cni ?? DEFAULT_TALOS_CNI_SETTINGS;
+    const talos = this.distribution.kind === DistributionKind.TALOS;
+    this.externalCloudProvider = props.externalCloudProvider ?? (talos && infra.provider !== ClusterProvider.METAL3);
+    if (this.externalCloudProvider && !talos) {
+      invalidProp(this, `externalCloudProvider true with Distribution.${this.distribution.name}(): InfraFlux switches the external cloud provider on through the Talos machine config only; leave it unset for ${this.distribution.name}`);
+    }
+    if (this.externalCloudProvider && infra.provider === ClusterProvider.METAL3) {
+      invalidProp(this, 'externalCloudProvider true on Metal3: CAPM3 sets the nodes\' provider IDs itself (Metal3Cluster cloudProviderEnabled: false) and no cloud controller manager would initialise them; leave externalCloudProvider unset');
+    }
     const common: TalosConfigPatch[] = [
       talosCiliumPatch(cni),
       {
         cluster: { network: { podSubnets: [...this.podCidrs], serviceSubnets: [...this.serviceCidrs], dnsDomain: props.network.serviceDomain ?? 'cluster.local' } },
         machine: { kubelet: { nodeIP: { validSubnets: [this.nodeCidr] } } },
       },
+      // External cloud provider on every node (Talos v1.12 v1alpha1.ClusterConfig.externalCloudProvider,
+      // an object with only `enabled` and `manifests`): no manifests here, the management cluster
+      // installs the CCM (decision 0070). AWS also needs kubelet to register with the FQDN
+      // (v1alpha1.KubeletConfig.registerWithFQDN: "required in clouds like AWS").
+      ...(this.externalCloudProvider
+        ? [{ cluster: { externalCloudProvider: { enabled: true } }, ...(infra.provider === ClusterProvider.AWS ? { machine: { kubelet: { registerWithFQDN: true } } } : {}) }]
+        : []),
     ];
     const classPatches = (role: NodeRole): TalosConfigPatch[] => allPatches.filter((p) => p._talos && p._role._applies(role)).map((p) => p._talos as TalosConfigPatch);
     const cpDocs: TalosConfigPatch[] = [

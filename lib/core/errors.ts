@@ -87,6 +87,11 @@ export enum ErrorCode {
   STORAGE_BACKEND_PLATFORM = 'INFRAFLUX_STORAGE_BACKEND_PLATFORM',
   /** Storage sizing is not allowed: Ceph monitors (odd, 1-9), replicas (1-7, at most the OSD hosts), device filter. */
   INVALID_STORAGE_SIZING = 'INFRAFLUX_INVALID_STORAGE_SIZING',
+  // cloud controller managers (issue 13)
+  /** A cloud cluster (AWS, Azure, GCP) has no cloud controller manager while Cilium LB IPAM is off: its LoadBalancer Services never get an address. */
+  CLOUD_CCM_MISSING = 'INFRAFLUX_CLOUD_CCM_MISSING',
+  /** A cloud controller manager does not fit its cluster (another provider, or Talos without the external cloud provider). */
+  CLOUD_CCM_MISMATCH = 'INFRAFLUX_CLOUD_CCM_MISMATCH',
   /** A Cilium ClusterMesh has fewer than two member clusters (shared names and ids are DUPLICATE, overlapping pod CIDRs CIDR_OVERLAP). */
   MESH_MEMBERSHIP = 'INFRAFLUX_MESH_MEMBERSHIP',
   /** A Gateway route's hostname lies in no managed DNS zone, no listener certificate covers it, or the Gateway has too many listeners. */

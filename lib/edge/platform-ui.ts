@@ -2,7 +2,7 @@ import { HEADLAMP_CHART, OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
 import { HeadlampValues } from '../../imports/helm/headlamp';
 import { Oauth2ProxyValues } from '../../imports/helm/oauth2-proxy';
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Cidr } from '../core/cidr';
 import { invalidProp } from '../core/errors';
 import { ChartBackedConstruct, FluxApp, IFluxApp } from '../flux/flux-app';
@@ -145,12 +145,18 @@ export interface HeadlampProps {
   readonly clusterAdmin?: boolean;
 }
 
+/** A Headlamp installation another construct routes to: its UI Service. */
+export interface IHeadlamp extends IConstruct {
+  /** The UI's Service. */
+  readonly service: ServiceReference;
+}
+
 /**
  * Headlamp (pinned chart 0.45.0), the maintained successor of the retired kubernetes/dashboard,
  * without the chart's default cluster-admin binding.
  * @see https://headlamp.dev/docs/latest/installation/in-cluster/
  */
-export class Headlamp extends ChartBackedConstruct<HeadlampValues> {
+export class Headlamp extends ChartBackedConstruct<HeadlampValues> implements IHeadlamp {
   public readonly service: ServiceReference;
 
   public constructor(scope: Construct, id: string, props: HeadlampProps = {}) {
@@ -166,7 +172,7 @@ export class Headlamp extends ChartBackedConstruct<HeadlampValues> {
 }
 
 /** Exposes Headlamp behind SSO. */
-export function exposeHeadlamp(stack: GatewayStack, headlamp: Headlamp, options: PlatformUiRouteOptions): ApiObject {
+export function exposeHeadlamp(stack: GatewayStack, headlamp: IHeadlamp, options: PlatformUiRouteOptions): ApiObject {
   const sso = requireSso(stack, 'Headlamp', options.sso);
   return stack.exposeService('Headlamp', headlamp.service, { ...options, sso });
 }

@@ -7,6 +7,8 @@ import {
 } from '../../imports/capi-core-addons.cluster.x-k8s.io';
 import {
   HelmRelease,
+  HelmReleaseSpecChart,
+  HelmReleaseSpecChartRef,
   HelmReleaseSpecChartRefKind,
   HelmReleaseSpecChartSpecSourceRefKind,
   HelmReleaseSpecInstallStrategyName,
@@ -15,9 +17,12 @@ import {
 } from '../../imports/flux-helm.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/flux-kustomize.toolkit.fluxcd.io';
 import { FluxInstance, FluxInstanceSpecClusterType, FluxInstanceSpecComponents } from '../../imports/flux-operator-fluxcd.controlplane.io';
-import { HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/flux-source.toolkit.fluxcd.io';
+import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { CILIUM_CHART, FLUX_OPERATOR_CHART } from '../../imports/helm/charts';
 import { CiliumValues } from '../../imports/helm/cilium';
+import { CcmHelmDelivery, ICloudControllerManager } from '../cloud/cloud-controller-manager';
+import { ClusterProvider } from '../cluster/cluster-class';
+import { TalosCluster } from '../cluster/talos-cluster';
 import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
@@ -166,6 +171,15 @@ export interface WorkloadClusterBootstrapProps {
    * @default - no ordering
    */
   readonly capiCluster?: IConstruct;
+  /**
+   * The workload's cloud controller manager (lib/cloud), installed from here before Flux: with
+   * an external cloud provider every node carries the `node.cloudprovider.kubernetes.io/uninitialized`
+   * taint until a CCM initialises it, and Flux's controllers do not tolerate it, so the workload's
+   * own Flux could never install it (decision 0070). Its Secrets are copied into the workload
+   * by ClusterResourceSets first.
+   * @default - none; refused for an AWS, Azure or GCP cluster whose Cilium LB IPAM is off (CLOUD_CCM_MISSING) and for a TalosCluster with an external cloud provider
+   */
+  readonly cloudControllerManager?: ICloudControllerManager;
 }
 
 /**
@@ -181,7 +195,11 @@ export interface WorkloadClusterBootstrapProps {
  *   - ClusterResourceSet `<cluster>-flux-git`: the Git credentials into the workload cluster;
  *   - Kustomization `flux-instance` (remote): applies `dist/<workload>/bootstrap/` (FluxInstance `flux`);
  *   - Kustomization `flux-sync` (remote, never prunes): applies the workload's `dist/<cluster>/flux-system/`,
- *     after which the workload's own Flux reconciles it.
+ *     after which the workload's own Flux reconciles it;
+ *   - with `cloudControllerManager`: its remote HelmRelease (or, for a manifest CCM, a remote
+ *     Kustomization of the pinned upstream release, after its ConfigMaps in `dist/<cluster>/cloud-controller-manager/`)
+ *     next to Cilium, the ClusterResourceSets of the Secrets it reads, and flux-operator after it
+ *     (decision 0070).
  */
 export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
   public readonly layer: FluxLayer;
@@ -200,6 +218,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
   public readonly fluxInstanceKustomization: ApiObject;
   public readonly syncKustomization: ApiObject;
   public readonly gitCredentials?: ApiObject;
+  /** The CCM's remote HelmRelease (chart CCMs) or remote Kustomization (manifest CCMs), when a CCM is given. */
+  public readonly ccmRelease?: ApiObject;
   /**
    * The management-side Kustomization `<cluster>-gateway-api`, when the CNI enables Gateway API: it
    * applies the remote Kustomization that installs the workload's Gateway API CRDs before Cilium.
@@ -284,6 +304,80 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
       },
     });
 
+    // 1b. The cloud controller manager, next to the CNI (host network: it needs no CNI) and
+    // before Flux, whose pods stay Pending until the CCM has initialised the nodes.
+    const ccm = props.cloudControllerManager;
+    this.checkCloudControllerManager(props, cni, ccm);
+    const ccmHealthChecks: { apiVersion: string; kind: string; name: string; namespace: string }[] = [];
+    let ccmReleaseName: string | undefined;
+    if (ccm) {
+      const d = ccm.delivery;
+      if (d.kind === 'helm') {
+        this.ccmRelease = this.remoteChartRelease(content, 'Ccm', mgmt, d, kubeConfig);
+        ccmReleaseName = d.releaseName;
+        ccmHealthChecks.push({ apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: d.releaseName, namespace: ns });
+      } else {
+        const ignorePath = d.path.replace(/^\.\//, '').replace(/\/$/, '');
+        const source = mgmt.sharedObject(`GitRepository-${d.sourceName}`, (sc, sid) => new GitRepository(sc, sid, {
+          metadata: { name: d.sourceName, namespace: FLUX_NAMESPACE },
+          spec: { interval: goDuration(Duration.hours(12)), url: d.url, ref: { tag: d.tag }, ignore: `/*\n!/${ignorePath}/\n` },
+        }));
+        const shared = (source.toJson() as { spec: { url: string; ref: { tag: string } } }).spec;
+        if (shared.url !== d.url || shared.ref.tag !== d.tag) {
+          throw new InfraFluxError(ErrorCode.DUPLICATE, this, `GitRepository "${d.sourceName}" already points at ${shared.url} ${shared.ref.tag}, not ${d.url} ${d.tag}; every cluster's CCM of a provider uses the same pinned release`);
+        }
+        const remoteTiming = { interval: goDuration(Duration.minutes(10)), retryInterval: goDuration(Duration.minutes(1)), timeout: goDuration(Duration.minutes(10)), kubeConfig };
+        let prerequisites: string | undefined;
+        if (d.prerequisites.length > 0) {
+          // Plain objects the CCM mounts (no secrets): dist/<workload>/cloud-controller-manager/,
+          // applied from here like dist/<workload>/bootstrap/.
+          const folder = new OutputFolder(this, 'CcmPrerequisites', `${workload.name}/cloud-controller-manager`);
+          d.prerequisites.forEach((o, i) => new ApiObject(folder, `Object${i}`, o));
+          prerequisites = `${d.kustomizationName}-config`;
+          new Kustomization(content, 'CcmConfig', {
+            metadata: { name: prerequisites, namespace: ns, annotations: PRUNE_DISABLED },
+            spec: {
+              ...remoteTiming,
+              sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
+              path: `${mgmtDistOf(mgmt)}/${folder.folder}`,
+              prune: false,
+              wait: true,
+              // Ordered by `<cluster>-bootstrap` (after the Cluster exists).
+              dependsOn: [],
+            },
+          });
+        }
+        this.ccmRelease = new Kustomization(content, 'Ccm', {
+          metadata: { name: d.kustomizationName, namespace: ns, annotations: PRUNE_DISABLED },
+          spec: {
+            ...remoteTiming,
+            sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: d.sourceName, namespace: FLUX_NAMESPACE },
+            path: d.path,
+            // The CCM is never uninstalled by Flux: nodes would stop being initialised.
+            prune: false,
+            wait: false,
+            healthChecks: d.healthChecks.map((h) => ({ ...h })),
+            images: d.images.map((i) => ({ ...i })),
+            patches: d.patches.map((p) => ({ patch: p.patch, target: { ...p.target } })),
+            dependsOn: prerequisites ? [{ name: prerequisites, namespace: ns }] : [],
+          },
+        });
+        ccmHealthChecks.push({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: d.kustomizationName, namespace: ns });
+      }
+      // Secrets the CCM reads on the workload: copied by Cluster API once the API answers.
+      ccm.workloadSecrets.forEach((w, i) => {
+        w.resourceSet.use(this, `${w.secret.name} resource set (copied to ${this.clusterName} ${w.secret.namespace}/${w.secret.name})`, ns);
+        new ClusterResourceSetV1Beta2(content, `CcmSecret${i}`, {
+          metadata: { name: `${this.clusterName}-${w.secret.name}`, namespace: ns },
+          spec: {
+            clusterSelector: { matchLabels: { [WORKLOAD_CLUSTER_LABEL]: this.clusterName } },
+            resources: [{ kind: ClusterResourceSetV1Beta2SpecResourcesKind.SECRET, name: w.resourceSet.name }],
+            strategy: ClusterResourceSetV1Beta2SpecStrategy.RECONCILE,
+          },
+        });
+      });
+    }
+
     // 2. Flux on the workload cluster: flux-operator, then a FluxInstance without sync.
     const fluxOperator = { ...FLUX_OPERATOR_CHART, version: versions.chartVersion('flux-operator') };
     new OciRepository(content, 'FluxOperatorChart', {
@@ -304,7 +398,7 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
         targetNamespace: FLUX_NAMESPACE,
         storageNamespace: FLUX_NAMESPACE,
         chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: fluxOperator.name, namespace: ns },
-        dependsOn: [{ name: cni.releaseName, namespace: ns }],
+        dependsOn: [{ name: cni.releaseName, namespace: ns }, ...(ccmReleaseName ? [{ name: ccmReleaseName, namespace: ns }] : [])],
         install: { createNamespace: true, remediation: { retries: 3 } },
         upgrade: { remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK } },
       },
@@ -350,7 +444,7 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
       kubeConfig,
       sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
     };
-    const mgmtDist = mgmt.sourcePath.slice(0, mgmt.sourcePath.length - mgmt.name.length - 1);
+    const mgmtDist = mgmtDistOf(mgmt);
     this.fluxInstanceKustomization = new Kustomization(content, 'FluxInstanceSync', {
       metadata: { name: 'flux-instance', namespace: ns, annotations: PRUNE_DISABLED },
       spec: {
@@ -434,10 +528,111 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
       healthChecks: [
         { apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: cni.releaseName, namespace: ns },
         { apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: fluxOperator.name, namespace: ns },
+        ...ccmHealthChecks,
       ],
       timeout: Duration.minutes(30),
     });
     if (props.capiCluster) mgmt.addDependency(this, props.capiCluster);
     if (gatewayApi) this.kustomization.addDependency(gatewayApi);
   }
+
+  /** The CLOUD_CCM_* rules: a cloud cluster without a load-balancer source, a CCM of another provider or without the external cloud provider. */
+  private checkCloudControllerManager(props: WorkloadClusterBootstrapProps, cni: WorkloadCni, ccm: ICloudControllerManager | undefined): void {
+    const cluster = props.capiCluster instanceof TalosCluster ? props.capiCluster : undefined;
+    const provider = cluster?.clusterClass.provider;
+    const values = cni.values as { enableLBIPAM?: boolean; defaultLBServiceIPAM?: string };
+    const lbIpamOff = values.enableLBIPAM === false || values.defaultLBServiceIPAM === 'none';
+    const cloud = provider === ClusterProvider.AWS || provider === ClusterProvider.AZURE || provider === ClusterProvider.GCP;
+    if (!ccm) {
+      if (cloud && lbIpamOff) {
+        throw new InfraFluxError(
+          ErrorCode.CLOUD_CCM_MISSING,
+          this,
+          `cluster "${this.clusterName}" runs on ${provider!.name} with Cilium LB IPAM off (enableLBIPAM false / defaultLBServiceIPAM none) and no cloud controller manager: its LoadBalancer Services would never get an address; pass cloudControllerManager (lib/cloud, e.g. ${provider === ClusterProvider.AWS ? 'AwsCloudControllerManager' : provider === ClusterProvider.AZURE ? 'AzureCloudControllerManager' : 'GcpCloudControllerManager'}) or switch LB IPAM on`,
+        );
+      }
+      if (cluster?.externalCloudProvider) {
+        throw new InfraFluxError(
+          ErrorCode.CLOUD_CCM_MISSING,
+          this,
+          `cluster "${this.clusterName}" runs Talos with an external cloud provider, so its nodes stay tainted node.cloudprovider.kubernetes.io/uninitialized (and Flux never schedules) until a CCM initialises them; pass cloudControllerManager, or create the TalosCluster with externalCloudProvider: false`,
+        );
+      }
+      return;
+    }
+    if (provider !== undefined && ccm.provider !== provider) {
+      throw new InfraFluxError(ErrorCode.CLOUD_CCM_MISMATCH, this, `cloud controller manager ${ccm.node.path} is for ${ccm.provider.name}, but cluster "${this.clusterName}" runs on ${provider.name}; use the CCM of ${provider.name}`);
+    }
+    if (cluster && !cluster.externalCloudProvider) {
+      throw new InfraFluxError(ErrorCode.CLOUD_CCM_MISMATCH, this, `cluster "${this.clusterName}" runs without an external cloud provider (externalCloudProvider: false): kubelet would not register for ${ccm.node.path} and it would initialise no node; drop the CCM or set externalCloudProvider: true`);
+    }
+    if (GitOpsCluster.find(ccm) !== props.workload) {
+      throw new InfraFluxError(ErrorCode.CLOUD_CCM_MISMATCH, this, `cloud controller manager ${ccm.node.path} is not in the tree of workload "${props.workload.name}"; create it in that cluster (e.g. workload.controllers)`);
+    }
+  }
+
+  /** A chart CCM as a remote HelmRelease in the Cluster's namespace (values from a ConfigMap next to it). */
+  private remoteChartRelease(content: Construct, id: string, mgmt: GitOpsCluster, d: CcmHelmDelivery, kubeConfig: { secretRef: { name: string; key: string } }): ApiObject {
+    const ns = this.namespace;
+    const oci = d.chart.repository.startsWith('oci://');
+    let chartSpec: { chart: HelmReleaseSpecChart } | { chartRef: HelmReleaseSpecChartRef };
+    if (oci) {
+      new OciRepository(content, `${id}Chart`, {
+        metadata: { name: d.releaseName, namespace: ns },
+        spec: {
+          interval: goDuration(Duration.hours(12)),
+          url: `${d.chart.repository.replace(/\/$/, '')}/${d.chart.name}`,
+          ref: { tag: d.chart.version },
+          layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: OciRepositorySpecLayerSelectorOperation.COPY },
+        },
+      });
+      chartSpec = { chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: d.releaseName, namespace: ns } };
+    } else {
+      const repoName = repositoryName(d.chart.repository);
+      const repo = mgmt.sharedObject(`HelmRepository-${repoName}`, (s, sid) => new HelmRepository(s, sid, {
+        metadata: { name: repoName, namespace: FLUX_NAMESPACE },
+        spec: { interval: goDuration(Duration.hours(12)), url: d.chart.repository },
+      }));
+      if ((repo.toJson() as { spec: { url: string } }).spec.url !== d.chart.repository) {
+        throw new InfraFluxError(ErrorCode.DUPLICATE, this, `HelmRepository "${repoName}" already points at another URL than ${d.chart.repository}`);
+      }
+      chartSpec = {
+        chart: {
+          spec: {
+            chart: d.chart.name,
+            version: d.chart.version,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repoName, namespace: FLUX_NAMESPACE },
+            interval: goDuration(Duration.hours(12)),
+          },
+        },
+      };
+    }
+    new ApiObject(content, `${id}Values`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${d.releaseName}-values`, namespace: ns },
+      data: { 'values.yaml': Lazy.any({ produce: () => Yaml.stringify(d.values()).trimEnd() + '\n' }) },
+    });
+    return new HelmRelease(content, id, {
+      metadata: { name: d.releaseName, namespace: ns, annotations: PRUNE_DISABLED },
+      spec: {
+        interval: goDuration(Duration.minutes(30)),
+        kubeConfig,
+        releaseName: d.releaseName,
+        targetNamespace: d.namespace,
+        storageNamespace: d.namespace,
+        ...chartSpec,
+        // Like the CNI: retried in place, rolled back on a failed upgrade, never uninstalled.
+        install: { strategy: { name: HelmReleaseSpecInstallStrategyName.RETRY_ON_FAILURE, retryInterval: '2m' } },
+        upgrade: { remediation: { retries: 3, strategy: HelmReleaseSpecUpgradeRemediationStrategy.ROLLBACK, remediateLastFailure: true } },
+        uninstall: { keepHistory: true },
+        valuesFrom: [{ kind: HelmReleaseSpecValuesFromKind.CONFIG_MAP, name: `${d.releaseName}-values`, valuesKey: 'values.yaml' }],
+      },
+    });
+  }
+}
+
+/** The fleet's dist folder as seen from the Git root (`./dist`), from the management cluster's source path. */
+function mgmtDistOf(mgmt: GitOpsCluster): string {
+  return mgmt.sourcePath.slice(0, mgmt.sourcePath.length - mgmt.name.length - 1);
 }

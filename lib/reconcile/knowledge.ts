@@ -206,7 +206,7 @@ export const CAPI_PROVIDER_CRDS: Readonly<Record<string, string>> = {
 export interface UpstreamRelease {
   readonly url: string;
   readonly path: string;
-  /** @default - the release installs no CRDs */
+  /** @default - none (the release ships no CRDs) */
   readonly crds?: string;
   readonly objects: readonly Thing[];
   readonly references: readonly Reference[];
@@ -283,6 +283,19 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
     ],
     references: [],
     source: 'rancher/local-path-provisioner v0.0.37 deploy/kustomization.yaml → local-path-storage.yaml (Namespace local-path-storage, Deployment local-path-provisioner with ConfigMap local-path-config, StorageClass local-path; local-path-provisioner/NOTES.md)',
+  },
+  {
+    // InfraFlux patches the DaemonSet to mount gce.conf from this ConfigMap (lib/cloud/gcp-ccm.ts);
+    // the management cluster applies it first (dist/<workload>/cloud-controller-manager/).
+    url: 'https://github.com/kubernetes/cloud-provider-gcp',
+    path: './deploy/packages/default',
+    objects: [
+      { group: 'apps', kind: 'DaemonSet', namespace: 'kube-system', name: 'cloud-controller-manager' },
+      { group: '', kind: 'ServiceAccount', namespace: 'kube-system', name: 'cloud-controller-manager' },
+    ],
+    references: [{ group: '', kind: 'ConfigMap', namespace: 'kube-system', name: 'gce-cloud-config', field: 'DaemonSet cloud-controller-manager volume cloudconfig (InfraFlux patch)' }],
+    source:
+      'kubernetes/cloud-provider-gcp v35.1.3 deploy/packages/default/manifest.yaml (DaemonSet and ServiceAccount kube-system/cloud-controller-manager, RBAC; no CRDs: ccm-gcp/NOTES.md); the cloudconfig volume is InfraFlux\'s patch',
   },
 ];
 
@@ -427,6 +440,34 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     },
     source:
       'azuredisk-csi-driver chart 1.34.5: the controller and node read the cloud config from Secret controller/node.cloudConfigSecretName in cloudConfigSecretNamespace (default azure-cloud-provider in kube-system), falling back to /etc/kubernetes/azure.json, which Talos nodes lack (csi-drivers/NOTES.md)',
+  },
+  {
+    chart: 'aws-cloud-controller-manager',
+    references: (v, ns) => list(v.env).flatMap((e) => secret(stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name'), ns, 'values env.valueFrom.secretKeyRef')),
+    source: 'aws-cloud-controller-manager chart 0.0.11 templates/daemonset.yaml: `env` is the container env (static keys through secretKeyRef, ccm-aws/NOTES.md "Credentials"); no CRDs',
+  },
+  {
+    chart: 'cloud-provider-azure',
+    // With cloudConfig "" and dynamic reloading, the CCM reads azure.json from Secret
+    // <cloudConfigSecretName> in kube-system, key cloud-config (flag defaults the chart does not expose).
+    references: (v) => {
+      const ccm = field(v, 'cloudControllerManager');
+      const name = stringField(ccm, 'cloudConfigSecretName');
+      const fromSecret = stringField(ccm, 'cloudConfig') === '' && String(field(ccm, 'enableDynamicReloading')) === 'true';
+      return fromSecret ? secret(name, 'kube-system', 'values cloudControllerManager.cloudConfigSecretName (azure.json, key cloud-config)') : [];
+    },
+    source:
+      'cloud-provider-azure chart 1.36.0 templates/cloud-provider-azure.yaml: --cloud-config-secret-name from cloudControllerManager.cloudConfigSecretName; the CCM builds its config from Secret kube-system/<name> key cloud-config when --cloud-config is empty and dynamic reloading is on (ccm-azure/NOTES.md "Credentials"); no CRDs',
+  },
+  {
+    chart: 'proxmox-cloud-controller-manager',
+    references: (v, ns) => {
+      const clusters = field(v, 'config', 'clusters');
+      if (Array.isArray(clusters) && clusters.length > 0) return [];
+      return secret(stringField(v, 'existingConfigSecret') ?? 'proxmox-cloud-controller-manager', ns, 'values existingConfigSecret (config.yaml)');
+    },
+    source:
+      'proxmox-cloud-controller-manager chart 0.2.27 templates: a Secret <fullname> with config.yaml when config.clusters is non-empty, else the pod mounts existingConfigSecret (key existingConfigSecretKey), else a Secret <fullname> nobody creates (proxmox-ccm/NOTES.md "Credentials"); no CRDs',
   },
 ];
 

@@ -376,6 +376,9 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     const by = bootstrappedBy(cluster);
     if (by && !stack.includes(by.cluster)) replay(by.cluster, [...stack, cluster]);
     const base = new Set<string>(freshFacts(cluster));
+    // A remote target exists when its kubeconfig does: its API server has created the built-in
+    // namespaces (a CCM's ConfigMap in kube-system, applied from mgmt).
+    for (const n of nodesByCluster.get(cluster) ?? []) if (n.target !== cluster) for (const f of freshFacts(n.target)) base.add(f);
     if (by?.after) for (const f of by.after) if (f.startsWith(`${cluster}|`)) base.add(f);
     if (by) for (const a of by.applied) for (const f of model.appliedFacts(a)) base.add(f);
     if (!by) for (const f of fluxBootstrapFacts(cluster)) base.add(f);

@@ -58,7 +58,7 @@ export class StorageBackend {
   public static rookCeph(options: RookCephOptions = {}): StorageBackend {
     return new StorageBackend('rook-ceph', ['proxmox', 'metal3'], true, (c) => new RookCeph(c.cluster, `${c.id}RookCeph`, { ...options, snapshotController: c.snapshotController })._installed());
   }
-  /** The Proxmox CSI plugin (the alternative to Rook-Ceph on Proxmox; see `PROXMOX_CSI_CHART` for its validation). */
+  /** The Proxmox CSI plugin (the alternative to Rook-Ceph on Proxmox). */
   public static proxmoxCsi(options: ProxmoxCsiOptions): StorageBackend {
     return new StorageBackend('proxmox-csi', ['proxmox'], false, (c) => new ProxmoxCsi(c.cluster.controllers, `${c.id}ProxmoxCsi`, { ...options, snapshotController: c.snapshotController })._installed());
   }

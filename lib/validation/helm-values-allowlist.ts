@@ -20,6 +20,13 @@ export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   // priorityClassName: system-cluster-critical`); the chart passes driverSpecDefaults through to the
   // OperatorConfig, whose CRD (csi.ceph.io_operatorconfigs.yaml) has controllerPlugin.priorityClassName.
   'ceph-csi-drivers': ['/operatorConfig/driverSpecDefaults/controllerPlugin/priorityClassName'],
+  // aws-cloud-controller-manager 0.0.11: templates/daemonset.yaml reads `.Values.hostNetworking`
+  // (hostNetwork: true), which values.yaml never declares (spec pack ccm-aws/chart/extra-keys.json).
+  'aws-cloud-controller-manager': ['/hostNetworking'],
+  // cloud-provider-azure 1.36.0 values.yaml, commented keys under `cloudControllerManager:`
+  // l.10 "# cloudConfigSecretName", l.15 "# enableDynamicReloading", l.19 "#imageTag", and under
+  // `cloudNodeManager:` l.59 "#imageTag" (spec pack ccm-azure/chart/extra-keys.json).
+  'cloud-provider-azure': ['/cloudControllerManager/cloudConfigSecretName', '/cloudControllerManager/enableDynamicReloading', '/cloudControllerManager/imageTag', '/cloudNodeManager/imageTag'],
 };
 
 /** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */

@@ -10,7 +10,7 @@ import { CiliumNetworking } from '../../lib/networking';
 import { talosCiliumPatch } from '../../lib/talos/cilium-machine-config';
 import { validateFleetManifests } from '../../lib/validation';
 import { addWorkloadClusters } from '../../stacks/clusters';
-import { buildReferenceFleet } from '../../stacks/fleet';
+import { referenceFleet } from '../support/reference-fleet';
 import { addManagement } from '../../stacks/management';
 import { crdFilesByGroupKind } from '../support/upstream';
 
@@ -125,9 +125,8 @@ describe('CRDs of the workload-cluster objects (management only, independent of 
 
 describe('reference fleet with the workload clusters', () => {
   // GIVEN the complete reference fleet: the five workload clusters live in mgmt
-  const fleet = buildReferenceFleet();
+  const { fleet, manifests } = referenceFleet();
   const clusters = fleet.node.findAll().filter((c): c is TalosCluster => c instanceof TalosCluster);
-  const manifests = fleet.manifests();
 
   test('every object validates against its pinned schema', () => {
     // WHEN the whole fleet is validated
@@ -195,12 +194,12 @@ describe('reference fleet with the workload clusters', () => {
 describe('reference fleet wiring between Cluster API objects and their bootstrap', () => {
   test('every workload Cluster carries the label its bootstrap ClusterResourceSet selects', () => {
     // GIVEN the complete reference fleet
-    const { buildReferenceFleet } = require('../../stacks/fleet') as typeof import('../../stacks/fleet');
-    const manifests = buildReferenceFleet().manifests();
+    const { manifests } = referenceFleet();
     const clusters = manifests.filter((m) => m.object.kind === 'Cluster' && m.file.startsWith('mgmt/'));
     const resourceSets = manifests.filter((m) => m.object.kind === 'ClusterResourceSet');
     // THEN each ClusterResourceSet's selector matches exactly one Cluster's labels
-    expect(resourceSets.length).toBe(5);
+    // (five for the Flux Git credentials, two for the CCM Secrets of prod-azure and dev-proxmox)
+    expect(resourceSets.length).toBe(7);
     for (const rs of resourceSets) {
       const selector = (rs.object as { spec: { clusterSelector: { matchLabels: Record<string, string> } } }).spec.clusterSelector.matchLabels;
       const matches = clusters.filter((c) => {

@@ -796,3 +796,54 @@ describe('TalosCluster error codes (one per rule family)', () => {
     expect(codeOf(() => build(awsProps({ versions: VersionSet.of({ talos: 'v1.13' }) })))).toBe(ErrorCode.UNSUPPORTED_VERSION);
   });
 });
+
+describe('TalosCluster external cloud provider (decision 0070)', () => {
+  const docsOf = (c: TalosCluster, role: string): Array<Record<string, any>> => [...(c.talosDocuments().get(role) ?? [])] as Array<Record<string, any>>;
+  const metal3 = (over: Partial<TalosClusterProps> = {}): TalosClusterProps => ({
+    name: 'edge',
+    clusterClass: TalosClusterClass.edge(ClusterProvider.METAL3),
+    network: { nodes: Cidr.of('192.168.30.0/24') },
+    infrastructure: InfrastructureInputs.metal3({
+      hosts: [{ name: 'cp1', role: NodeRole.CONTROL_PLANE, bmcAddress: 'redfish://192.168.31.11/redfish/v1/Systems/1', bootMacAddress: '52:54:00:00:00:01', bmcCredentials: SecretReference.fromSealedSecret('cp1-bmc', 'edge') }],
+      image: { url: 'https://example.com/metal.raw', checksum: 'https://example.com/metal.raw.sha256' },
+      controlPlaneEndpoint: '192.168.30.10',
+      vipLink: 'eno1',
+    }),
+    ...over,
+  });
+
+  test('AWS: every node runs with the external cloud provider and registers with its FQDN; the documents are schema-valid', () => {
+    // GIVEN an AWS cluster with the defaults
+    const { tc: cluster } = build(awsProps());
+    // THEN control plane and workers carry the switch, and kubelet registers with the FQDN
+    expect(cluster.externalCloudProvider).toBe(true);
+    for (const role of cluster.talosDocuments().keys()) {
+      const doc = docsOf(cluster, role).find((d) => d.cluster?.externalCloudProvider);
+      expect({ role, doc }).toEqual({ role, doc: { cluster: { externalCloudProvider: { enabled: true } }, machine: { kubelet: { registerWithFQDN: true } } } });
+      for (const d of docsOf(cluster, role)) expect(validateTalosDocument(d)).toEqual([]);
+    }
+  });
+
+  test('Proxmox: the external cloud provider without registerWithFQDN (the Proxmox CCM keys on the VM)', () => {
+    const { tc: cluster } = build(proxmoxProps());
+    const doc = docsOf(cluster, 'control-plane').find((d) => d.cluster?.externalCloudProvider);
+    expect(doc).toEqual({ cluster: { externalCloudProvider: { enabled: true } } });
+  });
+
+  test('Metal3 and an explicit opt-out: no external cloud provider', () => {
+    const { tc: edge } = build(metal3());
+    expect(edge.externalCloudProvider).toBe(false);
+    const { tc: aws } = build(awsProps({ externalCloudProvider: false }));
+    for (const role of aws.talosDocuments().keys()) expect(docsOf(aws, role).some((d) => d.cluster?.externalCloudProvider)).toBe(false);
+  });
+
+  test('RKE2: no external cloud provider by default; fails when asked for one', () => {
+    const { tc } = build(awsProps({ distribution: Distribution.rke2() }));
+    expect(tc.externalCloudProvider).toBe(false);
+    expect(() => build(awsProps({ distribution: Distribution.rke2(), externalCloudProvider: true }))).toThrow(/externalCloudProvider true with Distribution\.rke2\(\)/);
+  });
+
+  test('fails on the external cloud provider on Metal3 (CAPM3 sets the provider IDs)', () => {
+    expect(() => build(metal3({ externalCloudProvider: true }))).toThrow(/\[mgmt\/apps\/Workload\] externalCloudProvider true on Metal3/);
+  });
+});

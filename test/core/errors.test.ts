@@ -41,6 +41,8 @@ describe('InfraFluxError', () => {
     expect(Object.values(ErrorCode).sort()).toEqual([
       'INFRAFLUX_APP_NOT_CREATED',
       'INFRAFLUX_CIDR_OVERLAP',
+      'INFRAFLUX_CLOUD_CCM_MISMATCH',
+      'INFRAFLUX_CLOUD_CCM_MISSING',
       'INFRAFLUX_DEFAULT_STORAGE_CLASS',
       'INFRAFLUX_DEPENDENCY_CYCLE',
       'INFRAFLUX_DUPLICATE',

@@ -5,6 +5,8 @@ import { FluxApp } from '../../lib/flux/flux-app';
 import { WORKLOAD_CLUSTER_LABEL, WorkloadClusterBootstrap, WorkloadCni } from '../../lib/management';
 import { validateFleetManifests } from '../../lib/validation';
 import { VersionSet } from '../../lib/versions';
+import { AwsCloudControllerManager, GcpCloudControllerManager } from '../../lib/cloud';
+import { Cidr, ClusterProvider, InfrastructureInputs, TalosCluster, TalosClusterClass, TalosClusterProps } from '../../lib/cluster';
 import { ErrorCode } from '../../lib/core/errors';
 import { SecretReference } from '../../lib/secrets/secret-reference';
 import { thrownBy } from '../support/errors';
@@ -192,5 +194,80 @@ describe('WorkloadClusterBootstrap', () => {
     expect(() => WorkloadCni.fromApp(app)).toThrow(
       /\[prod-aws\/controllers\/Cilium\] is installed by its own cluster's Flux; a release must have one owner: create it with installedByManagementCluster: true/,
     );
+  });
+});
+
+describe('WorkloadClusterBootstrap with a cloud controller manager (decision 0070)', () => {
+  const awsCluster = (mgmt: GitOpsCluster, over: Partial<TalosClusterProps> = {}): TalosCluster =>
+    new TalosCluster(mgmt.apps, 'ProdAws', {
+      name: 'prod-aws',
+      clusterClass: TalosClusterClass.dev(ClusterProvider.AWS),
+      infrastructure: InfrastructureInputs.aws({ region: 'eu-central-1', amiId: 'ami-0123456789abcdef0' }),
+      network: { pods: [Cidr.of('10.16.0.0/16')], services: [Cidr.of('10.17.0.0/20')], nodes: Cidr.of('10.18.0.0/16') },
+      ...over,
+    });
+  const lbIpamOff = WorkloadCni.cilium({ values: { enableLBIPAM: false, defaultLBServiceIPAM: 'none' } });
+
+  test('installs the CCM next to Cilium and before Flux: flux-operator depends on it, the bootstrap health-checks it', () => {
+    // GIVEN an AWS workload with its CCM
+    const { fleet, mgmt, prod } = setup();
+    const capiCluster = awsCluster(mgmt);
+    const ccm = new AwsCloudControllerManager(prod.controllers, 'Ccm', { clusterName: 'prod-aws' });
+    // WHEN the management cluster bootstraps it
+    new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, capiCluster, cloudControllerManager: ccm });
+    // THEN the CCM release has no dependency (host network: it needs no CNI) and Flux waits for it
+    const hr = file(fleet, 'mgmt/releases/prod-aws-bootstrap/helmrelease-aws-cloud-controller-manager.yaml');
+    expect(hr.spec.dependsOn).toBeUndefined();
+    expect(hr.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    const op = file(fleet, 'mgmt/releases/prod-aws-bootstrap/helmrelease-flux-operator.yaml');
+    expect(op.spec.dependsOn).toEqual([{ name: 'cilium', namespace: 'prod-aws' }, { name: 'aws-cloud-controller-manager', namespace: 'prod-aws' }]);
+    const ks = file(fleet, 'mgmt/apps/kustomization-prod-aws-bootstrap.yaml');
+    expect(ks.spec.healthChecks.map((h: { name: string }) => h.name)).toEqual(['cilium', 'flux-operator', 'aws-cloud-controller-manager']);
+    // AND the Talos nodes run with the external cloud provider the CCM serves
+    expect(capiCluster.externalCloudProvider).toBe(true);
+  });
+
+  test('fails a cloud cluster without a CCM while LB IPAM is off', () => {
+    // GIVEN an AWS cluster with Cilium LB IPAM off (the cloud LB is expected) and no external cloud provider
+    const { mgmt, prod } = setup();
+    const capiCluster = awsCluster(mgmt, { externalCloudProvider: false });
+    // WHEN it is bootstrapped without a CCM
+    const e = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, capiCluster, cni: lbIpamOff }));
+    // THEN the stable code names the missing CCM
+    expect(e.code).toBe(ErrorCode.CLOUD_CCM_MISSING);
+    expect(e.constructPath).toBe('mgmt/apps/Bootstrap-prod-aws');
+    expect(e.message).toContain('AwsCloudControllerManager');
+  });
+
+  test('fails a Talos cluster with an external cloud provider and no CCM (nodes would stay uninitialized)', () => {
+    const { mgmt, prod } = setup();
+    const capiCluster = awsCluster(mgmt);
+    const e = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, capiCluster }));
+    expect(e.code).toBe(ErrorCode.CLOUD_CCM_MISSING);
+    expect(e.message).toContain('uninitialized');
+  });
+
+  test('fails a CCM of another provider', () => {
+    const { mgmt, prod } = setup();
+    const capiCluster = awsCluster(mgmt);
+    const ccm = new GcpCloudControllerManager(prod.controllers, 'Ccm', { clusterName: 'prod-aws', project: 'infraflux-dev' });
+    const e = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, capiCluster, cloudControllerManager: ccm }));
+    expect(e.code).toBe(ErrorCode.CLOUD_CCM_MISMATCH);
+  });
+
+  test('fails a CCM for a cluster without the external cloud provider', () => {
+    const { mgmt, prod } = setup();
+    const capiCluster = awsCluster(mgmt, { externalCloudProvider: false });
+    const ccm = new AwsCloudControllerManager(prod.controllers, 'Ccm', { clusterName: 'prod-aws' });
+    const e = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, capiCluster, cloudControllerManager: ccm }));
+    expect(e.code).toBe(ErrorCode.CLOUD_CCM_MISMATCH);
+  });
+
+  test('fails a CCM created in another cluster than the workload', () => {
+    const { mgmt, prod } = setup();
+    const ccm = new AwsCloudControllerManager(mgmt.controllers, 'Ccm', { clusterName: 'prod-aws' });
+    const e = thrownBy(() => new WorkloadClusterBootstrap(mgmt.apps, 'Bootstrap-prod-aws', { workload: prod, cloudControllerManager: ccm }));
+    expect(e.code).toBe(ErrorCode.CLOUD_CCM_MISMATCH);
+    expect(e.message).toContain('prod-aws');
   });
 });

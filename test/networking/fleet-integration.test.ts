@@ -7,11 +7,11 @@ import { parse } from 'yaml';
 import { Capability, capabilityOwners } from '../../lib/core/capabilities';
 import { CiliumClusterMesh, CiliumNetworking } from '../../lib/networking';
 import { validateFleetManifests } from '../../lib/validation';
-import { buildReferenceFleet, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { referenceFleet } from '../support/reference-fleet';
 
 describe('reference fleet networking', () => {
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests();
+  const { fleet, manifests } = referenceFleet();
   const cilium = Object.fromEntries(
     fleet.node.findAll().filter((c): c is CiliumNetworking => c instanceof CiliumNetworking).map((c) => [c.clusterName, c]),
   );

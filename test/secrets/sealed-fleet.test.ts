@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../lib/core/errors';
 import { SealedData, SealingCertificate } from '../../lib/secrets';
-import { buildReferenceFleet, MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { MANAGEMENT_CLUSTER, REFERENCE_CLUSTERS } from '../../stacks/fleet';
 import { REFERENCE_WORKLOAD_CLUSTERS } from '../../stacks/management';
 import {
   CLOUDFLARE_DELIVERIES,
@@ -18,14 +18,15 @@ import {
   WORKLOAD_CREDENTIAL_DELIVERIES,
 } from '../../stacks/sealed-secrets';
 import { thrownBy } from '../support/errors';
+import { referenceFleet } from '../support/reference-fleet';
 import { REFERENCE_MESH_WORKLOADS } from '../../stacks/networking';
 
 type Manifest = { file: string; object: Record<string, any> };
 
 describe('Sealed Secrets in the reference fleet', () => {
   // GIVEN the complete reference fleet
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests() as Manifest[];
+  const { fleet } = referenceFleet();
+  const manifests = referenceFleet().manifests as Manifest[];
   const find = (file: string): Record<string, any> => {
     const m = manifests.find((x) => x.file === file);
     if (!m) throw new Error(`no ${file}`);
@@ -65,6 +66,9 @@ describe('Sealed Secrets in the reference fleet', () => {
               ...REFERENCE_WORKLOAD_CLUSTERS.map((w) => `${w}/${w}-flux-git`),
               // the ClusterMesh CA of each workload mesh member, for its remote Cilium release
               ...REFERENCE_MESH_WORKLOADS.map((w) => `${w}/${w}-cilium-mesh-ca`),
+              // the ClusterResourceSet Secrets carrying the CCMs' Secrets (decision 0070)
+              'prod-azure/prod-azure-azure-cloud-provider',
+              'dev-proxmox/dev-proxmox-proxmox-cloud-controller-manager',
             ]
           : []),
         // the secret store's static credential where no workload identity exists (decision 0062)
@@ -123,10 +127,10 @@ describe('Sealed Secrets in the reference fleet', () => {
 
   test('every committed sealed file matches the target the fleet places it at', () => {
     const all = referenceSealedDeliveries(REFERENCE_CLUSTERS.map((c) => c.name), REFERENCE_WORKLOAD_CLUSTERS, REFERENCE_MESH_WORKLOADS).map(({ cluster, delivery }) => ({ cluster, d: delivery }));
-    // 12 Cloudflare tokens, 2 store credentials, 2 provider variables, 5 workload credentials, 5 Flux Git, 2 mesh CAs
-    expect(all).toHaveLength(28);
+    // 12 Cloudflare tokens, 2 store credentials, 2 provider variables, 5 workload credentials, 5 Flux Git, 2 mesh CAs, 2 CCM resource sets (decision 0070)
+    expect(all).toHaveLength(30);
     // AND every SealedSecret of dist/ has its delivery (no sealed file outside the list)
-    expect(manifests.filter((m) => m.object.kind === "SealedSecret")).toHaveLength(28);
+    expect(manifests.filter((m) => m.object.kind === "SealedSecret")).toHaveLength(30);
     for (const { cluster, d } of all) {
       const data = SealedData.fromFile(join(__dirname, '..', '..', sealedFilePath(cluster, d)));
       expect({ name: data.name, namespace: data.namespace, keys: data.keys }).toEqual({ name: d.name, namespace: d.namespace, keys: d.inputs.map((i) => i.key).sort() });

@@ -1,6 +1,7 @@
 import { validateFleetManifests } from '../../lib/validation';
 import { CEPH_FS_CSI_DRIVER, CEPH_RBD_CSI_DRIVER } from '../../lib/storage/drivers/rook-ceph';
-import { buildReferenceFleet, REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { REFERENCE_CLUSTERS } from '../../stacks/fleet';
+import { referenceFleet } from '../support/reference-fleet';
 
 type Obj = { kind: string; apiVersion: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [k: string]: any };
 
@@ -15,9 +16,8 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe('storage on the reference fleet', () => {
-  // GIVEN the complete reference fleet
-  const fleet = buildReferenceFleet();
-  const manifests = fleet.manifests();
+  // GIVEN the complete reference fleet (the shared read-only build)
+  const { manifests } = referenceFleet();
   const of = (cluster: string, kind: string): Obj[] => manifests.filter((m) => m.file.startsWith(`${cluster}/`) && m.object.kind === kind).map((m) => m.object as Obj);
 
   test('every cluster is covered', () => {
@@ -64,8 +64,7 @@ describe('storage on the reference fleet', () => {
 
   test('the reconcile model replays every cluster cleanly (snapshot CRDs before the drivers)', () => {
     // THEN no violation is thrown, and each README orders snapshot-crds before snapshot-controller before the drivers
-    const files = fleet.checkReconcile(manifests);
-    const readme = files.get('dev-proxmox/README.md') ?? '';
+    const readme = referenceFleet().rendered.get('dev-proxmox/README.md') ?? '';
     const wave = (k: string): number => Number(new RegExp(`\\| (\\d+) \\| \`flux-system/${k}\``).exec(readme)?.[1]);
     expect(wave('snapshot-crds')).toBeLessThan(wave('snapshot-controller'));
     expect(wave('snapshot-controller')).toBeLessThan(wave('ceph-csi-drivers'));

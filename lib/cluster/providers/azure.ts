@@ -53,6 +53,15 @@ export interface AzureInputsProps {
    * @default - the cluster name
    */
   readonly resourceGroup?: string;
+  /**
+   * Resource ID of a user-assigned managed identity attached to the control-plane VMs
+   * (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`):
+   * the identity the Azure cloud controller manager authenticates with through IMDS
+   * (azure.json `useManagedIdentityExtension`), so the CCM needs no client secret.
+   * @default - no identity on the VMs (the CCM then needs another credential in its azure.json)
+   * @see ../shared/upstream/ccm-azure/NOTES.md "Auth options inside azure.json"
+   */
+  readonly controlPlaneIdentity?: string;
 }
 
 /** @internal The Azure provider strategy behind `InfrastructureInputs.azure()`. */
@@ -70,6 +79,10 @@ export class AzureProviderStrategy extends ProviderStrategy {
     requireText(ctx.owner, 'Azure', 'imageId', this.props.imageId);
     requireText(ctx.owner, 'Azure', 'identity.clientId', this.props.identity?.principal.clientId);
     requireText(ctx.owner, 'Azure', 'identity.tenantId', this.props.identity?.principal.tenantId);
+    const mi = this.props.controlPlaneIdentity;
+    if (mi !== undefined && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(mi)) {
+      invalidProp(ctx.owner, `Azure controlPlaneIdentity "${mi}" is not the resource ID of a user-assigned identity; use /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`);
+    }
     if (ctx.nodeCidr.prefix > 28) invalidProp(ctx.owner, `Azure node CIDR ${ctx.nodeCidrText} is too small to split into control-plane and node subnets; use /28 or larger`);
     this.props.identity?.clientSecret?.use(ctx.owner, 'Azure service principal secret');
   }
@@ -140,6 +153,9 @@ export class AzureProviderStrategy extends ProviderStrategy {
       // Talos runs no Azure VM agent / cloud-init: the CAPZ bootstrap extension would never report success.
       disableVmBootstrapExtension: true,
       disableExtensionOperations: true,
+      ...(role === NodeRole.CONTROL_PLANE && this.props.controlPlaneIdentity
+        ? { identity: azure.AzureMachineTemplateSpecTemplateSpecIdentity.USER_ASSIGNED, userAssignedIdentities: [{ providerId: this.props.controlPlaneIdentity }] }
+        : {}),
     };
     const t = new azure.AzureMachineTemplate(ctx.scope, id, {
       metadata: { name: ctx.templateName(azure.AzureMachineTemplate.GVK.kind, baseName, spec), namespace: ctx.namespace, labels: { ...ctx.labels } },

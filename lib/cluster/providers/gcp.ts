@@ -87,6 +87,10 @@ export class GcpProviderStrategy extends ProviderStrategy {
       rootDeviceSize: role === NodeRole.CONTROL_PLANE ? 50 : 100,
       rootDeviceType: 'pd-ssd',
       publicIp: false,
+      // One network tag on every node of the cluster: the GCP cloud controller manager's gce.conf
+      // `node-tags` names it, so load-balancer firewall rules target every node
+      // (../shared/upstream/ccm-gcp/NOTES.md "gce.conf").
+      additionalNetworkTags: [gcpNodeTag(ctx.clusterName)],
     };
     const t = new gcp.GcpMachineTemplate(ctx.scope, id, {
       metadata: { name: ctx.templateName(gcp.GcpMachineTemplate.GVK.kind, baseName, spec), namespace: ctx.namespace, labels: { ...ctx.labels } },
@@ -94,4 +98,9 @@ export class GcpProviderStrategy extends ProviderStrategy {
     });
     return refOf(t);
   }
+}
+
+/** The network tag every node of GCP cluster `clusterName` carries (`<cluster>-node`); the GCP CCM's `node-tags`. */
+export function gcpNodeTag(clusterName: string): string {
+  return `${clusterName}-node`;
 }

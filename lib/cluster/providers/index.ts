@@ -4,6 +4,7 @@ export { AwsIdentity, CAPA_NAMESPACE } from './aws';
 export type { AwsInputsProps } from './aws';
 export { AzureIdentity } from './azure';
 export type { AzureInputsProps, AzureServicePrincipalProps } from './azure';
+export { gcpNodeTag } from './gcp';
 export type { GcpInputsProps } from './gcp';
 export type { ProxmoxInputsProps, ProxmoxSecondaryNetworkProps } from './proxmox';
 export { HOST_ROLE_LABEL } from './metal3';

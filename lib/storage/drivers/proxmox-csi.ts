@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
+import { PROXMOX_CSI_PLUGIN_CHART } from '../../../imports/helm/charts';
+import { ProxmoxCsiPluginValues } from '../../../imports/helm/proxmox-csi-plugin';
 import { ChartBackedConstruct, PinnedChart } from '../../flux/flux-app';
 import { LayerName } from '../../flux/gitops-cluster';
 import { ReconcileTiming } from '../../flux/kustomization';
@@ -13,13 +15,8 @@ import { InstalledBackend } from './_strategy';
 export const PROXMOX_CSI_DRIVER = 'csi.proxmox.sinextra.dev';
 export const PROXMOX_CSI_NAMESPACE = 'csi-proxmox';
 
-/**
- * The pinned chart (proxmox-csi/NOTES.md: `proxmox-csi-plugin` 0.5.9, app v0.19.1, OCI). It is in the
- * spec pack but not yet in upstream.lock.json, so imports/helm has no values type and the fleet's
- * validation does not know it: register it with `new Fleet({ validation: { charts: [{ ...PROXMOX_CSI_CHART,
- * values: <proxmox-csi/chart/values.yaml> }] } })` until the lock is regenerated.
- */
-export const PROXMOX_CSI_CHART: PinnedChart = { name: 'proxmox-csi-plugin', version: '0.5.9', repository: 'oci://ghcr.io/sergelogvinov/charts' };
+/** The pinned chart (proxmox-csi/NOTES.md: `proxmox-csi-plugin` 0.5.9, app v0.19.1, OCI). */
+export const PROXMOX_CSI_CHART: PinnedChart = PROXMOX_CSI_PLUGIN_CHART;
 
 export interface ProxmoxCsiProps extends ReconcileTiming {
   /**
@@ -42,7 +39,7 @@ export interface ProxmoxCsiProps extends ReconcileTiming {
    * Extra chart values, merged over InfraFlux's.
    * @default {}
    */
-  readonly values?: Record<string, unknown>;
+  readonly values?: ProxmoxCsiPluginValues;
 }
 
 /**
@@ -54,7 +51,7 @@ export interface ProxmoxCsiProps extends ReconcileTiming {
  * Talos CCM writes). Nodes need the `topology.kubernetes.io/region`/`zone` labels (Proxmox or Talos
  * CCM). Volumes are ReadWriteOnce and stay in their Proxmox node unless the storage is shared.
  */
-export class ProxmoxCsi extends ChartBackedConstruct<Record<string, unknown>> {
+export class ProxmoxCsi extends ChartBackedConstruct<ProxmoxCsiPluginValues> {
   private readonly storage: string;
   private readonly goldStorage: string;
 

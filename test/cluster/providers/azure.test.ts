@@ -131,3 +131,25 @@ describe('Azure provider strategy: failing inputs', () => {
     expect(err.message).toContain('worker pool "w" machine is a bare-metal hosts {"rack":"a"}, which Azure cannot use');
   });
 });
+
+describe('Azure control-plane identity for the cloud controller manager (decision 0070)', () => {
+  const identity = '/subscriptions/sub-1/resourceGroups/az/providers/Microsoft.ManagedIdentity/userAssignedIdentities/az-ccm';
+
+  test('the user-assigned identity goes on the control-plane machine template only', () => {
+    // GIVEN an Azure cluster with a control-plane identity
+    const { manifests } = build(props({ controlPlaneIdentity: identity }));
+    // THEN the control-plane template carries it and the worker template does not
+    const templates = byKind(manifests, 'AzureMachineTemplate');
+    const cp = templates.find((t) => t.metadata.name.startsWith('az-control-plane'))!;
+    const workers = templates.filter((t) => t !== cp);
+    expect(cp.spec.template.spec).toMatchObject({ identity: 'UserAssigned', userAssignedIdentities: [{ providerID: identity }] });
+    expect(workers.length).toBeGreaterThan(0);
+    for (const w of workers) expect(w.spec.template.spec.identity).toBeUndefined();
+  });
+
+  test('fails on a control-plane identity that is not a user-assigned identity resource ID', () => {
+    const e = thrownBy(() => build(props({ controlPlaneIdentity: 'az-ccm' })));
+    expect(e.code).toBe(ErrorCode.INVALID_PROP);
+    expect(e.message).toContain('userAssignedIdentities');
+  });
+});
