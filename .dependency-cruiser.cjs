@@ -5,7 +5,7 @@
  *
  * Layers, bottom up (a folder may import only folders listed for it):
  *   core ← upstream ← validation ← reconcile ← platform
- *   core ← flux ← {gateway-api, certs, dns, edge, networking, talos, cluster, cloud, management, secrets, apps}
+ *   core ← flux ← {gateway-api, certs, dns, edge, networking, storage, talos, cluster, cloud, management, secrets, apps}
  *   terraform: core, talos, versions, upstream; nothing outside it imports it.
  *   secrets sits low (core, flux): certs, dns, cluster, edge, ... import its reference types.
  *   backup: core, flux, secrets. Its storage target type (lib/core/backup-storage-target.ts) is in
@@ -33,6 +33,7 @@ const ALLOWED = {
   dns: ['core', 'flux', 'gateway-api', 'secrets'],
   edge: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'dns', 'validation'],
   networking: ['core', 'flux', 'gateway-api', 'secrets', 'talos', 'versions'],
+  storage: ['core', 'flux', 'secrets'],
   cluster: ['core', 'flux', 'secrets', 'talos', 'versions', 'upstream'],
   cloud: ['core', 'flux', 'secrets', 'cluster'],
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],

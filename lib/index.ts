@@ -227,5 +227,60 @@ export type { AzureBlobTargetProps, BackupStorageTargetBaseProps, GcsTargetProps
 export { ALWAYS_EXCLUDED_RESOURCES, BackupContent, BackupPlan, BackupSchedule, MANAGEMENT_EXCLUDED_RESOURCES, SEALED_SECRETS_KEY_LABEL } from './backup/backup-schedule';
 export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
-export { VELERO_SNAPSHOT_CLASS_LABEL, VeleroBackup, VeleroCredentials } from './backup/velero-backup';
+export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+// storage (issue 13)
+export {
+  CEPH_DASHBOARD_SERVICE,
+  CEPH_FS_CSI_DRIVER,
+  CEPH_RBD_CSI_DRIVER,
+  EBS_CSI_DRIVER,
+  AZURE_DISK_CSI_DRIVER,
+  ClusterStorage,
+  DEFAULT_STORAGE_CLASS,
+  DEFAULT_STORAGE_CLASS_ANNOTATION,
+  GCE_PD_CSI_DRIVER,
+  GOLD_STORAGE_CLASS,
+  LOCAL_PATH_PROVISIONER,
+  LONGHORN_CSI_DRIVER,
+  LocalPathProvisioner,
+  PROXMOX_CSI_CHART,
+  PROXMOX_CSI_DRIVER,
+  ProxmoxCsi,
+  AwsEbsCsiDriver,
+  AzureDiskCsiDriver,
+  GcpPdCsiDriver,
+  Longhorn,
+  ReclaimPolicy,
+  RookCeph,
+  SnapshotController,
+  SnapshotCrds,
+  StorageBackend,
+  StoragePlatform,
+  VELERO_SNAPSHOT_CLASS_LABEL,
+  VolumeBindingMode,
+  addSnapshotClass,
+  addStorageClass,
+} from './storage';
+export type {
+  AwsEbsCsiDriverProps,
+  AwsEbsOptions,
+  AzureDiskCsiDriverProps,
+  AzureDiskOptions,
+  ClusterStorageProps,
+  GcpPdCsiDriverProps,
+  GcpPdOptions,
+  ISnapshotController,
+  ISnapshotCrds,
+  LocalPathOptions,
+  LocalPathProvisionerProps,
+  LonghornOptions,
+  LonghornProps,
+  ProxmoxCsiOptions,
+  ProxmoxCsiProps,
+  RookCephOptions,
+  RookCephProps,
+  SnapshotClassOptions,
+  SnapshotControllerProps,
+  StorageClassOptions,
+} from './storage';

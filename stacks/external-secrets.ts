@@ -17,6 +17,7 @@ import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
 import { VELERO_NAMESPACE } from '../lib/backup/velero-backup';
 import { FLEET_DOMAIN, type Baseline } from './config';
+import { STORAGE_SSO_NAMESPACE } from './storage';
 
 /** Name of each cluster's ClusterSecretStore. */
 export const FLEET_STORE = 'fleet-secrets';
@@ -146,7 +147,8 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     name: FLEET_STORE,
     operator,
     provider: spec.provider(cluster),
-    namespaces: [HUBBLE_SSO_NAMESPACE, VELERO_NAMESPACE],
+    // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts), and Velero, read their credentials from the store.
+    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);

@@ -10,6 +10,7 @@ import { addWorkloadClusters } from './clusters';
 import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
+import { addStorage } from './storage';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -56,7 +57,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     // the edge's SSO proxies get their credentials from it.
     const secrets = addExternalSecrets(baseline);
     addBackup(baseline, secrets);
-    addEdge(baseline, {
+    const edge = addEdge(baseline, {
       zone: FLEET_DOMAIN,
       dnsZone: FLEET_DNS_ZONE,
       // oauth2-proxy trusts X-Forwarded-* only from the Gateway's proxies: pods and nodes of the cluster.
@@ -65,6 +66,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ciliumController: c,
       ssoCredentials: secrets.ssoCredentials,
     });
+    addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

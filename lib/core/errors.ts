@@ -80,6 +80,13 @@ export enum ErrorCode {
   NAME_TOO_LONG = 'INFRAFLUX_NAME_TOO_LONG',
   /** A DNS record TTL is not allowed (a whole number of seconds; Cloudflare: 1 for automatic or 60/120-86400, proxied records only 1). */
   INVALID_DNS_TTL = 'INFRAFLUX_INVALID_DNS_TTL',
+  // storage (issue 13)
+  /** A cluster has not exactly one default StorageClass (`storageclass.kubernetes.io/is-default-class: "true"`). */
+  DEFAULT_STORAGE_CLASS = 'INFRAFLUX_DEFAULT_STORAGE_CLASS',
+  /** A storage backend runs on a platform it does not fit (Rook-Ceph on a cloud without opt-in, a cloud CSI driver off its cloud). */
+  STORAGE_BACKEND_PLATFORM = 'INFRAFLUX_STORAGE_BACKEND_PLATFORM',
+  /** Storage sizing is not allowed: Ceph monitors (odd, 1-9), replicas (1-7, at most the OSD hosts), device filter. */
+  INVALID_STORAGE_SIZING = 'INFRAFLUX_INVALID_STORAGE_SIZING',
   // cloud controller managers (issue 13)
   /** A cloud cluster (AWS, Azure, GCP) has no cloud controller manager while Cilium LB IPAM is off: its LoadBalancer Services never get an address. */
   CLOUD_CCM_MISSING = 'INFRAFLUX_CLOUD_CCM_MISSING',

@@ -131,6 +131,29 @@ export interface FluxKustomizationProps extends ReconcileTiming {
    * @default true
    */
   readonly prune?: boolean;
+  /**
+   * Namespace every namespaced object of the content is moved to (kustomize's namespace
+   * transformer, which also retargets RoleBinding/ClusterRoleBinding ServiceAccount subjects of the
+   * `default` namespace), for upstream manifests written for another namespace.
+   * @default - the namespaces the content names
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#target-namespace
+   */
+  readonly targetNamespace?: string;
+  /**
+   * Strategic-merge or JSON6902 patches applied to the content, for upstream manifests the fleet
+   * does not own (e.g. a Pod Security label on an upstream Namespace).
+   * @default []
+   * @see https://fluxcd.io/flux/components/kustomize/kustomizations/#patches
+   */
+  readonly patches?: readonly KustomizationPatch[];
+}
+
+/** One patch of a Kustomization's content. */
+export interface KustomizationPatch {
+  /** The patch (strategic merge or JSON6902), as YAML. */
+  readonly patch: string;
+  /** Objects it applies to. */
+  readonly target: { readonly kind: string; readonly name: string; readonly namespace?: string; readonly group?: string; readonly version?: string };
 }
 
 /**
@@ -178,6 +201,8 @@ export class FluxKustomization extends Construct {
         healthChecks: Lazy.any({ produce: () => (this.healthChecks.length ? [...this.healthChecks] : undefined) }),
         healthCheckExprs: Lazy.any({ produce: () => (this.healthCheckExprs.length ? this.healthCheckExprs.map((e) => ({ ...e })) : undefined) }),
         ...(props.images?.length ? { images: props.images.map((i) => ({ ...i })) } : {}),
+        ...(props.targetNamespace ? { targetNamespace: props.targetNamespace } : {}),
+        ...(props.patches?.length ? { patches: props.patches.map((p) => ({ patch: p.patch, target: { ...p.target } })) } : {}),
       },
     });
     addCodedValidation(this, () =>

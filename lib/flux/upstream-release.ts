@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
 import { goDuration } from '../core/duration';
-import { FLUX_NAMESPACE, FluxKustomization, HealthCheck, KustomizationImage, ReconcileTiming } from './kustomization';
+import { FLUX_NAMESPACE, FluxKustomization, HealthCheck, KustomizationImage, KustomizationPatch, ReconcileTiming } from './kustomization';
 
 export interface UpstreamGitReleaseProps extends ReconcileTiming {
   /** Name of the GitRepository (in flux-system). */
@@ -27,6 +27,16 @@ export interface UpstreamGitReleaseProps extends ReconcileTiming {
    * @default []
    */
   readonly images?: readonly KustomizationImage[];
+  /**
+   * Move the release's namespaced objects to this namespace (upstream manifests that deploy to `default`).
+   * @default - the namespaces of the upstream manifests
+   */
+  readonly targetNamespace?: string;
+  /**
+   * Patches of the upstream manifests (see `FluxKustomizationProps.patches`).
+   * @default []
+   */
+  readonly patches?: readonly KustomizationPatch[];
 }
 
 /**

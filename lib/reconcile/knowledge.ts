@@ -242,6 +242,48 @@ export const UPSTREAM_RELEASES: readonly UpstreamRelease[] = [
     ],
     source: 'metal3-io/baremetal-operator config/base (namespace baremetal-operator-system, Deployment controller-manager with envFrom ConfigMap ironic)',
   },
+  // storage (issue 13)
+  {
+    url: 'https://github.com/kubernetes-csi/external-snapshotter',
+    path: './client/config/crd',
+    crds: 'external-snapshotter/crds/',
+    objects: [],
+    references: [],
+    source: 'kubernetes-csi/external-snapshotter v8.6.0 client/config/crd (the snapshot.storage.k8s.io and groupsnapshot.storage.k8s.io CRDs, pinned in external-snapshotter/crds)',
+  },
+  {
+    url: 'https://github.com/kubernetes-csi/external-snapshotter',
+    path: './deploy/kubernetes/snapshot-controller',
+    // Retargeted to kube-system by the Kustomization's targetNamespace (SnapshotController).
+    objects: [{ group: 'apps', kind: 'Deployment', namespace: 'kube-system', name: 'snapshot-controller' }],
+    references: [],
+    source: 'kubernetes-csi/external-snapshotter v8.6.0 deploy/kubernetes/snapshot-controller (RBAC + Deployment snapshot-controller, written for namespace default; external-snapshotter/NOTES.md)',
+  },
+  {
+    url: 'https://github.com/kubernetes-sigs/gcp-compute-persistent-disk-csi-driver',
+    path: './deploy/kubernetes/overlays/stable-master',
+    objects: [
+      { group: '', kind: 'Namespace', name: 'gce-pd-csi-driver' },
+      { group: 'apps', kind: 'Deployment', namespace: 'gce-pd-csi-driver', name: 'csi-gce-pd-controller' },
+      { group: 'apps', kind: 'DaemonSet', namespace: 'gce-pd-csi-driver', name: 'csi-gce-pd-node' },
+    ],
+    references: [
+      // deploy/kubernetes/base/controller/controller.yaml mounts Secret cloud-sa (GOOGLE_APPLICATION_CREDENTIALS=/etc/cloud-sa/cloud-sa.json).
+      { group: '', kind: 'Secret', namespace: 'gce-pd-csi-driver', name: 'cloud-sa', field: 'Deployment csi-gce-pd-controller volumes.cloud-sa-volume.secret' },
+    ],
+    source: 'kubernetes-sigs/gcp-compute-persistent-disk-csi-driver v1.26.4 deploy/kubernetes/overlays/stable-master (csi-drivers/gcp-compute-persistent-disk-csi-driver/install-summary.json)',
+  },
+  {
+    url: 'https://github.com/rancher/local-path-provisioner',
+    path: './deploy',
+    objects: [
+      { group: '', kind: 'Namespace', name: 'local-path-storage' },
+      { group: 'apps', kind: 'Deployment', namespace: 'local-path-storage', name: 'local-path-provisioner' },
+      { group: 'storage.k8s.io', kind: 'StorageClass', name: 'local-path' },
+    ],
+    references: [],
+    source: 'rancher/local-path-provisioner v0.0.37 deploy/kustomization.yaml → local-path-storage.yaml (Namespace local-path-storage, Deployment local-path-provisioner with ConfigMap local-path-config, StorageClass local-path; local-path-provisioner/NOTES.md)',
+  },
   {
     // InfraFlux patches the DaemonSet to mount gce.conf from this ConfigMap (lib/cloud/gcp-ccm.ts);
     // the management cluster applies it first (dist/<workload>/cloud-controller-manager/).
@@ -374,6 +416,30 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     crdsWhen: (v) => v.installCRDs !== false,
     source:
       'external-secrets chart 2.9.0: installCRDs (default true) renders the CRDs of config/crds/bases as chart templates, upgraded with the release (external-secrets/NOTES.md; values.yaml `installCRDs`, `crds.create*`)',
+  },
+  // storage (issue 13)
+  {
+    chart: 'rook-ceph',
+    crds: 'rook-ceph/crds/',
+    crdsWhen: (v) => field(v, 'crds', 'enabled') !== false,
+    source:
+      'rook-ceph chart v1.20.6: crds.enabled (default true) installs deploy/examples/crds.yaml (ceph.rook.io, objectbucket.io); the ceph-csi-operator subchart (csi.installCsiOperator, default true) brings the csi.ceph.io CRDs (rook-ceph/NOTES.md, rook-ceph/crds/ceph-csi-operator)',
+  },
+  {
+    chart: 'longhorn',
+    crds: 'longhorn/crds/',
+    objects: (_v, hr) => [{ group: '', kind: 'Service', name: 'longhorn-frontend', namespace: releaseNamespace(hr) }],
+    source: 'longhorn chart 1.12.1: the CRDs are chart templates (templates/crds.yaml, longhorn/NOTES.md); templates/deployment-ui.yaml + Service longhorn-frontend (port 80) for the UI',
+  },
+  {
+    chart: 'azuredisk-csi-driver',
+    references: (v) => {
+      const name = stringField(field(v, 'controller'), 'cloudConfigSecretName');
+      const ns = stringField(field(v, 'controller'), 'cloudConfigSecretNamespace') ?? 'kube-system';
+      return secret(name, ns, 'values controller.cloudConfigSecretName');
+    },
+    source:
+      'azuredisk-csi-driver chart 1.34.5: the controller and node read the cloud config from Secret controller/node.cloudConfigSecretName in cloudConfigSecretNamespace (default azure-cloud-provider in kube-system), falling back to /etc/kubernetes/azure.json, which Talos nodes lack (csi-drivers/NOTES.md)',
   },
   {
     chart: 'aws-cloud-controller-manager',
@@ -878,8 +944,53 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
       return out;
     },
   },
+  // storage (issue 13)
+  {
+    id: 'storage/StorageClass',
+    group: 'storage.k8s.io',
+    kind: 'StorageClass',
+    description:
+      'the CSI sidecars read the Secrets its parameters name (csi.storage.k8s.io/{provisioner,controller-expand,node-stage,node-publish,controller-publish}-secret-{name,namespace}) when they provision, expand or mount a volume: they must exist eventually, not before',
+    source: 'https://kubernetes-csi.github.io/docs/secrets-and-credentials-storage-class.html (StorageClass secret parameters); VolumeSnapshotClass: csi.storage.k8s.io/snapshotter-secret-*',
+    references: (o) => secretParameters(o, ['provisioner', 'controller-expand', 'node-stage', 'node-publish', 'controller-publish']),
+  },
+  {
+    id: 'storage/VolumeSnapshotClass',
+    group: 'snapshot.storage.k8s.io',
+    kind: 'VolumeSnapshotClass',
+    description: 'the csi-snapshotter sidecar reads the Secret csi.storage.k8s.io/snapshotter-secret-{name,namespace} when it takes a snapshot: it must exist eventually',
+    source: 'https://kubernetes-csi.github.io/docs/secrets-and-credentials-volume-snapshot-class.html',
+    references: (o) => secretParameters(o, ['snapshotter', 'snapshotter-list']),
+  },
+  {
+    id: 'rook/CephCluster',
+    group: 'ceph.rook.io',
+    kind: 'CephCluster',
+    description: 'once Ready, the operator has created the mgr dashboard Service rook-ceph-mgr-dashboard in the cluster namespace (spec.dashboard.enabled) and the CSI Secrets rook-csi-{rbd,cephfs}-{provisioner,node} the StorageClasses name',
+    source:
+      'rook v1.20.6 pkg/operator/ceph/cluster/mgr/dashboard.go (Service rook-ceph-mgr-dashboard, port 7000 without SSL) and pkg/operator/ceph/csi/secrets (rook-csi-rbd-provisioner, rook-csi-rbd-node, rook-csi-cephfs-provisioner, rook-csi-cephfs-node); https://rook.io/docs/rook/v1.20/Storage-Configuration/Monitoring/ceph-dashboard/',
+    providesOnceReady: (o) => {
+      const ns = meta(o).namespace;
+      const out: Thing[] = ['rook-csi-rbd-provisioner', 'rook-csi-rbd-node', 'rook-csi-cephfs-provisioner', 'rook-csi-cephfs-node'].map((name) => ({ group: '', kind: 'Secret', name, ...(ns ? { namespace: ns } : {}) }));
+      if (field(o, 'spec', 'dashboard', 'enabled') === true) out.push({ group: '', kind: 'Service', name: 'rook-ceph-mgr-dashboard', ...(ns ? { namespace: ns } : {}) });
+      return out;
+    },
+  },
 ];
 
+
+/** Secrets a StorageClass or VolumeSnapshotClass names in `parameters` (`csi.storage.k8s.io/<what>-secret-name` + `-namespace`). */
+function secretParameters(o: JsonObject, whats: readonly string[]): Reference[] {
+  const p = field(o, 'parameters');
+  if (!isJsonObject(p)) return [];
+  return whats.flatMap((w) => {
+    const name = stringField(p, `csi.storage.k8s.io/${w}-secret-name`);
+    const namespace = stringField(p, `csi.storage.k8s.io/${w}-secret-namespace`);
+    // Templated names (`${pvc.name}`) resolve per volume: nothing to check statically.
+    if (!name || !namespace || name.includes('${') || namespace.includes('${')) return [];
+    return [{ group: '', kind: 'Secret', name, namespace, field: `parameters.csi.storage.k8s.io/${w}-secret-name`, eventual: true }];
+  });
+}
 
 function kindMatches(pattern: string, kind: string): boolean {
   if (pattern === '*') return true;

@@ -15,6 +15,11 @@ export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   // l.2552-2554 "# algorithm: random" (random|maglev), l.2556-2558 "# mode: snat" (snat|dsr|hybrid),
   // l.2566-2568 "# dsrDispatch: opt" (opt|ipip|geneve).
   cilium: ['/loadBalancer/algorithm', '/loadBalancer/mode', '/loadBalancer/dsrDispatch'],
+  // ceph-csi-drivers 1.0.4: not in values.yaml but in Rook's required overrides for it,
+  // rook-ceph/chart-ceph-csi-drivers/values.rook-recommended.yaml line 18 (`controllerPlugin:
+  // priorityClassName: system-cluster-critical`); the chart passes driverSpecDefaults through to the
+  // OperatorConfig, whose CRD (csi.ceph.io_operatorconfigs.yaml) has controllerPlugin.priorityClassName.
+  'ceph-csi-drivers': ['/operatorConfig/driverSpecDefaults/controllerPlugin/priorityClassName'],
   // aws-cloud-controller-manager 0.0.11: templates/daemonset.yaml reads `.Values.hostNetworking`
   // (hostNetwork: true), which values.yaml never declares (spec pack ccm-aws/chart/extra-keys.json).
   'aws-cloud-controller-manager': ['/hostNetworking'],

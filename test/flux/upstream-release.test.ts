@@ -43,4 +43,27 @@ describe('UpstreamGitRelease', () => {
     ]);
     expect(release.kustomization.name).toBe('gateway-api-crds');
   });
+
+  test('targetNamespace and patches reach the Kustomization (upstream manifests written for another namespace)', () => {
+    // GIVEN a release moved to kube-system with one patch
+    const { fleet: f, cluster: c } = testCluster('t');
+    new UpstreamGitRelease(c.controllers, 'Ctl', {
+      sourceName: 'snap',
+      url: 'https://github.com/kubernetes-csi/external-snapshotter',
+      tag: 'v8.6.0',
+      path: './deploy/kubernetes/snapshot-controller',
+      kustomizationName: 'snapshot-controller',
+      crdNames: [],
+      targetNamespace: 'kube-system',
+      patches: [{ patch: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', target: { kind: 'Namespace', name: 'x' } }],
+      healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'snapshot-controller', namespace: 'kube-system' }],
+    });
+    // THEN
+    const spec = manifest(f, 't/controllers/kustomization-snapshot-controller.yaml').spec;
+    expect(spec.targetNamespace).toBe('kube-system');
+    expect(spec.patches).toEqual([{ patch: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', target: { kind: 'Namespace', name: 'x' } }]);
+    // and stay absent when not given
+    expect(ks.spec.targetNamespace).toBeUndefined();
+    expect(ks.spec.patches).toBeUndefined();
+  });
 });

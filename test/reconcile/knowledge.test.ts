@@ -9,7 +9,7 @@ import { field, parseYamlDocuments, stringField } from '../../lib/validation';
 describe('reconcile knowledge', () => {
   const cache = UpstreamCache.default();
 
-  test.each(['cert-manager/crds/', 'gateway-api/crds/standard/', 'capi-talos/', 'flux/crds/', 'external-secrets/crds/'])('reads the CRDs under %s like a full parse', (prefix) => {
+  test.each(['cert-manager/crds/', 'gateway-api/crds/standard/', 'capi-talos/', 'flux/crds/', 'external-secrets/crds/', 'external-snapshotter/crds/', 'rook-ceph/crds/', 'longhorn/crds/'])('reads the CRDs under %s like a full parse', (prefix) => {
     // GIVEN the locked files under the prefix, parsed in full
     const full: string[] = [];
     for (const f of cache.files((e) => e.path.startsWith(prefix) && /\.ya?ml$/.test(e.path))) {
