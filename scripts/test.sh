@@ -9,12 +9,12 @@ npx tsc --noEmit > "$tsc_log" 2>&1 &
 tsc_pid=$!
 # jest-light-runner's child-process start can deadlock (observed in 2 of ~15 runs here: jest waits,
 # no CPU used, no test file reported; decision 0005). A run that has not finished in 300 s (a normal
-# one takes 50-80 s) is killed with its process group and started again, at most three times.
+# one takes 35-60 s) is killed with its process group and started again, at most three times.
 for attempt in 1 2 3; do
-  timeout --kill-after=10 300 npx jest "$@"
+  timeout --kill-after=10 150 npx jest "$@"
   jest_rc=$?
   if [ "$jest_rc" -ne 124 ] && [ "$jest_rc" -ne 137 ]; then break; fi
-  echo "jest did not finish within 300 s (attempt $attempt of 3): killed, starting again"
+  echo "jest did not finish within 150 s (attempt $attempt of 3): killed, starting again"
 done
 wait "$tsc_pid"
 tsc_rc=$?

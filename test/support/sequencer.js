@@ -7,8 +7,6 @@ const Sequencer = require('@jest/test-sequencer').default;
 
 const SLOW_FIRST = [
   'test/validation/schema-coverage.test.ts',
-  'test/secrets/seal-script.test.ts',
-  'test/upstream/upstream-fetch.test.ts',
   'test/dist.test.ts',
   'test/terraform/proxmox-talos-cluster.test.ts',
   'test/reconcile/reconcile-model.test.ts',
