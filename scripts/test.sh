@@ -8,7 +8,7 @@ tsc_log="$(mktemp)"
 npx tsc --noEmit > "$tsc_log" 2>&1 &
 tsc_pid=$!
 # jest-light-runner's child-process start can deadlock (observed in 2 of ~15 runs here: jest waits,
-# no CPU used, no test file reported; decision 0005). A run that has not finished in 300 s (a normal
+# no CPU used, no test file reported; decision 0005). A run that has not finished in 150 s (a normal
 # one takes 35-60 s) is killed with its process group and started again, at most three times.
 for attempt in 1 2 3; do
   timeout --kill-after=10 150 npx jest "$@"
