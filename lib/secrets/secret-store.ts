@@ -94,7 +94,7 @@ abstract class StoreBase extends Construct implements ISecretStore {
   public readonly storeName: string;
   public abstract readonly storeKind: SecretStoreKind;
   public readonly storeNamespace?: string;
-  /** What the provider contributes (ServiceAccounts, credentials Secrets). */
+  /** @internal What the provider contributes (ServiceAccounts, credentials Secrets). */
   protected readonly config: StoreProviderConfig;
   /** The ServiceAccounts the store logs in with, created with it. */
   public readonly serviceAccounts: readonly ApiObject[];
