@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Yaml } from 'cdk8s';
+import { Duration, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { SEALED_SECRETS_CHART } from '../../imports/helm/charts';
 import { SealedSecretsChartValues } from '../../imports/helm/sealed-secrets';
@@ -8,9 +8,9 @@ import { Capability, claimCapability } from '../core/capabilities';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, validateDnsLabel } from '../core/errors';
 import type { ExternalInput } from '../core/external-input';
-import { ChartApp, IFluxApp, PinnedChart, type PostRenderPatch } from '../flux/flux-app';
-import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
-import { FluxKustomization, HealthCheckExpr, ReconcileTiming } from '../flux/kustomization';
+import { ChartBackedConstruct, type PostRenderPatch } from '../flux/flux-app';
+import { GitOpsCluster, LayerName } from '../flux/gitops-cluster';
+import { HealthCheckExpr, ReconcileTiming } from '../flux/kustomization';
 
 /** The namespace kubeseal looks in by default (`--controller-namespace`), and InfraFlux's. */
 export const SEALED_SECRETS_NAMESPACE = 'kube-system';
@@ -118,7 +118,7 @@ const OWNED_VALUES = ['fullnameOverride', 'namespace', 'secretName', 'keyrenewpe
  * Needs: nothing. Provides: the kind `bitnami.com/SealedSecret` and a controller that decrypts it
  * once its HelmRelease is Ready; SealedSecrets find it with {@link SealedSecretsController.of}.
  */
-export class SealedSecretsController extends Construct implements ISealedSecretsController, IFluxApp<SealedSecretsChartValues> {
+export class SealedSecretsController extends ChartBackedConstruct<SealedSecretsChartValues> implements ISealedSecretsController {
   /**
    * A controller this tree does not install (e.g. the platform team's): SealedSecrets may use it,
    * and nothing waits for it (it runs before this cluster's Flux applies anything).
@@ -134,8 +134,6 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
     return root.node.findAll().find((c): c is ISealedSecretsController & Construct => CONTROLLER in c);
   }
 
-  /** The chart app this construct owns (its objects are this construct's children). */
-  public readonly app: ChartApp<SealedSecretsChartValues>;
   /** Name of the controller's Service (`kubeseal --controller-name`). */
   public readonly controllerName: string = SEALED_SECRETS_CONTROLLER_NAME;
   /** Name of the first sealing key Secret, which the operator brings before the controller starts. */
@@ -166,7 +164,7 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
       rbac: { serviceProxier: { create: true, bind: false } },
       metrics: { serviceMonitor: { enabled: serviceMonitor } },
     };
-    this.app = new ChartApp<SealedSecretsChartValues>(this, {
+    this.createApp({
       ...props,
       chart: SEALED_SECRETS_CHART,
       name: 'sealed-secrets',
@@ -211,37 +209,6 @@ export class SealedSecretsController extends Construct implements ISealedSecrets
         `kubectl -n ${this.namespace} create secret tls ${this.sealingKeySecretName} --cert=${this.sealingKeySecretName}.crt --key=${this.sealingKeySecretName}.key && kubectl -n ${this.namespace} label secret ${this.sealingKeySecretName} ${SEALING_KEY_LABEL}=active`,
     };
     cluster.declareExternalInput(input);
-  }
-
-  public get name(): string {
-    return this.app.name;
-  }
-  public get namespace(): string {
-    return this.app.namespace;
-  }
-  public get layer(): FluxLayer {
-    return this.app.layer;
-  }
-  public get chart(): PinnedChart {
-    return this.app.chart;
-  }
-  public get values(): SealedSecretsChartValues {
-    return this.app.values;
-  }
-  public get installedElsewhere(): boolean {
-    return this.app.installedElsewhere;
-  }
-  public get kustomization(): FluxKustomization | undefined {
-    return this.app.kustomization;
-  }
-  /** The HelmRelease (also `node.defaultChild`). */
-  public get helmRelease(): ApiObject | undefined {
-    return this.app.helmRelease;
-  }
-
-  /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
-  public addDependency(target: IConstruct): void {
-    this.app.addDependency(target);
   }
 }
 
