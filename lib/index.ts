@@ -13,6 +13,8 @@ export type { InfraFluxProblem } from './core/errors';
 export { UPSTREAM_VERSIONS } from './core/versions';
 export { Capability, claimCapability, capabilityOwners } from './core/capabilities';
 export { Cidr, IpFamily } from './core/cidr';
+export { declareOwner, declaredOwners, OWNER_LABEL, PLATFORM_OWNER } from './core/owner';
+export type { Owner } from './core/owner';
 
 // platform: the fleet and synth-time validation
 export { Fleet } from './platform/fleet';

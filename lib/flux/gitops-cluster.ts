@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
+import { hostOwners } from '../core/owner';
 import { goDuration } from '../core/duration';
 import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
@@ -113,6 +114,7 @@ export class GitOpsCluster extends Construct {
   public constructor(scope: Construct, id: string, props: GitOpsClusterProps) {
     super(scope, id);
     this.name = validateDnsLabel(this, 'cluster name', props.name);
+    hostOwners(this);
     this.sourcePath = `${(props.distPath ?? './dist').replace(/\/$/, '')}/${this.name}`;
     this.fluxSystem = new OutputFolder(this, 'FluxSystem', `${this.name}/${FLUX_NAMESPACE}`);
     if (!/^(https|ssh):\/\/[^\s]+$/.test(props.source.url)) {
