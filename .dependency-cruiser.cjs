@@ -39,6 +39,8 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
+  bootstrap: ['core', 'upstream', 'validation', 'reconcile', 'flux', 'platform', 'versions', 'management', 'talos', 'cluster', 'secrets', 'gateway-api', 'certs', 'networking', 'cloud'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

@@ -134,6 +134,16 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // bootstrap (issue 16, lib/bootstrap)
+  /** One or more bootstrap preflight checks failed (each listed in `problems`, with how to fix it). */
+  BOOTSTRAP_PREFLIGHT_FAILED = 'INFRAFLUX_BOOTSTRAP_PREFLIGHT_FAILED',
+  /** A bootstrap, destroy or verify step failed after its retries (its command, exit code and output). */
+  BOOTSTRAP_STEP_FAILED = 'INFRAFLUX_BOOTSTRAP_STEP_FAILED',
+  /** destroy was asked to delete a cluster that carries no bootstrap marker of this tool (without `--force`). */
+  BOOTSTRAP_NOT_CREATED_HERE = 'INFRAFLUX_BOOTSTRAP_NOT_CREATED_HERE',
+  /** hack/bootstrap.sh, destroy.sh or verify.sh got an unknown flag, provider or a missing value. */
+  BOOTSTRAP_USAGE = 'INFRAFLUX_BOOTSTRAP_USAGE',
 }
 
 /**
