@@ -11,7 +11,6 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Command, Exec, ExecResult } from '../../../lib/bootstrap';
 
 interface Obj {
@@ -345,9 +344,16 @@ export class FakeWorld {
         const texts = f === '-' ? [stdin ?? ''] : yamlFiles(f).map((p) => readFileSync(p, 'utf8'));
         if (f !== '-' && texts.length === 0) return fail(`error: the path "${f}" does not exist`);
         for (const t of texts) {
-          for (const d of parseAllDocuments(t)) {
-            const doc = d.toJSON() as Record<string, any> | null;
-            if (!doc) continue;
+          for (const part of t.split(/^---\s*$/m)) {
+              const kind = /^kind: (\S+)/m.exec(part)?.[1];
+            if (!kind) continue;
+            // Read by pattern, not parsed: the model needs only these fields (and stays fast).
+            const secretRef = /kubeConfig:\s*\n\s+secretRef:\s*\n(?:\s+key: \S+\n)?\s+name: (\S+)/.exec(part)?.[1];
+            const doc = {
+              kind,
+              metadata: { name: /^ {2}name: (\S+)/m.exec(part)?.[1], namespace: /^ {2}namespace: (\S+)/m.exec(part)?.[1] },
+              ...(secretRef ? { spec: { kubeConfig: { secretRef: { name: secretRef } } } } : {}),
+            };
             const err = this.apply(c, doc);
             if (err) return fail(err);
           }
