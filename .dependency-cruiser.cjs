@@ -40,7 +40,7 @@ const ALLOWED = {
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
-  bootstrap: ['core', 'upstream', 'validation', 'reconcile', 'flux', 'platform', 'versions', 'management', 'talos', 'cluster', 'secrets', 'gateway-api', 'certs', 'networking', 'cloud'],
+  bootstrap: ['core', 'versions', 'flux', 'platform', 'cluster', 'networking', 'management'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

@@ -286,3 +286,7 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+
+// bootstrap (issue 16): the typed orchestrator of hack/bootstrap.sh, destroy.sh, verify.sh (a namespace: its
+// helpers have short names such as `cmd` and `kubectl`).
+export * as bootstrap from './bootstrap';

@@ -509,11 +509,16 @@ export function fakeExec(world: FakeWorld, opts: { readonly killAfter?: number }
 
 /**
  * Writes one executable per fake tool into `dir` (node scripts that load this model, keep the
- * world in `stateFile` and append each call to `logFile`), for tests that spawn the real CLI.
+ * world in `stateFile` and append each call to `logFile`), for tests that spawn real processes.
+ * The model is transpiled once with SWC (a devDependency) so each fake starts as plain Node.js,
+ * without the TypeScript loader: run them with `NODE_OPTIONS` cleared.
  */
 export function installFakeBin(dir: string, stateFile: string, logFile: string, tools: readonly string[]): void {
   mkdirSync(dir, { recursive: true });
-  const model = join(__dirname, 'toolchain.ts');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const swc = require('@swc/core') as { transformSync(code: string, opts: object): { code: string } };
+  const model = join(dir, 'toolchain.js');
+  writeFileSync(model, swc.transformSync(readFileSync(join(__dirname, 'toolchain.ts'), 'utf8'), { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }).code);
   for (const tool of tools) {
     writeFileSync(
       join(dir, tool),
