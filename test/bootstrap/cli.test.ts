@@ -58,18 +58,23 @@ describe('hack/bootstrap.sh --dry-run (the reference fleet)', () => {
 });
 
 describe('hack/verify.sh', () => {
-  async function verify(admitPrivileged: boolean): Promise<{ code: number; out: string }> {
+  async function verify(admitPrivileged: boolean, broken = false): Promise<{ code: number; out: string }> {
     rmSync(`${dir}/.infraflux`, { recursive: true, force: true });
     const target = fixtureTarget(dir, BootstrapProvider.AWS);
     const world = new FakeWorld({ ...emptyWorld(), admitPrivileged });
     for (const s of planBootstrap(target)) await runStep(s, { exec: fakeExec(world), sleep: async () => undefined });
+    // A Gateway Service with its address, a route and its certificate (broken: no address, not Ready).
+    const objects = world.state.clusters['capi-mgmt'].objects;
+    objects['Service/gateway/edge'] = { kind: 'Service', namespace: 'gateway', name: 'edge', spec: { type: 'LoadBalancer' }, status: broken ? {} : { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } };
+    objects['HTTPRoute/podinfo/podinfo'] = { kind: 'HTTPRoute', namespace: 'podinfo', name: 'podinfo', spec: { hostnames: [broken ? 'missing.example.com' : 'podinfo.example.com'] } };
+    objects['Certificate/gateway/edge-tls'] = { kind: 'Certificate', namespace: 'gateway', name: 'edge-tls', conditions: { Ready: broken ? 'False' : 'True' } };
     let out = '';
     const code = await runCli('verify', ['--cluster', 'mgmt'], {
       exec: fakeExec(world),
       out: (t) => (out += t),
       target: () => target,
       cluster: () => ({ kubeconfig: target.managementKubeconfig, bgp: true }),
-      resolve: async () => ['192.0.2.10'],
+      resolve: async (h: string) => (h.startsWith('missing') ? [] : ['192.0.2.10']),
     });
     return { code, out };
   }
@@ -80,6 +85,16 @@ describe('hack/verify.sh', () => {
     // THEN exit 0 and the table lists each check
     expect(code).toBe(0);
     expect(out).toMatchSnapshot();
+  });
+
+  test('fails: a LoadBalancer without an address, an unresolved route host, a certificate not Ready', async () => {
+    // GIVEN those three broken WHEN verified THEN each row fails with what is wrong, exit code 1
+    const { code, out } = await verify(false, true);
+    expect(code).toBe(1);
+    expect(out).toMatch(/loadbalancers +FAIL +no address: gateway\/edge/);
+    expect(out).toMatch(/dns-records +FAIL +unresolved: missing\.example\.com/);
+    expect(out).toMatch(/certificates +FAIL +not Ready: gateway\/edge-tls/);
+    expect(out).toContain('3 of 10 checks failed');
   });
 
   test('fails: a policy that must deny admits a privileged pod', async () => {
