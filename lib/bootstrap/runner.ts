@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Listr, ListrTask, PRESET_TIMER } from 'listr2';
+import type { ListrTask } from 'listr2' with { 'resolution-mode': 'import' };
 import { BootstrapStep, runStep, StepLog, StepOutcome, StepRunnerContext } from './step';
 
 /** How progress is shown: listr2's live renderer on a TTY, line-by-line otherwise, nothing in tests. */
@@ -70,6 +70,8 @@ export async function runPlan(steps: readonly BootstrapStep[], options: RunPlanO
     },
   }));
   const renderer = options.renderer ?? ProgressRenderer.SILENT;
+  // Loaded on first use: importing `infraflux` must not need listr2 (only running a plan does).
+  const { Listr, PRESET_TIMER } = await import('listr2');
   const list =
     renderer === ProgressRenderer.LIVE
       ? new Listr(tasks, { concurrent: false, exitOnError: true, renderer: 'default', rendererOptions: { timer: PRESET_TIMER, collapseErrors: false } })
