@@ -252,6 +252,7 @@ export function planBootstrap(target: BootstrapTarget, options: PlanOptions = {}
     steps.push({
       id: 'management-objects',
       description: `apply the management cluster's Cluster API objects (${target.managementObjects}) to kind`,
+      ...(target.managementObjectsYaml !== undefined ? { writes: [{ path: target.managementObjects, content: target.managementObjectsYaml }] } : {}),
       commands: [kubectl(K, ['apply', '--server-side', '-R', '-f', target.managementObjects])],
       waitsFor: 'the API server accepting the objects',
       detect: pivoted([exists(K, CLUSTER, m, ns)]),

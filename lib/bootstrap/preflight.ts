@@ -206,7 +206,7 @@ export function preflightChecks(target: BootstrapTarget): PreflightCheck[] {
       const needed = [
         join(target.managementDist, 'flux-system'),
         join(target.managementDist, 'releases', 'cilium', 'helmrelease-cilium.yaml'),
-        target.via === BootstrapVia.CLUSTER_API ? target.managementObjects : join(target.terraformStack?.dir ?? '', 'cdk.tf.json'),
+        ...(target.via === BootstrapVia.TERRAFORM ? [join(target.terraformStack?.dir ?? '', 'cdk.tf.json')] : target.managementObjectsYaml === undefined ? [target.managementObjects] : []),
       ];
       return needed
         .filter((f) => !has(f))

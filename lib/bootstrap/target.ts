@@ -84,6 +84,13 @@ export interface BootstrapTargetProps {
    * @default `<distDir>/<managementCluster>/bootstrap-capi/<provider>`
    */
   readonly managementObjects?: string;
+  /**
+   * The management cluster's Cluster API objects as YAML, rendered by the caller (e.g. from a
+   * TalosCluster): the bootstrap writes them to `<workdir>/<managementCluster>-capi.yaml` and
+   * applies that file. Takes precedence over `managementObjects`.
+   * @default - read `managementObjects` from disk
+   */
+  readonly managementObjectsYaml?: string;
   /** @default [] */
   readonly workloadClusters?: readonly WorkloadClusterRef[];
   /** The management cluster's declared external inputs. @default [] */
@@ -150,6 +157,7 @@ export class BootstrapTarget {
   public readonly branch: string;
   public readonly distDir: string;
   public readonly managementObjects: string;
+  public readonly managementObjectsYaml: string | undefined;
   public readonly workloadClusters: readonly WorkloadClusterRef[];
   public readonly externalInputs: readonly ExternalInput[];
   public readonly suppliers: readonly ExternalInputSupplier[];
@@ -168,13 +176,16 @@ export class BootstrapTarget {
     this.repositoryUrl = props.repositoryUrl;
     this.branch = props.branch ?? 'main';
     this.distDir = props.distDir ?? 'dist';
-    this.managementObjects = props.managementObjects ?? join(this.distDir, this.managementCluster, 'bootstrap-capi', this.provider.name);
+    this.workdir = props.workdir ?? '.infraflux';
+    this.managementObjectsYaml = props.managementObjectsYaml;
+    this.managementObjects = props.managementObjectsYaml !== undefined
+      ? join(this.workdir, `${props.managementCluster ?? 'mgmt'}-capi.yaml`)
+      : (props.managementObjects ?? join(this.distDir, this.managementCluster, 'bootstrap-capi', this.provider.name));
     this.workloadClusters = props.workloadClusters ?? [];
     this.externalInputs = props.externalInputs ?? [];
     this.suppliers = props.suppliers ?? [];
     this.bgp = props.bgp ?? false;
     this.dnsZone = props.dnsZone;
-    this.workdir = props.workdir ?? '.infraflux';
     this.kindClusterName = props.kindClusterName ?? 'infraflux-bootstrap';
     this.kindApiServerPort = props.kindApiServerPort ?? 46443;
     this.terraformStack = props.terraformStack;

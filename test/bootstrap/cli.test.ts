@@ -46,6 +46,19 @@ describe('hack/bootstrap.sh --dry-run (the reference fleet)', () => {
     expect(t.terraformStack?.dir).toBe('cdktf.out/stacks/proxmox-mgmt');
   });
 
+  test('on AWS the management cluster\'s own Cluster API objects are rendered from a TalosCluster with mgmt\'s networks', () => {
+    // GIVEN the reference fleet WHEN the AWS target is read
+    const t = referenceBootstrapTarget(BootstrapProvider.AWS, BootstrapVia.CLUSTER_API, referenceFleet().fleet);
+    const step = planBootstrap(t).find((s) => s.id === 'management-objects')!;
+    // THEN the step writes them to the work folder and applies that file: Cluster, TalosControlPlane,
+    // AWSCluster in namespace mgmt, with the controller identity (no Secret needed on kind)
+    expect(step.writes?.[0].path).toBe('.infraflux/mgmt-capi.yaml');
+    const yaml = step.writes![0].content;
+    for (const kind of ['Namespace', 'Cluster', 'TalosControlPlane', 'AWSCluster', 'AWSMachineTemplate']) expect(yaml).toMatch(new RegExp(`^kind: ${kind}$`, 'm'));
+    expect(yaml).not.toMatch(/AWSClusterStaticIdentity/);
+    expect(step.commands[0].args).toEqual(expect.arrayContaining(['-f', '.infraflux/mgmt-capi.yaml']));
+  });
+
   test('fails: an unknown provider or flag is a usage error (exit 2)', async () => {
     // GIVEN bad arguments WHEN run THEN exit 2 with the usage
     let out = '';
