@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { BootstrapProvider, Command, Exec, ExecResult, preflightChecks, PreflightContext, runPreflight } from '../../lib/bootstrap';
+import { BootstrapProvider, Command, Exec, ExecResult, preflightChecks, PreflightContext, runPreflight, VersionConstraint } from '../../lib/bootstrap';
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { emptyWorld, fakeExec, FakeWorld } from './fake/toolchain';
 import { fixtureDir, fixtureTarget, GOOD_ENV } from './_fixture';
@@ -110,5 +110,16 @@ describe('preflight', () => {
       expect.stringMatching(/\[preflight\/external-inputs\] .*absent-key does not exist \(needed for Secret flux-system\/flux-system/),
       expect.stringMatching(/\[preflight\/external-inputs\] nothing in this bootstrap provides the declared external input ConfigMap x\/y .*fix: .*kubectl create configmap y/),
     ]);
+  });
+});
+
+describe('VersionConstraint', () => {
+  test('same minor, minimum and skew windows', () => {
+    // GIVEN the three kinds of constraint WHEN versions are tested THEN only the supported ones pass
+    expect(['v1.12.0', 'v1.12.11', '1.12.30'].map((v) => VersionConstraint.sameMinor('v1.12.11').allows(v))).toEqual([true, true, true]);
+    expect(['v1.11.9', 'v1.13.0', 'garbage'].map((v) => VersionConstraint.sameMinor('v1.12.11').allows(v))).toEqual([false, false, false]);
+    expect(['1.33.9', '1.34.0', '1.36.2', '1.37.0'].map((v) => VersionConstraint.minorSkew('1.35.4', 1).allows(v))).toEqual([false, true, true, false]);
+    expect(['v0.26.0', 'v0.27.0', 'v1.0.0'].map((v) => VersionConstraint.atLeast('v0.27.0').allows(v))).toEqual([false, true, true]);
+    expect(`${VersionConstraint.minorSkew('1.35.4', 1)} ${VersionConstraint.sameMinor('v1.12.11')} ${VersionConstraint.atLeast('v0.27.0')}`).toBe('1.34-1.36 v1.12.x >= v0.27.0');
   });
 });
