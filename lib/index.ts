@@ -286,3 +286,5 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+// crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
+export * from './crossplane';

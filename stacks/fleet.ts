@@ -8,6 +8,7 @@ import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Po
 import { addCloudControllerManagers } from './cloud';
 import { addWorkloadClusters } from './clusters';
 import { addBackup } from './backup';
+import { addCrossplane, REFERENCE_CROSSPLANE } from './crossplane';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
@@ -67,6 +68,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ssoCredentials: secrets.ssoCredentials,
     });
     addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
