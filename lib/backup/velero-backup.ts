@@ -42,8 +42,8 @@ export const VELERO_BSL_NAME = 'default';
 export const VELERO_CREDENTIALS_KEY = 'cloud';
 /** `configMaps` key of the volume policy; the chart names the ConfigMap `velero-<key>`. */
 const VOLUME_POLICY_KEY = 'volume-policy';
-/** The label a VolumeSnapshotClass needs for Velero's CSI snapshots to use it. */
-export const VELERO_SNAPSHOT_CLASS_LABEL = 'velero.io/csi-volumesnapshot-class';
+/** The label a VolumeSnapshotClass needs for Velero's CSI snapshots to use it (defined once, in lib/core/storage-names.ts). */
+export { VELERO_SNAPSHOT_CLASS_LABEL } from '../core/storage-names';
 
 /** How the credentials Secret (key `cloud`) reaches Velero's namespace (see the static factories). */
 export class VeleroCredentials {
