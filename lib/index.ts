@@ -231,6 +231,8 @@ export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
 export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './backup/velero-restore';
+export type { VeleroRestoreProps } from './backup/velero-restore';
 // storage (issue 13)
 export {
   CEPH_DASHBOARD_SERVICE,

@@ -421,6 +421,19 @@ const CROSSPLANE_KNOWLEDGE: readonly ControllerKnowledge[] = [
       return name && namespace ? [{ group: '', kind: 'Secret', name, namespace }] : [];
     },
   },
+  // Velero restores (issue 13 backup gaps, same helper): lib/backup/velero-restore.ts
+  {
+    id: 'velero/Restore',
+    group: 'velero.io',
+    kind: 'Restore',
+    description: 'a restore from the latest backup of spec.scheduleName needs that Schedule in its namespace when it runs (eventual: the chart creates it)',
+    source: 'https://velero.io/docs/v1.18/api-types/restore/ (scheduleName: restore from the most recent completed backup of the schedule); pinned CRD velero/crds/velero.io_restores.yaml',
+    references: (o) => {
+      const schedule = stringField(field(o, 'spec'), 'scheduleName');
+      const ns = meta(o).namespace;
+      return schedule ? [{ group: 'velero.io', kind: 'Schedule', name: schedule, ...(ns ? { namespace: ns } : {}), field: 'spec.scheduleName', eventual: true }] : [];
+    },
+  },
 ];
 
 /** What a pinned chart brings once its release is Ready, beyond its CRDs. */

@@ -22,7 +22,7 @@ import { ReconcileCode } from '../../lib/reconcile';
 import { addCrossplane } from '../../stacks/crossplane';
 import { addBaseline } from '../../stacks/fleet';
 import { thrownBy } from '../support/errors';
-import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+import { manifestsByFile, testCluster } from '../support/fleet';
 import { referenceFleet } from '../support/reference-fleet';
 
 /** A test cluster with Crossplane, its packages and APIs, and the sample app (stacks/crossplane.ts, enabled). */
@@ -47,14 +47,20 @@ const BUCKET_SCHEMA = { type: 'object', properties: { region: { type: 'string' }
 describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
   // GIVEN one test cluster with Crossplane enabled (built once: the assertions only read it)
   const { fleet, xp } = crossplaneFleet();
+  // Synthesized once (each fleet.manifests() synthesizes and validates everything again).
   const files = manifestsByFile(fleet);
-  const values = parse(manifest(fleet, 'test/releases/crossplane/configmap-crossplane-values.yaml').data['values.yaml']);
+  const get = (file: string): Record<string, any> => {
+    const found = files[file];
+    if (!found) throw new Error(`no manifest ${file}`);
+    return found;
+  };
+  const values = parse(get('test/releases/crossplane/configmap-crossplane-values.yaml').data['values.yaml']);
 
   test('the chart: pinned, crossplane-system at baseline, pod seccomp, activations only for the providers', () => {
     // THEN the HelmRelease installs the pinned chart and is the construct's default child
-    expect(manifest(fleet, 'test/releases/crossplane/helmrelease-crossplane.yaml').spec.chart.spec).toMatchObject({ chart: 'crossplane', version: '2.3.4' });
+    expect(get('test/releases/crossplane/helmrelease-crossplane.yaml').spec.chart.spec).toMatchObject({ chart: 'crossplane', version: '2.3.4' });
     expect(xp.crossplane.node.defaultChild).toBe(xp.crossplane.helmRelease);
-    expect(manifest(fleet, 'test/controllers/namespace-crossplane-system.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(get('test/controllers/namespace-crossplane-system.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(values.podSecurityContextCrossplane).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     // AND the default MRAP activates only the managed resources of the installed providers
     expect(values.provider.defaultActivations).toEqual(['*.iam.aws.m.upbound.io', '*.rds.aws.m.upbound.io', '*.route53.aws.m.upbound.io', '*.s3.aws.m.upbound.io']);
@@ -62,50 +68,50 @@ describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
   });
 
   test('packages: fully qualified pinned images, hardened runtime configs, Healthy health checks', () => {
-    const provider = manifest(fleet, 'test/releases/crossplane-packages/provider-provider-aws-s3.yaml');
+    const provider = get('test/releases/crossplane-packages/provider-provider-aws-s3.yaml');
     expect(provider.spec).toEqual({
       package: 'xpkg.crossplane.io/crossplane-contrib/provider-aws-s3:v2.0.0',
       runtimeConfigRef: { apiVersion: 'pkg.crossplane.io/v1beta1', kind: 'DeploymentRuntimeConfig', name: 'provider-aws-s3' },
     });
-    const drc = manifest(fleet, 'test/releases/crossplane-packages/deploymentruntimeconfig-provider-aws-s3.yaml');
+    const drc = get('test/releases/crossplane-packages/deploymentruntimeconfig-provider-aws-s3.yaml');
     expect(drc.spec.deploymentTemplate.spec.template.spec.containers[0]).toMatchObject({ name: 'package-runtime', securityContext: { capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } });
-    expect(manifest(fleet, 'test/releases/crossplane-packages/function-function-patch-and-transform.yaml').spec.package).toBe('xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2');
-    const k = manifest(fleet, 'test/configs/kustomization-crossplane-packages.yaml');
+    expect(get('test/releases/crossplane-packages/function-function-patch-and-transform.yaml').spec.package).toBe('xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2');
+    const k = get('test/configs/kustomization-crossplane-packages.yaml');
     expect(k.spec.healthCheckExprs.map((e: { kind: string }) => e.kind)).toEqual(['Provider', 'Function']);
   });
 
   test('ordering: Crossplane → packages Healthy → ProviderConfig, XRDs Established, Compositions → the sample XR', () => {
-    const apis = manifest(fleet, 'test/configs/kustomization-crossplane-apis.yaml');
+    const apis = get('test/configs/kustomization-crossplane-apis.yaml');
     expect(apis.spec.dependsOn).toEqual([{ name: 'crossplane-packages', namespace: 'flux-system' }]);
     expect(apis.spec.healthCheckExprs).toEqual([{ apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition', current: "status.conditions.exists(e, e.type == 'Established' && e.status == 'True')" }]);
     // AND across layers the layer order carries it: controllers (Crossplane) → configs (packages, APIs) → apps (the XR)
-    const layer = (name: string) => fleet.manifests().find((m) => m.file.startsWith('test/') && m.object.kind === 'Kustomization' && (m.object.metadata as { name: string }).name === name)!.object as Record<string, any>;
+    const layer = (name: string) => Object.entries(files).find(([f, o]) => f.startsWith('test/') && o.kind === 'Kustomization' && (o.metadata as { name: string }).name === name)![1] as Record<string, any>;
     expect(layer('configs').spec.dependsOn).toEqual([{ name: 'controllers', namespace: 'flux-system' }]);
     expect(layer('apps').spec.dependsOn).toEqual([{ name: 'configs', namespace: 'flux-system' }]);
-    expect(manifest(fleet, 'test/apps/kustomization-bucket-sample.yaml').spec.dependsOn).toEqual([]);
+    expect(get('test/apps/kustomization-bucket-sample.yaml').spec.dependsOn).toEqual([]);
     // AND the reconcile model, which knows what each step serves, finds the fleet comes up
     expect(() => fleet.checkReconcile()).not.toThrow();
   });
 
   test('three XRDs (v2, Namespaced) with a Pipeline Composition each', () => {
     for (const [plural, kind] of [['buckets', 'Bucket'], ['databases', 'Database'], ['dnsrecords', 'DnsRecord']] as const) {
-      const xrd = manifest(fleet, `test/releases/crossplane-apis/compositeresourcedefinition-${plural}.platform.infraflux.io.yaml`);
+      const xrd = get(`test/releases/crossplane-apis/compositeresourcedefinition-${plural}.platform.infraflux.io.yaml`);
       expect(xrd.apiVersion).toBe('apiextensions.crossplane.io/v2');
       expect(xrd.spec).toMatchObject({ group: 'platform.infraflux.io', names: { kind, plural }, scope: 'Namespaced' });
-      const c = manifest(fleet, `test/releases/crossplane-apis/composition-${plural}.platform.infraflux.io.yaml`);
+      const c = get(`test/releases/crossplane-apis/composition-${plural}.platform.infraflux.io.yaml`);
       expect(c.spec).toMatchObject({ compositeTypeRef: { apiVersion: 'platform.infraflux.io/v1alpha1', kind }, mode: 'Pipeline' });
       expect(c.spec.pipeline[0]).toMatchObject({ step: 'patch-and-transform', functionRef: { name: 'function-patch-and-transform' }, input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources' } });
     }
     // THEN the bucket is encrypted and never public; the database is encrypted and private
-    const bucket = manifest(fleet, 'test/releases/crossplane-apis/composition-buckets.platform.infraflux.io.yaml').spec.pipeline[0].input.resources;
+    const bucket = get('test/releases/crossplane-apis/composition-buckets.platform.infraflux.io.yaml').spec.pipeline[0].input.resources;
     expect(bucket.map((r: { name: string }) => r.name)).toEqual(['bucket', 'encryption', 'public-access-block', 'versioning', 'user', 'policy', 'access-key']);
     expect(bucket[2].base.spec.forProvider).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    const db = manifest(fleet, 'test/releases/crossplane-apis/composition-databases.platform.infraflux.io.yaml').spec.pipeline[0].input.resources[0];
+    const db = get('test/releases/crossplane-apis/composition-databases.platform.infraflux.io.yaml').spec.pipeline[0].input.resources[0];
     expect(db.base.spec.forProvider).toMatchObject({ storageEncrypted: true, publiclyAccessible: false, autoGeneratePassword: true });
   });
 
   test('the ProviderConfig reads its credentials through the SecretReference (a declared input)', () => {
-    const pc = manifest(fleet, 'test/releases/crossplane-apis/clusterproviderconfig-default.yaml');
+    const pc = get('test/releases/crossplane-apis/clusterproviderconfig-default.yaml');
     expect(pc.apiVersion).toBe('aws.m.upbound.io/v1beta1');
     expect(pc.spec.credentials).toEqual({ source: 'Secret', secretRef: { namespace: 'crossplane-apis', name: 'crossplane-aws-credentials', key: 'credentials' } });
   });
@@ -119,9 +125,9 @@ describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
       'test/releases/bucket-sample/deployment-bucket-sample.yaml',
       'test/releases/bucket-sample/service-bucket-sample.yaml',
     ]);
-    const xr = manifest(fleet, 'test/releases/bucket-sample/bucket-data.yaml');
+    const xr = get('test/releases/bucket-sample/bucket-data.yaml');
     expect(xr).toMatchObject({ apiVersion: 'platform.infraflux.io/v1alpha1', kind: 'Bucket', metadata: { namespace: 'bucket-sample', annotations: { 'infraflux.io/connection-secret': 'data-bucket' } } });
-    const pod = manifest(fleet, 'test/releases/bucket-sample/deployment-bucket-sample.yaml').spec.template.spec;
+    const pod = get('test/releases/bucket-sample/deployment-bucket-sample.yaml').spec.template.spec;
     expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 'data-bucket' } }]);
     expect(xp.sample!.service).toMatchObject({ name: 'bucket-sample', namespace: 'bucket-sample', port: 80 });
   });
