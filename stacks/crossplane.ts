@@ -11,7 +11,8 @@ import { BucketSampleApp } from '../lib/crossplane/bucket-sample-app';
 import { Crossplane } from '../lib/crossplane/crossplane';
 import { CrossplaneApis } from '../lib/crossplane/apis';
 import { CrossplanePackages } from '../lib/crossplane/packages';
-import { MANAGEMENT_CLUSTER, type Baseline } from './config';
+import { GatewayStack } from '../lib/edge/gateway-stack';
+import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
 
 /** Whether each reference cluster runs Crossplane: none does (the module is optional; decision 0073). */
 export const REFERENCE_CROSSPLANE: Readonly<Record<string, boolean>> = {
@@ -42,6 +43,16 @@ export interface AddCrossplaneOptions {
    * @default true
    */
   readonly sampleApp?: boolean;
+  /**
+   * The cluster's edge: the sample app is routed at `bucket-sample.<cluster>.<domain>`.
+   * @default - no route
+   */
+  readonly edge?: GatewayStack;
+  /**
+   * Domain of the route.
+   * @default FLEET_DOMAIN
+   */
+  readonly domain?: string;
 }
 
 export interface ClusterCrossplane {
@@ -76,5 +87,7 @@ export function addCrossplane(baseline: Baseline, options: AddCrossplaneOptions)
   apis.addProviderConfig('ProviderConfig', { provider: aws.family, credentials });
   const platformApis = addPlatformApis(apis, { patchAndTransform: aws.patchAndTransform });
   const sample = options.sampleApp === false ? undefined : new BucketSampleApp(cluster.apps, 'BucketSample', { bucketApi: platformApis.bucket.xrd, apis });
+  // Its route: on the cluster's Gateway, like podinfo's (routes live with the Gateway, decision 0040).
+  if (sample && options.edge) options.edge.exposeService('BucketSample', sample.service, { hostname: `bucket-sample.${cluster.name}.${options.domain ?? FLEET_DOMAIN}` });
   return { crossplane, packages, aws, apis, platformApis, ...(sample ? { sample } : {}) };
 }

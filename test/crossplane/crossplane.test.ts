@@ -19,6 +19,7 @@ import {
 } from '../../lib';
 import { ErrorCode } from '../../lib/core/errors';
 import { ReconcileCode } from '../../lib/reconcile';
+import { GatewayStack } from '../../lib/edge';
 import { addCrossplane } from '../../stacks/crossplane';
 import { addBaseline } from '../../stacks/fleet';
 import { thrownBy } from '../support/errors';
@@ -130,6 +131,21 @@ describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
     const pod = get('test/releases/bucket-sample/deployment-bucket-sample.yaml').spec.template.spec;
     expect(pod.containers[0].envFrom).toEqual([{ secretRef: { name: 'data-bucket' } }]);
     expect(xp.sample!.service).toMatchObject({ name: 'bucket-sample', namespace: 'bucket-sample', port: 80 });
+  });
+
+  test('the sample app\'s route: on the cluster Gateway, to its Service, after the app', () => {
+    // GIVEN a test cluster with an edge (zones managed elsewhere) and Crossplane enabled with it
+    const { fleet: f, cluster } = testCluster('edge');
+    const baseline = addBaseline(cluster, { name: 'edge', certManagerReplicas: 1 });
+    const edge = new GatewayStack(cluster, 'Edge', { gatewayApi: baseline.gatewayApi, issuer: baseline.issuer, zones: ['example.com'], domain: 'edge.example.com' });
+    addCrossplane(baseline, { enabled: true, edge, domain: 'example.com' });
+    // WHEN synthesized
+    const routes = f.manifests().filter((m) => m.object.kind === 'HTTPRoute' && (m.object.metadata as { name: string }).name === 'bucketsample');
+    // THEN one HTTPRoute for bucket-sample.edge.example.com to Service bucket-sample:80 in its namespace
+    expect(routes).toHaveLength(1);
+    const spec = routes[0]!.object.spec as Record<string, any>;
+    expect(spec.hostnames).toEqual(['bucket-sample.edge.example.com']);
+    expect(spec.rules[0].backendRefs).toEqual([expect.objectContaining({ name: 'bucket-sample', namespace: 'bucket-sample', port: 80 })]);
   });
 
   test('snapshot of the Crossplane files', () => {
