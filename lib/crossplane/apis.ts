@@ -53,7 +53,10 @@ export class CrossplaneApis extends ManifestBackedConstruct {
   public constructor(scope: Construct, id: string, props: CrossplaneApisProps) {
     super(scope, id);
     requireCrossplaneOnCluster(this, props.crossplane);
-    if (GitOpsCluster.of(props.packages).name !== GitOpsCluster.of(this).name) requireCrossplaneOnCluster(props.packages, props.crossplane);
+    const here = GitOpsCluster.of(this).name;
+    if (GitOpsCluster.of(props.packages).name !== here) {
+      throw new InfraFluxError(ErrorCode.CROSSPLANE_NOT_INSTALLED, this, `names the packages ${props.packages.node.path} of cluster "${GitOpsCluster.of(props.packages).name}"; the APIs of cluster "${here}" need that cluster's own CrossplanePackages`);
+    }
     this.crossplane = props.crossplane;
     this.packages = props.packages;
     this.createApp({

@@ -3,6 +3,7 @@
  * database / DNS-record platform APIs and the sample app on a small test fleet; the synth rules;
  * the reconcile model's ordering; off on the reference fleet.
  */
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { parse } from 'yaml';
 import {
   addAwsPlatformPackages,
@@ -155,6 +156,19 @@ describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
 });
 
 describe('Crossplane rules', () => {
+  test('escape hatch: a package\'s raw object is its default child and takes JSON patches', () => {
+    // GIVEN a provider
+    const { fleet, cluster } = testCluster();
+    const { packages } = apisOn(cluster);
+    const provider = packages.addProvider('S3', { package: CROSSPLANE_PACKAGES.providerAwsS3 });
+    // WHEN a field InfraFlux does not set is patched in
+    ApiObject.of(provider).addJsonPatch(JsonPatch.add('/spec/packagePullPolicy', 'IfNotPresent'));
+    // THEN the emitted Provider carries it (and still validates against the pinned CRD)
+    expect(ApiObject.of(provider)).toBe(provider.resource);
+    const obj = fleet.manifests().find((m) => m.file === 'test/releases/crossplane-packages/provider-provider-aws-s3.yaml')!.object as Record<string, any>;
+    expect(obj.spec.packagePullPolicy).toBe('IfNotPresent');
+  });
+
   test('fails: a Crossplane object on a cluster without Crossplane', () => {
     // GIVEN Crossplane on cluster a only
     const { fleet, cluster } = testCluster('a');
@@ -215,6 +229,23 @@ describe('Crossplane rules', () => {
     const { packages } = apisOn(cluster);
     expect(thrownBy(() => packages.addProvider('Short', { package: { repository: 'crossplane-contrib/provider-aws-s3', tag: 'v2.0.0', source: 'x' } })).code).toBe(ErrorCode.CROSSPLANE_INVALID_PACKAGE);
     expect(thrownBy(() => packages.addProvider('Latest', { package: { repository: 'xpkg.crossplane.io/crossplane-contrib/provider-aws-s3', tag: 'latest', source: 'x' } })).code).toBe(ErrorCode.CROSSPLANE_INVALID_PACKAGE);
+  });
+
+  test('fails: APIs naming the packages of another cluster', () => {
+    const { fleet, cluster } = testCluster('a');
+    const { crossplane: ca, packages } = apisOn(cluster);
+    const b = fleet.addCluster('b', { name: 'b' });
+    const crossplane = new Crossplane(b.controllers, 'Crossplane');
+    const err = thrownBy(() => new CrossplaneApis(b.configs, 'Apis', { crossplane, packages }));
+    expect([err.code, err.constructPath]).toEqual([ErrorCode.CROSSPLANE_NOT_INSTALLED, 'b/configs/Apis']);
+    expect(ca.node.path).toBe('a/controllers/Crossplane');
+  });
+
+  test('fails: a managed-resource activation that is not a pattern', () => {
+    const { cluster } = testCluster();
+    const crossplane = new Crossplane(cluster.controllers, 'Crossplane');
+    const err = thrownBy(() => crossplane.activate(['S3 buckets']));
+    expect([err.code, err.message]).toEqual([ErrorCode.INVALID_PROP, expect.stringMatching(/activation "S3 buckets" is not "<plural>.<group>"/)]);
   });
 
   test('fails: Crossplane outside the controllers layer', () => {
