@@ -34,7 +34,7 @@ export const CROSSPLANE_PACKAGES = {
   functionPatchAndTransform: {
     repository: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform',
     tag: 'v0.8.2',
-    source: 'https://docs.crossplane.io/latest/get-started/get-started-with-composition/ (Function xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2); https://github.com/crossplane-contrib/function-patch-and-transform/releases/tag/v0.8.2',
+    source: 'https://docs.crossplane.io/latest/packages/functions/ (Install a function: xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.8.2)',
   },
 } as const satisfies Record<string, CrossplanePackageRef>;
 
