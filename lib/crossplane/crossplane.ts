@@ -7,11 +7,15 @@
 import { Construct, IConstruct } from 'constructs';
 import { CROSSPLANE_CHART } from '../../imports/helm/charts';
 import { CrossplaneValues } from '../../imports/helm/crossplane';
+import { Capability, claimCapability } from '../core/capabilities';
 import { ErrorCode, InfraFluxError, invalidProp } from '../core/errors';
 import { ChartBackedConstruct, IFluxApp } from '../flux/flux-app';
 import { GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { PodSecurityLevel } from '../flux/pod-security';
+
+/** One Crossplane per cluster: it owns the cluster-scoped package and composition APIs. */
+const CROSSPLANE_CAPABILITY = Capability.of('crossplane');
 
 /** Crossplane's namespace (the chart's and the Crossplane docs' convention). */
 export const CROSSPLANE_NAMESPACE = 'crossplane-system';
@@ -75,6 +79,9 @@ export class Crossplane extends ChartBackedConstruct<CrossplaneValues> implement
       values: {
         replicas,
         rbacManager: { replicas },
+        // The metrics port and prometheus.io scrape annotations (chart default off); a
+        // PodMonitor for the Prometheus Operator is left to the observability work.
+        metrics: { enabled: true },
         podSecurityContextCrossplane: podSecurityContext,
         podSecurityContextRBACManager: podSecurityContext,
       },
@@ -92,6 +99,7 @@ export class Crossplane extends ChartBackedConstruct<CrossplaneValues> implement
     if (this.app.layer.layerName !== LayerName.CONTROLLERS) {
       throw new InfraFluxError(ErrorCode.WRONG_LAYER, this, `Crossplane must be created in the controllers layer (cluster.controllers), not "${this.app.layer.layerName}"`);
     }
+    claimCapability(GitOpsCluster.of(this), CROSSPLANE_CAPABILITY, this);
   }
 
   public activate(patterns: readonly string[]): void {

@@ -67,6 +67,7 @@ describe('Crossplane on a test fleet (stacks/crossplane.ts enabled)', () => {
     // AND the default MRAP activates only the managed resources of the installed providers
     expect(values.provider.defaultActivations).toEqual(['*.iam.aws.m.upbound.io', '*.rds.aws.m.upbound.io', '*.route53.aws.m.upbound.io', '*.s3.aws.m.upbound.io']);
     expect(values.replicas).toBe(1);
+    expect(values.metrics).toEqual({ enabled: true });
   });
 
   test('packages: fully qualified pinned images, hardened runtime configs, Healthy health checks', () => {
@@ -246,6 +247,15 @@ describe('Crossplane rules', () => {
     const crossplane = new Crossplane(cluster.controllers, 'Crossplane');
     const err = thrownBy(() => crossplane.activate(['S3 buckets']));
     expect([err.code, err.message]).toEqual([ErrorCode.INVALID_PROP, expect.stringMatching(/activation "S3 buckets" is not "<plural>.<group>"/)]);
+  });
+
+  test('fails: two Crossplanes on one cluster', () => {
+    const { fleet, cluster } = testCluster();
+    new Crossplane(cluster.controllers, 'Crossplane');
+    new Crossplane(cluster.controllers, 'Other');
+    const problem = thrownBy(() => fleet.manifests()).problems.find((p) => /claims "crossplane"/.test(p.message));
+    expect(problem?.code).toBe(ErrorCode.DUPLICATE);
+    expect(problem?.message).toMatch(/\[test\/controllers\/Other\] claims "crossplane", which test\/controllers\/Crossplane already provides/);
   });
 
   test('fails: Crossplane outside the controllers layer', () => {
