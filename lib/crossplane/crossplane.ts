@@ -69,7 +69,8 @@ export class Crossplane extends ChartBackedConstruct<CrossplaneValues> implement
     super(scope, id);
     for (const p of props.activations ?? []) this.activate([p]);
     const replicas = props.highAvailability ? 2 : 1;
-    const podSecurityContext = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+    // A fresh object per key: a shared one would be rendered as a YAML anchor and alias.
+    const podSecurityContext = () => ({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     this.createApp({
       ...props,
       chart: CROSSPLANE_CHART,
@@ -82,8 +83,8 @@ export class Crossplane extends ChartBackedConstruct<CrossplaneValues> implement
         // The metrics port and prometheus.io scrape annotations (chart default off); a
         // PodMonitor for the Prometheus Operator is left to the observability work.
         metrics: { enabled: true },
-        podSecurityContextCrossplane: podSecurityContext,
-        podSecurityContextRBACManager: podSecurityContext,
+        podSecurityContextCrossplane: podSecurityContext(),
+        podSecurityContextRBACManager: podSecurityContext(),
       },
     });
     // Read when the values are rendered (at synth): providers register their activations later.
