@@ -283,6 +283,29 @@ describe('Crossplane rules', () => {
   });
 });
 
+describe('Crossplane connection Secrets in the reconcile model', () => {
+  test('fails reconcile: a workload reading a Secret no XR announces', () => {
+    // GIVEN the sample app, plus a pod in its folder reading a Secret of an XR that does not exist
+    const { fleet, cluster } = testCluster();
+    const baseline = addBaseline(cluster, { name: 'test', certManagerReplicas: 1 });
+    const xp = addCrossplane(baseline, { enabled: true })!;
+    new ApiObject(xp.sample!.content, 'Reader', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'reader', namespace: 'bucket-sample' },
+      spec: {
+        selector: { matchLabels: { app: 'reader' } },
+        template: { metadata: { labels: { app: 'reader' } }, spec: { containers: [{ name: 'c', image: 'ghcr.io/stefanprodan/podinfo:6.9.2', envFrom: [{ secretRef: { name: 'other-bucket' } }] }] } },
+      },
+    });
+    // WHEN the model replays it
+    const err = thrownBy(() => fleet.checkReconcile());
+    // THEN only that Secret is unresolved: data-bucket (announced by the Bucket XR) resolves
+    const unresolved = err.problems.filter((p) => p.code === ReconcileCode.UNRESOLVED_REFERENCE);
+    expect(unresolved.map((p) => /other-bucket/.test(p.message))).toEqual([true]);
+  });
+});
+
 describe('Crossplane on the reference fleet', () => {
   test('is off on every reference cluster', () => {
     // GIVEN the shared reference fleet build
