@@ -134,6 +134,14 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // alerts and alert routing (issue 14, h-alerts: lib/monitoring/alerts, decisions 0082-0083)
+  /** An alerting rule's PromQL expression does not parse (or gives a range-vector function an instant vector). */
+  INVALID_PROMQL = 'INFRAFLUX_INVALID_PROMQL',
+  /** An alerting rule is not allowed: its name, a label name, a reserved label, a label or annotation template. */
+  INVALID_ALERT_RULE = 'INFRAFLUX_INVALID_ALERT_RULE',
+  /** An Alertmanager receiver lacks the Secret its credentials or URL must come from, or an owner has no receiver. */
+  ALERT_RECEIVER_SECRET_MISSING = 'INFRAFLUX_ALERT_RECEIVER_SECRET_MISSING',
 }
 
 /**

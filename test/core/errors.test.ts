@@ -39,6 +39,7 @@ describe('InfraFluxError', () => {
   test('the codes are stable strings', () => {
     // THEN users match on these values; a rename is a breaking change
     expect(Object.values(ErrorCode).sort()).toEqual([
+      'INFRAFLUX_ALERT_RECEIVER_SECRET_MISSING',
       'INFRAFLUX_APP_NOT_CREATED',
       'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
       'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
@@ -49,6 +50,7 @@ describe('InfraFluxError', () => {
       'INFRAFLUX_DEPENDENCY_CYCLE',
       'INFRAFLUX_DUPLICATE',
       'INFRAFLUX_ENDPOINT_NOT_HA',
+      'INFRAFLUX_INVALID_ALERT_RULE',
       'INFRAFLUX_INVALID_CHART_VALUES',
       'INFRAFLUX_INVALID_CLOUD_IDENTIFIER',
       'INFRAFLUX_INVALID_CRON',
@@ -57,6 +59,7 @@ describe('InfraFluxError', () => {
       'INFRAFLUX_INVALID_HELM_VALUES',
       'INFRAFLUX_INVALID_NODE_COUNT',
       'INFRAFLUX_INVALID_PORT',
+      'INFRAFLUX_INVALID_PROMQL',
       'INFRAFLUX_INVALID_PROP',
       'INFRAFLUX_INVALID_SCHEMA_REGISTRATION',
       'INFRAFLUX_INVALID_STORAGE_SIZING',
