@@ -134,6 +134,12 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // monitoring (issue 14, h-metrics)
+  /** Prometheus retention is not a whole number of hours of at least 2 (one TSDB block). */
+  MONITORING_RETENTION = 'INFRAFLUX_MONITORING_RETENTION',
+  /** A monitoring volume size is not a whole number of GiB, or the size-based retention leaves no room in the volume. */
+  MONITORING_STORAGE_SIZING = 'INFRAFLUX_MONITORING_STORAGE_SIZING',
 }
 
 /**
