@@ -7,6 +7,7 @@
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addCloudControllerManagers } from './cloud';
 import { addWorkloadClusters } from './clusters';
+import { addAlerts } from './alerts';
 import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
@@ -89,5 +90,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
   declareManagementInputs(mgmt);
+  // Alerts last: routes follow every owner declared above (stacks/alerts.ts; Falco off).
+  addAlerts(fleet.clusters);
   return fleet;
 }

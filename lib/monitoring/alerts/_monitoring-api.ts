@@ -1,22 +1,24 @@
 /**
  * @internal What the alerting constructs need from the cluster's monitoring stack (the shared
- * contract of issue 14, /docs/alerts.md): the prometheus-operator CRD app every
- * `monitoring.coreos.com` object depends on, the namespace and the Alertmanager Service.
+ * contract of issue 14): the cluster-level monitoring capability (its CRD app, which every
+ * `monitoring.coreos.com` object depends on), the namespace and the Alertmanager Service.
  */
 import { IConstruct } from 'constructs';
-import type { IFluxApp } from '../../flux/flux-app';
+import { ErrorCode, InfraFluxError } from '../../core/errors';
+import { clusterMonitoring, type IClusterMonitoring } from '../../flux/cluster-monitoring';
 
-/** Namespace of kube-prometheus-stack: Prometheus, Alertmanager and the platform's rules and routes. */
-export const MONITORING_NAMESPACE = 'monitoring';
+export { MONITORING_NAMESPACE } from '../prometheus-operator-crds';
+export { ALERTING_LABEL, ALERTMANAGER_URL } from '../monitoring-stack';
 
-/** The Alertmanager Service of kube-prometheus-stack (`fullnameOverride: kube-prometheus-stack`). */
-export const ALERTMANAGER_URL = `http://kube-prometheus-stack-alertmanager.${MONITORING_NAMESPACE}.svc:9093`;
-
-/** The label Alertmanager selects AlertmanagerConfigs by (`alertmanagerConfigSelector`). */
-export const ALERTING_LABEL = 'infraflux.io/alerting';
-
-/** The monitoring stack of a cluster, as the alerting constructs see it. */
-export interface IMonitoringCrds extends IConstruct {
-  /** The app that installs the `monitoring.coreos.com` CRDs: every rule and route depends on it. */
-  readonly crds: IFluxApp;
+/** `given`, else the monitoring stack of `scope`'s cluster; a synth error when there is none. */
+export function requireMonitoring(scope: IConstruct, given: IClusterMonitoring | undefined): IClusterMonitoring {
+  const monitoring = given ?? clusterMonitoring(scope);
+  if (!monitoring) {
+    throw new InfraFluxError(
+      ErrorCode.NOT_IN_CLUSTER,
+      scope,
+      'needs the monitoring CRDs, but its cluster has no MonitoringStack; create one (lib/monitoring) before the alerting constructs, or pass `monitoring`',
+    );
+  }
+  return monitoring;
 }

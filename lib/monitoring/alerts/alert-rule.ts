@@ -12,7 +12,8 @@ import { goDuration } from '../../core/duration';
 import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../../core/errors';
 import { declareOwner, OWNER_LABEL, PLATFORM_OWNER, type Owner } from '../../core/owner';
 import { fluxUnitOf, GitOpsCluster } from '../../flux/gitops-cluster';
-import { MONITORING_NAMESPACE, type IMonitoringCrds } from './_monitoring-api';
+import type { IClusterMonitoring } from '../../flux/cluster-monitoring';
+import { MONITORING_NAMESPACE, requireMonitoring } from './_monitoring-api';
 import { labelNameProblem, promqlProblems, templateProblems } from './promql';
 
 /** apiVersion/kind of a PrometheusRule (the binding's GVK, without loading its 6 MB module at runtime). */
@@ -73,8 +74,11 @@ export interface AlertRule {
 }
 
 export interface AlertRuleGroupProps {
-  /** The cluster's monitoring stack: the rules need its `monitoring.coreos.com` CRDs. */
-  readonly monitoring: IMonitoringCrds;
+  /**
+   * The cluster's monitoring stack: the rules need its `monitoring.coreos.com` CRDs.
+   * @default - the MonitoringStack of the cluster (`clusterMonitoring()`)
+   */
+  readonly monitoring?: IClusterMonitoring;
   /** Name of the PrometheusRule and of its rule group (a DNS-1123 subdomain). */
   readonly name: string;
   /**
@@ -143,7 +147,7 @@ export class AlertRuleGroup extends Construct {
       metadata: { name: this.ruleName, namespace: this.namespace, labels: { [OWNER_LABEL]: team } },
       spec,
     });
-    GitOpsCluster.of(this).addDependency(this, props.monitoring.crds);
+    GitOpsCluster.of(this).addDependency(this, requireMonitoring(this, props.monitoring).crds);
     addCodedValidation(this, () => this.problems());
   }
 

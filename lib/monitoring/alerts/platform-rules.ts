@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../../core/errors';
 import { PLATFORM_OWNER, type Owner } from '../../core/owner';
 import { AlertRule, AlertRuleGroup, AlertSeverity } from './alert-rule';
-import type { IMonitoringCrds } from './_monitoring-api';
+import type { IClusterMonitoring } from '../../flux/cluster-monitoring';
 
 const { CRITICAL, WARNING } = AlertSeverity;
 
@@ -83,8 +83,8 @@ export class AlertFamily {
       expr: `max by (customresource_kind, exported_namespace, name) (gotk_resource_info{customresource_kind=~"${kinds}", ready!="True", suspended="false"}) == 1`,
       for: wait,
       severity: CRITICAL,
-      summary: `${what} {{ $labels.exported_namespace }}/{{ $labels.name }} is not Ready`,
-      description: `Flux ${what} {{ $labels.exported_namespace }}/{{ $labels.name }} has not been Ready for ${wait.toMinutes()} minutes; everything that depends on it waits.`,
+      summary: `Flux ${what} {{ $labels.exported_namespace }}/{{ $labels.name }} is not Ready`,
+      description: `It has not been Ready for ${wait.toMinutes()} minutes; everything that depends on it waits ({{ $labels.customresource_kind }}).`,
     });
     return new AlertFamily('flux', [
       notReady('FluxKustomizationNotReady', 'Kustomization', 'Kustomization'),
@@ -413,8 +413,11 @@ export class AlertFamily {
 }
 
 export interface PlatformAlertsProps {
-  /** The cluster's monitoring stack. */
-  readonly monitoring: IMonitoringCrds;
+  /**
+   * The cluster's monitoring stack.
+   * @default - the MonitoringStack of the cluster
+   */
+  readonly monitoring?: IClusterMonitoring;
   /** The families the cluster runs (each at most once). */
   readonly families: readonly AlertFamily[];
   /**

@@ -15,7 +15,8 @@ import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDns
 import { declaredOwners, OWNER_LABEL, PLATFORM_OWNER, type Owner } from '../../core/owner';
 import { fluxUnitOf, GitOpsCluster } from '../../flux/gitops-cluster';
 import type { SecretKeyReference } from '../../secrets/secret-reference';
-import { ALERTING_LABEL, MONITORING_NAMESPACE, type IMonitoringCrds } from './_monitoring-api';
+import type { IClusterMonitoring } from '../../flux/cluster-monitoring';
+import { ALERTING_LABEL, MONITORING_NAMESPACE, requireMonitoring } from './_monitoring-api';
 
 const ALERTMANAGER_CONFIG_GVK = { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' } as const;
 
@@ -98,7 +99,7 @@ export class AlertReceiver {
             to: options.to,
             from: options.from,
             smarthost: options.smarthost,
-            requireTls: true,
+            requireTLS: true,
             sendResolved: true,
             ...(options.authUsername !== undefined ? { authUsername: options.authUsername, authPassword: s.authPassword } : {}),
           },
@@ -152,19 +153,12 @@ export interface OwnerReceivers {
   readonly receivers: readonly AlertReceiver[];
 }
 
-/** Alerts of a source that does not set the owner label (e.g. Falco through falcosidekick), routed to an owner. */
-export interface IAlertSource {
-  /** Name of the source, for the route's receiver name (DNS label). */
-  readonly alertSourceName: string;
-  /** Label matchers (`name` = `value`) that select the source's alerts. */
-  readonly alertMatchers: Readonly<Record<string, string>>;
-  /** The team its alerts go to. */
-  readonly alertOwner: Owner;
-}
-
 export interface AlertRoutingProps {
-  /** The cluster's monitoring stack (the AlertmanagerConfig CRD). */
-  readonly monitoring: IMonitoringCrds;
+  /**
+   * The cluster's monitoring stack (the AlertmanagerConfig CRD).
+   * @default - the MonitoringStack of the cluster
+   */
+  readonly monitoring?: IClusterMonitoring;
   /** Receivers of the platform team; also the fallback for every owner without receivers of its own. */
   readonly platformReceivers: readonly AlertReceiver[];
   /**
@@ -192,8 +186,7 @@ export interface AlertRoutingProps {
 /**
  * One AlertmanagerConfig per owner: each team declared on the cluster (`declaredOwners`) and the
  * platform team, named `infraflux-<team>`, routing `infraflux.io/owner=<team>` to the team's
- * receivers (or the platform's). Sources that set no owner label ({@link routeAlertsOf}) get one
- * more, `infraflux-<team>-<source>`, matching their labels. Labelled `infraflux.io/alerting: "true"`,
+ * receivers (or the platform's). Labelled `infraflux.io/alerting: "true"`,
  * which the cluster's Alertmanager selects. Create it after the constructs that declare owners (or
  * add late ones with {@link addOwner}): synth fails for a declared team without a route.
  */
@@ -220,7 +213,7 @@ export class AlertRouting extends Construct {
     // Render every receiver now: a receiver without its Secret fails here, with nothing written.
     for (const r of props.platformReceivers) r._render(this, PLATFORM_OWNER.team, this.namespace);
     for (const o of props.ownerReceivers ?? []) o.receivers.forEach((r) => r._render(this, o.owner.team, this.namespace));
-    GitOpsCluster.of(this).addDependency(this, props.monitoring.crds);
+    GitOpsCluster.of(this).addDependency(this, requireMonitoring(this, props.monitoring).crds);
     this.addOwner(PLATFORM_OWNER);
     for (const owner of declaredOwners(this)) this.addOwner(owner);
     addCodedValidation(this, () => {
@@ -242,7 +235,7 @@ export class AlertRouting extends Construct {
 
   /** The teams with a route, sorted. */
   public get teams(): readonly string[] {
-    return [...this.configs.keys()].filter((k) => !k.includes('/')).sort();
+    return [...this.configs.keys()].sort();
   }
 
   /** The AlertmanagerConfig of `team` (escape hatch), if it has one. */
@@ -257,21 +250,12 @@ export class AlertRouting extends Construct {
     return this;
   }
 
-  /** Routes the alerts of `source` (selected by its labels) to its owner's receivers. */
-  public routeAlertsOf(source: IAlertSource): this {
-    const name = validateDnsLabel(this, 'alert source name', source.alertSourceName);
-    if (Object.keys(source.alertMatchers).length === 0) invalidProp(this, `alert source ${name} has no matcher; it would catch every alert`);
-    const team = validateDnsLabel(this, 'owner team', source.alertOwner.team);
-    this.addConfig(`${team}/${name}`, team, `infraflux-${team}-${name}`, source.alertMatchers);
-    return this;
-  }
-
   private addConfig(key: string, team: string, name: string, matchers: Readonly<Record<string, string>>): void {
     if (this.configs.has(key)) return;
     const spec: AlertmanagerConfigProps['spec'] = Lazy.any({ produce: () => this.renderSpec(team, matchers) });
     this.configs.set(
       key,
-      new ApiObject(this, key.replace('/', '-'), {
+      new ApiObject(this, key, {
         ...ALERTMANAGER_CONFIG_GVK,
         metadata: { name, namespace: this.namespace, labels: { [ALERTING_LABEL]: 'true', [OWNER_LABEL]: team } },
         spec,
