@@ -194,6 +194,8 @@ export class AlertRouting extends Construct {
   public readonly namespace: string;
   private readonly props: AlertRoutingProps;
   private readonly configs = new Map<string, ApiObject>();
+  /** Each team's rendered receiver configs (teams without their own use the platform's). */
+  private readonly rendered = new Map<string, readonly Record<string, unknown>[]>();
 
   public constructor(scope: Construct, id: string, props: AlertRoutingProps) {
     super(scope, id);
@@ -210,9 +212,9 @@ export class AlertRouting extends Construct {
       teams.add(team);
       if (o.receivers.length === 0) throw new InfraFluxError(ErrorCode.ALERT_RECEIVER_SECRET_MISSING, this, `team "${team}" has an empty receiver list; give at least one or leave the team out (it then uses the platform receivers)`);
     }
-    // Render every receiver now: a receiver without its Secret fails here, with nothing written.
-    for (const r of props.platformReceivers) r._render(this, PLATFORM_OWNER.team, this.namespace);
-    for (const o of props.ownerReceivers ?? []) o.receivers.forEach((r) => r._render(this, o.owner.team, this.namespace));
+    // Render every receiver once, now: a receiver without its Secret fails here, with nothing written.
+    this.rendered.set(PLATFORM_OWNER.team, props.platformReceivers.map((r) => r._render(this, PLATFORM_OWNER.team, this.namespace)));
+    for (const o of props.ownerReceivers ?? []) this.rendered.set(o.owner.team, o.receivers.map((r) => r._render(this, o.owner.team, this.namespace)));
     GitOpsCluster.of(this).addDependency(this, requireMonitoring(this, props.monitoring).crds);
     this.addOwner(PLATFORM_OWNER);
     for (const owner of declaredOwners(this)) this.addOwner(owner);
@@ -263,15 +265,10 @@ export class AlertRouting extends Construct {
     );
   }
 
-  /** The receivers of `team`: its own, else the platform's. */
-  private receiversOf(team: string): readonly AlertReceiver[] {
-    return (this.props.ownerReceivers ?? []).find((o) => o.owner.team === team)?.receivers ?? this.props.platformReceivers;
-  }
-
   private renderSpec(team: string, matchers: Readonly<Record<string, string>>): Record<string, unknown> {
     // One receiver with every integration of the team: Alertmanager notifies each of its configs.
     const merged: Record<string, unknown[]> = {};
-    for (const c of this.receiversOf(team).map((r) => r._render(this, team, this.namespace))) {
+    for (const c of this.rendered.get(team) ?? this.rendered.get(PLATFORM_OWNER.team)!) {
       for (const [k, v] of Object.entries(c)) merged[k] = [...(merged[k] ?? []), ...(v as unknown[])];
     }
     return {
