@@ -155,6 +155,11 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
   /** The plan the schedules come from. */
   public readonly plan: BackupPlan;
 
+  /** The server's ServiceMonitor and the kopia node-agent's PodMonitor (`metrics.serviceMonitor`, `metrics.nodeAgentPodMonitor`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): VeleroValues {
+    return { metrics: { serviceMonitor: { enabled: true }, nodeAgentPodMonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: VeleroBackupProps) {
     super(scope, id);
     const target = props.target.validate(this);
@@ -221,7 +226,9 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
       ],
       podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
       containerSecurityContext: restrictedContainer(),
-      metrics: { enabled: true, serviceMonitor: { enabled: false }, nodeAgentPodMonitor: { enabled: false } },
+      // The monitors are off unless the cluster has a monitoring stack (monitoringValues()); no
+      // autodetection, so the output does not depend on what the API server serves at install.
+      metrics: { enabled: true, serviceMonitor: { autodetect: false }, nodeAgentPodMonitor: { autodetect: false } },
       configuration: {
         backupStorageLocation: [
           {

@@ -141,6 +141,11 @@ export class SealedSecretsController extends ChartBackedConstruct<SealedSecretsC
   /** Whether the controller renews its key by itself. */
   public readonly keyRenewal: boolean;
 
+  /** The chart's ServiceMonitor of the `:8081` metrics Service (`metrics.serviceMonitor.enabled`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): SealedSecretsChartValues {
+    return { metrics: { serviceMonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: SealedSecretsControllerProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CONTROLLER, { value: true });
@@ -162,7 +167,7 @@ export class SealedSecretsController extends ChartBackedConstruct<SealedSecretsC
       // The chart binds the service-proxier Role to system:authenticated by default; offline
       // sealing needs no proxy access, admins keep theirs.
       rbac: { serviceProxier: { create: true, bind: false } },
-      metrics: { serviceMonitor: { enabled: serviceMonitor } },
+      ...(serviceMonitor ? { metrics: { serviceMonitor: { enabled: true } } } : {}),
     };
     this.createApp({
       ...props,
