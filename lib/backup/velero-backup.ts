@@ -226,9 +226,7 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
       ],
       podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
       containerSecurityContext: restrictedContainer(),
-      // The monitors are off unless the cluster has a monitoring stack (monitoringValues()); no
-      // autodetection, so the output does not depend on what the API server serves at install.
-      metrics: { enabled: true, serviceMonitor: { autodetect: false }, nodeAgentPodMonitor: { autodetect: false } },
+      metrics: { enabled: true, serviceMonitor: { enabled: false }, nodeAgentPodMonitor: { enabled: false } },
       configuration: {
         backupStorageLocation: [
           {

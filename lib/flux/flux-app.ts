@@ -97,8 +97,9 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    */
   readonly postRenderPatches?: readonly PostRenderPatch[];
   /**
-   * Chart values that turn the chart's own ServiceMonitor/PodMonitor on. Merged beneath `values`
-   * (so `values` may still switch a monitor off) only when the cluster has a monitoring stack
+   * Chart values that turn the chart's own ServiceMonitor/PodMonitor on. Merged over `values` and
+   * beneath every later {@link ChartApp.addValues} (which may still switch a monitor off), only
+   * when the cluster has a monitoring stack
    * (the cluster-level capability of lib/flux/cluster-monitoring.ts), read at synth; the app then
    * waits for the stack's CRD app. Never applied to a release installed elsewhere (it may be
    * installed before the cluster has the monitoring CRDs). A chart-backed construct overrides
@@ -191,6 +192,8 @@ export class ChartApp<V extends object = Record<string, unknown>> {
   public readonly chart: PinnedChart;
   private readonly valueLayers: Array<V | (() => V)> = [];
   private readonly monitoringLayer: () => V | undefined;
+  /** How many of `valueLayers` are the owner's construction values (props `values`): the monitoring values go over them. */
+  private readonly ownLayers: number;
 
   /**
    * @param owner the construct that owns the app; it must not have children with the ids
@@ -207,6 +210,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);
     this.chart = validateChart(owner, props.chart);
     if (props.values) this.valueLayers.push(props.values);
+    this.ownLayers = this.valueLayers.length;
     this.monitoringLayer = monitoringOf(props) ?? ((): V | undefined => props.monitoringValues);
     const retries = props.remediationRetries ?? 3;
     if (!Number.isInteger(retries) || retries < 0) invalidProp(owner, `remediationRetries ${retries} must be a whole number >= 0`);
@@ -302,7 +306,8 @@ export class ChartApp<V extends object = Record<string, unknown>> {
    */
   public get values(): V {
     const monitoring = this.monitorsOn ? [this.monitoringLayer()!] : [];
-    return [...monitoring, ...this.valueLayers].reduce<V>((acc, layer) => deepMerge(acc, typeof layer === 'function' ? layer() : layer), {} as V);
+    const layers = [...this.valueLayers.slice(0, this.ownLayers), ...monitoring, ...this.valueLayers.slice(this.ownLayers)];
+    return layers.reduce<V>((acc, layer) => deepMerge(acc, typeof layer === 'function' ? layer() : layer), {} as V);
   }
 
   /**

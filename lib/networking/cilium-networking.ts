@@ -430,19 +430,18 @@ function ciliumValues(input: ValuesInput): CiliumValues {
       : { enabled: false },
     // --- observability
     // metricsService: the agent (hostNetwork) and operator metrics Services exist without ServiceMonitors too.
-    // serviceMonitor only when on (chart default false): the cluster's monitoring capability turns
-    // it on through monitoringValues(), merged beneath these values.
-    prometheus: { enabled: p.metrics, metricsService: p.metrics, ...monitor(sm) },
-    operator: { prometheus: { enabled: p.metrics, metricsService: p.metrics, ...monitor(sm) } },
-    envoy: { prometheus: { enabled: p.metrics, ...monitor(sm) } },
+    // The cluster's monitoring capability turns the ServiceMonitors on (monitoringValues(), merged over these).
+    prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } },
+    operator: { prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } } },
+    envoy: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
     hubble: {
       enabled: true,
       metrics: p.metrics
-        ? { enabled: hubbleMetrics, enableOpenMetrics: true, ...monitor(sm) }
+        ? { enabled: hubbleMetrics, enableOpenMetrics: true, serviceMonitor: { enabled: sm } }
         : { enabled: null },
       relay: {
         enabled: true,
-        ...(p.metrics ? { prometheus: { enabled: true, ...monitor(sm) } } : {}),
+        ...(p.metrics ? { prometheus: { enabled: true, serviceMonitor: { enabled: sm } } } : {}),
       },
       ui: { enabled: p.hubbleUi },
       ...(p.flowLogs

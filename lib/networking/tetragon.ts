@@ -48,17 +48,26 @@ export interface TetragonProps extends ReconcileTiming {
  */
 export class Tetragon extends ChartBackedConstruct<TetragonValues> implements ITetragon {
 
+  /** The agent's and the operator's ServiceMonitors (chart `tetragon.prometheus.serviceMonitor`, `tetragonOperator.prometheus.serviceMonitor`), when metrics are on. */
+  protected monitoringValues(): TetragonValues | undefined {
+    if (!(this.metricsOn as boolean | undefined)) return undefined;
+    const on = { serviceMonitor: { enabled: true } };
+    return { tetragon: { prometheus: on }, tetragonOperator: { prometheus: on } };
+  }
+
+  private readonly metricsOn: boolean;
+
   public constructor(scope: Construct, id: string, props: TetragonProps) {
     super(scope, id);
     const metrics = props.metrics ?? true;
     const values: TetragonValues = {
       tetragon: {
-        prometheus: { enabled: metrics, ...serviceMonitor(metrics && (props.serviceMonitors ?? false)) },
+        prometheus: { enabled: metrics, serviceMonitor: { enabled: metrics && (props.serviceMonitors ?? false) } },
         // Runtime events go to the export file (read by the log pipeline / OTel filelog receiver).
         exportFilename: 'tetragon.log',
       },
       tetragonOperator: {
-        prometheus: { enabled: metrics, ...serviceMonitor(metrics && (props.serviceMonitors ?? false)) },
+        prometheus: { enabled: metrics, serviceMonitor: { enabled: metrics && (props.serviceMonitors ?? false) } },
       },
       crds: { installMethod: 'operator' },
     };
@@ -72,21 +81,9 @@ export class Tetragon extends ChartBackedConstruct<TetragonValues> implements IT
     });
     // Tetragon's agent needs Cilium's datapath (Pod networking) to be in place.
     this.addDependency(props.cilium);
-    this.metrics = metrics;
+    this.metricsOn = metrics;
   }
 
-  private readonly metrics: boolean;
-
-  /** The agent's and the operator's ServiceMonitors (chart `tetragon.prometheus.serviceMonitor`, `tetragonOperator.prometheus.serviceMonitor`), when metrics are on. */
-  protected monitoringValues(): TetragonValues | undefined {
-    if (!(this.metrics as boolean | undefined)) return undefined;
-    return { tetragon: { prometheus: serviceMonitor(true) }, tetragonOperator: { prometheus: serviceMonitor(true) } };
-  }
-}
-
-/** `serviceMonitor.enabled: true`, or nothing (the chart default, false), so the cluster's monitoring capability may turn it on. */
-function serviceMonitor(on: boolean): { serviceMonitor?: { enabled: boolean } } {
-  return on ? { serviceMonitor: { enabled: true } } : {};
 }
 
 export interface TetragonBaselinePoliciesProps {

@@ -167,7 +167,7 @@ export class SealedSecretsController extends ChartBackedConstruct<SealedSecretsC
       // The chart binds the service-proxier Role to system:authenticated by default; offline
       // sealing needs no proxy access, admins keep theirs.
       rbac: { serviceProxier: { create: true, bind: false } },
-      ...(serviceMonitor ? { metrics: { serviceMonitor: { enabled: true } } } : {}),
+      metrics: { serviceMonitor: { enabled: serviceMonitor } },
     };
     this.createApp({
       ...props,

@@ -119,7 +119,7 @@ export class RookCeph extends Construct {
       namespace: ROOK_NAMESPACE,
       podSecurity: PodSecurityLevel.PRIVILEGED,
       // CRDs with the chart from day one: switching it off later deletes every CephCluster (rook-ceph/NOTES.md).
-      values: { crds: { enabled: true }, csi: { installCsiOperator: true } },
+      values: { crds: { enabled: true }, monitoring: { enabled: false }, csi: { installCsiOperator: true } },
       // The RBAC the operator needs to create the CephCluster's ServiceMonitors (chart `monitoring.enabled`).
       monitoringValues: { monitoring: { enabled: true } },
     });
