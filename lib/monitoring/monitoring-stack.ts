@@ -150,7 +150,8 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
       if (!Number.isInteger(v) || v < 1) invalidProp(this, `${name} ${v} must be a whole number >= 1`);
     }
 
-    this.crds = props.crds ?? new PrometheusOperatorCrds(cluster.crds, 'PrometheusOperatorCrds');
+    // One CRD app per cluster, found again by id (a second stack is then reported as a duplicate capability).
+    this.crds = props.crds ?? (cluster.crds.node.tryFindChild('PrometheusOperatorCrds') as PrometheusOperatorCrds | undefined) ?? new PrometheusOperatorCrds(cluster.crds, 'PrometheusOperatorCrds');
     claimCapability(cluster, Capability.MONITORING, this);
 
     const className = props.storage ? DEFAULT_STORAGE_CLASS : undefined;
