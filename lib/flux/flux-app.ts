@@ -97,8 +97,9 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    */
   readonly postRenderPatches?: readonly PostRenderPatch[];
   /**
-   * Chart values that turn the chart's own ServiceMonitor/PodMonitor on. Merged beneath `values`
-   * (so `values` may still switch a monitor off) only when the cluster has a monitoring stack
+   * Chart values that turn the chart's own ServiceMonitor/PodMonitor on. Merged over `values` and
+   * beneath every later {@link ChartApp.addValues} (which may still switch a monitor off), only
+   * when the cluster has a monitoring stack
    * (the cluster-level capability of lib/flux/cluster-monitoring.ts), read at synth; the app then
    * waits for the stack's CRD app. Never applied to a release installed elsewhere (it may be
    * installed before the cluster has the monitoring CRDs). A chart-backed construct overrides
@@ -106,6 +107,13 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    * @default - the chart has no monitor of its own
    */
   readonly monitoringValues?: V;
+  /**
+   * Name of the shared HelmRepository (in flux-system) of a `https://` chart, for a repository whose
+   * derived name another repository of the fleet already has (`prometheus-community.github.io/helm-charts`
+   * and `vmware-tanzu.github.io/helm-charts` both derive `helm-charts`).
+   * @default - {@link repositoryName} of the chart's repository URL
+   */
+  readonly repositoryName?: string;
 }
 
 /** One kustomize patch of a HelmRelease post-renderer: a strategic-merge or JSON6902 patch and its target. */
@@ -182,8 +190,10 @@ export class ChartApp<V extends object = Record<string, unknown>> {
   /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder); undefined when installed elsewhere. */
   public readonly chartSource?: ApiObject;
   public readonly chart: PinnedChart;
-  private readonly valueLayers: V[] = [];
+  private readonly valueLayers: Array<V | (() => V)> = [];
   private readonly monitoringLayer: () => V | undefined;
+  /** How many of `valueLayers` are the owner's construction values (props `values`): the monitoring values go over them. */
+  private readonly ownLayers: number;
 
   /**
    * @param owner the construct that owns the app; it must not have children with the ids
@@ -200,6 +210,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);
     this.chart = validateChart(owner, props.chart);
     if (props.values) this.valueLayers.push(props.values);
+    this.ownLayers = this.valueLayers.length;
     this.monitoringLayer = monitoringOf(props) ?? ((): V | undefined => props.monitoringValues);
     const retries = props.remediationRetries ?? 3;
     if (!Number.isInteger(retries) || retries < 0) invalidProp(owner, `remediationRetries ${retries} must be a whole number >= 0`);
@@ -212,6 +223,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     if (props.createNamespace ?? true) this.namespaceObject = appNamespace(owner, this.namespace, props.podSecurity);
 
     const oci = this.chart.repository.startsWith('oci://');
+    const repoName = props.repositoryName === undefined ? repositoryName(this.chart.repository) : validateDnsLabel(owner, 'repositoryName', props.repositoryName);
     const chartSource = oci
       ? new OciRepository(owner, 'OCIRepository', {
           metadata: { name: this.name, namespace: FLUX_NAMESPACE },
@@ -225,9 +237,9 @@ export class ChartApp<V extends object = Record<string, unknown>> {
             },
           },
         })
-      : cluster.sharedObject(`HelmRepository-${repositoryName(this.chart.repository)}`, (s, sid) => {
+      : cluster.sharedObject(`HelmRepository-${repoName}`, (s, sid) => {
           return new HelmRepository(s, sid, {
-            metadata: { name: repositoryName(this.chart.repository), namespace: FLUX_NAMESPACE },
+            metadata: { name: repoName, namespace: FLUX_NAMESPACE },
             spec: { interval: goDuration(Duration.hours(12)), url: this.chart.repository },
           });
         });
@@ -236,7 +248,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
       throw new InfraFluxError(
         ErrorCode.DUPLICATE,
         owner,
-        `HelmRepository "${repositoryName(this.chart.repository)}" already points at another URL; two repositories with the same host name part are not supported`,
+        `HelmRepository "${repoName}" already points at another URL; give this app its own repositoryName`,
       );
     }
 
@@ -260,7 +272,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
                   version: this.chart.version,
                   sourceRef: {
                     kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY,
-                    name: repositoryName(this.chart.repository),
+                    name: repoName,
                     namespace: FLUX_NAMESPACE,
                   },
                   interval: goDuration(Duration.hours(12)),
@@ -294,7 +306,8 @@ export class ChartApp<V extends object = Record<string, unknown>> {
    */
   public get values(): V {
     const monitoring = this.monitorsOn ? [this.monitoringLayer()!] : [];
-    return [...monitoring, ...this.valueLayers].reduce<V>((acc, layer) => deepMerge(acc, layer), {} as V);
+    const layers = [...this.valueLayers.slice(0, this.ownLayers), ...monitoring, ...this.valueLayers.slice(this.ownLayers)];
+    return layers.reduce<V>((acc, layer) => deepMerge(acc, typeof layer === 'function' ? layer() : layer), {} as V);
   }
 
   /**
@@ -310,6 +323,14 @@ export class ChartApp<V extends object = Record<string, unknown>> {
   /** Merges `values` over the current ones (Helm-style); read at synth, so the owner may call it any time before. */
   public addValues(values: V): void {
     this.valueLayers.push(values);
+  }
+
+  /**
+   * Merges the values `produce()` returns over the current ones, calling it whenever the values are
+   * read (at synth, for the ConfigMap): for values that depend on constructs created later.
+   */
+  public addLazyValues(produce: () => V): void {
+    this.valueLayers.push(produce);
   }
 
   /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */

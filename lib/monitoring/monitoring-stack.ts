@@ -12,7 +12,7 @@ import { ChartBackedConstruct, IFluxApp } from '../flux/flux-app';
 import { GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { ClusterStorage, DEFAULT_STORAGE_CLASS } from '../storage/cluster-storage';
-import { MONITORING_NAMESPACE, PrometheusOperatorCrds } from './prometheus-operator-crds';
+import { MONITORING_NAMESPACE, PROMETHEUS_COMMUNITY_REPOSITORY, PrometheusOperatorCrds } from './prometheus-operator-crds';
 
 /** Release (and fullnameOverride) of kube-prometheus-stack: the prefix of its object names. */
 export const MONITORING_RELEASE = 'kube-prometheus-stack';
@@ -150,7 +150,8 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
       if (!Number.isInteger(v) || v < 1) invalidProp(this, `${name} ${v} must be a whole number >= 1`);
     }
 
-    this.crds = props.crds ?? new PrometheusOperatorCrds(cluster.crds, 'PrometheusOperatorCrds');
+    // One CRD app per cluster, found again by id (a second stack is then reported as a duplicate capability).
+    this.crds = props.crds ?? (cluster.crds.node.tryFindChild('PrometheusOperatorCrds') as PrometheusOperatorCrds | undefined) ?? new PrometheusOperatorCrds(cluster.crds, 'PrometheusOperatorCrds');
     claimCapability(cluster, Capability.MONITORING, this);
 
     const className = props.storage ? DEFAULT_STORAGE_CLASS : undefined;
@@ -163,7 +164,7 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
         },
       },
     });
-    const podSecurity = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } };
+    const podSecurity = (): Record<string, unknown> => ({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: 'RuntimeDefault' } });
     const values: KubePrometheusStackValues = {
       fullnameOverride: MONITORING_RELEASE,
       crds: { enabled: false },
@@ -184,7 +185,7 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
           retention: retentionHours % 24 === 0 ? `${retentionHours / 24}d` : `${retentionHours}h`,
           retentionSize: `${retentionSizeGiB}GB`,
           storageSpec: claim(storageSizeGiB),
-          securityContext: podSecurity,
+          securityContext: podSecurity(),
           // Every monitor of every namespace, not only this release's.
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,
@@ -208,7 +209,7 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
         alertmanagerSpec: {
           replicas: alertmanagerReplicas,
           storage: claim(alertmanagerStorageSizeGiB),
-          securityContext: podSecurity,
+          securityContext: podSecurity(),
           alertmanagerConfigSelector: { matchLabels: { [ALERTING_LABEL]: 'true' } },
           alertmanagerConfigNamespaceSelector: {},
           alertmanagerConfigMatcherStrategy: { type: 'None' },
@@ -216,9 +217,10 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
         podDisruptionBudget: { enabled: alertmanagerReplicas > 1, minAvailable: 1 },
       },
     };
-    this.createApp({ ...props, chart: KUBE_PROMETHEUS_STACK_CHART, name: MONITORING_RELEASE, namespace: MONITORING_NAMESPACE, createNamespace: false, values: deepMerge(values, props.values) });
+    this.createApp({ ...props, chart: KUBE_PROMETHEUS_STACK_CHART,
+      repositoryName: PROMETHEUS_COMMUNITY_REPOSITORY, name: MONITORING_RELEASE, namespace: MONITORING_NAMESPACE, createNamespace: false, values: deepMerge(values, props.values) });
     // Read at synth: the monitors every construct of the cluster has added by then.
-    this.app.addValues(lazyMonitors(this));
+    this.app.addLazyValues(() => monitorValues(this));
     const layer = this.app.layer.layerName;
     if (layer !== LayerName.CONTROLLERS && layer !== LayerName.APPS) {
       throw new InfraFluxError(ErrorCode.WRONG_LAYER, this, `MonitoringStack belongs in the controllers or apps layer, not "${layer}"`);
@@ -232,18 +234,21 @@ export class MonitoringStack extends ChartBackedConstruct<KubePrometheusStackVal
   }
 }
 
-/** The Flux controllers' PodMonitor: every cluster runs Flux in flux-system (bootstrap or FluxInstance). */
-const FLUX_MONITOR = {
+/**
+ * The Flux controllers' PodMonitor: every cluster runs Flux in flux-system (`flux bootstrap`, or the
+ * FluxInstance the management cluster installs); each controller serves metrics on its container
+ * port `http-prom` (fluxcd/flux2-monitoring-example monitoring/configs/podmonitor.yaml).
+ */
+const fluxMonitor = (): Record<string, unknown> => ({
   name: 'flux-system',
   namespaceSelector: { matchNames: ['flux-system'] },
   selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['helm-controller', 'source-controller', 'kustomize-controller', 'notification-controller', 'image-automation-controller', 'image-reflector-controller'] }] },
   podMetricsEndpoints: [{ port: 'http-prom' }],
-};
+});
 
-/** The `additionalServiceMonitors`/`additionalPodMonitors` values of the cluster's added monitors, rendered at synth. */
-function lazyMonitors(stack: MonitoringStack): KubePrometheusStackValues {
-  const holder: KubePrometheusStackValues = {};
-  const monitors = (): readonly ClusterMonitor[] => clusterMonitors(stack);
+/** The `additionalServiceMonitors`/`additionalPodMonitors` values of the cluster's added monitors (read at synth). */
+function monitorValues(stack: MonitoringStack): KubePrometheusStackValues {
+  const monitors = clusterMonitors(stack);
   const endpoint = (e: ClusterMonitor['endpoints'][number]): Record<string, unknown> => ({
     port: e.port,
     path: e.path ?? '/metrics',
@@ -255,38 +260,35 @@ function lazyMonitors(stack: MonitoringStack): KubePrometheusStackValues {
         }
       : {}),
   });
-  Object.defineProperty(holder, 'extraManifests', {
-    enumerable: true,
-    // A token Secret of the Prometheus ServiceAccount, for the monitors of secured endpoints; Helm
-    // installs ServiceAccounts before Secrets (helm pkg/release/util/kind_sorter.go InstallOrder),
+  const secured = monitors.some((m) => m.endpoints.some((e) => e.https));
+  return {
+    prometheus: {
+      additionalServiceMonitors: monitors
+        .filter((m) => m.kind === MonitorKind.SERVICE_MONITOR)
+        .map((m) => ({ name: m.name, namespaceSelector: { matchNames: [m.namespace] }, selector: { matchLabels: { ...m.matchLabels } }, endpoints: m.endpoints.map(endpoint) })),
+      additionalPodMonitors: [
+        fluxMonitor(),
+        ...monitors
+          .filter((m) => m.kind === MonitorKind.POD_MONITOR)
+          .map((m) => ({ name: m.name, namespaceSelector: { matchNames: [m.namespace] }, selector: { matchLabels: { ...m.matchLabels } }, podMetricsEndpoints: m.endpoints.map(endpoint) })),
+      ],
+    },
+    // A token Secret of the Prometheus ServiceAccount for the monitors of secured endpoints: Helm
+    // installs ServiceAccounts before Secrets (helm pkg/release/util/kind_sorter.go InstallOrder)
     // and the token controller fills it in. No secret value is in dist/.
-    get: () =>
-      monitors().some((m) => m.endpoints.some((e) => e.https))
-        ? [
+    ...(secured
+      ? {
+          extraManifests: [
             {
               apiVersion: 'v1',
               kind: 'Secret',
               type: 'kubernetes.io/service-account-token',
               metadata: { name: SCRAPE_TOKEN_SECRET, annotations: { 'kubernetes.io/service-account.name': PROMETHEUS_SERVICE_ACCOUNT } },
             },
-          ]
-        : undefined,
-  });
-  Object.defineProperty(holder, 'prometheus', {
-    enumerable: true,
-    get: () => ({
-      additionalServiceMonitors: monitors()
-        .filter((m) => m.kind === MonitorKind.SERVICE_MONITOR)
-        .map((m) => ({ name: m.name, namespaceSelector: { matchNames: [m.namespace] }, selector: { matchLabels: { ...m.matchLabels } }, endpoints: m.endpoints.map(endpoint) })),
-      additionalPodMonitors: [
-        FLUX_MONITOR,
-        ...monitors()
-          .filter((m) => m.kind === MonitorKind.POD_MONITOR)
-          .map((m) => ({ name: m.name, namespaceSelector: { matchNames: [m.namespace] }, selector: { matchLabels: { ...m.matchLabels } }, podMetricsEndpoints: m.endpoints.map(endpoint) })),
-      ],
-    }),
-  });
-  return holder;
+          ],
+        }
+      : {}),
+  };
 }
 
 /** Secret (in `monitoring`) with the Prometheus ServiceAccount's token, for monitors of secured endpoints. */

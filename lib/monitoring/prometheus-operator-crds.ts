@@ -7,6 +7,12 @@ import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { PodSecurityLevel } from '../flux/pod-security';
 
+/**
+ * The shared HelmRepository of the prometheus-community charts: the name derived from the URL,
+ * `helm-charts`, is Velero's (`vmware-tanzu.github.io/helm-charts`).
+ */
+export const PROMETHEUS_COMMUNITY_REPOSITORY = 'prometheus-community';
+
 /** Namespace of the metrics stack: created by the CRD app (crds layer), so it exists before any later layer. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
@@ -34,6 +40,7 @@ export class PrometheusOperatorCrds extends ChartBackedConstruct<PrometheusOpera
     this.createApp({
       ...props,
       chart: PROMETHEUS_OPERATOR_CRDS_CHART,
+      repositoryName: PROMETHEUS_COMMUNITY_REPOSITORY,
       name: 'prometheus-operator-crds',
       namespace: MONITORING_NAMESPACE,
       podSecurity: PodSecurityLevel.PRIVILEGED,
