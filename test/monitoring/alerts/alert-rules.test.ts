@@ -71,6 +71,12 @@ describe('PlatformAlerts', () => {
     expect(all.rules.every((m) => m.file.startsWith('test/configs/'))).toBe(true);
   });
 
+  test('the reconcile model applies them after the monitoring CRDs', () => {
+    // GIVEN the synthesized cluster WHEN the reconcile model replays it from empty
+    // THEN every PrometheusRule's kind is served and its namespace exists when configs is applied
+    expect(() => all.fleet.checkReconcile()).not.toThrow();
+  });
+
   test('snapshot of the Flux family', () => {
     expect(all.rules.find((m) => m.object.metadata.name === 'infraflux-flux')!.object).toMatchSnapshot();
   });
