@@ -73,6 +73,8 @@ export class AlertFamily {
    * export no per-object Ready metric; these read `gotk_resource_info` from kube-state-metrics'
    * custom resource state for the Flux CRDs (the Flux monitoring guide's configuration), and
    * `FluxResourceMetricsMissing` fires when that metric is absent, so a missing configuration shows.
+   * `FluxReconcileErrors` reads the controllers' own controller-runtime counters
+   * (`controller_runtime_reconcile_total{result="error"}`), which exist without that configuration.
    * @see https://fluxcd.io/flux/monitoring/metrics/
    * @see https://fluxcd.io/flux/monitoring/custom-metrics/
    */
@@ -90,6 +92,14 @@ export class AlertFamily {
       notReady('FluxKustomizationNotReady', 'Kustomization', 'Kustomization'),
       notReady('FluxHelmReleaseNotReady', 'HelmRelease', 'HelmRelease'),
       notReady('FluxSourceNotReady', 'GitRepository|OCIRepository|HelmRepository|HelmChart|Bucket', 'source'),
+      {
+        alert: 'FluxReconcileErrors',
+        expr: 'sum by (namespace, controller) (increase(controller_runtime_reconcile_total{namespace="flux-system", result="error"}[15m])) > 0',
+        for: wait,
+        severity: WARNING,
+        summary: 'Flux {{ $labels.controller }} reconciliations keep failing',
+        description: `The Flux {{ $labels.controller }} controller has failed reconciliations for ${wait.toMinutes()} minutes (controller-runtime metrics of the controllers themselves): an object of that kind is not Ready.`,
+      },
       {
         alert: 'FluxResourceMetricsMissing',
         expr: 'absent(gotk_resource_info)',
@@ -332,7 +342,8 @@ export class AlertFamily {
   /**
    * Cluster API on the management cluster: Machines and Clusters not Ready
    * (`capi_machine_status_condition`, `capi_cluster_status_condition` from kube-state-metrics with
-   * Cluster API's custom resource state configuration).
+   * Cluster API's custom resource state configuration) and reconcile errors of the core controllers
+   * (their controller-runtime counters, scraped by the stack's provider monitors).
    * @see https://cluster-api.sigs.k8s.io/reference/api/metrics
    */
   public static clusterApi(): AlertFamily {
@@ -344,6 +355,14 @@ export class AlertFamily {
         severity: WARNING,
         summary: 'Machine {{ $labels.namespace }}/{{ $labels.name }} is not Ready',
         description: 'Cluster API Machine {{ $labels.namespace }}/{{ $labels.name }} has not been Ready for 15 minutes (provisioning, bootstrap or node health).',
+      },
+      {
+        alert: 'ClusterApiReconcileErrors',
+        expr: 'sum by (namespace, controller) (increase(controller_runtime_reconcile_total{namespace="capi-system", result="error"}[15m])) > 0',
+        for: Duration.minutes(30),
+        severity: WARNING,
+        summary: 'Cluster API {{ $labels.controller }} reconciliations keep failing',
+        description: 'The core Cluster API {{ $labels.controller }} controller has failed reconciliations for 30 minutes (its controller-runtime metrics): a Machine or Cluster is stuck.',
       },
       {
         alert: 'ClusterApiClusterNotReady',

@@ -14,7 +14,7 @@ const veleroOf = (plan: BackupPlan) => ({ scheduleNames: plan.schedules.map((s) 
 
 /** Every family with the alerts it must contain. */
 const FAMILIES: ReadonlyArray<[string, () => AlertFamily, readonly string[]]> = [
-  ['flux', () => AlertFamily.flux(), ['FluxKustomizationNotReady', 'FluxHelmReleaseNotReady', 'FluxSourceNotReady', 'FluxResourceMetricsMissing']],
+  ['flux', () => AlertFamily.flux(), ['FluxKustomizationNotReady', 'FluxHelmReleaseNotReady', 'FluxSourceNotReady', 'FluxReconcileErrors', 'FluxResourceMetricsMissing']],
   ['cert-manager', () => AlertFamily.certManager(), ['CertificateNotReady', 'CertificateExpiringSoon', 'CertificateExpiryCritical']],
   ['velero', () => AlertFamily.velero(veleroOf(BackupPlan.production())), ['VeleroBackupFailed', 'VeleroBackupPartiallyFailed', 'VeleroBackupMissing']],
   ['cilium', () => AlertFamily.cilium(), ['CiliumAgentNotReady', 'CiliumDropsHigh', 'CiliumPolicyDenialsHigh', 'CiliumUnreachableNodes']],
@@ -22,7 +22,7 @@ const FAMILIES: ReadonlyArray<[string, () => AlertFamily, readonly string[]]> = 
   ['tetragon', () => AlertFamily.tetragon(), ['TetragonPolicyEvent', 'TetragonPolicyLoadFailed']],
   ['nodes', () => AlertFamily.nodes(), ['NodePressure', 'NodeFilesystemAlmostFull']],
   ['ceph', () => AlertFamily.ceph(), ['CephHealthWarning', 'CephHealthError']],
-  ['cluster-api', () => AlertFamily.clusterApi(), ['ClusterApiMachineNotReady', 'ClusterApiClusterNotReady']],
+  ['cluster-api', () => AlertFamily.clusterApi(), ['ClusterApiMachineNotReady', 'ClusterApiReconcileErrors', 'ClusterApiClusterNotReady']],
   ['external-secrets', () => AlertFamily.externalSecrets(), ['ExternalSecretNotReady', 'ExternalSecretSyncErrors']],
   ['sealed-secrets', () => AlertFamily.sealedSecrets(), ['SealedSecretUnsealErrors']],
 ];
