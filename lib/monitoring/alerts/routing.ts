@@ -18,6 +18,16 @@ import type { SecretKeyReference } from '../../secrets/secret-reference';
 import type { IClusterMonitoring } from '../../flux/cluster-monitoring';
 import { ALERTING_LABEL, MONITORING_NAMESPACE, requireMonitoring } from './_monitoring-api';
 
+/** Key and name suffix of the route of alerts without an owner label. */
+const UNOWNED = 'unowned';
+
+/** One label matcher of a route (`matchType` `=`, `!=`, `=~`, `!~`). */
+interface RouteMatcher {
+  readonly name: string;
+  readonly value: string;
+  readonly matchType: '=' | '!=' | '=~' | '!~';
+}
+
 const ALERTMANAGER_CONFIG_GVK = { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' } as const;
 
 /** The kinds of receiver InfraFlux types. */
@@ -186,7 +196,8 @@ export interface AlertRoutingProps {
 /**
  * One AlertmanagerConfig per owner: each team declared on the cluster (`declaredOwners`) and the
  * platform team, named `infraflux-<team>`, routing `infraflux.io/owner=<team>` to the team's
- * receivers (or the platform's). Labelled `infraflux.io/alerting: "true"`,
+ * receivers (or the platform's); `infraflux-unowned` sends alerts without an owner label (the
+ * stack's default rules) to the platform's receivers. Labelled `infraflux.io/alerting: "true"`,
  * which the cluster's Alertmanager selects. Create it after the constructs that declare owners (or
  * add late ones with {@link addOwner}): synth fails for a declared team without a route.
  */
@@ -218,6 +229,12 @@ export class AlertRouting extends Construct {
     GitOpsCluster.of(this).addDependency(this, requireMonitoring(this, props.monitoring).crds);
     this.addOwner(PLATFORM_OWNER);
     for (const owner of declaredOwners(this)) this.addOwner(owner);
+    // Alerts without an owner (kube-prometheus-stack's default rules) go to the platform team too,
+    // except the stack's always-firing Watchdog and InfoInhibitor (label absent = empty value).
+    this.addConfig(UNOWNED, PLATFORM_OWNER.team, `infraflux-${UNOWNED}`, [
+      { name: OWNER_LABEL, value: '', matchType: '=' },
+      { name: 'alertname', value: 'Watchdog|InfoInhibitor', matchType: '!~' },
+    ]);
     addCodedValidation(this, () => {
       const errors: InfraFluxError[] = [];
       const declared = new Set(declaredOwners(this).map((o) => o.team));
@@ -237,7 +254,7 @@ export class AlertRouting extends Construct {
 
   /** The teams with a route, sorted. */
   public get teams(): readonly string[] {
-    return [...this.configs.keys()].sort();
+    return [...this.configs.keys()].filter((k) => k !== UNOWNED).sort();
   }
 
   /** The AlertmanagerConfig of `team` (escape hatch), if it has one. */
@@ -248,11 +265,12 @@ export class AlertRouting extends Construct {
   /** Adds the route of `owner` (idempotent); owners declared before this construct get one automatically. */
   public addOwner(owner: Owner): this {
     const team = validateDnsLabel(this, 'owner team', owner.team);
-    this.addConfig(team, team, `infraflux-${team}`, { [OWNER_LABEL]: team });
+    if (team === UNOWNED) invalidProp(this, `team name "${UNOWNED}" is reserved for the route of alerts without an owner`);
+    this.addConfig(team, team, `infraflux-${team}`, [{ name: OWNER_LABEL, value: team, matchType: '=' }]);
     return this;
   }
 
-  private addConfig(key: string, team: string, name: string, matchers: Readonly<Record<string, string>>): void {
+  private addConfig(key: string, team: string, name: string, matchers: readonly RouteMatcher[]): void {
     if (this.configs.has(key)) return;
     const spec: AlertmanagerConfigProps['spec'] = Lazy.any({ produce: () => this.renderSpec(team, matchers) });
     this.configs.set(
@@ -265,7 +283,7 @@ export class AlertRouting extends Construct {
     );
   }
 
-  private renderSpec(team: string, matchers: Readonly<Record<string, string>>): Record<string, unknown> {
+  private renderSpec(team: string, matchers: readonly RouteMatcher[]): Record<string, unknown> {
     // One receiver with every integration of the team: Alertmanager notifies each of its configs.
     const merged: Record<string, unknown[]> = {};
     for (const c of this.rendered.get(team) ?? this.rendered.get(PLATFORM_OWNER.team)!) {
@@ -274,9 +292,7 @@ export class AlertRouting extends Construct {
     return {
       route: {
         receiver: team,
-        matchers: Object.entries(matchers)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, value]) => ({ name, value, matchType: '=' })),
+        matchers: matchers.map((m) => ({ ...m })),
         groupBy: ['alertname', 'namespace'],
         groupWait: goDuration(this.props.groupWait ?? Duration.seconds(30), this),
         groupInterval: '5m',

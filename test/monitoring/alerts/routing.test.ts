@@ -23,6 +23,16 @@ describe('AlertRouting', () => {
     expect(shop.spec.route).toMatchObject({ receiver: 'shop', matchers: [{ name: 'infraflux.io/owner', value: 'shop', matchType: '=' }] });
     expect(shop.spec.receivers).toEqual([{ name: 'shop', webhookConfigs: [{ urlSecret: { name: 'receivers', key: 'url' }, sendResolved: true }] }]);
     expect(manifestsByFile(fleet)['test/configs/alertmanagerconfig-infraflux-platform.yaml']).toMatchSnapshot();
+    // AND alerts without an owner (the stack's default rules) reach the platform, but not its Watchdog
+    const unowned = manifest(fleet, 'test/configs/alertmanagerconfig-infraflux-unowned.yaml');
+    expect(unowned.spec.route).toMatchObject({
+      receiver: 'platform',
+      matchers: [
+        { name: 'infraflux.io/owner', value: '', matchType: '=' },
+        { name: 'alertname', value: 'Watchdog|InfoInhibitor', matchType: '!~' },
+      ],
+    });
+    expect(unowned.spec.receivers[0].name).toBe('platform');
   });
 
   test("an owner without receivers of its own gets the platform's", () => {
@@ -84,6 +94,13 @@ describe('AlertRouting', () => {
       error = e as InfraFluxError;
     }
     expect(error?.problems).toContainEqual(expect.objectContaining({ code: 'INFRAFLUX_INVALID_PROP', message: expect.stringMatching(/team "late" was declared after AlertRouting/) }));
+  });
+
+  test('fails for a team named like the unowned route', () => {
+    const { cluster } = monitoredCluster();
+    const secret = receiverSecret(cluster);
+    const routing = new AlertRouting(cluster.configs, 'Routing', { platformReceivers: [AlertReceiver.webhook({ url: secret.key('url') })] });
+    expect(() => routing.addOwner({ team: 'unowned' })).toThrow(/team name "unowned" is reserved/);
   });
 
   test('fails for an e-mail receiver with a bad address', () => {
