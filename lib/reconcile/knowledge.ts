@@ -443,6 +443,34 @@ const MONITORING_CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
   },
 ];
 
+// alerts (issue 14, h-alerts): the Secrets an AlertmanagerConfig's receivers read.
+/** Receiver fields of an AlertmanagerConfig (v1alpha1) that are SecretKeySelectors, per integration. */
+const ALERTMANAGER_RECEIVER_SECRETS: Readonly<Record<string, readonly string[]>> = {
+  slackConfigs: ['apiURL'],
+  pagerdutyConfigs: ['routingKey', 'serviceKey'],
+  webhookConfigs: ['urlSecret'],
+  emailConfigs: ['authPassword', 'authSecret'],
+};
+
+const ALERTING_CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
+  {
+    id: 'prometheus-operator/AlertmanagerConfig',
+    group: 'monitoring.coreos.com',
+    kind: 'AlertmanagerConfig',
+    description: "the receivers' SecretKeySelectors (Slack apiURL, PagerDuty routingKey/serviceKey, webhook urlSecret, e-mail authPassword/authSecret) name Secrets in the AlertmanagerConfig's own namespace",
+    source:
+      'prometheus-operator v0.93.1 crd-alertmanagerconfigs.yaml, every receiver SecretKeySelector: "The secret needs to be in the same namespace as the AlertmanagerConfig object and accessible by the Prometheus Operator"',
+    references: (o) => {
+      const ns = meta(o).namespace;
+      return list(field(o, 'spec', 'receivers')).flatMap((r, i) =>
+        Object.entries(ALERTMANAGER_RECEIVER_SECRETS).flatMap(([integration, keys]) =>
+          list(r[integration]).flatMap((c, j) => keys.flatMap((k) => secret(stringField(field(c, k), 'name'), ns, `spec.receivers[${i}].${integration}[${j}].${k}`))),
+        ),
+      );
+    },
+  },
+];
+
 export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
   {
     chart: 'cert-manager',
@@ -1086,6 +1114,7 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
     },
   },
   ...MONITORING_CONTROLLER_KNOWLEDGE,
+  ...ALERTING_CONTROLLER_KNOWLEDGE,
 ];
 
 

@@ -57,6 +57,21 @@ describe('AlertRouting', () => {
     expect(manifest(fleet, 'test/configs/alertmanagerconfig-infraflux-analytics.yaml').spec.route.matchers).toEqual([{ name: 'infraflux.io/owner', value: 'analytics', matchType: '=' }]);
   });
 
+  test("the reconcile model checks the receivers' Secrets from dist/ alone", () => {
+    // GIVEN a receiver whose Secret a controller is said to create, but nothing in the fleet does
+    const { fleet, cluster } = monitoredCluster();
+    const missing = SecretReference.generatedBy('nowhere', 'monitoring', undefined, ['url']);
+    new AlertRouting(cluster.configs, 'Routing', { platformReceivers: [AlertReceiver.webhook({ url: missing.key('url') })] });
+    // WHEN the fleet is replayed THEN the AlertmanagerConfig's reference is unresolved, naming the field
+    expect(() => fleet.checkReconcile()).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.objectContaining({ code: 'RECONCILE_UNRESOLVED_REFERENCE', message: expect.stringMatching(/alertmanagerconfig-infraflux-platform\.yaml.*spec\.receivers\[0\]\.webhookConfigs\[0\]\.urlSecret/s) }),
+        ]),
+      }),
+    );
+  });
+
   test('fails for a receiver without a secret', () => {
     // GIVEN a Slack receiver whose URL is missing (a JavaScript caller, or an undefined variable)
     const { cluster } = monitoredCluster();
