@@ -19,8 +19,8 @@ describe('the monitoring capability', () => {
     // GIVEN cert-manager on a cluster without a stack
     const { fleet, cluster } = testCluster();
     const certManager = new CertManager(cluster.controllers, 'CM');
-    // THEN no ServiceMonitor value
-    expect(valuesOf(fleet, 'cert-manager').prometheus).toBeUndefined();
+    // THEN no ServiceMonitor value (the values the ConfigMap renders at synth)
+    expect(certManager.values.prometheus).toBeUndefined();
     expect(certManager.app.monitorsOn).toBe(false);
     // WHEN the stack is added afterwards THEN cert-manager's chart renders its ServiceMonitor
     new MonitoringStack(cluster.apps, 'Monitoring', { certManager });
@@ -30,21 +30,22 @@ describe('the monitoring capability', () => {
 
   test('an app with monitors waits for the CRD app (a dependency resolved at synth)', () => {
     // GIVEN an app in the crds layer (the CRD app's own layer) that has monitoring values, created before the stack
-    const { fleet, cluster } = testCluster();
-    new FluxApp(cluster.crds, 'proxy', { chart: OAUTH2_PROXY_CHART, monitoringValues: { metrics: { serviceMonitor: { enabled: true } } } });
+    const { cluster } = testCluster();
+    const proxy = new FluxApp(cluster.crds, 'proxy', { chart: OAUTH2_PROXY_CHART, monitoringValues: { metrics: { serviceMonitor: { enabled: true } } } });
     const certManager = new CertManager(cluster.controllers, 'CM');
     new MonitoringStack(cluster.apps, 'Monitoring', { certManager });
-    // THEN its Kustomization dependsOn the CRD app's
-    expect(manifest(fleet, 'test/crds/kustomization-proxy.yaml').spec.dependsOn).toEqual([{ name: 'prometheus-operator-crds', namespace: 'flux-system' }]);
-    expect(valuesOf(fleet, 'proxy').metrics).toEqual({ serviceMonitor: { enabled: true } });
+    // WHEN the dependencies are resolved (as at synth) THEN its Kustomization dependsOn the CRD app's
+    expect(cluster.resolveDependencies().errors).toEqual([]);
+    expect(proxy.kustomization!.dependsOn.map((k) => k.name)).toEqual(['prometheus-operator-crds']);
+    expect(proxy.values.metrics).toEqual({ serviceMonitor: { enabled: true } });
   });
 
   test('values added later still switch a monitor off; a release installed elsewhere never gets monitor values', () => {
-    const { fleet, cluster } = testCluster();
+    const { cluster } = testCluster();
     const certManager = new CertManager(cluster.controllers, 'CM');
     new MonitoringStack(cluster.apps, 'Monitoring', { certManager });
     certManager.app.addValues({ prometheus: { servicemonitor: { enabled: false } } });
-    expect(valuesOf(fleet, 'cert-manager').prometheus.servicemonitor.enabled).toBe(false);
+    expect(certManager.values.prometheus?.servicemonitor?.enabled).toBe(false);
     const remote = new FluxApp(cluster.controllers, 'remote', { chart: OAUTH2_PROXY_CHART, installedElsewhere: true, monitoringValues: { metrics: { serviceMonitor: { enabled: true } } } });
     expect(remote.app.monitorsOn).toBe(false);
     expect(remote.values).toEqual({});
