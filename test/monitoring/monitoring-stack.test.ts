@@ -9,11 +9,22 @@ import { addClusterMonitor, CertManager, ErrorCode, MonitorKind } from '../../li
 import { ALERTMANAGER_URL, MonitoringStack, PROMETHEUS_URL, PrometheusOperatorCrds } from '../../lib/monitoring';
 import { ClusterStorage, StoragePlatform } from '../../lib/storage';
 import { thrownBy } from '../support/errors';
-import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+import { manifest, testCluster } from '../support/fleet';
 
 type Fleet = Parameters<typeof manifest>[0];
+/** The synthesized objects by file, synthesized (and validated) once per fleet. */
+const synthesized = new WeakMap<Fleet, Map<string, Record<string, any>>>();
+function objects(fleet: Fleet): Map<string, Record<string, any>> {
+  let m = synthesized.get(fleet);
+  if (!m) {
+    m = new Map(fleet.manifests().map((x) => [x.file, x.object as Record<string, any>]));
+    synthesized.set(fleet, m);
+  }
+  return m;
+}
+const object = (fleet: Fleet, file: string): Record<string, any> => objects(fleet).get(file) ?? manifest(fleet, file);
 const kpsValues = (fleet: Fleet, cluster = 'test'): Record<string, any> =>
-  parse(manifest(fleet, `${cluster}/releases/kube-prometheus-stack/configmap-kube-prometheus-stack-values.yaml`).data['values.yaml']);
+  parse(object(fleet, `${cluster}/releases/kube-prometheus-stack/configmap-kube-prometheus-stack-values.yaml`).data['values.yaml']);
 
 function stack(props: Partial<ConstructorParameters<typeof MonitoringStack>[2]> = {}, layer: 'controllers' | 'apps' = 'controllers') {
   const { fleet, cluster } = testCluster();
@@ -63,9 +74,9 @@ describe('MonitoringStack', () => {
     // the HelmRelease is the default child; the CRD app is in the crds layer and owns the namespace
     expect(monitoring.node.defaultChild).toBe(monitoring.helmRelease);
     expect(monitoring.crds.layer.layerName).toBe('crds');
-    expect(manifest(fleet, 'test/crds/namespace-monitoring.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
-    expect(manifest(fleet, 'test/flux-system/helmrepository-prometheus-community.yaml').spec.url).toBe('https://prometheus-community.github.io/helm-charts');
-    expect(manifestsByFile(fleet)).toMatchSnapshot();
+    expect(object(fleet, 'test/crds/namespace-monitoring.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(object(fleet, 'test/flux-system/helmrepository-prometheus-community.yaml').spec.url).toBe('https://prometheus-community.github.io/helm-charts');
+    expect(Object.fromEntries(objects(fleet))).toMatchSnapshot();
   });
 
   test('MonitoringStack.of finds the stack of the cluster a construct is in, and only that one', () => {
@@ -78,11 +89,12 @@ describe('MonitoringStack', () => {
 
   test('HA: replicas with PodDisruptionBudgets, time and size retention, volumes on the cluster default class', () => {
     // GIVEN the cluster's storage WHEN a production-sized stack is added in the apps layer
-    const { fleet, cluster } = testCluster();
+    const { cluster } = testCluster();
     const certManager = new CertManager(cluster.controllers, 'CM');
     const storage = new ClusterStorage(cluster, 'Storage', { platform: StoragePlatform.aws('eu-central-1') });
-    new MonitoringStack(cluster.apps, 'Monitoring', { certManager, storage, prometheusReplicas: 2, alertmanagerReplicas: 3, retention: Duration.hours(36), storageSizeGiB: 100, retentionSizeGiB: 70 });
-    const v = kpsValues(fleet);
+    const monitoring = new MonitoringStack(cluster.apps, 'Monitoring', { certManager, storage, prometheusReplicas: 2, alertmanagerReplicas: 3, retention: Duration.hours(36), storageSizeGiB: 100, retentionSizeGiB: 70 });
+    // (the values the ConfigMap renders, read without synthesizing the cluster)
+    const v = monitoring.values as Record<string, any>;
     // THEN
     expect(v.prometheus.prometheusSpec).toMatchObject({ replicas: 2, retention: '36h', retentionSize: '70GB' });
     expect(v.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec).toMatchObject({ storageClassName: 'default', resources: { requests: { storage: '100Gi' } } });
@@ -91,14 +103,15 @@ describe('MonitoringStack', () => {
     expect(v.prometheus.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
     expect(v.alertmanager.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
     // the apps layer waits for the configs layer that holds the class
-    expect(manifest(fleet, 'test/flux-system/kustomization-apps.yaml').spec.dependsOn).toContainEqual({ name: 'configs', namespace: 'flux-system' });
+    expect(cluster.resolveDependencies().errors).toEqual([]);
+    expect(cluster.apps.kustomization.dependsOn.map((k) => k.name)).toContain('configs');
   });
 
   test('the stack renders the monitors constructs add, and the scrape token Secret for secured endpoints', () => {
-    const { fleet, cluster, monitoring } = stack();
+    const { cluster, monitoring } = stack();
     // WHEN a component adds a secured PodMonitor after the stack exists
     addClusterMonitor(cluster.apps, { kind: MonitorKind.POD_MONITOR, name: 'capi-system', namespace: 'capi-system', matchLabels: { 'control-plane': 'controller-manager' }, endpoints: [{ port: 'metrics', https: true }], component: monitoring });
-    const v = kpsValues(fleet);
+    const v = monitoring.values as Record<string, any>;
     // THEN it is rendered with the Prometheus token, which the chart's extraManifests provide
     expect(v.prometheus.additionalPodMonitors[1]).toEqual({
       name: 'capi-system',
@@ -112,8 +125,8 @@ describe('MonitoringStack', () => {
   });
 
   test('extra values merge over InfraFluxs', () => {
-    const { fleet } = stack({ values: { prometheus: { prometheusSpec: { scrapeInterval: '60s' } } } });
-    expect(kpsValues(fleet).prometheus.prometheusSpec).toMatchObject({ scrapeInterval: '60s', replicas: 1 });
+    const { monitoring } = stack({ values: { prometheus: { prometheusSpec: { scrapeInterval: '60s' } } } });
+    expect((monitoring.values as Record<string, any>).prometheus.prometheusSpec).toMatchObject({ scrapeInterval: '60s', replicas: 1 });
   });
 
   test('fails when the retention is under 2 hours or not whole hours', () => {
