@@ -14,6 +14,10 @@ function cluster(falco: boolean) {
   return { fleet, falco: f, files: fleet.manifests().map((m) => m.file) };
 }
 
+/** Built once: the same cluster with Falco on. */
+let cached: ReturnType<typeof cluster> | undefined;
+const withFalco = () => (cached ??= cluster(true));
+
 describe('Falco', () => {
   test('off by default: the reference fleet has no Falco release and no Falco route', () => {
     const files = referenceFleet().manifests.map((m) => m.file);
@@ -23,7 +27,7 @@ describe('Falco', () => {
   test('switching it on adds the release, its PrometheusRule and its alert route', () => {
     // GIVEN the same cluster without and with Falco
     const off = cluster(false);
-    const on = cluster(true);
+    const on = withFalco();
     // THEN Falco adds exactly its release, its rules and the route of its events
     const added = on.files.filter((f) => !off.files.includes(f));
     expect(added).toEqual(
@@ -44,7 +48,7 @@ describe('Falco', () => {
   });
 
   test('modern eBPF on Talos, containerd only, metrics with rule counters, tuned rules, monitors on', () => {
-    const on = cluster(true);
+    const on = withFalco();
     const values = parse(manifest(on.fleet, 'test/releases/falco/configmap-falco-values.yaml').data['values.yaml']);
     expect(values.driver).toEqual({ kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } });
     expect(values.collectors.containerEngine.engines.cri).toEqual({ enabled: true, sockets: ['/run/containerd/containerd.sock'] });
@@ -67,7 +71,7 @@ describe('Falco', () => {
     expect(() => new Falco(c.crds, 'Falco')).toThrow(expect.objectContaining({ code: 'INFRAFLUX_WRONG_LAYER' }));
   });
 
-  test('fails without a monitoring stack (nowhere to send events)', () => {
+  test('fails without a monitoring stack (its rules need the monitoring CRDs)', () => {
     const { cluster: c } = testCluster();
     expect(() => new Falco(c.apps, 'Falco')).toThrow(expect.objectContaining({ code: 'INFRAFLUX_NOT_IN_CLUSTER' }));
   });
