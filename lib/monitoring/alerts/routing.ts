@@ -207,12 +207,14 @@ export class AlertRouting extends Construct {
   private readonly configs = new Map<string, ApiObject>();
   /** Each team's rendered receiver configs (teams without their own use the platform's). */
   private readonly rendered = new Map<string, readonly Record<string, unknown>[]>();
+  private readonly timing: { readonly groupWait: string; readonly repeatInterval: string };
 
   public constructor(scope: Construct, id: string, props: AlertRoutingProps) {
     super(scope, id);
     this.props = props;
     this.namespace = validateDnsLabel(this, 'namespace', props.namespace ?? MONITORING_NAMESPACE);
     if (!fluxUnitOf(this)) invalidProp(this, 'AlertRouting must be created inside a layer of a cluster (e.g. cluster.apps)');
+    this.timing = { groupWait: goDuration(props.groupWait ?? Duration.seconds(30), this), repeatInterval: goDuration(props.repeatInterval ?? Duration.hours(4), this) };
     if (props.platformReceivers.length === 0) {
       throw new InfraFluxError(ErrorCode.ALERT_RECEIVER_SECRET_MISSING, this, 'has no platform receiver; give at least one (it is also the fallback of teams without receivers)');
     }
@@ -294,9 +296,9 @@ export class AlertRouting extends Construct {
         receiver: team,
         matchers: matchers.map((m) => ({ ...m })),
         groupBy: ['alertname', 'namespace'],
-        groupWait: goDuration(this.props.groupWait ?? Duration.seconds(30), this),
+        groupWait: this.timing.groupWait,
         groupInterval: '5m',
-        repeatInterval: goDuration(this.props.repeatInterval ?? Duration.hours(4), this),
+        repeatInterval: this.timing.repeatInterval,
       },
       receivers: [{ name: team, ...merged }],
     };

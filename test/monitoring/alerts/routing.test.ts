@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { declareOwner, InfraFluxError } from '../../../lib';
 import { AlertReceiver, AlertRouting, type SlackReceiverOptions } from '../../../lib/monitoring/alerts';
 import { SecretReference } from '../../../lib/secrets/secret-reference';
@@ -116,6 +117,14 @@ describe('AlertRouting', () => {
     const secret = receiverSecret(cluster);
     const routing = new AlertRouting(cluster.configs, 'Routing', { platformReceivers: [AlertReceiver.webhook({ url: secret.key('url') })] });
     expect(() => routing.addOwner({ team: 'unowned' })).toThrow(/team name "unowned" is reserved/);
+  });
+
+  test('fails for a repeat interval under a second', () => {
+    const { cluster } = monitoredCluster();
+    const secret = receiverSecret(cluster);
+    expect(() => new AlertRouting(cluster.configs, 'Routing', { platformReceivers: [AlertReceiver.webhook({ url: secret.key('url') })], repeatInterval: Duration.millis(10) })).toThrow(
+      expect.objectContaining({ code: 'INFRAFLUX_INVALID_DURATION', constructPath: 'test/configs/Routing' }),
+    );
   });
 
   test('fails for an e-mail receiver with a bad address', () => {
