@@ -98,6 +98,11 @@ export interface AlertRuleGroupProps {
    */
   readonly interval?: Duration;
   /**
+   * Where the runbook sections of rules without their own `runbookUrl` are: `<base>#<alert in lower case>`.
+   * @default ALERT_RUNBOOK_URL (docs/runbooks/alerts.md of InfraFlux)
+   */
+  readonly runbookBaseUrl?: string;
+  /**
    * The rules; add more with {@link AlertRuleGroup.addRule}.
    * @default []
    */
@@ -123,6 +128,7 @@ export class AlertRuleGroup extends Construct {
   /** The PrometheusRule (escape hatch). */
   public readonly resource: ApiObject;
   private readonly ruleList: AlertRule[] = [];
+  private readonly runbookBaseUrl: string;
 
   public constructor(scope: Construct, id: string, props: AlertRuleGroupProps) {
     super(scope, id);
@@ -132,6 +138,8 @@ export class AlertRuleGroup extends Construct {
     this.owner = { ...(props.owner ?? PLATFORM_OWNER), team };
     if (!fluxUnitOf(this)) invalidProp(this, 'AlertRuleGroup must be created inside a layer of a cluster (e.g. cluster.configs)');
     const interval = props.interval === undefined ? undefined : goDuration(props.interval, this);
+    this.runbookBaseUrl = props.runbookBaseUrl ?? ALERT_RUNBOOK_URL;
+    if (!/^https?:\/\/[^\s#]+$/.test(this.runbookBaseUrl)) invalidProp(this, `runbookBaseUrl "${this.runbookBaseUrl}" must be an http(s) URL without a fragment`);
     for (const rule of props.rules ?? []) this.addRule(rule);
     const spec: PrometheusRuleProps['spec'] = {
       groups: [
@@ -172,7 +180,7 @@ export class AlertRuleGroup extends Construct {
       annotations: {
         summary: rule.summary,
         description: rule.description,
-        runbook_url: rule.runbookUrl ?? `${ALERT_RUNBOOK_URL}#${rule.alert.toLowerCase()}`,
+        runbook_url: rule.runbookUrl ?? `${this.runbookBaseUrl}#${rule.alert.toLowerCase()}`,
       },
     };
   }

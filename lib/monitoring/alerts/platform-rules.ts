@@ -444,6 +444,11 @@ export interface PlatformAlertsProps {
    * @default PLATFORM_OWNER
    */
   readonly owner?: Owner;
+  /**
+   * Where the runbook sections are (`<base>#<alert>`), e.g. your fork's copy of docs/runbooks/alerts.md.
+   * @default ALERT_RUNBOOK_URL
+   */
+  readonly runbookBaseUrl?: string;
 }
 
 /**
@@ -462,7 +467,7 @@ export class PlatformAlerts extends Construct {
       if (groups.has(family.name)) throw new InfraFluxError(ErrorCode.DUPLICATE, this, `alert family "${family.name}" is given twice`);
       groups.set(
         family.name,
-        new AlertRuleGroup(this, family.name, { monitoring: props.monitoring, name: `infraflux-${family.name}`, owner: props.owner ?? PLATFORM_OWNER, rules: family.rules }),
+        new AlertRuleGroup(this, family.name, { monitoring: props.monitoring, name: `infraflux-${family.name}`, owner: props.owner ?? PLATFORM_OWNER, rules: family.rules, runbookBaseUrl: props.runbookBaseUrl }),
       );
     }
     this.groups = groups;

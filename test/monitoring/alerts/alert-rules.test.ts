@@ -86,6 +86,18 @@ describe('PlatformAlerts', () => {
     expect(() => new PlatformAlerts(cluster.configs, 'P', { families: [AlertFamily.bgp(), AlertFamily.bgp()] })).toThrow(/alert family "bgp" is given twice/);
   });
 
+  test('runbook links follow runbookBaseUrl', () => {
+    const { cluster } = monitoredCluster();
+    const alerts = new PlatformAlerts(cluster.configs, 'P', { families: [AlertFamily.bgp()], runbookBaseUrl: 'https://git.example.com/ops/runbooks.md' });
+    const rules = alerts.groups.get('bgp')!.resource.toJson().spec.groups[0].rules;
+    expect(rules[0].annotations.runbook_url).toBe('https://git.example.com/ops/runbooks.md#ciliumbgpsessiondown');
+  });
+
+  test('fails for a runbookBaseUrl with a fragment', () => {
+    const { cluster } = monitoredCluster();
+    expect(() => new PlatformAlerts(cluster.configs, 'P', { families: [AlertFamily.bgp()], runbookBaseUrl: 'https://x.example.com/a#b' })).toThrow(/runbookBaseUrl .* must be an http\(s\) URL without a fragment/);
+  });
+
   test('fails without a monitoring stack on the cluster', () => {
     const { cluster } = testCluster();
     expect(() => new PlatformAlerts(cluster.configs, 'P', { families: [AlertFamily.bgp()] })).toThrow(expect.objectContaining({ code: 'INFRAFLUX_NOT_IN_CLUSTER' }));
