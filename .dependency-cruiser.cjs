@@ -40,6 +40,7 @@ const ALLOWED = {
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   monitoring: ['core', 'flux', 'secrets', 'certs', 'storage'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

@@ -231,6 +231,8 @@ export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
 export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './backup/velero-restore';
+export type { VeleroRestoreProps } from './backup/velero-restore';
 // storage (issue 13)
 export {
   CEPH_DASHBOARD_SERVICE,
@@ -327,3 +329,5 @@ export type {
 } from './monitoring/alerts';
 export { Falco, FALCO_NAMESPACE, FALCO_TUNED_RULES, FalcoPriority, TALOS_PLATFORM_ALLOWLIST } from './monitoring/falco';
 export type { FalcoAllowlistEntry, FalcoProps } from './monitoring/falco';
+// crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
+export * from './crossplane';
