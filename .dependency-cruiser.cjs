@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  monitoring: ['core', 'flux', 'secrets', 'certs', 'storage'],
   crossplane: ['core', 'flux', 'secrets', 'validation'],
   // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
   bootstrap: ['core', 'versions', 'flux', 'platform', 'cluster', 'networking', 'management'],

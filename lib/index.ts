@@ -288,6 +288,47 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+
+// monitoring (issue 14, h-metrics): the metrics stack and the cluster-level monitoring capability
+export { addClusterMonitor, clusterMonitoring, clusterMonitors, MonitorKind } from './flux/cluster-monitoring';
+export type { ClusterMonitor, IClusterMonitoring, MonitorEndpoint } from './flux/cluster-monitoring';
+export { ALERTING_LABEL, ALERTMANAGER_URL, MONITORING_NAMESPACE, MONITORING_RELEASE, MonitoringStack, PROMETHEUS_SERVICE_ACCOUNT, PROMETHEUS_URL, PrometheusOperatorCrds, SCRAPE_TOKEN_SECRET } from './monitoring';
+export type { MonitoringStackProps, PrometheusOperatorCrdsProps } from './monitoring';
+
+// alerts (issue 14, h-alerts): platform rules checked offline, Alertmanager routes per owner, Falco
+export {
+  ALERT_RUNBOOK_URL,
+  AlertFamily,
+  AlertReceiver,
+  AlertReceiverKind,
+  AlertRouting,
+  AlertRuleGroup,
+  AlertSeverity,
+  cronPeriodSeconds,
+  labelNameProblem,
+  PlatformAlerts,
+  promqlProblems,
+  templateProblems,
+} from './monitoring/alerts';
+export type {
+  AlertRule,
+  AlertRuleGroupProps,
+  AlertRoutingProps,
+  CertManagerAlertOptions,
+  CiliumAlertOptions,
+  EmailReceiverOptions,
+  FluxAlertOptions,
+  NodeAlertOptions,
+  OwnerReceivers,
+  PagerDutyReceiverOptions,
+  PlatformAlertsProps,
+  PromqlProblem,
+  SlackReceiverOptions,
+  VeleroSchedules,
+  WebhookReceiverOptions,
+} from './monitoring/alerts';
+export { Falco, FALCO_NAMESPACE, FALCO_TUNED_RULES, FalcoPriority, TALOS_PLATFORM_ALLOWLIST } from './monitoring/falco';
+export type { FalcoAllowlistEntry, FalcoProps } from './monitoring/falco';
 // crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
 export * from './crossplane';
 

@@ -16,6 +16,7 @@ import { AzureAuth } from '../lib/secrets/stores/azure';
 import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
 import { VELERO_NAMESPACE } from '../lib/backup/velero-backup';
+import { MONITORING_NAMESPACE } from '../lib/monitoring/prometheus-operator-crds';
 import { FLEET_DOMAIN, type Baseline } from './config';
 import { STORAGE_SSO_NAMESPACE } from './storage';
 
@@ -138,6 +139,13 @@ export interface ClusterExternalSecrets {
   readonly deliver: (app: IFluxApp, id: string, targetName: string, keys: readonly string[], remoteKey?: string) => SecretReference;
 }
 
+/** The backend key of the runtime secret `name` of `cluster` in its store (the cluster's naming rules). */
+export function fleetRemoteKey(cluster: GitOpsCluster, name: string): string {
+  const spec = CLUSTER_SECRETS[cluster.name];
+  if (!spec) throw new Error(`[${cluster.node.path}] has no secret-store choice in stacks/external-secrets.ts`);
+  return spec.remoteKey(name).replace('{cluster}', cluster.name);
+}
+
 export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
   const { cluster } = baseline;
   const spec = CLUSTER_SECRETS[cluster.name];
@@ -147,8 +155,8 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     name: FLEET_STORE,
     operator,
     provider: spec.provider(cluster),
-    // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts), and Velero, read their credentials from the store.
-    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE],
+    // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts), Velero and the Alertmanager receivers (stacks/alerts.ts) read their credentials from the store.
+    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE, MONITORING_NAMESPACE],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);

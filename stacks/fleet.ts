@@ -7,11 +7,13 @@
 import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Podinfo } from '../lib';
 import { addCloudControllerManagers } from './cloud';
 import { addWorkloadClusters } from './clusters';
+import { addAlerts } from './alerts';
 import { addBackup } from './backup';
 import { addCrossplane, REFERENCE_CROSSPLANE } from './crossplane';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
+import { addMonitoring } from './monitoring';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -70,6 +72,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     // Velero snapshots the volumes of the drivers whose snapshot classes the storage labels for it.
     addBackup(baseline, secrets, storage);
     addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
+    addMonitoring(baseline, storage);
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
@@ -92,5 +95,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
   declareManagementInputs(mgmt);
+  // Alerts last: routes follow every owner declared above (stacks/alerts.ts; Falco off).
+  addAlerts(fleet.clusters);
   return fleet;
 }

@@ -135,6 +135,19 @@ export enum ErrorCode {
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
 
+  // monitoring (issue 14, h-metrics)
+  /** Prometheus retention is not a whole number of hours of at least 2 (one TSDB block). */
+  MONITORING_RETENTION = 'INFRAFLUX_MONITORING_RETENTION',
+  /** A monitoring volume size is not a whole number of GiB, or the size-based retention leaves no room in the volume. */
+  MONITORING_STORAGE_SIZING = 'INFRAFLUX_MONITORING_STORAGE_SIZING',
+
+  // alerts and alert routing (issue 14, h-alerts: lib/monitoring/alerts, decisions 0082-0083)
+  /** An alerting rule's PromQL expression does not parse (or gives a range-vector function an instant vector). */
+  INVALID_PROMQL = 'INFRAFLUX_INVALID_PROMQL',
+  /** An alerting rule is not allowed: its name, a label name, a reserved label, a label or annotation template. */
+  INVALID_ALERT_RULE = 'INFRAFLUX_INVALID_ALERT_RULE',
+  /** An Alertmanager receiver lacks the Secret its credentials or URL must come from, or an owner has no receiver. */
+  ALERT_RECEIVER_SECRET_MISSING = 'INFRAFLUX_ALERT_RECEIVER_SECRET_MISSING',
   // crossplane and restore (issue 13 point 4 and backup gaps; h-crossplane, decisions 0073-0075)
   /** A Crossplane object (package, XRD, Composition, XR) is on a cluster that does not run the Crossplane it names. */
   CROSSPLANE_NOT_INSTALLED = 'INFRAFLUX_CROSSPLANE_NOT_INSTALLED',
