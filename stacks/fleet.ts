@@ -11,6 +11,7 @@ import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
+import { addPolicy } from './policy';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -89,5 +90,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
   declareManagementInputs(mgmt);
+  // Last: the policy baselines exempt every Namespace the fleet created below restricted (stacks/policy.ts).
+  addPolicy(baselines);
   return fleet;
 }

@@ -134,6 +134,16 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // policy (issue 15, h-policy; decision 0092)
+  /** A policy exemption's expiry date has passed. */
+  POLICY_EXEMPTION_EXPIRED = 'INFRAFLUX_POLICY_EXEMPTION_EXPIRED',
+  /** A Namespace below Pod Security restricted is not exempted from the Pod Security Standards policies explicitly. */
+  POLICY_NAMESPACE_NOT_EXEMPTED = 'INFRAFLUX_POLICY_NAMESPACE_NOT_EXEMPTED',
+  /** Kyverno and Gatekeeper both enforce in one cluster. */
+  POLICY_ENGINES_BOTH_ENFORCING = 'INFRAFLUX_POLICY_ENGINES_BOTH_ENFORCING',
+  /** The offline policy check found a violation that no exemption covers. */
+  POLICY_VIOLATION = 'INFRAFLUX_POLICY_VIOLATION',
 }
 
 /**
