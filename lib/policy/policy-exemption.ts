@@ -75,7 +75,8 @@ export class PolicyExemption extends Construct {
         spec: {
           policyRefs: this.policies.map((p) => ({ name: p, kind: 'ValidatingPolicy' })),
           matchConditions: [{ name: 'exempted-namespaces', expression: `(has(object.metadata.namespace) ? object.metadata.namespace : object.metadata.name) in [${list}]` }],
-          expiresAt: end,
+          // The binding turns the Date into RFC 3339 with toISOString(); cdk8s cannot resolve a Date object itself.
+          expiresAt: { toISOString: () => end.toISOString().replace('.000Z', 'Z') } as unknown as Date,
           properties: { 'requested-by': this.requestedBy, reason: this.reason, expires: this.expires },
         },
       });
