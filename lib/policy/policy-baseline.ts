@@ -8,6 +8,7 @@ import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDns
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ManifestBackedConstruct } from '../flux/manifest-app';
+import { Validation } from '../validation/exemption';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { BaselineRule, baselineRules } from './baseline-rules';
 import { Gatekeeper } from './gatekeeper';
@@ -256,7 +257,7 @@ export class PolicyBaseline extends Construct {
       },
     });
     const self = this;
-    new ApiObject(this.content.content, `Constraint-${rule.name}`, {
+    const constraint = new ApiObject(this.content.content, `Constraint-${rule.name}`, {
       apiVersion: 'constraints.gatekeeper.sh/v1beta1',
       kind,
       metadata: { name: rule.name },
@@ -270,6 +271,7 @@ export class PolicyBaseline extends Construct {
         },
       },
     });
+    Validation.exempt(constraint, `its CRD is created by Gatekeeper from ConstraintTemplate ${kind.toLowerCase()} at runtime; no pinned schema exists`);
   }
 
   private validateCluster(): InfraFluxError[] {
@@ -297,7 +299,7 @@ export class PolicyBaseline extends Construct {
     const engines = [...new Set(cluster.node.findAll().filter((c): c is PolicyBaseline => c instanceof PolicyBaseline && c.action.enforcing).map((b) => b.engineType.name))];
     const others = cluster.node.findAll().filter((c) => (c instanceof Kyverno || c instanceof Gatekeeper) && c !== this.engine);
     if (engines.length > 1 || (this.action.enforcing && others.some((o) => o instanceof Kyverno !== (this.engine instanceof Kyverno)))) {
-      errors.push(new InfraFluxError(ErrorCode.POLICY_ENGINES_BOTH_ENFORCING, this, `cluster ${cluster.name} runs Kyverno and Gatekeeper with an enforcing baseline: two admission engines enforcing the same rules deadlock and contradict each other; keep one (engine prop) or set the other to PolicyAction.AUDIT`));
+      errors.push(new InfraFluxError(ErrorCode.POLICY_ENGINES_BOTH_ENFORCING, this, `cluster ${cluster.name} runs Kyverno and Gatekeeper beside an enforcing baseline: two admission engines enforcing the same rules deadlock and contradict each other; keep one (engine prop) or set the other to PolicyAction.AUDIT`));
     }
     return errors;
   }
