@@ -142,8 +142,6 @@ export enum ErrorCode {
   POLICY_NAMESPACE_NOT_EXEMPTED = 'INFRAFLUX_POLICY_NAMESPACE_NOT_EXEMPTED',
   /** Kyverno and Gatekeeper both enforce in one cluster. */
   POLICY_ENGINES_BOTH_ENFORCING = 'INFRAFLUX_POLICY_ENGINES_BOTH_ENFORCING',
-  /** The offline policy check found a violation that no exemption covers. */
-  POLICY_VIOLATION = 'INFRAFLUX_POLICY_VIOLATION',
 }
 
 /**

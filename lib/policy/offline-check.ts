@@ -8,7 +8,7 @@
  *
  * Node-only (reads the cache, needs the dev dependency @bufbuild/cel): not exported from lib/index.ts.
  */
-import { run } from '@bufbuild/cel';
+import { celEnv, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { parse as parseYaml } from 'yaml';
 import { UpstreamCache } from '../upstream/lock';
@@ -86,8 +86,26 @@ function toCel(v: unknown): unknown {
   return v;
 }
 
+const ENV = celEnv({ funcs: strings });
+const PLANS = new Map<string, (bindings: never) => unknown>();
+
+/** Evaluates `expr` (planned once per expression); a CEL error is returned as a value, never thrown. */
 function evalCel(expr: string, bindings: Record<string, unknown>): unknown {
-  return run(desugarOptionals(expr), bindings as never, { funcs: strings });
+  let planned = PLANS.get(expr);
+  if (!planned) {
+    try {
+      planned = plan(ENV, parse(desugarOptionals(expr))) as (bindings: never) => unknown;
+    } catch (e) {
+      const error = e;
+      planned = () => error;
+    }
+    PLANS.set(expr, planned);
+  }
+  try {
+    return planned(bindings as never);
+  } catch (e) {
+    return e;
+  }
 }
 
 /**
