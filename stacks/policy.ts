@@ -28,7 +28,7 @@ export const FLEET_REGISTRIES: readonly string[] = ['docker.io', 'gcr.io', 'ghcr
 const NAMESPACE_REASONS: Readonly<Record<string, string>> = {
   velero: 'Velero node-agent DaemonSet reads pod volumes from the node (hostPath /var/lib/kubelet/pods, privileged) for file-system backups',
   'rook-ceph': 'Rook Ceph OSDs and the Ceph CSI node plugins: privileged, hostPath /dev and /var/lib/rook, hostNetwork',
-  longhorn: 'Longhorn manager and CSI node plugin: privileged, hostPath /dev and /var/lib/longhorn',
+  'longhorn-system': 'Longhorn manager and CSI node plugin: privileged, hostPath /dev and /var/lib/longhorn',
   'proxmox-csi': 'Proxmox CSI node plugin: privileged, hostPath /dev and the kubelet directory',
   'metallb-system': 'MetalLB speaker: hostNetwork and NET_RAW for ARP/BGP',
 };
