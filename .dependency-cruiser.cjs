@@ -40,6 +40,8 @@ const ALLOWED = {
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
+  // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
+  policy: ['core', 'flux', 'upstream', 'validation'],
 };
 
 /** Subpath entry points inside a folder → the lib folders they re-export (besides their own). */

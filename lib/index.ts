@@ -286,3 +286,33 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+
+// policy (issue 15, h-policy): the engine and baselines; the offline check (lib/policy/offline-check.ts) is Node/dev-only
+export {
+  GATEKEEPER_NAMESPACE,
+  Gatekeeper,
+  KYVERNO_NAMESPACE,
+  Kyverno,
+  PLATFORM_NAMESPACES,
+  POLICY_NAMESPACE,
+  PSS_BASELINE,
+  PSS_RELEASE,
+  PSS_RESTRICTED_ONLY,
+  PolicyAction,
+  PolicyBaseline,
+  PolicyEngine,
+  PolicyExemption,
+  baselineRules,
+} from './policy';
+export type {
+  BaselineRule,
+  BaselineRuleOptions,
+  GatekeeperProps,
+  IPolicyEngine,
+  KyvernoProps,
+  NamespaceExemption,
+  PolicyBaselineProps,
+  PolicyExemptionProps,
+  RuleResource,
+  RuleValidation,
+} from './policy';

@@ -43,7 +43,7 @@ export class PolicyExemption extends Construct {
   /** The PolicyException (Kyverno engine only). */
   public readonly resource?: PolicyException;
 
-  /** @internal use PolicyBaseline.addExemption() */
+  /** Use {@link PolicyBaseline.addExemption}, which passes the baseline's clock and policy names. */
   public constructor(scope: Construct, id: string, props: PolicyExemptionProps, options: { readonly now: Date; readonly knownPolicies: readonly string[]; readonly namespace?: string }) {
     super(scope, id);
     const name = validateDnsLabel(this, 'exemption id', id.toLowerCase());
