@@ -201,6 +201,26 @@ export function imagesInValues(values: unknown, path = ''): Array<{ path: string
   return out;
 }
 
+/**
+ * What a chart's values say about host access: `privileged: true`, `hostNetwork`/`hostPID`/`hostIPC: true`
+ * and `hostPath` entries anywhere in the merged values, as a Pod the PSS rules can judge. A hint:
+ * values of a switched-off part of the chart count too, so a finding in a namespace that is not
+ * exempted must be fixed in the values or exempted with a reason.
+ */
+export function hostAccessInValues(values: unknown, path = ''): Array<{ path: string; what: 'privileged' | 'hostNetwork' | 'hostPID' | 'hostIPC' | 'hostPath' }> {
+  const out: Array<{ path: string; what: 'privileged' | 'hostNetwork' | 'hostPID' | 'hostIPC' | 'hostPath' }> = [];
+  if (Array.isArray(values)) values.forEach((v, i) => out.push(...hostAccessInValues(v, `${path}[${i}]`)));
+  else if (values && typeof values === 'object') {
+    for (const [k, v] of Object.entries(values as Json)) {
+      const p = path ? `${path}.${k}` : k;
+      if ((k === 'privileged' || k === 'hostNetwork' || k === 'hostPID' || k === 'hostIPC') && v === true) out.push({ path: p, what: k });
+      else if (k === 'hostPath' && v && (typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v) && typeof (v as Json).path === 'string'))) out.push({ path: p, what: 'hostPath' });
+      else out.push(...hostAccessInValues(v, p));
+    }
+  }
+  return out;
+}
+
 function deepMergeJson(a: unknown, b: unknown): unknown {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const out: Json = { ...(a as Json) };
@@ -276,21 +296,36 @@ export function checkFleetPolicies(objects: readonly RenderedObject[], cache: Up
       const ns = String(((hr.object.spec as Json).targetNamespace as string | undefined) ?? nsOf(hr.object));
       // The chart's workloads carry labels only the engine sees: the owner rule reads their Namespace.
       candidates.push({ object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: nameOf(hr.object), namespace: ns } }, file: hr.file, what: `HelmRelease ${ns}/${nameOf(hr.object)} chart ${chart} workloads` });
+      const host = hostAccessInValues(merged);
+      if (host.length > 0) {
+        const has = (w: string) => host.some((h) => h.what === w);
+        const spec = {
+          ...(has('hostNetwork') ? { hostNetwork: true } : {}),
+          ...(has('hostPID') ? { hostPID: true } : {}),
+          ...(has('hostIPC') ? { hostIPC: true } : {}),
+          ...(has('hostPath') ? { volumes: [{ name: 'host', hostPath: { path: '/' } }] } : {}),
+          containers: [{ name: 'values', image: 'values', ...(has('privileged') ? { securityContext: { privileged: true } } : {}) }],
+        };
+        candidates.push({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${nameOf(hr.object)}-host-access`, namespace: ns }, spec }, file: hr.file, what: `HelmRelease ${ns}/${nameOf(hr.object)} chart ${chart} values host access (${host.map((h) => h.path).join(', ')})` });
+      }
       const images = imagesInValues(merged);
       if (images.length === 0) continue;
       const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${nameOf(hr.object)}-chart-values`, namespace: ns }, spec: { containers: images.map((im, k) => ({ name: `c${k}`, image: im.image })) } };
       candidates.push({ object: pod, file: hr.file, what: `HelmRelease ${ns}/${nameOf(hr.object)} chart ${chart} values (${images.map((im) => im.path).join(', ')})` });
     }
     const imageOnly = new Set(['require-image-tag-or-digest', 'restrict-image-registries']);
+    const hostOnly = new Set(['disallow-privileged-containers', 'disallow-host-path', 'disallow-host-namespaces']);
     for (const c of candidates) {
       checked++;
-      const chartPod = c.what.startsWith('HelmRelease ') && c.object.kind === 'Pod';
+      const hostPod = c.what.startsWith('HelmRelease ') && c.what.includes(' values host access ');
+      const chartPod = c.what.startsWith('HelmRelease ') && c.object.kind === 'Pod' && !hostPod;
       const chartWorkload = c.what.startsWith('HelmRelease ') && c.object.kind !== 'Pod';
       const ns = c.object.kind === 'Namespace' ? undefined : nsOf(c.object);
       const nsObject = ns ? (namespaces.get(ns) ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) : null;
       for (const p of policies) {
         if (p.name === 'require-network-policy') continue;
         if (chartPod && !imageOnly.has(p.name)) continue;
+        if (hostPod && !hostOnly.has(p.name)) continue;
         if (chartWorkload && p.name !== 'require-owner-label') continue;
         for (const message of evaluatePolicy(p, c.object, nsObject)) report(p.name, c.object, c.what, c.file, message);
       }

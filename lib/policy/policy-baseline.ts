@@ -154,6 +154,8 @@ export class PolicyBaseline extends Construct {
     for (const e of props.exemptNamespaces ?? []) this.exemptNamespace(e);
 
     this.content = new PolicyRules(cluster.configs, 'Policies');
+    // Needs: the engine Ready (its CRDs served, its webhooks up) before any policy object.
+    this.content.addDependency(this.engine);
     if (kyverno) {
       for (const rule of this.rules) this.kyvernoPolicy(rule);
       // Values read at synth (lazy ConfigMap), so namespaces exempted after construction count.
@@ -173,6 +175,7 @@ export class PolicyBaseline extends Construct {
         },
       } as KyvernoPoliciesValues;
       this.pss = new PodSecurityStandards(cluster.configs, 'PodSecurityStandards', lazy);
+      this.pss.addDependency(this.engine);
     } else {
       for (const rule of this.rules) if (rule.name !== 'require-network-policy') this.gatekeeperTemplate(rule);
     }

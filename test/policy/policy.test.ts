@@ -2,9 +2,12 @@ import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { PodSecurityLevel } from '../../lib/flux/pod-security';
 import { GitOpsCluster } from '../../lib';
 import { Gatekeeper, Kyverno, PolicyAction, PolicyBaseline, PolicyEngine, PSS_BASELINE, PSS_RESTRICTED_ONLY } from '../../lib/policy';
-import { checkFleetPolicies, desugarOptionals, evaluatePolicy, OfflinePolicy, offlinePolicy, upstreamPssPolicies } from '../../lib/policy/offline-check';
+import { checkFleetPolicies, desugarOptionals, evaluatePolicy, hostAccessInValues, imagesInValues, OfflinePolicy, offlinePolicy, upstreamPssPolicies } from '../../lib/policy/offline-check';
 import { UpstreamCache } from '../../lib/upstream/lock';
+import { ValidatingPolicy } from '../../imports/kyverno-policies.kyverno.io';
+import { ReconcileCode } from '../../lib/reconcile/types';
 import { manifest, testCluster } from '../support/fleet';
+import { thrownBy } from '../support/errors';
 import { referenceFleet } from '../support/reference-fleet';
 
 const FUTURE = '2099-12-31';
@@ -105,6 +108,21 @@ describe('PolicyBaseline', () => {
       policyRefs: [{ kind: 'ValidatingPolicy', name: 'disallow-host-path' }],
       properties: { expires: FUTURE, reason: 'migrating off hostPath', 'requested-by': 'team-a' },
     });
+  });
+
+  test('the reconcile model proves Kyverno is Ready before any policy object', () => {
+    // GIVEN the baseline as built: engine in controllers, policies in configs
+    const ok = baseline();
+    // THEN the replay from an empty cluster passes
+    expect(() => ok.fleet.checkReconcile()).not.toThrow();
+    // WHEN a policy object is applied by the same Kustomization layer as the engine (no Kyverno Ready yet)
+    const { fleet, cluster } = testCluster();
+    new Kyverno(cluster.controllers, 'Kyverno');
+    new ValidatingPolicy(cluster.controllers, 'Early', { metadata: { name: 'early' }, spec: { validations: [{ expression: 'true' }] } });
+    // THEN the model refuses it: the policies.kyverno.io kinds are not served when it is applied
+    const e = thrownBy(() => fleet.checkReconcile());
+    expect(e.problems.map((p) => p.code)).toContain(ReconcileCode.CRD_MISSING);
+    expect(e.message).toMatch(/ValidatingPolicy/);
   });
 
   test('fails on an expired exemption', () => {
@@ -216,6 +234,12 @@ describe('the rules offline (same CEL as the cluster)', () => {
   test('platform namespaces are never checked', () => {
     const bad = { ...pod({}, { image: 'nginx:latest' }), metadata: { name: 'p', namespace: 'kube-system' } };
     expect(evaluatePolicy(byName.get('require-image-tag-or-digest')!, bad, null)).toEqual([]);
+  });
+
+  test('reads images and host access from chart values', () => {
+    const values = { image: { registry: 'quay.io', repository: 'cilium/cilium', tag: 'v1.2.3' }, sidecar: { image: 'busybox:latest' }, agent: { hostNetwork: true, securityContext: { privileged: true }, volumes: [{ hostPath: { path: '/sys' } }] }, off: { hostNetwork: false } };
+    expect(imagesInValues(values)).toEqual([{ path: 'image', image: 'quay.io/cilium/cilium:v1.2.3' }, { path: 'sidecar.image', image: 'busybox:latest' }]);
+    expect(hostAccessInValues(values).map((h) => `${h.what} ${h.path}`)).toEqual(['hostNetwork agent.hostNetwork', 'privileged agent.securityContext.privileged', 'hostPath agent.volumes[0].hostPath']);
   });
 
   test('desugars the optional-field syntax of the upstream policies', () => {
