@@ -112,12 +112,14 @@ function evalCel(expr: string, bindings: Record<string, unknown>): unknown {
  * Evaluates one policy over one object. Returns the messages of the failed validations
  * ([] = passes or not matched). `namespaceObject` is the object's Namespace (or null).
  */
-export function evaluatePolicy(policy: OfflinePolicy, object: Json, namespaceObject: Json | null): string[] {
+export function evaluatePolicy(policy: OfflinePolicy, object: Json, namespaceObject: Json | null, converted?: { object: unknown; namespaceObject: unknown }): string[] {
   if (!policy.kinds.includes(String(object.kind))) return [];
   const meta = (object.metadata ?? {}) as { namespace?: string; name?: string };
   const ns = object.kind === 'Namespace' ? meta.name : meta.namespace;
   if (ns && policy.excludedNamespaces.includes(ns)) return [];
-  const bindings: Record<string, unknown> = { object: toCel(object), namespaceObject: namespaceObject ? toCel(namespaceObject) : null, oldObject: null };
+  const bindings: Record<string, unknown> = converted
+    ? { ...converted, oldObject: null }
+    : { object: toCel(object), namespaceObject: namespaceObject ? toCel(namespaceObject) : null, oldObject: null };
   for (const c of policy.matchConditions) if (evalCel(c.expression, bindings) !== true) return [];
   const variables = new Map<string, unknown>();
   bindings.variables = variables;
@@ -221,6 +223,15 @@ export function hostAccessInValues(values: unknown, path = ''): Array<{ path: st
   return out;
 }
 
+const PINNED_VALUES = new WeakMap<UpstreamCache, Map<string, unknown>>();
+/** A chart's pinned values.yaml, parsed once per cache (read-only: merges copy). */
+function pinnedValues(cache: UpstreamCache, path: string): unknown {
+  let byPath = PINNED_VALUES.get(cache);
+  if (!byPath) PINNED_VALUES.set(cache, (byPath = new Map()));
+  if (!byPath.has(path)) byPath.set(path, parseYaml(cache.read(path)) ?? {});
+  return byPath.get(path);
+}
+
 function deepMergeJson(a: unknown, b: unknown): unknown {
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const out: Json = { ...(a as Json) };
@@ -292,7 +303,7 @@ export function checkFleetPolicies(objects: readonly RenderedObject[], cache: Up
       const chart = chartOf(hr.object);
       const pinned = cache.lock.charts[chart];
       if (!pinned?.valuesPath) continue;
-      const merged = deepMergeJson(parseYaml(cache.read(pinned.valuesPath)) ?? {}, valuesOf(hr.object));
+      const merged = deepMergeJson(pinnedValues(cache, pinned.valuesPath), valuesOf(hr.object));
       const ns = String(((hr.object.spec as Json).targetNamespace as string | undefined) ?? nsOf(hr.object));
       // The chart's workloads carry labels only the engine sees: the owner rule reads their Namespace.
       candidates.push({ object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: nameOf(hr.object), namespace: ns } }, file: hr.file, what: `HelmRelease ${ns}/${nameOf(hr.object)} chart ${chart} workloads` });
@@ -322,12 +333,13 @@ export function checkFleetPolicies(objects: readonly RenderedObject[], cache: Up
       const chartWorkload = c.what.startsWith('HelmRelease ') && c.object.kind !== 'Pod';
       const ns = c.object.kind === 'Namespace' ? undefined : nsOf(c.object);
       const nsObject = ns ? (namespaces.get(ns) ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) : null;
+      const converted = { object: toCel(c.object), namespaceObject: nsObject ? toCel(nsObject) : null };
       for (const p of policies) {
         if (p.name === 'require-network-policy') continue;
         if (chartPod && !imageOnly.has(p.name)) continue;
         if (hostPod && !hostOnly.has(p.name)) continue;
         if (chartWorkload && p.name !== 'require-owner-label') continue;
-        for (const message of evaluatePolicy(p, c.object, nsObject)) report(p.name, c.object, c.what, c.file, message);
+        for (const message of evaluatePolicy(p, c.object, nsObject, converted)) report(p.name, c.object, c.what, c.file, message);
       }
     }
     // Offline-only parts: a network policy per namespace with pods; HTTP listeners only redirect.

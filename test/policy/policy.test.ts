@@ -4,6 +4,7 @@ import { GitOpsCluster } from '../../lib';
 import { Gatekeeper, Kyverno, PolicyAction, PolicyBaseline, PolicyEngine, PSS_BASELINE, PSS_RESTRICTED_ONLY } from '../../lib/policy';
 import { checkFleetPolicies, desugarOptionals, evaluatePolicy, hostAccessInValues, imagesInValues, OfflinePolicy, offlinePolicy, upstreamPssPolicies } from '../../lib/policy/offline-check';
 import { UpstreamCache } from '../../lib/upstream/lock';
+import * as kplus from 'cdk8s-plus-33';
 import { ValidatingPolicy } from '../../imports/kyverno-policies.kyverno.io';
 import { ReconcileCode } from '../../lib/reconcile/types';
 import { manifest, testCluster } from '../support/fleet';
@@ -125,6 +126,16 @@ describe('PolicyBaseline', () => {
     expect(e.message).toMatch(/ValidatingPolicy/);
   });
 
+  test('the cluster README lists every exemption with who, why and until when', () => {
+    // GIVEN a baseline with one break-glass exemption WHEN the fleet is rendered
+    const { fleet, policy } = baseline();
+    policy.addExemption('legacy-app', { policies: ['disallow-host-path'], namespaces: ['legacy'], requestedBy: 'team-a', reason: 'migrating off hostPath', expires: FUTURE });
+    const readme = fleet.render().get('test/README.md') ?? '';
+    // THEN its row is in the "Policy exemptions" table
+    expect(readme).toContain('## Policy exemptions');
+    expect(readme).toContain(`| \`legacy-app\` | disallow-host-path | legacy | team-a | migrating off hostPath | ${FUTURE} |`);
+  });
+
   test('fails on an expired exemption', () => {
     const { policy } = baseline();
     const e = thrown(() => policy.addExemption('old', { policies: ['disallow-host-path'], namespaces: ['legacy'], requestedBy: 'team-a', reason: 'r', expires: '2026-11-30' }));
@@ -145,8 +156,7 @@ describe('PolicyBaseline', () => {
   test('fails when a privileged Namespace is not exempted explicitly', () => {
     const { cluster } = baseline();
     // A privileged app namespace appears (e.g. a CSI driver) and nobody exempts it
-    const { Namespace } = require('cdk8s-plus-33') as typeof import('cdk8s-plus-33');
-    new Namespace(cluster.controllers, 'Csi', { metadata: { name: 'csi', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+    new kplus.Namespace(cluster.controllers, 'Csi', { metadata: { name: 'csi', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
     expect(validationMessages(cluster).join('\n')).toMatch(/Namespace "csi" enforces Pod Security "privileged"/);
   });
 
