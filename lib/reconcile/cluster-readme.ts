@@ -82,8 +82,11 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
     .filter((a) => a.object.kind === 'PolicyException' && String(a.object.apiVersion ?? '').startsWith('policies.kyverno.io/'))
     .map((a) => ({ meta: a.object.metadata as { name?: string }, spec: (a.object.spec ?? {}) as { policyRefs?: Array<{ name?: string }>; matchConditions?: Array<{ expression?: string }>; properties?: Record<string, string> } }))
     .sort((a, b) => String(a.meta.name).localeCompare(String(b.meta.name)));
-  lines.push('', '## Policy exemptions', '');
-  if (exceptions.length === 0) {
+  const policed = c.kustomizations.some((n) => n.applied.some((a) => String(a.object.apiVersion ?? '').startsWith('policies.kyverno.io/')));
+  if (policed) lines.push('', '## Policy exemptions', '');
+  if (!policed) {
+    // no policy engine objects: nothing to list
+  } else if (exceptions.length === 0) {
     lines.push('None: every baseline policy applies to every namespace except the platform\'s own (docs/security.md).');
   } else {
     lines.push('Break-glass exemptions from the baseline policies (`PolicyBaseline.addExemption()`, docs/security.md); synth fails once one has expired.', '', '| exemption | policies | where | requested by | reason | expires |', '|---|---|---|---|---|---|');
