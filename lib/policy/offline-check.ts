@@ -137,12 +137,12 @@ export function offlinePolicy(object: Json, source: string, excludedNamespaces: 
   const spec = (object.spec ?? {}) as Json;
   const rules = ((spec.matchConstraints as Json | undefined)?.resourceRules ?? []) as Array<{ resources?: string[] }>;
   const resources = rules.flatMap((r) => r.resources ?? []);
-  const autogen = ((((spec.autogen as Json | undefined)?.podControllers as Json | undefined)?.controllers as string[] | undefined) ?? []).length > 0;
+  // Pod rules reach workloads through their templates (podOf), as Kyverno autogen does in the cluster.
   const kinds = resources.map((r) => RESOURCE_KINDS[r] ?? r);
   return {
     name: String((object.metadata as Json).name),
     source,
-    kinds: [...new Set([...kinds, ...(autogen ? [] : [])])],
+    kinds: [...new Set(kinds)],
     variables: (spec.variables ?? []) as OfflinePolicy['variables'],
     validations: (spec.validations ?? []) as OfflinePolicy['validations'],
     matchConditions: (spec.matchConditions ?? []) as OfflinePolicy['matchConditions'],
