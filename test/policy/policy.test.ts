@@ -259,15 +259,42 @@ describe('the rules offline (same CEL as the cluster)', () => {
     );
   });
 
-  test('fails a namespace without a network policy, and a plain-HTTP route that is not a redirect', () => {
-    // GIVEN a rendered cluster with a Deployment in a namespace without a policy and an app route on the HTTP listener
-    const objects = fleet.manifests().map((m) => ({ file: m.file, object: m.object }));
-    const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'apps' }, spec: { template: { metadata: { labels: {} }, spec: pod().spec } } };
-    const gw = gateway([https, { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }]);
-    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'apps' }, spec: { parentRefs: [{ name: 'g', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } };
-    const result = checkFleetPolicies([...objects, ...[ns, deploy, gw, route].map((object) => ({ file: 'test/apps/x.yaml', object: object as Record<string, unknown> }))]);
-    // THEN both fail
-    expect(result.violations.map((v) => `${v.policy} ${v.object}`)).toEqual(expect.arrayContaining(['require-network-policy Namespace apps', 'require-tls-gateway-listeners HTTPRoute apps/r']));
+  test('fails each rule of the acceptance list when a workload breaks it, in the whole-cluster check', () => {
+    // GIVEN a rendered baseline cluster plus one bad workload per rule, each in its own namespace with a network policy
+    const objects: Array<{ file: string; object: Record<string, unknown> }> = fleet.manifests().map((m) => ({ file: m.file, object: m.object }));
+    const add = (name: string, o: Record<string, unknown>, netpol = true) => {
+      const n = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'infraflux.io/owner': 'team-a' } } };
+      const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: name }, spec: { podSelector: {} } };
+      for (const x of [n, ...(netpol ? [np] : []), { ...o, metadata: { ...(o.metadata as object), namespace: name } }]) objects.push({ file: `test/apps/${name}.yaml`, object: x as Record<string, unknown> });
+    };
+    const deploy = (spec: Record<string, unknown>, labels: Record<string, string> = {}) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', labels }, spec: { template: { metadata: { labels: {} }, spec } } });
+    const good = pod().spec as Record<string, unknown>;
+    add('latest-tag', deploy({ ...good, containers: [{ ...container, image: 'ghcr.io/org/app:latest' }] }));
+    add('unknown-registry', deploy({ ...good, containers: [{ ...container, image: 'evil.example.com/app:1' }] }));
+    add('privileged', deploy({ ...good, containers: [{ ...container, securityContext: { ...container.securityContext, privileged: true } }] }));
+    add('host-path', deploy({ ...good, volumes: [{ name: 'h', hostPath: { path: '/' } }] }));
+    objects.push({ file: 'test/apps/no-owner.yaml', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'no-owner' } } });
+    objects.push({ file: 'test/apps/no-owner.yaml', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'no-owner' }, spec: { podSelector: {} } } });
+    objects.push({ file: 'test/apps/no-owner.yaml', object: { ...deploy(good), metadata: { name: 'd', namespace: 'no-owner' } } });
+    add('no-network-policy', deploy(good), false);
+    add('plain-http', gateway([https, { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'All' } } }]));
+    add('http-route', gateway([https, { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }]));
+    objects.push({ file: 'test/apps/http-route.yaml', object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'http-route' }, spec: { parentRefs: [{ name: 'g', sectionName: 'http' }], rules: [{ backendRefs: [{ name: 's', port: 80 }] }] } } });
+    // WHEN the offline check runs
+    const found = new Set(checkFleetPolicies(objects).violations.map((v) => `${v.policy} ${v.object.split(' ')[1].split('/')[0]}`));
+    // THEN every bad workload fails its rule
+    for (const expected of [
+      'require-image-tag-or-digest latest-tag',
+      'restrict-image-registries unknown-registry',
+      'disallow-privileged-containers privileged',
+      'disallow-host-path host-path',
+      'require-owner-label no-owner',
+      'require-network-policy no-network-policy',
+      'require-tls-gateway-listeners plain-http',
+      'require-tls-gateway-listeners http-route',
+    ]) {
+      expect(found).toContain(expected);
+    }
   });
 });
 
