@@ -136,6 +136,20 @@ describe('PolicyBaseline', () => {
     expect(readme).toContain(`| \`legacy-app\` | disallow-host-path | legacy | team-a | migrating off hostPath | ${FUTURE} |`);
   });
 
+  test('fails on an empty or malformed registry list', () => {
+    const { cluster } = testCluster();
+    expect(thrown(() => new PolicyBaseline(cluster, 'Policy', { allowedRegistries: [] })).code).toBe(ErrorCode.INVALID_PROP);
+    const other = testCluster();
+    const e = thrown(() => new PolicyBaseline(other.cluster, 'Policy', { allowedRegistries: ['https://ghcr.io'] }));
+    expect(e.message).toMatch(/"https:\/\/ghcr.io" is not a registry host/);
+  });
+
+  test('fails when a namespace is exempted at level restricted or without a reason', () => {
+    const { policy } = baseline();
+    expect(thrown(() => policy.exemptNamespace({ namespace: 'a', level: PodSecurityLevel.RESTRICTED, reason: 'r' })).code).toBe(ErrorCode.INVALID_PROP);
+    expect(thrown(() => policy.exemptNamespace({ namespace: 'a', level: PodSecurityLevel.PRIVILEGED, reason: ' ' })).code).toBe(ErrorCode.INVALID_PROP);
+  });
+
   test('fails on an expired exemption', () => {
     const { policy } = baseline();
     const e = thrown(() => policy.addExemption('old', { policies: ['disallow-host-path'], namespaces: ['legacy'], requestedBy: 'team-a', reason: 'r', expires: '2026-11-30' }));
