@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { OWNER_LABEL, PLATFORM_OWNER } from '../core/owner';
+import { declareOwner, OWNER_LABEL, PLATFORM_OWNER } from '../core/owner';
 import { PodSecurityLevel } from './pod-security';
 
 /**
@@ -9,6 +9,8 @@ import { PodSecurityLevel } from './pod-security';
  * workload or its Namespace, and chart-rendered workloads carry only the Namespace's).
  */
 export function appNamespace(scope: Construct, name: string, level: PodSecurityLevel = PodSecurityLevel.RESTRICTED): kplus.Namespace {
+  // The label names an owner the cluster knows (alert routes, exemption requests go to it).
+  declareOwner(scope, PLATFORM_OWNER);
   return new kplus.Namespace(scope, 'Namespace', {
     metadata: {
       name,

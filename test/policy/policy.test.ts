@@ -1,6 +1,6 @@
 import { ErrorCode, InfraFluxError } from '../../lib/core/errors';
 import { PodSecurityLevel } from '../../lib/flux/pod-security';
-import { GitOpsCluster } from '../../lib';
+import { declaredOwners, GitOpsCluster } from '../../lib';
 import { Gatekeeper, Kyverno, PolicyAction, PolicyBaseline, PolicyEngine, PSS_BASELINE, PSS_RESTRICTED_ONLY } from '../../lib/policy';
 import { checkFleetPolicies, desugarOptionals, evaluatePolicy, hostAccessInValues, imagesInValues, OfflinePolicy, offlinePolicy, upstreamPssPolicies } from '../../lib/policy/offline-check';
 import { UpstreamCache } from '../../lib/upstream/lock';
@@ -81,6 +81,11 @@ describe('PolicyBaseline', () => {
     expect(pss.data['values.yaml']).toContain('podSecurityStandard: restricted');
     expect(pss.data['values.yaml']).toContain('validationFailureAction: Audit');
     expect(manifest(fleet, 'test/releases/policies/validatingpolicy-require-owner-label.yaml')).toMatchSnapshot();
+  });
+
+  test('the owner the app Namespaces name is declared on the cluster (alert routes, exemption requests)', () => {
+    const { cluster } = baseline();
+    expect(declaredOwners(cluster)).toEqual([{ team: 'platform' }]);
   });
 
   test('Enforce denies, except the network-policy rule, which admission cannot decide', () => {
