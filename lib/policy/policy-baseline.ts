@@ -132,7 +132,6 @@ export class PolicyBaseline extends Construct {
   private readonly exemptionList: PolicyExemption[] = [];
   private readonly content: PolicyRules;
   private readonly now: Date;
-  private readonly pss?: PodSecurityStandards;
 
   public constructor(scope: Construct, id: string, props: PolicyBaselineProps) {
     super(scope, id);
@@ -174,8 +173,8 @@ export class PolicyBaseline extends Construct {
           return Object.fromEntries(PSS_RESTRICTED_ONLY.map((p) => [p, { excludeNamespaces: [...restricted] }]));
         },
       } as KyvernoPoliciesValues;
-      this.pss = new PodSecurityStandards(cluster.configs, 'PodSecurityStandards', lazy);
-      this.pss.addDependency(this.engine);
+      const pss = new PodSecurityStandards(cluster.configs, 'PodSecurityStandards', lazy);
+      pss.addDependency(this.engine);
     } else {
       for (const rule of this.rules) if (rule.name !== 'require-network-policy') this.gatekeeperTemplate(rule);
     }
@@ -305,11 +304,6 @@ export class PolicyBaseline extends Construct {
       errors.push(new InfraFluxError(ErrorCode.POLICY_ENGINES_BOTH_ENFORCING, this, `cluster ${cluster.name} runs Kyverno and Gatekeeper beside an enforcing baseline: two admission engines enforcing the same rules deadlock and contradict each other; keep one (engine prop) or set the other to PolicyAction.AUDIT`));
     }
     return errors;
-  }
-
-  /** @internal the PSS chart app, for tests */
-  public get podSecurityStandards(): ChartBackedConstruct<KyvernoPoliciesValues> | undefined {
-    return this.pss;
   }
 }
 
