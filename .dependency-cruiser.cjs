@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
   // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
   policy: ['core', 'flux', 'upstream', 'validation'],
