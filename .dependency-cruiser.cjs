@@ -44,6 +44,8 @@ const ALLOWED = {
   // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
   bootstrap: ['core', 'versions', 'flux', 'platform', 'cluster', 'networking', 'management'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
+  // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
+  policy: ['core', 'flux', 'upstream', 'validation'],
 };
 
 /** Subpath entry points inside a folder → the lib folders they re-export (besides their own). */

@@ -335,3 +335,32 @@ export * from './crossplane';
 // bootstrap (issue 16): the typed orchestrator of hack/bootstrap.sh, destroy.sh, verify.sh (a namespace: its
 // helpers have short names such as `cmd` and `kubectl`).
 export * as bootstrap from './bootstrap';
+// policy (issue 15, h-policy): the engine and baselines; the offline check (lib/policy/offline-check.ts) is Node/dev-only
+export {
+  GATEKEEPER_NAMESPACE,
+  Gatekeeper,
+  KYVERNO_NAMESPACE,
+  Kyverno,
+  PLATFORM_NAMESPACES,
+  POLICY_NAMESPACE,
+  PSS_BASELINE,
+  PSS_RELEASE,
+  PSS_RESTRICTED_ONLY,
+  PolicyAction,
+  PolicyBaseline,
+  PolicyEngine,
+  PolicyExemption,
+  baselineRules,
+} from './policy';
+export type {
+  BaselineRule,
+  BaselineRuleOptions,
+  GatekeeperProps,
+  IPolicyEngine,
+  KyvernoProps,
+  NamespaceExemption,
+  PolicyBaselineProps,
+  PolicyExemptionProps,
+  RuleResource,
+  RuleValidation,
+} from './policy';

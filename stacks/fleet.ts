@@ -14,6 +14,7 @@ import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
 import { addMonitoring } from './monitoring';
+import { addPolicy } from './policy';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -97,5 +98,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   declareManagementInputs(mgmt);
   // Alerts last: routes follow every owner declared above (stacks/alerts.ts; Falco off).
   addAlerts(fleet.clusters);
+  // Last: the policy baselines exempt every Namespace the fleet created below restricted (stacks/policy.ts).
+  addPolicy(baselines);
   return fleet;
 }

@@ -171,6 +171,13 @@ export enum ErrorCode {
   BOOTSTRAP_NOT_CREATED_HERE = 'INFRAFLUX_BOOTSTRAP_NOT_CREATED_HERE',
   /** hack/bootstrap.sh, destroy.sh or verify.sh got an unknown flag, provider or a missing value. */
   BOOTSTRAP_USAGE = 'INFRAFLUX_BOOTSTRAP_USAGE',
+  // policy (issue 15, h-policy; decision 0092)
+  /** A policy exemption's expiry date has passed. */
+  POLICY_EXEMPTION_EXPIRED = 'INFRAFLUX_POLICY_EXEMPTION_EXPIRED',
+  /** A Namespace below Pod Security restricted is not exempted from the Pod Security Standards policies explicitly. */
+  POLICY_NAMESPACE_NOT_EXEMPTED = 'INFRAFLUX_POLICY_NAMESPACE_NOT_EXEMPTED',
+  /** Kyverno and Gatekeeper both enforce in one cluster. */
+  POLICY_ENGINES_BOTH_ENFORCING = 'INFRAFLUX_POLICY_ENGINES_BOTH_ENFORCING',
 }
 
 /**

@@ -76,6 +76,26 @@ export function renderClusterReadme(c: ClusterModel, model: FleetModel): string 
       lines.push(`| ${code(name)} | ${i.group ? `${i.group}/` : ''}${i.kind}${i.temporary ? ' (*temporary*)' : ''} | ${cell(i.consumer)} | ${cell(i.providedBy)} | ${code(i.command)} |`);
     }
   }
+  // Policy exemptions (issue 15, h-policy): every break-glass PolicyException the cluster applies.
+  const exceptions = c.kustomizations
+    .flatMap((n) => n.applied)
+    .filter((a) => a.object.kind === 'PolicyException' && String(a.object.apiVersion ?? '').startsWith('policies.kyverno.io/'))
+    .map((a) => ({ meta: a.object.metadata as { name?: string }, spec: (a.object.spec ?? {}) as { policyRefs?: Array<{ name?: string }>; matchConditions?: Array<{ expression?: string }>; properties?: Record<string, string> } }))
+    .sort((a, b) => String(a.meta.name).localeCompare(String(b.meta.name)));
+  const policed = c.kustomizations.some((n) => n.applied.some((a) => String(a.object.apiVersion ?? '').startsWith('policies.kyverno.io/')));
+  if (policed) lines.push('', '## Policy exemptions', '');
+  if (!policed) {
+    // no policy engine objects: nothing to list
+  } else if (exceptions.length === 0) {
+    lines.push('None: every baseline policy applies to every namespace except the platform\'s own (docs/security.md).');
+  } else {
+    lines.push('Break-glass exemptions from the baseline policies (`PolicyBaseline.addExemption()`, docs/security.md); synth fails once one has expired.', '', '| exemption | policies | where | requested by | reason | expires |', '|---|---|---|---|---|---|');
+    for (const e of exceptions) {
+      const p = e.spec.properties ?? {};
+      const where = (e.spec.matchConditions ?? []).map((m) => /in \[(.*)\]\s*$/.exec(m.expression ?? '')?.[1]?.replace(/'/g, '') ?? m.expression ?? '').join('; ');
+      lines.push(`| ${code(String(e.meta.name))} | ${cell((e.spec.policyRefs ?? []).map((r) => r.name).join(', '))} | ${cell(where)} | ${cell(p['requested-by'] ?? '')} | ${cell(p.reason ?? '')} | ${cell(p.expires ?? '')} |`);
+    }
+  }
   void model;
   // The declarations, machine-readable, so the model can run on a dist/ tree alone (readDistTree).
   const json = inputs.map((i) => ({

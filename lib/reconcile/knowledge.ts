@@ -489,6 +489,7 @@ export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
   ...[['controller', 'serviceMonitor', 'forceEnable'], ['node', 'serviceMonitor', 'forceEnable']].map((path) => ({ chart: 'aws-ebs-csi-driver', path, ...SM, source: 'aws-ebs-csi-driver chart values.yaml controller/node.serviceMonitor.forceEnable ("Enables the ServiceMonitor resource even if the prometheus-operator CRDs are not installed")' })),
   { chart: 'longhorn', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'longhorn chart values.yaml metrics.serviceMonitor.enabled' },
   { chart: 'oauth2-proxy', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'oauth2-proxy chart values.yaml metrics.serviceMonitor.enabled' },
+  ...['admissionController', 'backgroundController', 'cleanupController', 'reportsController'].map((c) => ({ chart: 'kyverno', path: [c, 'serviceMonitor', 'enabled'], ...SM, source: `kyverno chart 3.9.0 values.yaml ${c}.serviceMonitor.enabled ("Create a \`ServiceMonitor\` to collect Prometheus metrics")` })),
   ...(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'] as const).map((kind) => ({
     chart: 'kube-prometheus-stack',
     path: [],

@@ -10,7 +10,7 @@ const labels = (level?: PodSecurityLevel) => {
 };
 
 describe('appNamespace', () => {
-  test('restricted by default: enforce, audit and warn restricted', () => {
+  test('restricted by default: enforce, audit and warn restricted; owned by the platform team', () => {
     // GIVEN / WHEN a namespace with the default level
     const ns = labels();
     // THEN
@@ -20,6 +20,8 @@ describe('appNamespace', () => {
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/audit': 'restricted',
       'pod-security.kubernetes.io/warn': 'restricted',
+      // the policy baseline's require-owner-label reads it for chart-rendered workloads
+      'infraflux.io/owner': 'platform',
     });
   });
 

@@ -19,6 +19,7 @@ type Obj = Record<string, any>;
  */
 const ALLOWLIST: Readonly<Record<string, string>> = {
   'chart prometheus-operator-crds': 'none: the CRDs only',
+  'chart kyverno-policies': 'none: ValidatingPolicy objects for Kyverno (the engine\'s own controllers are scraped)',
   'chart ceph-csi-drivers': 'none: Driver/OperatorConfig objects for ceph-csi-operator (the CSI pods are the operator\'s); the chart has no monitor value',
   'chart cluster-api-operator': 'gap: the chart has no metrics/monitor value (values.yaml); the operator\'s manager serves secured metrics the chart exposes no port name for',
   'chart flux-operator': 'gap: the workload\'s Flux controllers it installs are scraped (PodMonitor flux-system); the operator itself is installed by mgmt before the workload has the monitoring CRDs',

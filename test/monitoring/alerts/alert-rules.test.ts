@@ -169,7 +169,8 @@ describe('AlertRuleGroup checks (fixtures/bad-rules.ts)', () => {
     // THEN
     expect(rule.metadata.labels).toEqual({ 'infraflux.io/owner': 'shop' });
     expect(rule.metadata.annotations).toEqual({ 'example.com/reviewed': 'yes' });
-    expect(declaredOwners(cluster).map((o) => o.team)).toEqual(['shop']);
+    // (platform: every app Namespace the fleet creates declares the platform team)
+    expect(declaredOwners(cluster).map((o) => o.team)).toEqual(['platform', 'shop']);
     expect(rule.spec.groups[0]).toMatchObject({ name: 'shop', interval: '30s', rules: [{ alert: 'ShopDown', for: '2m', labels: { 'infraflux.io/owner': 'shop', severity: 'critical' } }] });
   });
 });
