@@ -375,6 +375,8 @@ export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
   ...[['controller', 'serviceMonitor', 'forceEnable'], ['node', 'serviceMonitor', 'forceEnable']].map((path) => ({ chart: 'aws-ebs-csi-driver', path, ...SM, source: 'aws-ebs-csi-driver chart values.yaml controller/node.serviceMonitor.forceEnable ("Enables the ServiceMonitor resource even if the prometheus-operator CRDs are not installed")' })),
   { chart: 'longhorn', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'longhorn chart values.yaml metrics.serviceMonitor.enabled' },
   { chart: 'oauth2-proxy', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'oauth2-proxy chart values.yaml metrics.serviceMonitor.enabled' },
+  { chart: 'traefik', path: ['metrics', 'prometheus', 'serviceMonitor', 'enabled'], ...SM, source: 'traefik chart values.yaml metrics.prometheus.serviceMonitor.enabled ("Enable optional CR for Prometheus Operator")' },
+  { chart: 'ingress-nginx', path: ['controller', 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'ingress-nginx chart values.yaml controller.metrics.serviceMonitor.enabled (with controller.metrics.enabled)' },
   ...(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'] as const).map((kind) => ({
     chart: 'kube-prometheus-stack',
     path: [],
