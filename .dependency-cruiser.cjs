@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   monitoring: ['core', 'flux', 'secrets', 'certs', 'storage'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };

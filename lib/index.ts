@@ -231,6 +231,8 @@ export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
 export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './backup/velero-restore';
+export type { VeleroRestoreProps } from './backup/velero-restore';
 // storage (issue 13)
 export {
   CEPH_DASHBOARD_SERVICE,
@@ -286,6 +288,9 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+// crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
+export * from './crossplane';
+
 
 // monitoring (issue 14, h-metrics): the metrics stack and the cluster-level monitoring capability
 export { addClusterMonitor, clusterMonitoring, clusterMonitors, MonitorKind } from './flux/cluster-monitoring';
