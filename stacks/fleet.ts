@@ -72,8 +72,8 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     const storage = addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
     // Velero snapshots the volumes of the drivers whose snapshot classes the storage labels for it.
     addBackup(baseline, secrets, storage);
-    addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
     addMonitoring(baseline, storage);
+    addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

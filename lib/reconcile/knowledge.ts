@@ -490,6 +490,8 @@ export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
   { chart: 'longhorn', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'longhorn chart values.yaml metrics.serviceMonitor.enabled' },
   { chart: 'oauth2-proxy', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'oauth2-proxy chart values.yaml metrics.serviceMonitor.enabled' },
   ...['admissionController', 'backgroundController', 'cleanupController', 'reportsController'].map((c) => ({ chart: 'kyverno', path: [c, 'serviceMonitor', 'enabled'], ...SM, source: `kyverno chart 3.9.0 values.yaml ${c}.serviceMonitor.enabled ("Create a \`ServiceMonitor\` to collect Prometheus metrics")` })),
+  { chart: 'traefik', path: ['metrics', 'prometheus', 'serviceMonitor', 'enabled'], ...SM, source: 'traefik chart values.yaml metrics.prometheus.serviceMonitor.enabled ("Enable optional CR for Prometheus Operator")' },
+  { chart: 'ingress-nginx', path: ['controller', 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'ingress-nginx chart values.yaml controller.metrics.serviceMonitor.enabled (with controller.metrics.enabled)' },
   ...(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'] as const).map((kind) => ({
     chart: 'kube-prometheus-stack',
     path: [],

@@ -8,6 +8,8 @@ import { addClusterMonitor, CertManager, ErrorCode, FluxApp, MonitorKind } from 
 import { OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
 import { MonitoringStack } from '../../lib/monitoring';
 import { CHART_RENDERED_KINDS, knowledgeFor, type KnowledgeContext } from '../../lib/reconcile/knowledge';
+import { nestAt } from '../../lib/validation/helm-merge';
+import { validateChartValues } from '../../lib/validation/helm-values';
 import { thrownBy } from '../support/errors';
 import { manifest, testCluster } from '../support/fleet';
 
@@ -73,6 +75,14 @@ describe('the reconcile model and monitors', () => {
     expect(served(hr('kube-prometheus-stack', {}), {})).toEqual(expect.arrayContaining(['monitoring.coreos.com/Prometheus', 'monitoring.coreos.com/PrometheusRule']));
     // every entry cites its source
     expect(CHART_RENDERED_KINDS.every((r) => r.source.length > 20)).toBe(true);
+  });
+
+  test('every monitor switch of CHART_RENDERED_KINDS passes the values check of its pinned chart', () => {
+    // GIVEN each switch set to true WHEN checked as the fleet checks HelmRelease values THEN no unknown key or schema error (a typo would never render a monitor)
+    const issues = CHART_RENDERED_KINDS.filter((r) => r.path.length > 0).flatMap((r) =>
+      validateChartValues(r.chart, { object: r.chart, layers: [{ label: 'switch', values: nestAt(r.path, true) }] }).map((i) => i.message),
+    );
+    expect(issues).toEqual([]);
   });
 
   test('fails the reconcile check when a chart renders a ServiceMonitor on a cluster without the monitoring CRDs', () => {

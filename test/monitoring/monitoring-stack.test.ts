@@ -5,7 +5,8 @@
  */
 import { Duration } from 'cdk8s';
 import { parse } from 'yaml';
-import { addClusterMonitor, CertManager, ErrorCode, MonitorKind } from '../../lib';
+import { addClusterMonitor, CertManager, ErrorCode, FluxApp, MonitorKind } from '../../lib';
+import { KUBE_PROMETHEUS_STACK_CHART } from '../../imports/helm/charts';
 import { ALERTMANAGER_URL, MonitoringStack, PROMETHEUS_URL, PrometheusOperatorCrds } from '../../lib/monitoring';
 import { ClusterStorage, StoragePlatform } from '../../lib/storage';
 import { thrownBy } from '../support/errors';
@@ -165,6 +166,14 @@ describe('MonitoringStack', () => {
     const e = thrownBy(() => new PrometheusOperatorCrds(cluster.controllers, 'Crds'));
     expect(e.code).toBe(ErrorCode.WRONG_LAYER);
     expect(e.constructPath).toBe('test/controllers/Crds');
+  });
+
+  test('fails when an app names its shared HelmRepository with a name that is not a DNS label', () => {
+    // (the prometheus-community charts need their own name: `helm-charts` is Velero's repository)
+    const { cluster } = testCluster();
+    const e = thrownBy(() => new FluxApp(cluster.controllers, 'app', { chart: KUBE_PROMETHEUS_STACK_CHART, repositoryName: 'Prometheus_Community' }));
+    expect(e.code).toBe(ErrorCode.INVALID_PROP);
+    expect(e.message).toMatch(/repositoryName/);
   });
 
   test('fails at synth when a cluster gets a second stack', () => {
