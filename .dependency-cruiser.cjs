@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  telemetry: ['core', 'flux', 'secrets', 'talos', 'edge'], // issue 14 (h-logs): logs, traces, Grafana
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

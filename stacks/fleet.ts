@@ -11,6 +11,7 @@ import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
+import { addTelemetry } from './telemetry';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -67,6 +68,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ssoCredentials: secrets.ssoCredentials,
     });
     addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    addTelemetry(baseline, { edge, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials, deliver: secrets.deliver });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

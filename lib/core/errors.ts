@@ -134,6 +134,12 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // telemetry: logs, traces, Grafana (issue 14, h-logs; decisions 0085-0087)
+  /** A log or trace store's storage does not fit its sizing (several replicas on a filesystem volume). */
+  TELEMETRY_STORAGE = 'INFRAFLUX_TELEMETRY_STORAGE',
+  /** A Grafana dashboard is malformed: duplicate uid, a panel without queries, a query for a data source Grafana does not have. */
+  TELEMETRY_DASHBOARD = 'INFRAFLUX_TELEMETRY_DASHBOARD',
 }
 
 /**

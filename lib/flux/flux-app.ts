@@ -395,14 +395,17 @@ export class FluxApp<V extends object = Record<string, unknown>> extends ChartBa
 
 /**
  * Name of the HelmRepository object for a repository URL: `https://charts.jetstack.io` → `jetstack`,
- * `https://helm.cilium.io/` → `cilium`, `https://kubernetes-sigs.github.io/external-dns/` → `external-dns`.
+ * `https://helm.cilium.io/` → `cilium`, `https://kubernetes-sigs.github.io/external-dns/` → `external-dns`,
+ * `https://vmware-tanzu.github.io/helm-charts` → `vmware-tanzu`.
  */
 export function repositoryName(url: string): string {
   const parsed = new URL(url);
   const host = parsed.hostname.split('.');
   const path = parsed.pathname.split('/').filter((s) => s.length > 0);
   let label: string;
-  if (parsed.hostname.endsWith('.github.io') && path.length > 0) label = path[0];
+  // A generic GitHub Pages path (`<org>.github.io/helm-charts`, `/charts`) names the org: several
+  // orgs publish there (vmware-tanzu, grafana-community, prometheus-community, falcosecurity).
+  if (parsed.hostname.endsWith('.github.io') && path.length > 0) label = ['helm-charts', 'charts'].includes(path[0]) ? host[0] : path[0];
   else if (parsed.hostname === 'raw.githubusercontent.com' && path.length > 1) label = path[1];
   else label = ['charts', 'helm', 'www'].includes(host[0]) ? host[1] : host[0];
   return label.toLowerCase().replace(/[^a-z0-9-]/g, '-');

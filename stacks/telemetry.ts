@@ -1,0 +1,113 @@
+/**
+ * Logs, traces and dashboards of the reference fleet (issue 14 points 3-5, decisions 0085-0087):
+ * on every cluster, in the apps layer, Loki (sized and kept by environment), the OpenTelemetry
+ * node log collector (pod logs, Talos service logs, the API server audit log, Hubble flow logs) and
+ * trace gateway, Tempo, and Grafana with the Prometheus/Alertmanager/Loki/Tempo data sources and
+ * the platform dashboards, exposed on `grafana.<cluster>.<zone>` behind oauth2-proxy SSO
+ * (platform admins). The Grafana admin account comes from the cluster's secret store.
+ * The lead calls {@link addTelemetry} for every baseline from buildReferenceFleet.
+ */
+import { Cidr } from '../lib/core/cidr';
+import { invalidProp } from '../lib/core/errors';
+import { GatewayStack } from '../lib/edge/gateway-stack';
+import { OAuth2ProxySso } from '../lib/edge/platform-ui';
+import { IFluxApp } from '../lib/flux/flux-app';
+import { SecretReference } from '../lib/secrets/secret-reference';
+import { ClusterStorage, DEFAULT_STORAGE_CLASS } from '../lib/storage';
+import { exposeGrafana, Grafana, GrafanaRole, Loki, LokiStorage, NodeLogCollector, platformDashboards, Tempo, TraceGateway } from '../lib/telemetry';
+import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
+
+/**
+ * Prometheus and Alertmanager of kube-prometheus-stack (obs contract, h-metrics:
+ * `fullnameOverride: kube-prometheus-stack` in `monitoring`). The lead replaces these with
+ * h-metrics' `PROMETHEUS_URL` / `ALERTMANAGER_URL` exports at merge if they differ.
+ */
+export const PROMETHEUS_URL = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
+export const ALERTMANAGER_URL = 'http://kube-prometheus-stack-alertmanager.monitoring.svc:9093';
+
+/** The Secret (keys admin-user, admin-password) Grafana's admin account comes from. */
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
+/** Retention and size per environment: the budgets docs/observability.md states. */
+export interface TelemetryBudget {
+  readonly logRetentionDays: number;
+  readonly logVolumeGiB: number;
+  readonly traceRetentionHours: number;
+  readonly traceVolumeGiB: number;
+  readonly ingestionRateMb: number;
+}
+
+/** Production (mgmt, prod-*): a month of logs, a week of traces. */
+export const PRODUCTION_BUDGET: TelemetryBudget = { logRetentionDays: 30, logVolumeGiB: 100, traceRetentionHours: 168, traceVolumeGiB: 30, ingestionRateMb: 16 };
+/** Development and edge: a week of logs, three days of traces. */
+export const DEVELOPMENT_BUDGET: TelemetryBudget = { logRetentionDays: 7, logVolumeGiB: 20, traceRetentionHours: 72, traceVolumeGiB: 10, ingestionRateMb: 8 };
+
+const PRODUCTION = new Set([MANAGEMENT_CLUSTER, 'prod-aws', 'prod-azure']);
+
+/** The budget of a reference cluster. */
+export function telemetryBudget(clusterName: string): TelemetryBudget {
+  return PRODUCTION.has(clusterName) ? PRODUCTION_BUDGET : DEVELOPMENT_BUDGET;
+}
+
+export interface TelemetryOptions {
+  /** The cluster's edge (stacks/edge.ts), for Grafana's route. */
+  readonly edge: GatewayStack;
+  /** Source ranges of the gateway proxy and of the SSO proxy's pods (the cluster's pod and node CIDRs). */
+  readonly trustedProxyCidrs: readonly Cidr[];
+  /** Delivers the SSO proxy's credentials (stacks/external-secrets.ts). */
+  readonly ssoCredentials: (proxy: IFluxApp) => SecretReference;
+  /** Delivers a Secret for an app from the cluster's store (stacks/external-secrets.ts `deliver`). */
+  readonly deliver: (app: IFluxApp, id: string, targetName: string, keys: readonly string[], remoteKey?: string) => SecretReference;
+  /** @default ['platform-admins'] */
+  readonly allowedGroups?: readonly string[];
+}
+
+/** What {@link addTelemetry} builds on one cluster. */
+export interface ClusterTelemetry {
+  readonly loki: Loki;
+  readonly tempo: Tempo;
+  readonly nodeLogs: NodeLogCollector;
+  readonly gateway: TraceGateway;
+  readonly grafana: Grafana;
+}
+
+/** Adds logs, traces and Grafana to one reference cluster. */
+export function addTelemetry(baseline: Baseline, opts: TelemetryOptions): ClusterTelemetry {
+  const { cluster } = baseline;
+  const storage = cluster.node.tryFindChild('Storage');
+  if (!(storage instanceof ClusterStorage)) invalidProp(cluster, 'has no ClusterStorage "Storage" (stacks/storage.ts) before its telemetry; Loki, Tempo and Grafana need the default StorageClass');
+  const defaultClass = storage.storageClasses[DEFAULT_STORAGE_CLASS];
+  const budget = telemetryBudget(cluster.name);
+  const domain = `${cluster.name}.${FLEET_DOMAIN}`;
+
+  const loki = new Loki(cluster.apps, 'Loki', {
+    storage: LokiStorage.filesystem({ sizeGiB: budget.logVolumeGiB }),
+    retentionDays: budget.logRetentionDays,
+    ingestionRateMb: budget.ingestionRateMb,
+  });
+  const tempo = new Tempo(cluster.apps, 'Tempo', { retentionHours: budget.traceRetentionHours, sizeGiB: budget.traceVolumeGiB });
+  const nodeLogs = new NodeLogCollector(cluster.apps, 'NodeLogs', { loki });
+  const gateway = new TraceGateway(cluster.apps, 'TraceGateway', { tempo, loki, createNamespace: false });
+  gateway.addDependency(nodeLogs); // the otel Namespace (privileged) is the node collector's
+  const grafana = new Grafana(cluster.apps, 'Grafana', {
+    hostname: `grafana.${domain}`,
+    datasources: { prometheusUrl: PROMETHEUS_URL, alertmanagerUrl: ALERTMANAGER_URL, loki, tempo },
+    adminCredentials: (g) => opts.deliver(g, 'AdminCredentials', GRAFANA_ADMIN_SECRET, ['admin-user', 'admin-password']),
+    // Grafana trusts the auth-proxy headers only from the SSO proxy's pods.
+    trustedProxyCidrs: opts.trustedProxyCidrs,
+    // Only platform admins pass the SSO guard.
+    autoAssignRole: GrafanaRole.ADMIN,
+    dashboards: platformDashboards({ clusterApi: cluster.name === MANAGEMENT_CLUSTER }),
+  });
+  if (defaultClass) for (const app of [loki, tempo, grafana]) app.addDependency(defaultClass);
+  exposeGrafana(opts.edge, grafana, {
+    hostname: `grafana.${domain}`,
+    sso: new OAuth2ProxySso({
+      issuerUrl: `https://auth.${FLEET_DOMAIN}/application/o/grafana-${cluster.name}/`,
+      credentials: opts.ssoCredentials,
+      trustedProxyCidrs: opts.trustedProxyCidrs,
+      allowedGroups: opts.allowedGroups ?? ['platform-admins'],
+    }),
+  });
+  return { loki, tempo, nodeLogs, gateway, grafana };
+}
