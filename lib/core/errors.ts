@@ -138,7 +138,7 @@ export enum ErrorCode {
   // telemetry: logs, traces, Grafana (issue 14, h-logs; decisions 0085-0087)
   /** A log or trace store's storage does not fit its sizing (several replicas on a filesystem volume). */
   TELEMETRY_STORAGE = 'INFRAFLUX_TELEMETRY_STORAGE',
-  /** A Grafana dashboard is malformed: duplicate uid, a panel without queries, a query for a data source Grafana does not have. */
+  /** A Grafana dashboard is malformed: a bad or duplicate uid, an empty row, a panel without queries or wider than the grid. */
   TELEMETRY_DASHBOARD = 'INFRAFLUX_TELEMETRY_DASHBOARD',
 }
 

@@ -215,13 +215,11 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
   /**
    * Provisions `dashboard`: a ConfigMap `grafana-dashboard-<uid>` labelled for the sidecar, in
    * Grafana's release folder. Fails ({@link ErrorCode.TELEMETRY_DASHBOARD}) on a malformed
-   * dashboard, a uid already provisioned, or a query for a data source Grafana does not have.
+   * dashboard or a uid already provisioned. Every {@link DatasourceUid} a panel can name is provisioned.
    */
   public addDashboard(dashboard: Dashboard): kplus.ConfigMap {
     dashboard.validate(this);
     if (this.dashboards.has(dashboard.uid)) throw new InfraFluxError(ErrorCode.TELEMETRY_DASHBOARD, this, `dashboard uid "${dashboard.uid}" is provisioned twice; uids must be unique`);
-    const missing = dashboard.datasources().filter((d) => !this.datasourceUids.includes(d));
-    if (missing.length) throw new InfraFluxError(ErrorCode.TELEMETRY_DASHBOARD, this, `dashboard "${dashboard.uid}" queries data source(s) ${missing.map((d) => d.uid).join(', ')}, which Grafana does not provision`);
     this.dashboards.set(dashboard.uid, dashboard);
     if (!this.helmRelease) invalidProp(this, 'is installed elsewhere; its dashboards must be created in the tree that installs it');
     return new kplus.ConfigMap(OutputFolder.of(this.helmRelease), `Dashboard-${dashboard.uid}`, {

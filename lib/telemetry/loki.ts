@@ -14,6 +14,7 @@ import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { SecretReference } from '../secrets/secret-reference';
+import { restrictedContainer } from './_security';
 
 /** Namespace of Loki unless `namespace` says otherwise. */
 export const LOKI_NAMESPACE = 'loki';
@@ -129,15 +130,6 @@ export interface ILoki {
   /** `http://loki.<ns>.svc:3100` */
   readonly url: string;
 }
-
-/** Restricted container settings (a fresh object per use). */
-export const restrictedContainer = () => ({
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: 'RuntimeDefault' },
-});
 
 /**
  * Loki in its own namespace (PSA restricted), in the apps layer (its StorageClass comes from the

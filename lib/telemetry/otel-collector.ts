@@ -20,7 +20,8 @@ import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { TALOS_AUDIT_LOG_DIR, TALOS_LOG_RECEIVER_PORT } from '../talos/logging-machine-config';
-import { ILoki, restrictedContainer } from './loki';
+import { restrictedContainer } from './_security';
+import { ILoki } from './loki';
 import { ITempo } from './tempo';
 
 /** Namespace of both collectors (the obs contract). */

@@ -13,7 +13,7 @@ import { ServiceReference } from '../core/service-reference';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
-import { restrictedContainer } from './loki';
+import { restrictedContainer } from './_security';
 
 /** Namespace of Tempo unless `namespace` says otherwise. */
 export const TEMPO_NAMESPACE = 'tempo';
