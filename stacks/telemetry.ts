@@ -14,7 +14,8 @@ import { OAuth2ProxySso } from '../lib/edge/platform-ui';
 import { IFluxApp } from '../lib/flux/flux-app';
 import { SecretReference } from '../lib/secrets/secret-reference';
 import { ClusterStorage, DEFAULT_STORAGE_CLASS } from '../lib/storage';
-import { exposeGrafana, Grafana, GrafanaRole, Loki, LokiStorage, NodeLogCollector, platformDashboards, Tempo, TraceGateway } from '../lib/telemetry';
+import { exposeGrafana, Grafana, GrafanaRole, Loki, LOKI_S3_CREDENTIAL_KEYS, LokiStorage, NodeLogCollector, platformDashboards, Tempo, TraceGateway } from '../lib/telemetry';
+import { VELERO_AWS_REGION } from './backup-storage';
 import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
 
 /**
@@ -41,6 +42,28 @@ export interface TelemetryBudget {
 export const PRODUCTION_BUDGET: TelemetryBudget = { logRetentionDays: 30, logVolumeGiB: 100, traceRetentionHours: 168, traceVolumeGiB: 30, ingestionRateMb: 16 };
 /** Development and edge: a week of logs, three days of traces. */
 export const DEVELOPMENT_BUDGET: TelemetryBudget = { logRetentionDays: 7, logVolumeGiB: 20, traceRetentionHours: 72, traceVolumeGiB: 10, ingestionRateMb: 8 };
+
+/** A cluster's Loki bucket: name, region and where its ExternalSecret reads the credentials. */
+export interface LokiBucket {
+  readonly bucket: string;
+  readonly region: string;
+  /**
+   * The Secrets Manager secret Terraform writes (a store that reads AWS Secrets Manager); otherwise
+   * the operator copies the sensitive output `loki_<cluster>_credentials` into the cluster's backend
+   * as `loki-s3-credentials`.
+   */
+  readonly credentialsSecretName?: string;
+}
+
+/** The Secret (keys AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) Loki reads in `loki`. */
+export const LOKI_S3_SECRET = 'loki-s3-credentials';
+
+/** Loki buckets by cluster. */
+export const LOKI_BUCKETS: Readonly<Record<string, LokiBucket>> = {
+  mgmt: { bucket: 'infraflux-loki-mgmt', region: VELERO_AWS_REGION },
+  // prod-aws reads its secrets from AWS Secrets Manager (decision 0062): Terraform writes them there.
+  'prod-aws': { bucket: 'infraflux-loki-prod-aws', region: VELERO_AWS_REGION, credentialsSecretName: 'infraflux/prod-aws/loki-s3-credentials' },
+};
 
 const PRODUCTION = new Set([MANAGEMENT_CLUSTER, 'prod-aws', 'prod-azure']);
 
@@ -80,8 +103,18 @@ export function addTelemetry(baseline: Baseline, opts: TelemetryOptions): Cluste
   const budget = telemetryBudget(cluster.name);
   const domain = `${cluster.name}.${FLEET_DOMAIN}`;
 
+  // Production clusters with a Loki bucket (stacks/telemetry-storage.ts creates it) keep chunks in
+  // S3, three replicas; the volume then holds the WAL and index cache only.
+  const bucket = LOKI_BUCKETS[cluster.name];
   const loki = new Loki(cluster.apps, 'Loki', {
-    storage: LokiStorage.filesystem({ sizeGiB: budget.logVolumeGiB }),
+    storage: bucket
+      ? LokiStorage.s3({
+          bucket: bucket.bucket,
+          region: bucket.region,
+          credentials: (l) => opts.deliver(l, 'S3Credentials', LOKI_S3_SECRET, LOKI_S3_CREDENTIAL_KEYS, bucket.credentialsSecretName),
+        })
+      : LokiStorage.filesystem({ sizeGiB: budget.logVolumeGiB }),
+    replicas: bucket ? 3 : 1,
     retentionDays: budget.logRetentionDays,
     ingestionRateMb: budget.ingestionRateMb,
   });

@@ -28,6 +28,7 @@ import { validateTalosDocument } from '../../lib/cluster/talos-schema';
 import { thrownBy } from '../support/errors';
 import { manifest, testCluster } from '../support/fleet';
 import { referenceFleet } from '../support/reference-fleet';
+import { LOKI_BUCKETS } from '../../stacks/telemetry';
 
 type Fleet = Parameters<typeof manifest>[0];
 const valuesOf = (fleet: Fleet, release: string, ns: string): Record<string, any> => {
@@ -325,6 +326,21 @@ describe('the reference fleet', () => {
     };
     for (const c of ['mgmt', 'prod-aws', 'prod-azure']) expect([c, retention(c)]).toEqual([c, ['720h', '168h']]);
     for (const c of ['dev-gcp', 'dev-proxmox', 'edge-metal3']) expect([c, retention(c)]).toEqual([c, ['168h', '72h']]);
+  });
+
+  test('production Loki keeps chunks in the S3 bucket Terraform creates (stacks/telemetry-storage.ts), the others on a volume', () => {
+    const lokiValues = (c: string) => parse((manifests.find((m) => m.file === `${c}/releases/loki/configmap-loki-values.yaml`)!.object as any).data['values.yaml']);
+    for (const c of clusters) {
+      const v = lokiValues(c);
+      const bucket = LOKI_BUCKETS[c];
+      if (bucket) {
+        expect([c, v.loki.storage.type, v.loki.storage.bucketNames.chunks, v.singleBinary.replicas]).toEqual([c, 's3', bucket.bucket, 3]);
+        expect(files.has(`${c}/releases/loki/externalsecret-loki-s3-credentials.yaml`)).toBe(true);
+      } else {
+        expect([c, v.loki.storage.type]).toEqual([c, 'filesystem']);
+      }
+    }
+    expect(Object.keys(LOKI_BUCKETS).sort()).toEqual(['mgmt', 'prod-aws']);
   });
 
   test('every workload cluster node sends its Talos logs to the collector', () => {
