@@ -40,6 +40,7 @@ const ALLOWED = {
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   telemetry: ['core', 'flux', 'secrets', 'talos', 'edge'], // issue 14 (h-logs): logs, traces, Grafana
+  monitoring: ['core', 'flux', 'secrets', 'certs', 'storage'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

@@ -336,3 +336,8 @@ export type {
 } from './telemetry';
 export { TALOS_AUDIT_LOG_DIR, TALOS_LOG_RECEIVER_PORT, talosLoggingPatch } from './talos/logging-machine-config';
 export type { TalosLoggingSettings } from './talos/logging-machine-config';
+// monitoring (issue 14, h-metrics): the metrics stack and the cluster-level monitoring capability
+export { addClusterMonitor, clusterMonitoring, clusterMonitors, MonitorKind } from './flux/cluster-monitoring';
+export type { ClusterMonitor, IClusterMonitoring, MonitorEndpoint } from './flux/cluster-monitoring';
+export { ALERTING_LABEL, ALERTMANAGER_URL, MONITORING_NAMESPACE, MONITORING_RELEASE, MonitoringStack, PROMETHEUS_SERVICE_ACCOUNT, PROMETHEUS_URL, PrometheusOperatorCrds, SCRAPE_TOKEN_SECRET } from './monitoring';
+export type { MonitoringStackProps, PrometheusOperatorCrdsProps } from './monitoring';

@@ -11,6 +11,7 @@ import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
+import { addMonitoring } from './monitoring';
 import { addTelemetry } from './telemetry';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
@@ -67,7 +68,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ciliumController: c,
       ssoCredentials: secrets.ssoCredentials,
     });
-    addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    addMonitoring(baseline, addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials }));
     addTelemetry(baseline, { edge, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials, deliver: secrets.deliver });
   }
   const management = addManagement(mgmt);

@@ -8,6 +8,7 @@
  * The lead calls {@link addTelemetry} for every baseline from buildReferenceFleet.
  */
 import { Cidr } from '../lib/core/cidr';
+import { ALERTMANAGER_URL, PROMETHEUS_URL } from '../lib/monitoring';
 import { invalidProp } from '../lib/core/errors';
 import { GatewayStack } from '../lib/edge/gateway-stack';
 import { OAuth2ProxySso } from '../lib/edge/platform-ui';
@@ -17,14 +18,6 @@ import { ClusterStorage, DEFAULT_STORAGE_CLASS } from '../lib/storage';
 import { exposeGrafana, Grafana, GrafanaRole, Loki, LOKI_S3_CREDENTIAL_KEYS, LokiStorage, NodeLogCollector, platformDashboards, Tempo, TraceGateway } from '../lib/telemetry';
 import { VELERO_AWS_REGION } from './backup-storage';
 import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
-
-/**
- * Prometheus and Alertmanager of kube-prometheus-stack (obs contract, h-metrics:
- * `fullnameOverride: kube-prometheus-stack` in `monitoring`). The lead replaces these with
- * h-metrics' `PROMETHEUS_URL` / `ALERTMANAGER_URL` exports at merge if they differ.
- */
-export const PROMETHEUS_URL = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
-export const ALERTMANAGER_URL = 'http://kube-prometheus-stack-alertmanager.monitoring.svc:9093';
 
 /** The Secret (keys admin-user, admin-password) Grafana's admin account comes from. */
 export const GRAFANA_ADMIN_SECRET = 'grafana-admin';

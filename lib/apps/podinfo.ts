@@ -6,6 +6,7 @@ import { invalidProp, validateDnsSubdomain } from '../core/errors';
 import { UPSTREAM_VERSIONS } from '../core/versions';
 import { IClusterIssuer, issueCertificate } from '../certs/cluster-issuer';
 import { FluxLayer } from '../flux/gitops-cluster';
+import { addClusterMonitor, MonitorKind } from '../flux/cluster-monitoring';
 import { FluxManifestApp } from '../flux/manifest-app';
 
 export interface PodinfoProps {
@@ -88,6 +89,8 @@ export class Podinfo extends Construct {
       selector: kplus.Pods.select(this, 'Pods', { labels, namespaces: kplus.Namespaces.select(this, 'Namespace', { names: [ns] }) }),
       ports: [{ name: 'http', port: 80, targetPort: 9898 }],
     });
+    // podinfo serves Prometheus metrics on its HTTP port (/metrics): scraped when the cluster has a monitoring stack.
+    addClusterMonitor(this, { kind: MonitorKind.SERVICE_MONITOR, name: 'podinfo', namespace: ns, matchLabels: labels, endpoints: [{ port: 'http' }], component: this });
     if (props.certificate && props.issuer) {
       this.certificate = issueCertificate(props.issuer, this.app.content, 'Certificate', {
         name: 'podinfo-tls',

@@ -155,6 +155,11 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
   /** The plan the schedules come from. */
   public readonly plan: BackupPlan;
 
+  /** The server's ServiceMonitor and the kopia node-agent's PodMonitor (`metrics.serviceMonitor`, `metrics.nodeAgentPodMonitor`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): VeleroValues {
+    return { metrics: { serviceMonitor: { enabled: true }, nodeAgentPodMonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: VeleroBackupProps) {
     super(scope, id);
     const target = props.target.validate(this);

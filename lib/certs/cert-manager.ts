@@ -49,6 +49,11 @@ export class CertManager extends ChartBackedConstruct<CertManagerValues> impleme
   }
 
 
+  /** The controller's ServiceMonitor (chart `prometheus.servicemonitor`; the chart's `prometheus.enabled` is on by default) when the cluster has a monitoring stack. */
+  protected monitoringValues(): CertManagerValues {
+    return { prometheus: { enabled: true, servicemonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
     super(scope, id);
     const replicas = props.replicas ?? 1;

@@ -14,6 +14,8 @@ export class Capability {
   public static readonly CNI = new Capability('cni');
   /** The default Gateway API / Ingress controller. */
   public static readonly INGRESS_CONTROLLER = new Capability('ingress-controller');
+  /** The cluster's metrics stack (Prometheus Operator): charts turn their own monitors on when it is there (lib/flux/cluster-monitoring.ts). */
+  public static readonly MONITORING = new Capability('monitoring');
   /** A capability not predefined here. */
   public static of(name: string): Capability {
     return new Capability(name);

@@ -140,6 +140,11 @@ export enum ErrorCode {
   TELEMETRY_STORAGE = 'INFRAFLUX_TELEMETRY_STORAGE',
   /** A Grafana dashboard is malformed: a bad or duplicate uid, an empty row, a panel without queries or wider than the grid. */
   TELEMETRY_DASHBOARD = 'INFRAFLUX_TELEMETRY_DASHBOARD',
+  // monitoring (issue 14, h-metrics)
+  /** Prometheus retention is not a whole number of hours of at least 2 (one TSDB block). */
+  MONITORING_RETENTION = 'INFRAFLUX_MONITORING_RETENTION',
+  /** A monitoring volume size is not a whole number of GiB, or the size-based retention leaves no room in the volume. */
+  MONITORING_STORAGE_SIZING = 'INFRAFLUX_MONITORING_STORAGE_SIZING',
 }
 
 /**

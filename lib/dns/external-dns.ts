@@ -314,6 +314,11 @@ export class ExternalDns extends ChartBackedConstruct<ExternalDnsValues> impleme
   }
 
 
+  /** The chart's ServiceMonitor (`serviceMonitor.enabled`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): ExternalDnsValues {
+    return { serviceMonitor: { enabled: true } };
+  }
+
   public constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
     const cluster = GitOpsCluster.of(this);

@@ -84,6 +84,8 @@ export class EdgeImplementation {
       const app = new FluxApp<TraefikValues>(cluster.controllers, `${stack.node.id}Traefik`, {
         chart: TRAEFIK_CHART,
         name: 'traefik',
+        // The chart's ServiceMonitor of its metrics port when the cluster has a monitoring stack.
+        monitoringValues: { metrics: { prometheus: { service: { enabled: true }, serviceMonitor: { enabled: true } } } },
         values: {
           providers: { kubernetesGateway: { enabled: true }, kubernetesIngress: { enabled: false } },
           // InfraFlux owns the Gateway and the GatewayClass.
@@ -106,6 +108,8 @@ export class EdgeImplementation {
       const app = new FluxApp<IngressNginxValues>(cluster.controllers, `${stack.node.id}IngressNginx`, {
         chart: INGRESS_NGINX_CHART,
         name: 'ingress-nginx',
+        // The controller's metrics (off by default) and their ServiceMonitor when the cluster has a monitoring stack.
+        monitoringValues: { controller: { metrics: { enabled: true, serviceMonitor: { enabled: true } } } },
         // The controller binds privileged ports and needs NET_BIND_SERVICE.
         podSecurity: PodSecurityLevel.BASELINE,
         values: { controller: { ingressClassResource: { name: 'nginx', default: false } } },

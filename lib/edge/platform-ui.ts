@@ -92,6 +92,8 @@ export class OAuth2ProxySso implements ISsoGuard {
     const app = new FluxApp<Oauth2ProxyValues>(cluster.apps, `${stack.node.id}Sso${id}`, {
       chart: OAUTH2_PROXY_CHART,
       name,
+      // The metrics port (44180, on by default) gets the chart's ServiceMonitor when the cluster has a monitoring stack.
+      monitoringValues: { metrics: { serviceMonitor: { enabled: true } } },
       values: {
         config: {
           emailDomains: [...(this.props.emailDomains ?? ['*'])],

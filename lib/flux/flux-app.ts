@@ -18,6 +18,7 @@ import { FluxLayer, GitOpsCluster } from './gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization, HealthCheckExpr, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
 import { appNamespace } from './_app-namespace';
+import { clusterMonitoring } from './cluster-monitoring';
 import { PodSecurityLevel } from './pod-security';
 
 /** A Helm chart pinned by the spec pack (see imports/helm/charts.ts, generated from the lock). */
@@ -95,6 +96,24 @@ export interface FluxAppProps<V extends object> extends ReconcileTiming {
    * @see https://fluxcd.io/flux/components/helm/helmreleases/#post-renderers
    */
   readonly postRenderPatches?: readonly PostRenderPatch[];
+  /**
+   * Chart values that turn the chart's own ServiceMonitor/PodMonitor on. Merged over `values` and
+   * beneath every later {@link ChartApp.addValues} (which may still switch a monitor off), only
+   * when the cluster has a monitoring stack
+   * (the cluster-level capability of lib/flux/cluster-monitoring.ts), read at synth; the app then
+   * waits for the stack's CRD app. Never applied to a release installed elsewhere (it may be
+   * installed before the cluster has the monitoring CRDs). A chart-backed construct overrides
+   * `ChartBackedConstruct.monitoringValues()` instead. Decision 0080.
+   * @default - the chart has no monitor of its own
+   */
+  readonly monitoringValues?: V;
+  /**
+   * Name of the shared HelmRepository (in flux-system) of a `https://` chart, for a repository whose
+   * derived name another repository of the fleet already has (`prometheus-community.github.io/helm-charts`
+   * and `vmware-tanzu.github.io/helm-charts` both derive `helm-charts`).
+   * @default - {@link repositoryName} of the chart's repository URL
+   */
+  readonly repositoryName?: string;
 }
 
 /** One kustomize patch of a HelmRelease post-renderer: a strategic-merge or JSON6902 patch and its target. */
@@ -171,7 +190,10 @@ export class ChartApp<V extends object = Record<string, unknown>> {
   /** HelmRepository (shared, in flux-system) or OCIRepository (in the layer folder); undefined when installed elsewhere. */
   public readonly chartSource?: ApiObject;
   public readonly chart: PinnedChart;
-  private readonly valueLayers: V[] = [];
+  private readonly valueLayers: Array<V | (() => V)> = [];
+  private readonly monitoringLayer: () => V | undefined;
+  /** How many of `valueLayers` are the owner's construction values (props `values`): the monitoring values go over them. */
+  private readonly ownLayers: number;
 
   /**
    * @param owner the construct that owns the app; it must not have children with the ids
@@ -188,15 +210,20 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     this.namespace = validateDnsLabel(owner, 'namespace', props.namespace ?? this.name);
     this.chart = validateChart(owner, props.chart);
     if (props.values) this.valueLayers.push(props.values);
+    this.ownLayers = this.valueLayers.length;
+    this.monitoringLayer = monitoringOf(props) ?? ((): V | undefined => props.monitoringValues);
     const retries = props.remediationRetries ?? 3;
     if (!Number.isInteger(retries) || retries < 0) invalidProp(owner, `remediationRetries ${retries} must be a whole number >= 0`);
     const cluster = GitOpsCluster.of(owner);
     this.installedElsewhere = props.installedElsewhere ?? false;
     if (this.installedElsewhere) return;
+    // The monitors need the monitoring CRDs first; known only at synth (the stack may come later).
+    cluster.addLateDependency(owner, () => (this.monitorsOn ? clusterMonitoring(owner)?.crds : undefined));
 
     if (props.createNamespace ?? true) this.namespaceObject = appNamespace(owner, this.namespace, props.podSecurity);
 
     const oci = this.chart.repository.startsWith('oci://');
+    const repoName = props.repositoryName === undefined ? repositoryName(this.chart.repository) : validateDnsLabel(owner, 'repositoryName', props.repositoryName);
     const chartSource = oci
       ? new OciRepository(owner, 'OCIRepository', {
           metadata: { name: this.name, namespace: FLUX_NAMESPACE },
@@ -210,9 +237,9 @@ export class ChartApp<V extends object = Record<string, unknown>> {
             },
           },
         })
-      : cluster.sharedObject(`HelmRepository-${repositoryName(this.chart.repository)}`, (s, sid) => {
+      : cluster.sharedObject(`HelmRepository-${repoName}`, (s, sid) => {
           return new HelmRepository(s, sid, {
-            metadata: { name: repositoryName(this.chart.repository), namespace: FLUX_NAMESPACE },
+            metadata: { name: repoName, namespace: FLUX_NAMESPACE },
             spec: { interval: goDuration(Duration.hours(12)), url: this.chart.repository },
           });
         });
@@ -221,7 +248,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
       throw new InfraFluxError(
         ErrorCode.DUPLICATE,
         owner,
-        `HelmRepository "${repositoryName(this.chart.repository)}" already points at another URL; two repositories with the same host name part are not supported`,
+        `HelmRepository "${repoName}" already points at another URL; give this app its own repositoryName`,
       );
     }
 
@@ -245,7 +272,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
                   version: this.chart.version,
                   sourceRef: {
                     kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY,
-                    name: repositoryName(this.chart.repository),
+                    name: repoName,
                     namespace: FLUX_NAMESPACE,
                   },
                   interval: goDuration(Duration.hours(12)),
@@ -278,7 +305,19 @@ export class ChartApp<V extends object = Record<string, unknown>> {
    * A fresh object on each read; the values ConfigMap renders it at synth.
    */
   public get values(): V {
-    return this.valueLayers.reduce<V>((acc, layer) => deepMerge(acc, layer), {} as V);
+    const monitoring = this.monitorsOn ? [this.monitoringLayer()!] : [];
+    const layers = [...this.valueLayers.slice(0, this.ownLayers), ...monitoring, ...this.valueLayers.slice(this.ownLayers)];
+    return layers.reduce<V>((acc, layer) => deepMerge(acc, typeof layer === 'function' ? layer() : layer), {} as V);
+  }
+
+  /**
+   * Whether the chart's own monitors are on: it has monitoring values, it is installed by this
+   * cluster's Flux, and the cluster has a monitoring stack (decision 0080). Read at synth.
+   */
+  public get monitorsOn(): boolean {
+    if (this.installedElsewhere || this.monitoringLayer() === undefined) return false;
+    const stack = clusterMonitoring(this.owner);
+    return stack !== undefined && stack !== this.owner;
   }
 
   /** Merges `values` over the current ones (Helm-style); read at synth, so the owner may call it any time before. */
@@ -286,10 +325,25 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     this.valueLayers.push(values);
   }
 
+  /**
+   * Merges the values `produce()` returns over the current ones, calling it whenever the values are
+   * read (at synth, for the ConfigMap): for values that depend on constructs created later.
+   */
+  public addLazyValues(produce: () => V): void {
+    this.valueLayers.push(produce);
+  }
+
   /** Makes this app wait for `target` (an app, layer or anything inside one of this cluster). */
   public addDependency(target: IConstruct): void {
     GitOpsCluster.of(this.owner).addDependency(this.owner, target);
   }
+}
+
+const MONITORING_HOOK = Symbol.for('infraflux.chart-app.monitoring');
+
+/** The owner's monitoring hook passed by {@link ChartBackedConstruct.createApp}. */
+function monitoringOf<V extends object>(props: FluxAppProps<V>): (() => V | undefined) | undefined {
+  return (props as { [MONITORING_HOOK]?: () => V | undefined })[MONITORING_HOOK];
 }
 
 /** A string cdk8s resolves at synth (a `Lazy` where the binding's type is `string`). */
@@ -318,8 +372,22 @@ export abstract class ChartBackedConstruct<V extends object = Record<string, unk
 
   /** Creates the chart app this construct owns; call it once, in the constructor, after validating the props. */
   protected createApp(props: FluxAppProps<V>): ChartApp<V> {
-    this.chartApp = new ChartApp<V>(this, props);
+    const withMonitoring: FluxAppProps<V> & { [MONITORING_HOOK]?: () => V | undefined } = {
+      ...props,
+      [MONITORING_HOOK]: () => this.monitoringValues() ?? props.monitoringValues,
+    };
+    this.chartApp = new ChartApp<V>(this, withMonitoring);
     return this.chartApp;
+  }
+
+  /**
+   * The chart values that turn this chart's own ServiceMonitor/PodMonitor on, or undefined when the
+   * chart has none. Called at synth, and applied only when the cluster has a monitoring stack: a
+   * cluster-level capability, never a flag per construct (decision 0080). Override it in the
+   * construct of a chart with metrics.
+   */
+  protected monitoringValues(): V | undefined {
+    return undefined;
   }
 
   public get name(): string {
@@ -395,17 +463,14 @@ export class FluxApp<V extends object = Record<string, unknown>> extends ChartBa
 
 /**
  * Name of the HelmRepository object for a repository URL: `https://charts.jetstack.io` → `jetstack`,
- * `https://helm.cilium.io/` → `cilium`, `https://kubernetes-sigs.github.io/external-dns/` → `external-dns`,
- * `https://vmware-tanzu.github.io/helm-charts` → `vmware-tanzu`.
+ * `https://helm.cilium.io/` → `cilium`, `https://kubernetes-sigs.github.io/external-dns/` → `external-dns`.
  */
 export function repositoryName(url: string): string {
   const parsed = new URL(url);
   const host = parsed.hostname.split('.');
   const path = parsed.pathname.split('/').filter((s) => s.length > 0);
   let label: string;
-  // A generic GitHub Pages path (`<org>.github.io/helm-charts`, `/charts`) names the org: several
-  // orgs publish there (vmware-tanzu, grafana-community, prometheus-community, falcosecurity).
-  if (parsed.hostname.endsWith('.github.io') && path.length > 0) label = ['helm-charts', 'charts'].includes(path[0]) ? host[0] : path[0];
+  if (parsed.hostname.endsWith('.github.io') && path.length > 0) label = path[0];
   else if (parsed.hostname === 'raw.githubusercontent.com' && path.length > 1) label = path[1];
   else label = ['charts', 'helm', 'www'].includes(host[0]) ? host[1] : host[0];
   return label.toLowerCase().replace(/[^a-z0-9-]/g, '-');

@@ -107,6 +107,7 @@ export class GitOpsCluster extends Construct {
   /** Path of the cluster folder inside the Git source, e.g. `./dist/mgmt`. */
   public readonly sourcePath: string;
   private readonly edges: Array<{ readonly from: IConstruct; readonly to: IConstruct }> = [];
+  private readonly lateEdges: Array<{ readonly from: IConstruct; readonly to: () => IConstruct | undefined }> = [];
   private readonly sharedObjects = new Map<string, ApiObject>();
   private readonly declaredInputs: ExternalInput[] = [];
   private readonly recordedSecretUses: SecretUse[] = [];
@@ -154,6 +155,16 @@ export class GitOpsCluster extends Construct {
    */
   public addDependency(from: IConstruct, to: IConstruct): void {
     this.edges.push({ from, to });
+  }
+
+  /**
+   * Like {@link addDependency}, with the target known only at synth: `to()` runs when the
+   * dependencies are resolved (every construct exists then) and returns the target, or undefined
+   * for none. Used by capabilities a cluster may get later in construction (a chart's monitors wait
+   * for the monitoring CRDs once the cluster has a monitoring stack, decision 0080).
+   */
+  public addLateDependency(from: IConstruct, to: () => IConstruct | undefined): void {
+    this.lateEdges.push({ from, to });
   }
 
   /**
@@ -215,7 +226,11 @@ export class GitOpsCluster extends Construct {
    */
   public resolveDependencies(): { errors: InfraFluxError[] } {
     const errors: InfraFluxError[] = [];
-    for (const { from, to } of this.edges) {
+    const late = this.lateEdges.flatMap(({ from, to }) => {
+      const target = to();
+      return target ? [{ from, to: target }] : [];
+    });
+    for (const { from, to } of [...this.edges, ...late]) {
       // A release installed from outside the cluster's tree (a workload's CNI) runs before this
       // cluster's Flux does: nothing to wait for.
       if (isInstalledElsewhere(to)) continue;

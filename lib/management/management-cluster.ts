@@ -13,6 +13,7 @@ import { ClusterApiOperatorChartValues } from '../../imports/helm/cluster-api-op
 import { deepMerge } from '../core/_merge';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsSubdomain } from '../core/errors';
 import type { ICertManager } from '../certs/cert-manager';
+import { addClusterMonitor, MonitorKind } from '../flux/cluster-monitoring';
 import { FluxApp } from '../flux/flux-app';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
@@ -212,6 +213,19 @@ export class ManagementCluster extends Construct {
       const metadata = { name: provider.name, namespace: provider.namespace };
       const resource = providerObject(holder, provider.type, { metadata, spec });
       installed.push({ provider, version, resource });
+      // Each provider's manager serves metrics on its container port `metrics` (:8443) over HTTPS
+      // with authentication and authorization (CAPI v1.6+ diagnostics, --diagnostics-address=:8443);
+      // the cluster's monitoring stack scrapes it with the Prometheus ServiceAccount's token.
+      if (!installed.some((p) => p.provider.namespace === provider.namespace && p.provider !== provider)) {
+        addClusterMonitor(this, {
+          kind: MonitorKind.POD_MONITOR,
+          name: provider.namespace,
+          namespace: provider.namespace,
+          matchLabels: { 'control-plane': 'controller-manager' },
+          endpoints: [{ port: 'metrics', https: true }],
+          component: resource,
+        });
+      }
     }
     this.providers = installed;
     this.coreProvider = installed[0].resource;

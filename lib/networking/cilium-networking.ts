@@ -5,6 +5,7 @@ import { CiliumValues } from '../../imports/helm/cilium';
 import { deepMerge } from '../core/_merge';
 import { Capability, claimCapability } from '../core/capabilities';
 import { invalidProp } from '../core/errors';
+import { addClusterMonitor, MonitorKind } from '../flux/cluster-monitoring';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { FluxLayer, GitOpsCluster, LayerName } from '../flux/gitops-cluster';
 import { TalosCniSettings } from '../talos/cilium-machine-config';
@@ -160,9 +161,24 @@ export class CiliumNetworking extends ChartBackedConstruct<CiliumValues> impleme
 
     this.hubbleUiService = profile.hubbleUi ? { namespace: CILIUM_NAMESPACE, name: 'hubble-ui', port: 80 } : undefined;
     this.flowLogPath = profile.flowLogs ? HUBBLE_FLOW_LOG_PATH : undefined;
+    // Installed by the management cluster before this cluster has the monitoring CRDs: the chart's
+    // own ServiceMonitors would fail that install, so this cluster's monitoring stack (if any)
+    // renders the same monitors itself (decision 0080).
+    if (this.installedElsewhere && profile.metrics) {
+      for (const svc of metricsServicesOf(this.values)) {
+        const m = METRICS_SERVICE_MONITORS[svc.name];
+        if (m) addClusterMonitor(this, { kind: MonitorKind.SERVICE_MONITOR, name: svc.name, namespace: svc.namespace, matchLabels: m.matchLabels, endpoints: [{ port: m.port }], component: this });
+      }
+    }
     this.tetragon = profile.tetragon
       ? new Tetragon(scope, `${id}Tetragon`, { cilium: this, serviceMonitors: props.prometheusOperatorCrds !== undefined, metrics: profile.metrics })
       : undefined;
+  }
+
+  /** The chart's own ServiceMonitors when metrics are on (the cluster's monitoring capability, decision 0080). */
+  protected monitoringValues(): CiliumValues | undefined {
+    const p = this._profile as ResolvedProfile | undefined;
+    return p?.metrics ? ciliumMonitoringValues(p) : undefined;
   }
 
   /** Whether each of the design's capabilities is on (the rows of docs/cilium.md). */
@@ -414,6 +430,7 @@ function ciliumValues(input: ValuesInput): CiliumValues {
       : { enabled: false },
     // --- observability
     // metricsService: the agent (hostNetwork) and operator metrics Services exist without ServiceMonitors too.
+    // The cluster's monitoring capability turns the ServiceMonitors on (monitoringValues(), merged over these).
     prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } },
     operator: { prometheus: { enabled: p.metrics, metricsService: p.metrics, serviceMonitor: { enabled: sm } } },
     envoy: { prometheus: { enabled: p.metrics, serviceMonitor: { enabled: sm } } },
@@ -457,6 +474,39 @@ function ciliumValues(input: ValuesInput): CiliumValues {
   }
   return values;
 }
+
+function monitor(on: boolean): { serviceMonitor?: { enabled: boolean } } {
+  return on ? { serviceMonitor: { enabled: true } } : {};
+}
+
+/**
+ * The chart's ServiceMonitors (templates/cilium-agent/servicemonitor.yaml, cilium-operator/,
+ * cilium-envoy/, hubble/, hubble-relay/, clustermesh-apiserver/servicemonitor.yaml) for a profile
+ * with metrics: what the cluster's monitoring capability turns on.
+ */
+function ciliumMonitoringValues(p: ResolvedProfile): CiliumValues {
+  const on = monitor(true);
+  return {
+    prometheus: on,
+    operator: { prometheus: on },
+    envoy: { prometheus: on },
+    hubble: { metrics: on, relay: { prometheus: on } },
+    ...(p.clusterMesh ? { clustermesh: { apiserver: { metrics: on } } } : {}),
+  } as CiliumValues;
+}
+
+/**
+ * Selector and port of each metrics Service the chart creates (the `spec.selector.matchLabels` and
+ * endpoint `port` of its ServiceMonitor templates, cilium/cilium install/kubernetes/cilium/templates/*\/servicemonitor.yaml),
+ * for the monitors the workload's stack renders when the management cluster installs Cilium.
+ */
+const METRICS_SERVICE_MONITORS: Readonly<Record<string, { readonly matchLabels: Record<string, string>; readonly port: string }>> = {
+  'cilium-agent': { matchLabels: { 'k8s-app': 'cilium' }, port: 'metrics' },
+  'cilium-operator': { matchLabels: { 'io.cilium/app': 'operator', name: 'cilium-operator' }, port: 'metrics' },
+  'cilium-envoy': { matchLabels: { 'k8s-app': 'cilium-envoy' }, port: 'metrics' },
+  'hubble-metrics': { matchLabels: { 'k8s-app': 'hubble' }, port: 'hubble-metrics' },
+  'hubble-relay-metrics': { matchLabels: { 'k8s-app': 'hubble-relay' }, port: 'metrics' },
+};
 
 /** Chart defaults (pinned values.yaml) of the metrics ports. */
 const DEFAULT_METRICS_PORTS = { agent: 9962, operator: 9963, envoy: 9964, hubble: 9965, relay: 9966, clustermeshApiserver: 9962 } as const;

@@ -48,6 +48,15 @@ export interface TetragonProps extends ReconcileTiming {
  */
 export class Tetragon extends ChartBackedConstruct<TetragonValues> implements ITetragon {
 
+  /** The agent's and the operator's ServiceMonitors (chart `tetragon.prometheus.serviceMonitor`, `tetragonOperator.prometheus.serviceMonitor`), when metrics are on. */
+  protected monitoringValues(): TetragonValues | undefined {
+    if (!(this.metricsOn as boolean | undefined)) return undefined;
+    const on = { serviceMonitor: { enabled: true } };
+    return { tetragon: { prometheus: on }, tetragonOperator: { prometheus: on } };
+  }
+
+  private readonly metricsOn: boolean;
+
   public constructor(scope: Construct, id: string, props: TetragonProps) {
     super(scope, id);
     const metrics = props.metrics ?? true;
@@ -72,6 +81,7 @@ export class Tetragon extends ChartBackedConstruct<TetragonValues> implements IT
     });
     // Tetragon's agent needs Cilium's datapath (Pod networking) to be in place.
     this.addDependency(props.cilium);
+    this.metricsOn = metrics;
   }
 
 }

@@ -335,6 +335,122 @@ export interface ChartKnowledge {
   readonly source: string;
 }
 
+// monitoring (issue 14, h-metrics): the monitoring.coreos.com kinds charts render, and the CRD chart.
+/**
+ * A chart value that makes a chart render an object of a CRD kind (a ServiceMonitor, PodMonitor,
+ * PrometheusRule, a cert-manager Certificate): the kind must be served before the HelmRelease is
+ * applied, or Helm's install fails ("no matches for kind") and the release stalls. `path: []` means
+ * always (the chart always renders it).
+ */
+export interface ChartRenderedKind {
+  readonly chart: string;
+  /** Dotted Helm value path whose value `true` renders the object. */
+  readonly path: readonly string[];
+  readonly group: string;
+  readonly kind: string;
+  readonly source: string;
+}
+
+const SM = { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' } as const;
+const PM = { group: 'monitoring.coreos.com', kind: 'PodMonitor' } as const;
+
+/** The monitor switches of the pinned charts (each `source` the chart template or values comment), and kube-prometheus-stack's own kinds. */
+export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
+  ...[
+    ['prometheus', 'serviceMonitor', 'enabled'],
+    ['operator', 'prometheus', 'serviceMonitor', 'enabled'],
+    ['envoy', 'prometheus', 'serviceMonitor', 'enabled'],
+    ['hubble', 'metrics', 'serviceMonitor', 'enabled'],
+    ['hubble', 'relay', 'prometheus', 'serviceMonitor', 'enabled'],
+    ['clustermesh', 'apiserver', 'metrics', 'serviceMonitor', 'enabled'],
+  ].map((path) => ({ chart: 'cilium', path, ...SM, source: 'cilium chart templates/{cilium-agent,cilium-operator,cilium-envoy,hubble,hubble-relay,clustermesh-apiserver}/servicemonitor.yaml' })),
+  ...[['tetragon', 'prometheus', 'serviceMonitor', 'enabled'], ['tetragonOperator', 'prometheus', 'serviceMonitor', 'enabled']].map((path) => ({ chart: 'tetragon', path, ...SM, source: 'tetragon chart values.yaml tetragon/tetragonOperator.prometheus.serviceMonitor.enabled ("create a ServiceMonitor resource")' })),
+  { chart: 'cert-manager', path: ['prometheus', 'servicemonitor', 'enabled'], ...SM, source: 'cert-manager chart values.yaml prometheus.servicemonitor.enabled ("Create a ServiceMonitor")' },
+  { chart: 'cert-manager', path: ['prometheus', 'podmonitor', 'enabled'], ...PM, source: 'cert-manager chart values.yaml prometheus.podmonitor.enabled' },
+  { chart: 'external-dns', path: ['serviceMonitor', 'enabled'], ...SM, source: 'external-dns chart values.yaml serviceMonitor.enabled ("create a ServiceMonitor resource")' },
+  { chart: 'external-secrets', path: ['serviceMonitor', 'enabled'], ...SM, source: 'external-secrets chart values.yaml serviceMonitor.enabled (controller, webhook and cert-controller ServiceMonitors)' },
+  { chart: 'sealed-secrets', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'sealed-secrets chart values.yaml metrics.serviceMonitor.enabled' },
+  { chart: 'velero', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'velero chart values.yaml metrics.serviceMonitor.enabled' },
+  { chart: 'velero', path: ['metrics', 'nodeAgentPodMonitor', 'enabled'], ...PM, source: 'velero chart values.yaml metrics.nodeAgentPodMonitor.enabled' },
+  ...[['controller', 'serviceMonitor', 'forceEnable'], ['node', 'serviceMonitor', 'forceEnable']].map((path) => ({ chart: 'aws-ebs-csi-driver', path, ...SM, source: 'aws-ebs-csi-driver chart values.yaml controller/node.serviceMonitor.forceEnable ("Enables the ServiceMonitor resource even if the prometheus-operator CRDs are not installed")' })),
+  { chart: 'longhorn', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'longhorn chart values.yaml metrics.serviceMonitor.enabled' },
+  { chart: 'oauth2-proxy', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'oauth2-proxy chart values.yaml metrics.serviceMonitor.enabled' },
+  { chart: 'traefik', path: ['metrics', 'prometheus', 'serviceMonitor', 'enabled'], ...SM, source: 'traefik chart values.yaml metrics.prometheus.serviceMonitor.enabled ("Enable optional CR for Prometheus Operator")' },
+  { chart: 'ingress-nginx', path: ['controller', 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'ingress-nginx chart values.yaml controller.metrics.serviceMonitor.enabled (with controller.metrics.enabled)' },
+  // telemetry (issue 14, h-logs)
+  { chart: 'loki', path: ['monitoring', 'serviceMonitor', 'enabled'], ...SM, source: 'loki 18.11.0 chart values.yaml monitoring.serviceMonitor.enabled (the 18.0 monitoring block)' },
+  { chart: 'tempo', path: ['serviceMonitor', 'enabled'], ...SM, source: 'tempo 2.2.4 chart values.yaml serviceMonitor.enabled' },
+  { chart: 'grafana', path: ['serviceMonitor', 'enabled'], ...SM, source: 'grafana 12.11.1 chart values.yaml serviceMonitor.enabled ("If true, a ServiceMonitor CR is created")' },
+  { chart: 'opentelemetry-collector', path: ['serviceMonitor', 'enabled'], ...SM, source: 'opentelemetry-collector 0.170.0 chart values.yaml serviceMonitor.enabled (with ports.metrics.enabled)' },
+  { chart: 'opentelemetry-collector', path: ['podMonitor', 'enabled'], ...PM, source: 'opentelemetry-collector 0.170.0 chart values.yaml podMonitor.enabled (with ports.metrics.enabled)' },
+  ...(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'] as const).map((kind) => ({
+    chart: 'kube-prometheus-stack',
+    path: [],
+    group: 'monitoring.coreos.com',
+    kind,
+    source: 'kube-prometheus-stack chart templates: the Prometheus and Alertmanager objects, the ServiceMonitors of its components and additionalServiceMonitors/additionalPodMonitors, the default PrometheusRules',
+  })),
+  ...(['Issuer', 'Certificate'] as const).map((kind) => ({
+    chart: 'kube-prometheus-stack',
+    path: ['prometheusOperator', 'admissionWebhooks', 'certManager', 'enabled'],
+    group: 'cert-manager.io',
+    kind,
+    source: 'kube-prometheus-stack chart values.yaml prometheusOperator.admissionWebhooks.certManager (a self-signed Issuer, the root CA and the webhook Certificate)',
+  })),
+];
+
+const MONITORING_CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
+  {
+    chart: 'prometheus-operator-crds',
+    crds: 'prometheus-operator/crds/',
+    source: 'prometheus-operator-crds chart 31.0.1 renders the v0.93.1 monitoring.coreos.com CRDs as templates (prometheus-operator/NOTES.md; the files in prometheus-operator/crds/)',
+  },
+  {
+    chart: 'kube-prometheus-stack',
+    objects: (v, hr) => {
+      const ns = releaseNamespace(hr);
+      const fullname = stringField(v, 'fullnameOverride') || helmFullname(v, hr, 'kube-prometheus-stack');
+      return [
+        { group: '', kind: 'Service', name: `${fullname}-prometheus`, namespace: ns },
+        { group: '', kind: 'Service', name: `${fullname}-alertmanager`, namespace: ns },
+      ];
+    },
+    source: 'kube-prometheus-stack chart 88.5.3 templates/prometheus/service.yaml and templates/alertmanager/service.yaml: Services `<fullname>-prometheus` (9090) and `<fullname>-alertmanager` (9093); crds.enabled false with the prometheus-operator-crds chart (NOTES.md)',
+  },
+];
+
+const MONITORING_CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
+  {
+    id: 'monitoring/HelmRelease-rendered-kinds',
+    group: 'helm.toolkit.fluxcd.io',
+    kind: 'HelmRelease',
+    description: 'a chart whose values turn a monitor (or another CRD-backed object) on renders it at install: its kind must be served on the target cluster before the HelmRelease is applied (CHART_RENDERED_KINDS)',
+    source: 'Helm install/upgrade fails with "no matches for kind" for an object whose CRD is not established (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/); the per-chart switches are cited in CHART_RENDERED_KINDS',
+    references: (o, ctx) => {
+      const chart = ctx.chartOf(o);
+      const values = ctx.valuesOf(o);
+      const target = ctx.remoteClusterOf(o);
+      return CHART_RENDERED_KINDS.filter((r) => r.chart === chart && (r.path.length === 0 || field(values, ...r.path) === true)).map((r) => ({
+        group: r.group,
+        kind: r.kind,
+        served: true,
+        name: r.kind,
+        field: r.path.length ? `values ${r.path.join('.')} (the chart renders a ${r.kind})` : `chart ${chart} (renders ${r.kind} objects)`,
+        ...(target ? { cluster: target } : {}),
+      }));
+    },
+  },
+  {
+    id: 'rook/CephCluster-monitoring',
+    group: 'ceph.rook.io',
+    kind: 'CephCluster',
+    description: 'with spec.monitoring.enabled the operator creates the ServiceMonitors of the mgr and the ceph-exporter: the ServiceMonitor kind must be served',
+    source: 'https://rook.io/docs/rook/v1.20/Storage-Configuration/Monitoring/ceph-monitoring/ (monitoring.enabled; "Prometheus Operator must be installed")',
+    references: (o) =>
+      field(o, 'spec', 'monitoring', 'enabled') === true ? [{ ...SM, served: true, name: 'ServiceMonitor', field: 'spec.monitoring.enabled (the operator creates ServiceMonitors)' }] : [],
+  },
+];
+
 export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
   {
     chart: 'cert-manager',
@@ -491,6 +607,7 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     source:
       'velero chart 12.1.0 (velero/NOTES.md): CRDs in the chart crds/ folder (Flux install/upgrade crds CreateReplace; upgradeCRDs Job off), credentials.existingSecret mounted at /credentials/cloud when credentials.useSecret; templates/backupstoragelocation.yaml (one BSL per configuration.backupStorageLocation[] entry, when backupsEnabled), templates/schedule.yaml (Schedule `<fullname>-<key>` per schedules key), templates/configmaps.yaml (ConfigMap `<fullname>-<key>` per configMaps key)',
   },
+  ...MONITORING_CHART_KNOWLEDGE,
 ];
 
 /** Namespace a HelmRelease installs into: `targetNamespace`, else its own. */
@@ -976,6 +1093,7 @@ export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
       return out;
     },
   },
+  ...MONITORING_CONTROLLER_KNOWLEDGE,
 ];
 
 

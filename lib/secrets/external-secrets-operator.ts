@@ -96,6 +96,11 @@ export class ExternalSecretsOperator extends ChartBackedConstruct<ExternalSecret
   /** The self-signed Issuer of the webhook certificate, when cert-manager issues it. */
   public readonly webhookIssuer?: Issuer;
 
+  /** The chart's ServiceMonitors (`serviceMonitor.enabled`: controller, webhook, cert-controller metrics Services, which are on) when the cluster has a monitoring stack. */
+  protected monitoringValues(): ExternalSecretsValues {
+    return { serviceMonitor: { enabled: true } };
+  }
+
   public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps = {}) {
     super(scope, id);
     this.replicas = props.replicas ?? 1;

@@ -141,6 +141,11 @@ export class SealedSecretsController extends ChartBackedConstruct<SealedSecretsC
   /** Whether the controller renews its key by itself. */
   public readonly keyRenewal: boolean;
 
+  /** The chart's ServiceMonitor of the `:8081` metrics Service (`metrics.serviceMonitor.enabled`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): SealedSecretsChartValues {
+    return { metrics: { serviceMonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: SealedSecretsControllerProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CONTROLLER, { value: true });

@@ -16,6 +16,7 @@ import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSu
 import { ServiceReference } from '../core/service-reference';
 import { GatewayStack } from '../edge/gateway-stack';
 import { PlatformUiRouteOptions } from '../edge/platform-ui';
+import { GRAFANA_COMMUNITY_REPOSITORY } from './_repository';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
@@ -129,6 +130,7 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
     this.createApp({
       ...props,
       chart: GRAFANA_CHART,
+      repositoryName: GRAFANA_COMMUNITY_REPOSITORY,
       name: 'grafana',
       namespace,
       values: {
@@ -231,6 +233,11 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
       },
       data: { [`${dashboard.uid}.json`]: JSON.stringify(dashboard.toJson(), undefined, 2) + '\n' },
     });
+  }
+
+  /** Turns the chart's own monitor on when the cluster has a MonitoringStack (decision 0080). */
+  protected monitoringValues(): GrafanaValues {
+    return { serviceMonitor: { enabled: true } } as GrafanaValues;
   }
 }
 

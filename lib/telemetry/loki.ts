@@ -10,6 +10,7 @@ import { LOKI_CHART } from '../../imports/helm/charts';
 import { LokiValues } from '../../imports/helm/loki';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { ServiceReference } from '../core/service-reference';
+import { GRAFANA_COMMUNITY_REPOSITORY } from './_repository';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
@@ -178,6 +179,7 @@ export class Loki extends ChartBackedConstruct<LokiValues> implements ILoki {
     this.createApp({
       ...props,
       chart: LOKI_CHART,
+      repositoryName: GRAFANA_COMMUNITY_REPOSITORY,
       name: 'loki',
       namespace,
       values: {
@@ -227,5 +229,10 @@ export class Loki extends ChartBackedConstruct<LokiValues> implements ILoki {
     if (props.values) this.app.addValues(props.values);
     this.service = { namespace: this.namespace, name: 'loki', port: LOKI_HTTP_PORT, deployedBy: this };
     this.url = `http://loki.${this.namespace}.svc:${LOKI_HTTP_PORT}`;
+  }
+
+  /** Turns the chart's own monitor on when the cluster has a MonitoringStack (decision 0080). */
+  protected monitoringValues(): LokiValues {
+    return { monitoring: { serviceMonitor: { enabled: true } } } as LokiValues;
   }
 }

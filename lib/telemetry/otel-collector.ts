@@ -178,6 +178,11 @@ export class NodeLogCollector extends ChartBackedConstruct<OpentelemetryCollecto
     if (props.loki.service.deployedBy) this.addDependency(props.loki.service.deployedBy);
     if (props.values) this.app.addValues(props.values);
   }
+
+  /** Turns the chart's own monitor on when the cluster has a MonitoringStack (decision 0080). */
+  protected monitoringValues(): OpentelemetryCollectorValues {
+    return { podMonitor: { enabled: true } } as OpentelemetryCollectorValues;
+  }
 }
 
 export interface TraceGatewayProps extends ReconcileTiming {
@@ -261,5 +266,10 @@ export class TraceGateway extends ChartBackedConstruct<OpentelemetryCollectorVal
     this.otlpGrpc = { namespace: this.namespace, name: OTEL_GATEWAY_NAME, port: OTLP_GRPC_PORT, deployedBy: this };
     this.otlpHttp = { namespace: this.namespace, name: OTEL_GATEWAY_NAME, port: OTLP_HTTP_PORT, deployedBy: this };
     this.otlpHttpUrl = `http://${OTEL_GATEWAY_NAME}.${this.namespace}.svc:${OTLP_HTTP_PORT}`;
+  }
+
+  /** Turns the chart's own monitor on when the cluster has a MonitoringStack (decision 0080). */
+  protected monitoringValues(): OpentelemetryCollectorValues {
+    return { serviceMonitor: { enabled: true } } as OpentelemetryCollectorValues;
   }
 }

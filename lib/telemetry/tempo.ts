@@ -10,6 +10,7 @@ import { TEMPO_CHART } from '../../imports/helm/charts';
 import { TempoValues } from '../../imports/helm/tempo';
 import { invalidProp, validateDnsLabel } from '../core/errors';
 import { ServiceReference } from '../core/service-reference';
+import { GRAFANA_COMMUNITY_REPOSITORY } from './_repository';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
@@ -69,6 +70,7 @@ export class Tempo extends ChartBackedConstruct<TempoValues> implements ITempo {
     this.createApp({
       ...props,
       chart: TEMPO_CHART,
+      repositoryName: GRAFANA_COMMUNITY_REPOSITORY,
       name: 'tempo',
       namespace,
       values: {
@@ -93,5 +95,10 @@ export class Tempo extends ChartBackedConstruct<TempoValues> implements ITempo {
     this.service = { namespace: this.namespace, name: 'tempo', port: TEMPO_HTTP_PORT, deployedBy: this };
     this.url = `http://tempo.${this.namespace}.svc:${TEMPO_HTTP_PORT}`;
     this.otlpGrpcEndpoint = `tempo.${this.namespace}.svc:${TEMPO_OTLP_GRPC_PORT}`;
+  }
+
+  /** Turns the chart's own monitor on when the cluster has a MonitoringStack (decision 0080). */
+  protected monitoringValues(): TempoValues {
+    return { serviceMonitor: { enabled: true } } as TempoValues;
   }
 }

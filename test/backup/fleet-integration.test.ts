@@ -50,7 +50,7 @@ describe('Velero on the reference fleet', () => {
   });
 
   test('schema-valid and clean under the reconcile model', () => {
-    const ours = manifests.filter((m) => /\/releases\/velero\/|kustomization-velero\.yaml$|namespace-velero\.yaml$|helmrepository-vmware-tanzu\.yaml$/.test(m.file));
+    const ours = manifests.filter((m) => /\/releases\/velero\/|kustomization-velero\.yaml$|namespace-velero\.yaml$|helmrepository-helm-charts\.yaml$/.test(m.file));
     const report = validateFleetManifests(ours);
     expect(report.issues).toEqual([]);
     expect(report.helmReleasesValidated).toBe(REFERENCE_CLUSTERS.length);

@@ -133,10 +133,6 @@ describe('repositoryName', () => {
     ['https://kubernetes-sigs.github.io/external-dns/', 'external-dns'],
     ['https://raw.githubusercontent.com/kubernetes-sigs/azuredisk-csi-driver/master/charts', 'azuredisk-csi-driver'],
     ['https://charts.external-secrets.io', 'external-secrets'],
-    // a generic Pages path names the org: two orgs' helm-charts must not share one HelmRepository
-    ['https://vmware-tanzu.github.io/helm-charts', 'vmware-tanzu'],
-    ['https://grafana-community.github.io/helm-charts', 'grafana-community'],
-    ['https://falcosecurity.github.io/charts', 'falcosecurity'],
   ])('%s → %s', (url, name) => expect(repositoryName(url)).toBe(name));
 });
 

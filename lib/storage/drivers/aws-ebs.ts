@@ -42,6 +42,14 @@ export interface AwsEbsCsiDriverProps extends ReconcileTiming {
  * depend on Helm's API discovery, and the snapshot-controller is a dependency.
  */
 export class AwsEbsCsiDriver extends ChartBackedConstruct<AwsEbsCsiDriverValues> {
+  /**
+   * The controller's and node's metrics and ServiceMonitors (`enableMetrics`; `serviceMonitor.forceEnable`
+   * renders them without probing the API server) when the cluster has a monitoring stack.
+   */
+  protected monitoringValues(): AwsEbsCsiDriverValues {
+    return { controller: { enableMetrics: true, serviceMonitor: { forceEnable: true } }, node: { enableMetrics: true, serviceMonitor: { forceEnable: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: AwsEbsCsiDriverProps) {
     super(scope, id);
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {

@@ -49,6 +49,11 @@ export class Longhorn extends ChartBackedConstruct<LonghornValues> {
   public readonly ui: ServiceReference;
   public readonly replicas: number;
 
+  /** The Longhorn manager's ServiceMonitor (`metrics.serviceMonitor.enabled`) when the cluster has a monitoring stack. */
+  protected monitoringValues(): LonghornValues {
+    return { metrics: { serviceMonitor: { enabled: true } } };
+  }
+
   public constructor(scope: Construct, id: string, props: LonghornProps) {
     super(scope, id);
     const replicas = props.replicas ?? 3;

@@ -1,10 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CEPH_CSI_DRIVERS_CHART, ROOK_CEPH_CHART } from '../../../imports/helm/charts';
 import { CephCsiDriversValues } from '../../../imports/helm/ceph-csi-drivers';
 import { RookCephValues } from '../../../imports/helm/rook-ceph';
 import { ErrorCode, InfraFluxError } from '../../core/errors';
 import { ServiceReference } from '../../core/service-reference';
+import { clusterMonitoring } from '../../flux/cluster-monitoring';
 import { FluxApp } from '../../flux/flux-app';
 import { GitOpsCluster } from '../../flux/gitops-cluster';
 import { PodSecurityLevel } from '../../flux/pod-security';
@@ -119,6 +120,8 @@ export class RookCeph extends Construct {
       podSecurity: PodSecurityLevel.PRIVILEGED,
       // CRDs with the chart from day one: switching it off later deletes every CephCluster (rook-ceph/NOTES.md).
       values: { crds: { enabled: true }, monitoring: { enabled: false }, csi: { installCsiOperator: true } },
+      // The RBAC the operator needs to create the CephCluster's ServiceMonitors (chart `monitoring.enabled`).
+      monitoringValues: { monitoring: { enabled: true } },
     });
     if (props.operatorValues) this.app.addValues(props.operatorValues);
     this.node.defaultChild = this.app.helmRelease;
@@ -164,6 +167,9 @@ export class RookCeph extends Construct {
         storage: { useAllNodes: true, useAllDevices: false, deviceFilter: filter },
         // PDBs so node drains (Talos upgrades) keep quorum and data available.
         disruptionManagement: { managePodBudgets: true },
+        // With a monitoring stack on the cluster, the operator creates the ServiceMonitors of the
+        // mgr and the ceph-exporter (https://rook.io/docs/rook/v1.20/Storage-Configuration/Monitoring/ceph-monitoring/).
+        monitoring: Lazy.any({ produce: () => (clusterMonitoring(scope) ? { enabled: true } : undefined) }),
       },
     });
     const pool = (pid: string, name: string, deviceClass?: string): ApiObject =>
