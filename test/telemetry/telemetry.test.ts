@@ -343,6 +343,13 @@ describe('the reference fleet', () => {
     expect(Object.keys(LOKI_BUCKETS).sort()).toEqual(['mgmt', 'prod-aws']);
   });
 
+  test('the clusters run a monitoring stack, so every telemetry chart has its monitor on', () => {
+    const values = (c: string, r: string) => parse((manifests.find((m) => m.file === `${c}/releases/${r}/configmap-${r}-values.yaml`)!.object as any).data['values.yaml']);
+    for (const c of clusters) {
+      expect([c, values(c, 'loki').monitoring.serviceMonitor.enabled, values(c, 'tempo').serviceMonitor.enabled, values(c, 'grafana').serviceMonitor.enabled, values(c, 'otel-gateway').serviceMonitor.enabled, values(c, 'otel-node').podMonitor.enabled]).toEqual([c, true, true, true, true, true]);
+    }
+  });
+
   test('every workload cluster node sends its Talos logs to the collector', () => {
     const talosDocs = manifests.filter((m) => m.object.kind === 'TalosControlPlane' || m.object.kind === 'TalosConfigTemplate');
     expect(talosDocs.length).toBeGreaterThan(5);
