@@ -8,7 +8,7 @@
  * The lead calls {@link addTelemetry} for every baseline from buildReferenceFleet.
  */
 import { Cidr } from '../lib/core/cidr';
-import { ALERTMANAGER_URL, PROMETHEUS_URL } from '../lib/monitoring';
+import { ALERTMANAGER_URL, MONITORING_NAMESPACE, PROMETHEUS_URL } from '../lib/monitoring';
 import { invalidProp } from '../lib/core/errors';
 import { GatewayStack } from '../lib/edge/gateway-stack';
 import { OAuth2ProxySso } from '../lib/edge/platform-ui';
@@ -126,6 +126,7 @@ export function addTelemetry(baseline: Baseline, opts: TelemetryOptions): Cluste
     dashboards: platformDashboards({ clusterApi: cluster.name === MANAGEMENT_CLUSTER }),
   });
   if (defaultClass) for (const app of [loki, tempo, grafana]) app.addDependency(defaultClass);
+  grafana.allowIngressFrom(MONITORING_NAMESPACE); // Prometheus scrapes Grafana's metrics
   exposeGrafana(opts.edge, grafana, {
     hostname: `grafana.${domain}`,
     sso: new OAuth2ProxySso({

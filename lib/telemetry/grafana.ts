@@ -6,7 +6,7 @@
  * trusting only the SSO proxy in front of it (decision 0087).
  * @see https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-authentication/auth-proxy/
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { GRAFANA_CHART } from '../../imports/helm/charts';
@@ -107,6 +107,8 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
   /** The data source uids provisioned. */
   public readonly datasourceUids: readonly DatasourceUid[];
   private readonly dashboards = new Map<string, Dashboard>();
+  private readonly ingressNamespaces = new Set<string>();
+  private ingressPolicy?: ApiObject;
 
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
@@ -209,6 +211,34 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
     for (const d of props.dashboards ?? []) this.addDashboard(d);
   }
 
+  /**
+   * Admits ingress to Grafana's pods (port 3000) from `namespace` only: the first call creates a
+   * NetworkPolicy `grafana-ingress` that denies every other source (Cilium enforces it; traffic from
+   * the node, such as kubelet probes, stays allowed). {@link exposeGrafana} admits the SSO proxy;
+   * admit the monitoring namespace for Prometheus' scrapes. Closes the header-spoofing path of the
+   * auth proxy: only the SSO proxy reaches Grafana to assert a user.
+   */
+  public allowIngressFrom(namespace: string): void {
+    validateDnsLabel(this, 'ingress namespace', namespace);
+    this.ingressNamespaces.add(namespace);
+    if (this.ingressPolicy || !this.helmRelease) return;
+    this.ingressPolicy = new ApiObject(OutputFolder.of(this.helmRelease), 'IngressPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'grafana-ingress', namespace: this.namespace },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'grafana' } },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: Lazy.any({ produce: () => [...this.ingressNamespaces].sort().map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })) }),
+            ports: [{ protocol: 'TCP', port: 3000 }],
+          },
+        ],
+      },
+    });
+  }
+
   /** The uids of the dashboards provisioned, sorted. */
   public get dashboardUids(): string[] {
     return [...this.dashboards.keys()].sort();
@@ -248,5 +278,7 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
 export function exposeGrafana(stack: GatewayStack, grafana: Grafana, options: PlatformUiRouteOptions): ApiObject {
   if (!options.sso) invalidProp(stack, 'Grafana must not be exposed without SSO; pass sso (e.g. new OAuth2ProxySso(...))');
   if (options.sso.allowedGroups.length === 0) invalidProp(stack, 'Grafana must be restricted to identity-provider groups; give the SSO guard allowedGroups (e.g. [\'platform-admins\'])');
+  // OAuth2ProxySso names the proxy's release and namespace after the route id: oauth2-proxy-grafana.
+  grafana.allowIngressFrom('oauth2-proxy-grafana');
   return stack.exposeService('Grafana', grafana.service, options);
 }

@@ -228,6 +228,11 @@ describe('Grafana', () => {
     expect(() => new Grafana(cluster.apps, 'Grafana', { hostname: 'g.example.com', datasources: { prometheusUrl: 'prometheus:9090', alertmanagerUrl: 'http://a:9093', loki, tempo }, adminCredentials: () => GRAFANA_ADMIN, trustedProxyCidrs: [Cidr.of('10.0.0.0/8')] })).toThrow(/prometheusUrl "prometheus:9090" must be an http/);
   });
 
+  test('fails to admit ingress from a namespace that is not a DNS label', () => {
+    const { grafana } = telemetryCluster();
+    expect(thrownBy(() => grafana.allowIngressFrom('Not_A_Namespace')).message).toMatch(/ingress namespace "Not_A_Namespace" is not a DNS-1123 label/);
+  });
+
   test('fails with a dashboard uid provisioned twice', () => {
     const { grafana } = telemetryCluster();
     expect(thrownBy(() => grafana.addDashboard(platformDashboards()[0])).code).toBe(ErrorCode.TELEMETRY_DASHBOARD);
@@ -315,6 +320,9 @@ describe('the reference fleet', () => {
       // the route goes to oauth2-proxy, never to Grafana itself
       const route = manifests.find((m) => m.file === `${c}/releases/gateway-routes/httproute-grafana.yaml`)!.object as any;
       expect([c, route.spec.hostnames, route.spec.rules[0].backendRefs.map((b: any) => `${b.namespace}/${b.name}`)]).toEqual([c, [`grafana.${c}.infraflux.example.com`], ['oauth2-proxy-grafana/oauth2-proxy-grafana']]);
+      // and only the SSO proxy (and Prometheus) reach Grafana's pods, so nobody else can assert a user
+      const policy = manifests.find((m) => m.file === `${c}/releases/grafana/networkpolicy-grafana-ingress.yaml`)!.object as any;
+      expect([c, policy.spec.ingress[0].from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])]).toEqual([c, ['monitoring', 'oauth2-proxy-grafana']]);
     }
   });
 
