@@ -41,6 +41,7 @@ const ALLOWED = {
   backup: ['core', 'flux', 'secrets'],
   telemetry: ['core', 'flux', 'secrets', 'talos', 'edge'], // issue 14 (h-logs): logs, traces, Grafana
   monitoring: ['core', 'flux', 'secrets', 'certs', 'storage'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
 };
 

@@ -231,6 +231,8 @@ export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
 export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './backup/velero-restore';
+export type { VeleroRestoreProps } from './backup/velero-restore';
 // storage (issue 13)
 export {
   CEPH_DASHBOARD_SERVICE,
@@ -341,3 +343,5 @@ export { addClusterMonitor, clusterMonitoring, clusterMonitors, MonitorKind } fr
 export type { ClusterMonitor, IClusterMonitoring, MonitorEndpoint } from './flux/cluster-monitoring';
 export { ALERTING_LABEL, ALERTMANAGER_URL, MONITORING_NAMESPACE, MONITORING_RELEASE, MonitoringStack, PROMETHEUS_SERVICE_ACCOUNT, PROMETHEUS_URL, PrometheusOperatorCrds, SCRAPE_TOKEN_SECRET } from './monitoring';
 export type { MonitoringStackProps, PrometheusOperatorCrdsProps } from './monitoring';
+// crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
+export * from './crossplane';
