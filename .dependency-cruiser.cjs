@@ -43,6 +43,7 @@ const ALLOWED = {
   crossplane: ['core', 'flux', 'secrets', 'validation'],
   // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
   bootstrap: ['core', 'versions', 'flux', 'platform', 'cluster', 'networking', 'management'],
+  telemetry: ['core', 'flux', 'secrets', 'talos', 'edge'], // issue 14 (h-logs): logs, traces, Grafana
   terraform: ['core', 'talos', 'versions', 'upstream'],
   // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
   policy: ['core', 'flux', 'upstream', 'validation'],

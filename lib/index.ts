@@ -289,6 +289,55 @@ export type {
   StorageClassOptions,
 } from './storage';
 
+// telemetry: logs, traces, Grafana and dashboards (issue 14, h-logs; decisions 0085-0087)
+export {
+  Dashboard,
+  DatasourceUid,
+  GRAFANA_ADMIN_KEYS,
+  GRAFANA_DASHBOARD_LABEL,
+  GRAFANA_NAMESPACE,
+  Grafana,
+  GrafanaRole,
+  HUBBLE_FLOW_LOG_DIR,
+  LOKI_NAMESPACE,
+  LOKI_S3_CREDENTIAL_KEYS,
+  Loki,
+  LokiStorage,
+  NodeLogCollector,
+  OTEL_GATEWAY_NAME,
+  OTEL_NAMESPACE,
+  Panel,
+  PanelUnit,
+  TEMPO_NAMESPACE,
+  Tempo,
+  TraceGateway,
+  capiDashboard,
+  certManagerDashboard,
+  ciliumDashboard,
+  clusterDashboard,
+  exposeGrafana,
+  fluxDashboard,
+  platformDashboards,
+  veleroDashboard,
+} from './telemetry';
+export type {
+  DashboardProps,
+  DashboardRow,
+  GrafanaDatasources,
+  GrafanaProps,
+  ILoki,
+  ITempo,
+  LokiFilesystemProps,
+  LokiProps,
+  LokiS3Props,
+  NodeLogCollectorProps,
+  PanelOptions,
+  PanelQuery,
+  TempoProps,
+  TraceGatewayProps,
+} from './telemetry';
+export { TALOS_AUDIT_LOG_DIR, TALOS_LOG_RECEIVER_PORT, talosLoggingPatch } from './talos/logging-machine-config';
+export type { TalosLoggingSettings } from './talos/logging-machine-config';
 // monitoring (issue 14, h-metrics): the metrics stack and the cluster-level monitoring capability
 export { addClusterMonitor, clusterMonitoring, clusterMonitors, MonitorKind } from './flux/cluster-monitoring';
 export type { ClusterMonitor, IClusterMonitoring, MonitorEndpoint } from './flux/cluster-monitoring';

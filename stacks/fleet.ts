@@ -15,6 +15,7 @@ import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
 import { addMonitoring } from './monitoring';
 import { addPolicy } from './policy';
+import { addTelemetry } from './telemetry';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -74,6 +75,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     addBackup(baseline, secrets, storage);
     addMonitoring(baseline, storage);
     addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
+    addTelemetry(baseline, { edge, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials, deliver: secrets.deliver });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

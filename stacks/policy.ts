@@ -79,6 +79,16 @@ export function addPolicy(baselines: readonly Baseline[]): Record<string, Policy
         expires: FLEET_EXEMPTIONS_EXPIRE,
       });
     }
+    const chartLatest = objects.filter((o) => o.kind === 'HelmRelease' && ['grafana', 'loki'].includes((o.toJson() as { spec: { chart?: { spec?: { chart?: string } } } }).spec.chart?.spec?.chart ?? '')).map((o) => nsOf(o).namespace ?? '');
+    if (chartLatest.length > 0) {
+      policy.addExemption('switched-off-chart-parts-latest', {
+        policies: ['require-image-tag-or-digest'],
+        namespaces: [...new Set(chartLatest)].sort(),
+        requestedBy: 'platform',
+        reason: 'the grafana chart values tag imageRenderer.image latest and the loki chart values tag test.image (loki-helm-test) latest; both parts are off in the fleet (imageRenderer.enabled false, test.enabled false), so nothing runs them; pin their tags in lib/telemetry before switching them on',
+        expires: FLEET_EXEMPTIONS_EXPIRE,
+      });
+    }
     out[cluster.name] = policy;
   }
   return out;

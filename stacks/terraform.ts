@@ -26,6 +26,7 @@ import { NodeAddressing } from '../lib/terraform/proxmox-talos-cluster';
 import { ProxmoxTalosStack } from '../lib/terraform/proxmox-talos-stack';
 import { CiliumNetworking } from '../lib/networking/cilium-networking';
 import { addFleetBackupStorage, VELERO_AWS_REGION } from './backup-storage';
+import { addFleetLogStorage } from './telemetry-storage';
 import { buildReferenceFleet, FLEET_DNS_ZONE, MANAGEMENT_CLUSTER } from './fleet';
 import { ErrorCode, InfraFluxError } from '../lib/core/errors';
 
@@ -74,6 +75,7 @@ export function buildTerraformApp(outdir = 'cdktf.out'): App {
 
   // Velero buckets of every cluster; stacks/backup.ts reads the same constructs' storage targets.
   addFleetBackupStorage(app);
+  addFleetLogStorage(app); // Loki buckets of the production clusters (stacks/telemetry-storage.ts)
   return app;
 }
 

@@ -5,6 +5,7 @@ import { addCodedValidation, ErrorCode, InfraFluxError, invalidProp, validateDns
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { ManifestBackedConstruct } from '../flux/manifest-app';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings, TalosConfigPatch, talosCiliumPatch } from '../talos/cilium-machine-config';
+import { talosLoggingPatch } from '../talos/logging-machine-config';
 import { VersionSet } from '../versions/version-set';
 import { Cidr } from './cidr';
 import { CiliumDatapath } from './cilium-datapath';
@@ -332,6 +333,8 @@ export class TalosCluster extends ManifestBackedConstruct {
     }
     const common: TalosConfigPatch[] = [
       talosCiliumPatch(cni),
+      // Node service logs to the node log collector on 127.0.0.1 (lib/telemetry NodeLogCollector, decision 0085).
+      talosLoggingPatch({ extraTags: { cluster: props.name } }),
       {
         cluster: { network: { podSubnets: [...this.podCidrs], serviceSubnets: [...this.serviceCidrs], dnsDomain: props.network.serviceDomain ?? 'cluster.local' } },
         machine: { kubelet: { nodeIP: { validSubnets: [this.nodeCidr] } } },

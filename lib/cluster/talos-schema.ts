@@ -47,6 +47,9 @@ function validator(cache: UpstreamCache, path: string): ValidateFunction {
  * (no required fields, no unknown fields) can match it.
  */
 export function validateTalosDocument(document: unknown, cache: UpstreamCache = UpstreamCache.default(), talosVersion?: string): string[] {
+  const { document: checked, problems: endpointProblems } = loggingEndpointsChecked(document);
+  if (endpointProblems.length > 0) return endpointProblems;
+  document = checked;
   const validate = validator(cache, talosConfigSchemaPath(talosVersion));
   if (validate(document)) return [];
   const problems = (validate.errors ?? [])
@@ -54,6 +57,29 @@ export function validateTalosDocument(document: unknown, cache: UpstreamCache = 
     .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
     .filter((m, i, all) => all.indexOf(m) === i);
   return problems.length > 0 ? problems : ['does not match any document of the Talos config schema'];
+}
+
+/**
+ * `machine.logging.destinations[].endpoint` is a URL string in Talos (`tcp://127.0.0.1:6051/`; the
+ * Go type `v1alpha1.Endpoint` wraps `*url.URL` and marshals to its string), but the generated
+ * v1.12/v1.13 schemas describe it as an object without properties, which no real config matches.
+ * InfraFlux checks the string itself (tcp:// or udp://, host and port) and hands the schema the
+ * shape it expects; every other field is validated as usual (decision 0085).
+ * @see https://docs.siderolabs.com/talos/v1.13/configure-your-talos-cluster/logging-and-telemetry/logging
+ */
+function loggingEndpointsChecked(document: unknown): { document: unknown; problems: string[] } {
+  const machine = (document as { machine?: { logging?: { destinations?: unknown } } } | null)?.machine;
+  const destinations = machine?.logging?.destinations;
+  if (!Array.isArray(destinations)) return { document, problems: [] };
+  const problems: string[] = [];
+  const replaced = destinations.map((d: unknown, i: number) => {
+    const endpoint = (d as { endpoint?: unknown } | null)?.endpoint;
+    if (typeof endpoint !== 'string') return d;
+    if (!/^(tcp|udp):\/\/[^\s/:]+:\d{1,5}\/?$/.test(endpoint)) problems.push(`/machine/logging/destinations/${i}/endpoint "${endpoint}" must be tcp://<host>:<port>/ or udp://<host>:<port>/`);
+    return { ...(d as object), endpoint: {} };
+  });
+  const copy = { ...(document as object), machine: { ...machine, logging: { ...machine!.logging, destinations: replaced } } };
+  return { document: copy, problems };
 }
 
 /** A Talos patch that failed validation, with where it was found. */

@@ -135,6 +135,11 @@ export enum ErrorCode {
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
 
+  // telemetry: logs, traces, Grafana (issue 14, h-logs; decisions 0085-0087)
+  /** A log or trace store's storage does not fit its sizing (several replicas on a filesystem volume). */
+  TELEMETRY_STORAGE = 'INFRAFLUX_TELEMETRY_STORAGE',
+  /** A Grafana dashboard is malformed: a bad or duplicate uid, an empty row, a panel without queries or wider than the grid. */
+  TELEMETRY_DASHBOARD = 'INFRAFLUX_TELEMETRY_DASHBOARD',
   // monitoring (issue 14, h-metrics)
   /** Prometheus retention is not a whole number of hours of at least 2 (one TSDB block). */
   MONITORING_RETENTION = 'INFRAFLUX_MONITORING_RETENTION',

@@ -492,6 +492,12 @@ export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
   ...['admissionController', 'backgroundController', 'cleanupController', 'reportsController'].map((c) => ({ chart: 'kyverno', path: [c, 'serviceMonitor', 'enabled'], ...SM, source: `kyverno chart 3.9.0 values.yaml ${c}.serviceMonitor.enabled ("Create a \`ServiceMonitor\` to collect Prometheus metrics")` })),
   { chart: 'traefik', path: ['metrics', 'prometheus', 'serviceMonitor', 'enabled'], ...SM, source: 'traefik chart values.yaml metrics.prometheus.serviceMonitor.enabled ("Enable optional CR for Prometheus Operator")' },
   { chart: 'ingress-nginx', path: ['controller', 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'ingress-nginx chart values.yaml controller.metrics.serviceMonitor.enabled (with controller.metrics.enabled)' },
+  // telemetry (issue 14, h-logs)
+  { chart: 'loki', path: ['monitoring', 'serviceMonitor', 'enabled'], ...SM, source: 'loki 18.11.0 chart values.yaml monitoring.serviceMonitor.enabled (the 18.0 monitoring block)' },
+  { chart: 'tempo', path: ['serviceMonitor', 'enabled'], ...SM, source: 'tempo 2.2.4 chart values.yaml serviceMonitor.enabled' },
+  { chart: 'grafana', path: ['serviceMonitor', 'enabled'], ...SM, source: 'grafana 12.11.1 chart values.yaml serviceMonitor.enabled ("If true, a ServiceMonitor CR is created")' },
+  { chart: 'opentelemetry-collector', path: ['serviceMonitor', 'enabled'], ...SM, source: 'opentelemetry-collector 0.170.0 chart values.yaml serviceMonitor.enabled (with ports.metrics.enabled)' },
+  { chart: 'opentelemetry-collector', path: ['podMonitor', 'enabled'], ...PM, source: 'opentelemetry-collector 0.170.0 chart values.yaml podMonitor.enabled (with ports.metrics.enabled)' },
   ...(['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Prometheus', 'Alertmanager'] as const).map((kind) => ({
     chart: 'kube-prometheus-stack',
     path: [],

@@ -13,3 +13,4 @@ export * from './velero-gcs-storage';
 export * from './velero-azure-blob-storage';
 export * from './dns-zones';
 export * from './cloud-platform-stack';
+export * from './loki-s3-storage';

@@ -117,7 +117,7 @@ describe('secrets in the synthesized Terraform app', () => {
 
   test('no secret value appears outside sensitive variables and outputs', () => {
     const stacks = appStacks();
-    expect(stacks.map(([s]) => s).sort()).toEqual(['aws-platform', 'azure-platform', 'cloudflare-dns', 'gcp-platform', 'proxmox-mgmt']);
+    expect(stacks.map(([s]) => s).sort()).toEqual(['aws-logs', 'aws-platform', 'azure-platform', 'cloudflare-dns', 'gcp-platform', 'proxmox-mgmt']);
     for (const [, json] of stacks) {
       // sensitive inputs hold references only; outputs of sensitive values are sensitive
       expect(findSecretLeaks(allSchemas, json)).toEqual([]);
