@@ -11,6 +11,7 @@ import { addBackup } from './backup';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
+import { addTenants, fluxLockdownFor } from './tenancy';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -33,7 +34,7 @@ export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): Bas
 /** The reference fleet and each cluster's baseline, for stacks that add to it. */
 export function buildReferenceFleetWithBaselines(outdir = 'dist'): { fleet: Fleet; baselines: Baseline[] } {
   const fleet = new Fleet({ outdir, source: { url: FLEET_REPOSITORY, branch: 'main', secretName: 'flux-system' } });
-  const baselines = REFERENCE_CLUSTERS.map((spec) => addBaseline(fleet.addCluster(spec.name, { name: spec.name }), spec));
+  const baselines = REFERENCE_CLUSTERS.map((spec) => addBaseline(fleet.addCluster(spec.name, { name: spec.name, fluxLockdown: fluxLockdownFor(spec.name) }), spec));
   return { fleet, baselines };
 }
 
@@ -89,5 +90,6 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
   declareManagementInputs(mgmt);
+  addTenants(baselines);
   return fleet;
 }

@@ -134,6 +134,14 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+
+  // multi-tenancy and Flux lockdown (issue 15, h-tenancy; decisions 0093-0094)
+  /** A Flux Kustomization or HelmRelease references a source in another namespace, which the lockdown (`--no-cross-namespace-refs`) refuses. */
+  TENANCY_CROSS_NAMESPACE_REF = 'INFRAFLUX_TENANCY_CROSS_NAMESPACE_REF',
+  /** A tenant's Flux object does not impersonate the tenant's service account, or writes outside the tenant's namespaces. */
+  TENANCY_IMPERSONATION = 'INFRAFLUX_TENANCY_IMPERSONATION',
+  /** A namespace is claimed by two tenants, or by a tenant and a platform app. */
+  TENANCY_NAMESPACE_CONFLICT = 'INFRAFLUX_TENANCY_NAMESPACE_CONFLICT',
 }
 
 /**
