@@ -93,7 +93,9 @@ export function crossNamespaceRefErrors(scope: IConstruct, filter: (namespace: s
           new InfraFluxError(
             ErrorCode.TENANCY_CROSS_NAMESPACE_REF,
             c,
-            `${String(o.kind)} ${ns}/${String(obj(o.metadata)?.name)} references a source in namespace "${ref.namespace}" (${ref.field}); with the multi-tenancy lockdown (--no-cross-namespace-refs=true) Flux only follows references within the object's own namespace "${ns}": create the source there`,
+            `${String(o.kind)} ${ns}/${String(obj(o.metadata)?.name)} references a source in namespace "${ref.namespace}" (${ref.field}); with the multi-tenancy lockdown (--no-cross-namespace-refs=true) Flux only follows references within the object's own namespace "${ns}": create the source there${
+              obj(o.spec)?.kubeConfig ? ' (a workload bootstrap reads the fleet\'s sources in flux-system: a management cluster runs with fluxLockdown: false until they have copies in the Cluster\'s namespace, decision 0094)' : ''
+            }`,
           ),
         );
       }

@@ -359,6 +359,9 @@ export class Tenant extends ManifestBackedConstruct {
         wait: true,
         targetNamespace: target,
         sourceRef: { kind: source.kind as KustomizationSpecSourceRefKind, name: source.name, namespace: ns },
+        // A tenant's entry point waits for nothing of the platform's: the platform's sync
+        // Kustomization applies it only after the tenant's namespaces and RBAC exist.
+        dependsOn: [],
       },
     });
   }
