@@ -12,6 +12,7 @@ import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
 import { addTenants, fluxLockdownFor } from './tenancy';
+import { addIdentity } from './identity';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -91,5 +92,6 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
   }
   declareManagementInputs(mgmt);
   addTenants(baselines);
+  addIdentity(mgmt);
   return fleet;
 }

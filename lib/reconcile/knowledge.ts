@@ -388,6 +388,27 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     source:
       'oauth2-proxy chart templates/deployment.yaml: config.existingSecret replaces the chart-made Secret (client-id, client-secret, cookie-secret); templates/service.yaml: Service `oauth2-proxy.fullname` (the release name when it contains the chart name)',
   },
+  // identity (issue 15, h-tenancy; decision 0095)
+  {
+    chart: 'authentik',
+    references: (v, ns) => [
+      ...secret(stringField(field(v, 'authentik', 'existingSecret'), 'secretName'), ns, 'values authentik.existingSecret.secretName'),
+      ...list(field(v, 'global', 'envFrom')).flatMap((e) => secret(stringField(field(e, 'secretRef'), 'name'), ns, 'values global.envFrom.secretRef')),
+      ...list(field(v, 'global', 'env'))
+        // the PostgreSQL subchart's own Secret is rendered by the same release (objects below)
+        .filter((e) => !(field(v, 'postgresql', 'enabled') === true && stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name') === 'authentik-postgresql'))
+        .flatMap((e) => secret(stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name'), ns, 'values global.env.valueFrom.secretKeyRef')),
+      ...(Array.isArray(field(v, 'blueprints', 'configMaps')) ? (field(v, 'blueprints', 'configMaps') as unknown[]) : [])
+        .filter((n): n is string => typeof n === 'string')
+        .map((name) => ({ group: '', kind: 'ConfigMap', name, namespace: ns, field: 'values blueprints.configMaps' })),
+    ],
+    objects: (v, hr) => [
+      { group: '', kind: 'Service', name: `${helmFullname(v, hr, 'authentik')}-server`, namespace: releaseNamespace(hr) },
+      ...(field(v, 'postgresql', 'enabled') === true ? [{ group: '', kind: 'Secret', name: `${helmFullname(v, hr, 'authentik')}-postgresql`, namespace: releaseNamespace(hr) }] : []),
+    ],
+    source:
+      'authentik chart (goauthentik/helm charts/authentik 2026.8.0): the server Service `<fullname>-server`; authentik.existingSecret, global.env/envFrom and blueprints.configMaps are read by server and worker; with postgresql.enabled the Bitnami subchart renders Secret `<release>-postgresql` (key `password`, generated at install)',
+  },
   {
     chart: 'cluster-api-operator',
     crds: 'capi-operator/crds/',
