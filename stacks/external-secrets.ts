@@ -17,7 +17,7 @@ import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
 import { VELERO_NAMESPACE } from '../lib/backup/velero-backup';
 import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
-import { AUTHENTIK_NAMESPACE } from './identity';
+import { AUTHENTIK_NAMESPACE, HEADLAMP_SSO_NAMESPACE } from './identity';
 import { STORAGE_SSO_NAMESPACE } from './storage';
 
 /** Name of each cluster's ClusterSecretStore. */
@@ -149,7 +149,7 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     operator,
     provider: spec.provider(cluster),
     // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts), and Velero, read their credentials from the store.
-    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE, ...(cluster.name === MANAGEMENT_CLUSTER ? [AUTHENTIK_NAMESPACE] : [])],
+    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE, HEADLAMP_SSO_NAMESPACE, ...(cluster.name === MANAGEMENT_CLUSTER ? [AUTHENTIK_NAMESPACE] : [])],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);

@@ -12,7 +12,7 @@ import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
 import { addTenants, fluxLockdownFor } from './tenancy';
-import { addIdentity } from './identity';
+import { addDashboard, addIdentity } from './identity';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -69,6 +69,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ssoCredentials: secrets.ssoCredentials,
     });
     addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    addDashboard(baseline.cluster, edge, { trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
