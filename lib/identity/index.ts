@@ -1,1 +1,2 @@
 export * from './authentik';
+export * from './dex';
