@@ -7,7 +7,21 @@ import { ExternalSecretsOperator } from '../../lib/secrets/external-secrets-oper
 import { VaultAuth } from '../../lib/secrets/stores/vault';
 import { OAUTH2_PROXY_CHART } from '../../imports/helm/charts';
 import { thrownBy } from '../support/errors';
-import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+import { manifestsByFile, testCluster } from '../support/fleet';
+
+/** The fleet's files, synthesized once (every `manifest()` call would synthesize and validate again). */
+function filesOf(fleet: Parameters<typeof manifestsByFile>[0]): ((file: string) => Record<string, any>) & { all: () => Record<string, Record<string, unknown>> } {
+  let files: Record<string, Record<string, unknown>> | undefined;
+  const all = (): Record<string, Record<string, unknown>> => (files ??= manifestsByFile(fleet));
+  return Object.assign(
+    (file: string): Record<string, any> => {
+      const found = all()[file];
+      if (!found) throw new Error(`no manifest ${file}`);
+      return found as Record<string, any>;
+    },
+    { all },
+  );
+}
 import { referenceFleet } from '../support/reference-fleet';
 
 function setup() {
@@ -24,6 +38,7 @@ function setup() {
 describe('Authentik', () => {
   // GIVEN authentik and one oauth2-proxy whose issuer is on its host (and one that is not)
   const { fleet, cluster, store } = setup();
+  const file = filesOf(fleet);
   new FluxApp(cluster.apps, 'Proxy', {
     chart: OAUTH2_PROXY_CHART,
     name: 'oauth2-proxy-ui',
@@ -38,15 +53,15 @@ describe('Authentik', () => {
 
   test('matches the snapshot', () => {
     // THEN
-    expect(manifestsByFile(fleet)).toMatchSnapshot();
+    expect(file.all()).toMatchSnapshot();
   });
 
   test('the secret key is generated once in the cluster, never in Git', () => {
     // THEN
-    const es = manifest(fleet, 'mgmt/releases/authentik/externalsecret-authentik-secret-key.yaml');
+    const es = file('mgmt/releases/authentik/externalsecret-authentik-secret-key.yaml');
     expect(es.spec).toMatchObject({ refreshPolicy: 'CreatedOnce', dataFrom: [{ sourceRef: { generatorRef: { kind: 'Password', name: 'authentik-secret-key' } } }] });
     expect(es.spec.target.template.data).toEqual({ AUTHENTIK_SECRET_KEY: '{{ index . "password" }}' });
-    const values = parse(manifest(fleet, 'mgmt/releases/authentik/configmap-authentik-values.yaml').data['values.yaml']);
+    const values = parse(file('mgmt/releases/authentik/configmap-authentik-values.yaml').data['values.yaml']);
     expect(values.authentik.existingSecret.secretName).toBe('authentik-secret-key');
     expect(values.authentik.secret_key).toBeUndefined();
     expect(values.postgresql).toEqual({ enabled: true, auth: { username: 'authentik', database: 'authentik' } });
@@ -55,12 +70,12 @@ describe('Authentik', () => {
   test('one OIDC provider and application per oauth2-proxy on its host, the secret from the environment', () => {
     // THEN
     expect(authentik.clients()).toEqual([{ slug: 'ui-mgmt', redirectUri: 'https://ui.example.com/oauth2/callback', consumer: 'mgmt/apps/Proxy' }]);
-    const text = manifest(fleet, 'mgmt/releases/authentik/configmap-authentik-blueprints.yaml').data['infraflux-oidc-clients.yaml'];
+    const text = file('mgmt/releases/authentik/configmap-authentik-blueprints.yaml').data['infraflux-oidc-clients.yaml'];
     expect(text).toContain(`client_secret: !Env ${clientSecretEnv('ui-mgmt')}`);
     expect(text).toContain('url: https://ui.example.com/oauth2/callback');
     expect(text).not.toContain('other.example.com');
     expect(authentik.issuerUrl('ui-mgmt')).toBe('https://auth.example.com/application/o/ui-mgmt/');
-    expect(manifest(fleet, 'mgmt/releases/authentik/externalsecret-authentik-oidc-clients.yaml').spec.dataFrom).toEqual([{ extract: { key: 'infraflux/mgmt/authentik-oidc-clients' } }]);
+    expect(file('mgmt/releases/authentik/externalsecret-authentik-oidc-clients.yaml').spec.dataFrom).toEqual([{ extract: { key: 'infraflux/mgmt/authentik-oidc-clients' } }]);
   });
 
   test('fails on a bad hostname, replicas or an empty client-secrets key', () => {

@@ -5,7 +5,21 @@ import { ClusterSecretStore, SecretStoreProvider } from '../../lib/secrets/secre
 import { ExternalSecretsOperator } from '../../lib/secrets/external-secrets-operator';
 import { VaultAuth } from '../../lib/secrets/stores/vault';
 import { thrownBy } from '../support/errors';
-import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+
+/** The fleet's files, synthesized once (every `manifest()` call would synthesize and validate again). */
+function filesOf(fleet: Parameters<typeof manifestsByFile>[0]): ((file: string) => Record<string, any>) & { all: () => Record<string, Record<string, unknown>> } {
+  let files: Record<string, Record<string, unknown>> | undefined;
+  const all = (): Record<string, Record<string, unknown>> => (files ??= manifestsByFile(fleet));
+  return Object.assign(
+    (file: string): Record<string, any> => {
+      const found = all()[file];
+      if (!found) throw new Error(`no manifest ${file}`);
+      return found as Record<string, any>;
+    },
+    { all },
+  );
+}
+import { manifestsByFile, testCluster } from '../support/fleet';
 
 function setup() {
   const { fleet, cluster } = testCluster('mgmt');
@@ -24,21 +38,22 @@ const CLIENTS = [{ slug: 'hubble-mgmt', redirectUri: 'https://hubble.example.com
 describe('Dex', () => {
   // GIVEN Dex with one connector and one static client
   const { fleet, cluster, store } = setup();
+  const file = filesOf(fleet);
   new Dex(cluster.apps, 'Dex', { issuerUrl: 'https://auth.example.com/dex', store, clientSecretsKey: 'infraflux/mgmt/dex-clients', clients: CLIENTS, connectors: CONNECTORS });
 
   test('matches the snapshot', () => {
     // THEN
-    expect(manifestsByFile(fleet)).toMatchSnapshot();
+    expect(file.all()).toMatchSnapshot();
   });
 
   test('the config is rendered by the secret operator, with the client secrets from the store, never in values', () => {
     // THEN
-    const values = parse(manifest(fleet, 'mgmt/releases/dex/configmap-dex-values.yaml').data['values.yaml']);
+    const values = parse(file('mgmt/releases/dex/configmap-dex-values.yaml').data['values.yaml']);
     expect(values.configSecret).toEqual({ create: false, name: 'dex-config' });
     expect(values.config).toBeUndefined();
     expect(values.image.tag).toBe(DEX_IMAGE_TAG);
     expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1001 });
-    const es = manifest(fleet, 'mgmt/releases/dex/externalsecret-dex-config.yaml');
+    const es = file('mgmt/releases/dex/externalsecret-dex-config.yaml');
     expect(es.spec.dataFrom).toEqual([{ extract: { key: 'infraflux/mgmt/dex-clients' } }]);
     const config = es.spec.target.template.data['config.yaml'] as string;
     expect(config).toContain('"issuer": "https://auth.example.com/dex"');

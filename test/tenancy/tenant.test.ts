@@ -4,7 +4,21 @@ import { declaredOwners, OWNER_LABEL } from '../../lib/core/owner';
 import { FluxManifestApp } from '../../lib/flux/manifest-app';
 import { Tenant, TENANT_LABEL } from '../../lib/tenancy';
 import { thrownBy } from '../support/errors';
-import { manifest, manifestsByFile, testCluster } from '../support/fleet';
+
+/** The fleet's files, synthesized once (every `manifest()` call would synthesize and validate again). */
+function filesOf(fleet: Parameters<typeof manifestsByFile>[0]): ((file: string) => Record<string, any>) & { all: () => Record<string, Record<string, unknown>> } {
+  let files: Record<string, Record<string, unknown>> | undefined;
+  const all = (): Record<string, Record<string, unknown>> => (files ??= manifestsByFile(fleet));
+  return Object.assign(
+    (file: string): Record<string, any> => {
+      const found = all()[file];
+      if (!found) throw new Error(`no manifest ${file}`);
+      return found as Record<string, any>;
+    },
+    { all },
+  );
+}
+import { manifestsByFile, testCluster } from '../support/fleet';
 
 /** The codes of the problems synthesis reports. */
 function synthCodes(fn: () => unknown): string[] {
@@ -16,6 +30,7 @@ function synthCodes(fn: () => unknown): string[] {
 describe('Tenant', () => {
   // GIVEN a tenant with two namespaces, its own Git source, a Kustomization and a HelmRelease
   const { fleet, cluster } = testCluster('work');
+  const file = filesOf(fleet);
   const tenant = new Tenant(cluster.apps, 'Shop', {
     name: 'shop',
     contact: 'shop@example.com',
@@ -30,47 +45,47 @@ describe('Tenant', () => {
 
   test('matches the snapshot', () => {
     // THEN
-    expect(manifestsByFile(fleet)).toMatchSnapshot();
+    expect(file.all()).toMatchSnapshot();
   });
 
   test('every Kustomization and HelmRelease of the tenant impersonates its ServiceAccount', () => {
     // THEN
-    const ks = manifest(fleet, 'work/releases/tenant-shop-sync/kustomization-shop.yaml');
-    const hr = manifest(fleet, 'work/releases/tenant-shop-sync/helmrelease-api.yaml');
+    const ks = file('work/releases/tenant-shop-sync/kustomization-shop.yaml');
+    const hr = file('work/releases/tenant-shop-sync/helmrelease-api.yaml');
     expect(ks.spec).toMatchObject({ serviceAccountName: 'flux-tenant', sourceRef: { kind: 'GitRepository', name: 'shop', namespace: 'shop' }, targetNamespace: 'shop' });
     expect(hr.spec).toMatchObject({ serviceAccountName: 'flux-tenant', chart: { spec: { sourceRef: { name: 'shop-charts', namespace: 'shop' } } } });
-    expect(manifest(fleet, 'work/releases/tenant-shop/shop/serviceaccount-flux-tenant.yaml').metadata.namespace).toBe('shop');
+    expect(file('work/releases/tenant-shop/shop/serviceaccount-flux-tenant.yaml').metadata.namespace).toBe('shop');
   });
 
   test('RBAC is a RoleBinding to admin in each tenant namespace only', () => {
     // THEN
     for (const ns of ['shop', 'shop-batch']) {
-      const rb = manifest(fleet, `work/releases/tenant-shop/${ns}/rolebinding-tenant-shop-reconciler.yaml`);
+      const rb = file(`work/releases/tenant-shop/${ns}/rolebinding-tenant-shop-reconciler.yaml`);
       expect(rb).toMatchObject({ kind: 'RoleBinding', metadata: { namespace: ns }, roleRef: { kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'flux-tenant', namespace: 'shop' }] });
     }
-    expect(fleet.manifests().some((m) => m.object.kind === 'ClusterRoleBinding' && JSON.stringify(m.object).includes('flux-tenant'))).toBe(false);
+    expect(Object.values(file.all()).some((o) => o.kind === 'ClusterRoleBinding' && JSON.stringify(o).includes('flux-tenant'))).toBe(false);
   });
 
   test('default deny with DNS allowed, quota and limits per namespace', () => {
     // THEN
-    const np = manifest(fleet, 'work/releases/tenant-shop/shop-batch/ciliumnetworkpolicy-tenant-shop-default-deny.yaml');
+    const np = file('work/releases/tenant-shop/shop-batch/ciliumnetworkpolicy-tenant-shop-default-deny.yaml');
     expect(np.spec.enableDefaultDeny).toEqual({ ingress: true, egress: true });
     expect(np.spec.egress[0].toPorts[0].ports).toEqual([{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }]);
-    const quota = manifest(fleet, 'work/releases/tenant-shop/shop-batch/resourcequota-tenant-shop.yaml');
+    const quota = file('work/releases/tenant-shop/shop-batch/resourcequota-tenant-shop.yaml');
     expect(quota.spec.hard).toMatchObject({ pods: '20', 'requests.cpu': '4', 'services.loadbalancers': '0' });
-    expect(manifest(fleet, 'work/releases/tenant-shop/shop/limitrange-tenant-shop.yaml').spec.limits[0].defaultRequest).toEqual({ cpu: '100m', memory: '128Mi' });
+    expect(file('work/releases/tenant-shop/shop/limitrange-tenant-shop.yaml').spec.limits[0].defaultRequest).toEqual({ cpu: '100m', memory: '128Mi' });
   });
 
   test('declares its owner and labels its namespaces', () => {
     // THEN
     expect(declaredOwners(cluster)).toContainEqual({ team: 'shop', contact: 'shop@example.com' });
-    const ns = manifest(fleet, 'work/releases/tenant-shop/namespace-shop-batch.yaml'.replace('releases/tenant-shop/', 'apps/'));
+    const ns = file('work/releases/tenant-shop/namespace-shop-batch.yaml'.replace('releases/tenant-shop/', 'apps/'));
     expect(ns.metadata.labels).toMatchObject({ [OWNER_LABEL]: 'shop', [TENANT_LABEL]: 'shop', 'pod-security.kubernetes.io/enforce': 'restricted' });
   });
 
   test('the platform applies the tenant sync as kustomize-controller, without waiting for the tenant', () => {
     // THEN
-    const sync = manifest(fleet, 'work/apps/kustomization-tenant-shop-sync.yaml');
+    const sync = file('work/apps/kustomization-tenant-shop-sync.yaml');
     expect(sync.spec).toMatchObject({ serviceAccountName: 'kustomize-controller', wait: false, dependsOn: [{ name: 'tenant-shop', namespace: 'flux-system' }] });
   });
 
