@@ -5,7 +5,7 @@ import { hostOwners } from '../core/owner';
 import { goDuration } from '../core/duration';
 import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
-import { crossNamespaceRefErrors } from './lockdown';
+import { crossNamespaceRefErrors, missingIdentityErrors } from './lockdown';
 import { OutputFolder } from './output-folder';
 import type { ExternalInput, SecretUse } from '../core/external-input';
 
@@ -81,7 +81,8 @@ export interface GitOpsClusterProps {
    * `--no-remote-bases=true` and `--default-service-account=default` (lib/flux/lockdown.ts). The
    * installation that creates Flux reads it (a workload bootstrap's FluxInstance patches), and a
    * synth rule refuses every Flux Kustomization or HelmRelease of the cluster that references a
-   * source in another namespace (code TENANCY_CROSS_NAMESPACE_REF). Turn it off only for a
+   * source in another namespace (code TENANCY_CROSS_NAMESPACE_REF) or names no service account
+   * (TENANCY_IMPERSONATION). Turn it off only for a
    * cluster whose Flux must follow cross-namespace references, and say why.
    * @default true
    * @see https://fluxcd.io/flux/installation/configuration/multitenancy/
@@ -156,7 +157,7 @@ export class GitOpsCluster extends Construct {
     this.apps = new FluxLayer(this, LayerName.APPS);
     addCodedValidation(this, () => this.resolveDependencies().errors);
     this.fluxLockdown = props.fluxLockdown ?? true;
-    if (this.fluxLockdown) addCodedValidation(this, () => crossNamespaceRefErrors(this));
+    if (this.fluxLockdown) addCodedValidation(this, () => [...crossNamespaceRefErrors(this), ...missingIdentityErrors(this)]);
   }
 
   public get layers(): readonly FluxLayer[] {

@@ -103,3 +103,29 @@ export function crossNamespaceRefErrors(scope: IConstruct, filter: (namespace: s
   }
   return errors;
 }
+
+/**
+ * The other half of the lockdown at synth: under `--default-service-account`, a Flux Kustomization
+ * or HelmRelease that names no `serviceAccountName` impersonates the powerless `default` account
+ * of its namespace and can apply nothing. Every such object below `scope` must name its account
+ * (the platform's: kustomize-controller / helm-controller in flux-system; a tenant's: its own), or
+ * target another cluster (`spec.kubeConfig`, where the default does not apply). Code
+ * {@link ErrorCode.TENANCY_IMPERSONATION}.
+ */
+export function missingIdentityErrors(scope: IConstruct): InfraFluxError[] {
+  const errors: InfraFluxError[] = [];
+  for (const c of scope.node.findAll()) {
+    if (!(c instanceof ApiObject) || !isFluxReconciler({ apiVersion: c.apiVersion, kind: c.kind })) continue;
+    const spec = obj((c.toJson() as Json).spec) ?? {};
+    if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '') continue;
+    if (spec.kubeConfig !== undefined) continue;
+    errors.push(
+      new InfraFluxError(
+        ErrorCode.TENANCY_IMPERSONATION,
+        c,
+        `${c.kind} ${c.metadata.namespace ?? 'default'}/${c.name} names no spec.serviceAccountName; under the lockdown (--default-service-account=${LOCKDOWN_DEFAULT_SERVICE_ACCOUNT}) it would impersonate "${LOCKDOWN_DEFAULT_SERVICE_ACCOUNT}" and apply nothing: name the account it reconciles as`,
+      ),
+    );
+  }
+  return errors;
+}

@@ -50,6 +50,24 @@ describe('Flux multi-tenancy lockdown', () => {
     expect(problems[0].message).toMatch(/Kustomization web\/cross references a source in namespace "flux-system" \(spec.sourceRef\)/);
   });
 
+  test('fails at synth when a Flux object on a locked-down cluster names no service account', () => {
+    // GIVEN a HelmRelease written by hand without serviceAccountName
+    const { fleet, cluster } = testCluster();
+    const app = new FluxManifestApp(cluster.apps, 'web');
+    new ApiObject(app.content, 'NoIdentity', {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'raw', namespace: 'web' },
+      spec: { interval: '10m', chart: { spec: { chart: 'x', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'r', namespace: 'web' } } } },
+    });
+    // WHEN
+    const problems = (thrownBy(() => fleet.manifests()) as InfraFluxError & { problems: { code: string; message: string }[] }).problems;
+    // THEN
+    expect(problems.filter((p) => p.code === ErrorCode.TENANCY_IMPERSONATION).map((p) => p.message)).toEqual([
+      expect.stringMatching(/HelmRelease web\/raw names no spec.serviceAccountName; under the lockdown \(--default-service-account=default\)/),
+    ]);
+  });
+
   test('a cluster with fluxLockdown: false accepts cross-namespace references', () => {
     // GIVEN
     const { fleet } = testCluster();
