@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   // issue 15 (h-tenancy): tenants build on Flux; identity on Flux and the secrets constructs
   tenancy: ['core', 'flux'],
   identity: ['core', 'flux', 'secrets'],
