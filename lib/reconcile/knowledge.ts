@@ -1139,7 +1139,10 @@ function kindMatches(pattern: string, kind: string): boolean {
 export function knowledgeFor(o: JsonObject): ControllerKnowledge[] {
   const group = groupOf(stringField(o, 'apiVersion'));
   const kind = stringField(o, 'kind') ?? '';
-  return CONTROLLER_KNOWLEDGE.filter((k) => (k.group === '*' || k.group === group) && kindMatches(k.kind, kind));
+  const matching = CONTROLLER_KNOWLEDGE.filter((k) => (k.group === '*' || k.group === group) && kindMatches(k.kind, kind));
+  // Most specific first (an exact group and kind before wildcards), in declaration order otherwise.
+  const wildcards = (k: ControllerKnowledge): number => (k.group === '*' ? 1 : 0) + (k.kind === '*' ? 1 : 0);
+  return matching.map((k, i) => ({ k, i })).sort((a, b) => wildcards(a.k) - wildcards(b.k) || a.i - b.i).map(({ k }) => k);
 }
 
 const crdCache = new Map<string, CrdInfo[]>();
