@@ -44,6 +44,9 @@ const ALLOWED = {
   // bootstrap (issue 16): the typed orchestrator reads the fleet (platform, flux), versions and providers.
   bootstrap: ['core', 'versions', 'flux', 'platform', 'cluster', 'networking', 'management'],
   telemetry: ['core', 'flux', 'secrets', 'talos', 'edge'], // issue 14 (h-logs): logs, traces, Grafana
+  // issue 15 (h-tenancy): tenants build on Flux; identity on Flux and the secrets constructs
+  tenancy: ['core', 'flux'],
+  identity: ['core', 'flux', 'secrets'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
   // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
   policy: ['core', 'flux', 'upstream', 'validation'],

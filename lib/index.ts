@@ -413,3 +413,11 @@ export type {
   RuleResource,
   RuleValidation,
 } from './policy';
+// multi-tenancy, the Flux lockdown and identity (issue 15, h-tenancy; decisions 0093-0095)
+export { Tenant, TENANT_LABEL } from './tenancy';
+export type { TenantHelmReleaseProps, TenantHelmRepositoryProps, TenantKustomizationProps, TenantLimits, TenantProps, TenantQuota, TenantSourceRef } from './tenancy';
+export { crossNamespaceRefErrors, FLUX_LOCKDOWN_FLAGS, fluxLockdownPatches, LOCKDOWN_DEFAULT_SERVICE_ACCOUNT, missingIdentityErrors } from './flux/lockdown';
+export type { FluxInstallPatch } from './flux/lockdown';
+export { PLATFORM_HELM_SERVICE_ACCOUNT, PLATFORM_KUSTOMIZE_SERVICE_ACCOUNT } from './flux/kustomization';
+export { Authentik, clientSecretEnv, Dex, DEX_IMAGE_TAG, fleetSsoClients } from './identity';
+export type { AuthentikProps, DexProps, OidcClient } from './identity';

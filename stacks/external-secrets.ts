@@ -17,7 +17,8 @@ import { GcpAuth } from '../lib/secrets/stores/gcp';
 import { VaultAuth } from '../lib/secrets/stores/vault';
 import { VELERO_NAMESPACE } from '../lib/backup/velero-backup';
 import { MONITORING_NAMESPACE } from '../lib/monitoring/prometheus-operator-crds';
-import { FLEET_DOMAIN, type Baseline } from './config';
+import { FLEET_DOMAIN, MANAGEMENT_CLUSTER, type Baseline } from './config';
+import { AUTHENTIK_NAMESPACE, HEADLAMP_SSO_NAMESPACE } from './identity';
 import { STORAGE_SSO_NAMESPACE } from './storage';
 
 /** Name of each cluster's ClusterSecretStore. */
@@ -155,8 +156,9 @@ export function addExternalSecrets(baseline: Baseline): ClusterExternalSecrets {
     name: FLEET_STORE,
     operator,
     provider: spec.provider(cluster),
-    // The SSO proxies of Hubble UI and of the storage UI (stacks/storage.ts), Velero and the Alertmanager receivers (stacks/alerts.ts) read their credentials from the store.
-    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE, MONITORING_NAMESPACE],
+    // The SSO proxies of Hubble UI, the storage UI (stacks/storage.ts) and Headlamp (stacks/identity.ts), Velero, the Alertmanager
+    // receivers (stacks/alerts.ts) and, on mgmt, authentik read their credentials from the store.
+    namespaces: [HUBBLE_SSO_NAMESPACE, STORAGE_SSO_NAMESPACE, VELERO_NAMESPACE, MONITORING_NAMESPACE, HEADLAMP_SSO_NAMESPACE, ...(cluster.name === MANAGEMENT_CLUSTER ? [AUTHENTIK_NAMESPACE] : [])],
   });
   const ssoCredentials = (proxy: IFluxApp): SecretReference => {
     const remote = spec.remoteKey(proxy.namespace).replace('{cluster}', cluster.name);

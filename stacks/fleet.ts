@@ -16,6 +16,8 @@ import { addStorage } from './storage';
 import { addMonitoring } from './monitoring';
 import { addPolicy } from './policy';
 import { addTelemetry } from './telemetry';
+import { addTenants, fluxLockdownFor } from './tenancy';
+import { addDashboard, addIdentity } from './identity';
 import { addManagement, addWorkloadBootstraps } from './management';
 import { addReferenceNetworking } from './networking';
 import { declareClusterInputs, declareManagementInputs } from './external-inputs';
@@ -38,7 +40,7 @@ export function addBaseline(cluster: GitOpsCluster, spec: ReferenceCluster): Bas
 /** The reference fleet and each cluster's baseline, for stacks that add to it. */
 export function buildReferenceFleetWithBaselines(outdir = 'dist'): { fleet: Fleet; baselines: Baseline[] } {
   const fleet = new Fleet({ outdir, source: { url: FLEET_REPOSITORY, branch: 'main', secretName: 'flux-system' } });
-  const baselines = REFERENCE_CLUSTERS.map((spec) => addBaseline(fleet.addCluster(spec.name, { name: spec.name }), spec));
+  const baselines = REFERENCE_CLUSTERS.map((spec) => addBaseline(fleet.addCluster(spec.name, { name: spec.name, fluxLockdown: fluxLockdownFor(spec.name) }), spec));
   return { fleet, baselines };
 }
 
@@ -76,6 +78,7 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     addMonitoring(baseline, storage);
     addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
     addTelemetry(baseline, { edge, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials, deliver: secrets.deliver });
+    addDashboard(baseline.cluster, edge, { trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.
@@ -98,6 +101,9 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     declareClusterInputs(b.cluster, { repositoryUrl: FLEET_REPOSITORY, ...(b.cluster.name !== MANAGEMENT_CLUSTER ? { bootstrappedBy: MANAGEMENT_CLUSTER } : {}) });
   }
   declareManagementInputs(mgmt);
+  // Tenants (their owners) and identity before the alert routes, which follow every declared owner.
+  addTenants(baselines);
+  addIdentity(mgmt);
   // Alerts last: routes follow every owner declared above (stacks/alerts.ts; Falco off).
   addAlerts(fleet.clusters);
   // Last: the policy baselines exempt every Namespace the fleet created below restricted (stacks/policy.ts).

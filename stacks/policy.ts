@@ -37,6 +37,12 @@ const NAMESPACE_REASONS: Readonly<Record<string, string>> = {
 };
 const CAPI_REASON = 'Cluster API / Metal3 provider controllers: the pinned upstream manifests set neither seccomp nor runAsNonRoot (PSA baseline, lib/management)';
 
+/** Where a HelmRelease installs: its `targetNamespace` (platform releases live in flux-system under the Flux lockdown, decision 0094), else its own namespace. */
+function releaseNamespace(o: ApiObject): string {
+  const j = o.toJson() as { metadata: { namespace?: string }; spec: { targetNamespace?: string } };
+  return j.spec.targetNamespace ?? j.metadata.namespace ?? '';
+}
+
 /** The last day the fleet's break-glass exemptions hold; renew only with the reason still true. */
 export const FLEET_EXEMPTIONS_EXPIRE = '2027-03-31';
 
@@ -69,7 +75,7 @@ export function addPolicy(baselines: readonly Baseline[]): Record<string, Policy
         expires: FLEET_EXEMPTIONS_EXPIRE,
       });
     }
-    const oauth2 = objects.filter((o) => o.kind === 'HelmRelease' && (o.toJson() as { spec: { chart?: { spec?: { chart?: string } } } }).spec.chart?.spec?.chart === 'oauth2-proxy').map((o) => nsOf(o).namespace ?? '');
+    const oauth2 = objects.filter((o) => o.kind === 'HelmRelease' && (o.toJson() as { spec: { chart?: { spec?: { chart?: string } } } }).spec.chart?.spec?.chart === 'oauth2-proxy').map(releaseNamespace);
     if (oauth2.length > 0) {
       policy.addExemption('oauth2-proxy-wait-for-redis', {
         policies: ['require-image-tag-or-digest'],
@@ -79,7 +85,7 @@ export function addPolicy(baselines: readonly Baseline[]): Record<string, Policy
         expires: FLEET_EXEMPTIONS_EXPIRE,
       });
     }
-    const chartLatest = objects.filter((o) => o.kind === 'HelmRelease' && ['grafana', 'loki'].includes((o.toJson() as { spec: { chart?: { spec?: { chart?: string } } } }).spec.chart?.spec?.chart ?? '')).map((o) => nsOf(o).namespace ?? '');
+    const chartLatest = objects.filter((o) => o.kind === 'HelmRelease' && ['grafana', 'loki'].includes((o.toJson() as { spec: { chart?: { spec?: { chart?: string } } } }).spec.chart?.spec?.chart ?? '')).map(releaseNamespace);
     if (chartLatest.length > 0) {
       policy.addExemption('switched-off-chart-parts-latest', {
         policies: ['require-image-tag-or-digest'],

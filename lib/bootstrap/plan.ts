@@ -197,8 +197,9 @@ export function remoteCniManifest(target: BootstrapTarget, read: (file: string) 
         ...spec,
         chart: { ...spec.chart, spec: { ...spec.chart.spec, sourceRef: { ...spec.chart.spec.sourceRef, namespace: ns } } },
         kubeConfig: { secretRef: { name: `${target.managementCluster}-kubeconfig`, key: 'value' } },
-        targetNamespace: (hr.metadata as { namespace: string }).namespace,
-        storageNamespace: (hr.metadata as { namespace: string }).namespace,
+        // Under the Flux lockdown the HelmRelease lives in flux-system and names its target (decision 0094).
+        targetNamespace: spec.targetNamespace ?? (hr.metadata as { namespace: string }).namespace,
+        storageNamespace: spec.storageNamespace ?? spec.targetNamespace ?? (hr.metadata as { namespace: string }).namespace,
         releaseName: spec.releaseName ?? (hr.metadata as { name: string }).name,
       },
     },

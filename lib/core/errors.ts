@@ -183,6 +183,13 @@ export enum ErrorCode {
   POLICY_NAMESPACE_NOT_EXEMPTED = 'INFRAFLUX_POLICY_NAMESPACE_NOT_EXEMPTED',
   /** Kyverno and Gatekeeper both enforce in one cluster. */
   POLICY_ENGINES_BOTH_ENFORCING = 'INFRAFLUX_POLICY_ENGINES_BOTH_ENFORCING',
+  // multi-tenancy and Flux lockdown (issue 15, h-tenancy; decisions 0093-0094)
+  /** A Flux Kustomization or HelmRelease references a source in another namespace, which the lockdown (`--no-cross-namespace-refs`) refuses. */
+  TENANCY_CROSS_NAMESPACE_REF = 'INFRAFLUX_TENANCY_CROSS_NAMESPACE_REF',
+  /** A tenant's Flux object does not impersonate the tenant's service account, or writes outside the tenant's namespaces. */
+  TENANCY_IMPERSONATION = 'INFRAFLUX_TENANCY_IMPERSONATION',
+  /** A namespace is claimed by two tenants, or by a tenant and a platform app. */
+  TENANCY_NAMESPACE_CONFLICT = 'INFRAFLUX_TENANCY_NAMESPACE_CONFLICT',
 }
 
 /**

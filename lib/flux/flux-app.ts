@@ -15,7 +15,7 @@ import { deepMerge } from '../core/_merge';
 import { goDuration } from '../core/duration';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel } from '../core/errors';
 import { FluxLayer, GitOpsCluster } from './gitops-cluster';
-import { FLUX_NAMESPACE, FluxKustomization, HealthCheckExpr, ReconcileTiming } from './kustomization';
+import { FLUX_NAMESPACE, FluxKustomization, HealthCheckExpr, PLATFORM_HELM_SERVICE_ACCOUNT, ReconcileTiming } from './kustomization';
 import { OutputFolder } from './output-folder';
 import { appNamespace } from './_app-namespace';
 import { clusterMonitoring } from './cluster-monitoring';
@@ -253,16 +253,24 @@ export class ChartApp<V extends object = Record<string, unknown>> {
     }
 
     const releases = new OutputFolder(owner, 'Release', `${cluster.name}/releases/${this.name}`);
+    // Platform releases live in flux-system and reconcile as helm-controller (decision 0094): under
+    // the multi-tenancy lockdown (`--no-cross-namespace-refs`, `--default-service-account`) a
+    // HelmRelease may only name sources, values and service accounts of its own namespace, and the
+    // platform's identity must not exist outside flux-system. The chart installs into
+    // `targetNamespace`, with Helm's release storage there too (`storageNamespace`).
     this.valuesConfigMap = new kplus.ConfigMap(releases, 'Values', {
-      metadata: { name: `${this.name}-values`, namespace: this.namespace },
+      metadata: { name: `${this.name}-values`, namespace: FLUX_NAMESPACE },
       // Rendered at synth, after the owner has added every value it knows only after construction.
       data: { 'values.yaml': lazyString(() => Yaml.stringify(this.values).trimEnd() + '\n') },
     });
     this.helmRelease = new HelmRelease(releases, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
+      metadata: { name: this.name, namespace: FLUX_NAMESPACE },
       spec: {
         interval: goDuration(props.releaseInterval ?? Duration.minutes(30)),
         releaseName: this.name,
+        targetNamespace: this.namespace,
+        storageNamespace: this.namespace,
+        serviceAccountName: PLATFORM_HELM_SERVICE_ACCOUNT,
         ...(oci
           ? { chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name: this.name, namespace: FLUX_NAMESPACE } }
           : {
@@ -295,7 +303,7 @@ export class ChartApp<V extends object = Record<string, unknown>> {
       ...props,
       name: this.name,
       path: `${cluster.sourcePath}/releases/${this.name}`,
-      healthChecks: [{ apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: this.name, namespace: this.namespace }],
+      healthChecks: [{ apiVersion: HelmRelease.GVK.apiVersion, kind: HelmRelease.GVK.kind, name: this.name, namespace: FLUX_NAMESPACE }],
     });
   }
 

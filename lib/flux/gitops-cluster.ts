@@ -5,6 +5,7 @@ import { hostOwners } from '../core/owner';
 import { goDuration } from '../core/duration';
 import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { FLUX_NAMESPACE, FluxKustomization, ReconcileTiming } from './kustomization';
+import { crossNamespaceRefErrors, missingIdentityErrors } from './lockdown';
 import { OutputFolder } from './output-folder';
 import type { ExternalInput, SecretUse } from '../core/external-input';
 
@@ -75,6 +76,18 @@ export interface GitOpsClusterProps {
    * @default './dist'
    */
   readonly distPath?: string;
+  /**
+   * Run this cluster's Flux with the multi-tenancy lockdown: `--no-cross-namespace-refs=true`,
+   * `--no-remote-bases=true` and `--default-service-account=default` (lib/flux/lockdown.ts). The
+   * installation that creates Flux reads it (a workload bootstrap's FluxInstance patches), and a
+   * synth rule refuses every Flux Kustomization or HelmRelease of the cluster that references a
+   * source in another namespace (code TENANCY_CROSS_NAMESPACE_REF) or names no service account
+   * (TENANCY_IMPERSONATION). Turn it off only for a
+   * cluster whose Flux must follow cross-namespace references, and say why.
+   * @default true
+   * @see https://fluxcd.io/flux/installation/configuration/multitenancy/
+   */
+  readonly fluxLockdown?: boolean;
 }
 
 /**
@@ -106,6 +119,8 @@ export class GitOpsCluster extends Construct {
   public readonly apps: FluxLayer;
   /** Path of the cluster folder inside the Git source, e.g. `./dist/mgmt`. */
   public readonly sourcePath: string;
+  /** Whether Flux on this cluster runs with the multi-tenancy lockdown ({@link GitOpsClusterProps.fluxLockdown}). */
+  public readonly fluxLockdown: boolean;
   private readonly edges: Array<{ readonly from: IConstruct; readonly to: IConstruct }> = [];
   private readonly lateEdges: Array<{ readonly from: IConstruct; readonly to: () => IConstruct | undefined }> = [];
   private readonly sharedObjects = new Map<string, ApiObject>();
@@ -142,6 +157,8 @@ export class GitOpsCluster extends Construct {
     this.configs = new FluxLayer(this, LayerName.CONFIGS);
     this.apps = new FluxLayer(this, LayerName.APPS);
     addCodedValidation(this, () => this.resolveDependencies().errors);
+    this.fluxLockdown = props.fluxLockdown ?? true;
+    if (this.fluxLockdown) addCodedValidation(this, () => [...crossNamespaceRefErrors(this), ...missingIdentityErrors(this)]);
   }
 
   public get layers(): readonly FluxLayer[] {

@@ -7,6 +7,17 @@ import { addCodedValidation, ErrorCode, InfraFluxError } from '../core/errors';
 /** The namespace Flux runs in and where every Kustomization and shared source of InfraFlux lives. */
 export const FLUX_NAMESPACE = 'flux-system';
 
+/**
+ * The service account the platform's Kustomizations (all in flux-system) reconcile as: Flux's own
+ * kustomize-controller account. Under the multi-tenancy lockdown (`--default-service-account`) a
+ * Kustomization without `serviceAccountName` would impersonate a powerless default account
+ * (decision 0094, fluxcd/flux2-multi-tenancy `clusters/staging/flux-system/kustomization.yaml`).
+ */
+export const PLATFORM_KUSTOMIZE_SERVICE_ACCOUNT = 'kustomize-controller';
+
+/** The service account the platform's HelmReleases (all in flux-system) reconcile as: Flux's helm-controller account. */
+export const PLATFORM_HELM_SERVICE_ACCOUNT = 'helm-controller';
+
 /** An object Flux checks before it reports a Kustomization Ready. */
 export interface HealthCheck {
   readonly apiVersion: string;
@@ -186,6 +197,7 @@ export class FluxKustomization extends Construct {
         path: props.path,
         prune: props.prune ?? true,
         wait: this.wait,
+        serviceAccountName: PLATFORM_KUSTOMIZE_SERVICE_ACCOUNT,
         sourceRef: {
           kind: source.kind as KustomizationSpecSourceRefKind,
           name: source.name,

@@ -30,6 +30,7 @@ import { GatewayApiCrds } from '../gateway-api/gateway-api-crds';
 import { IFluxApp, PinnedChart, repositoryName } from '../flux/flux-app';
 import { FluxLayer, fluxUnitOf, GitOpsCluster, IFluxUnit } from '../flux/gitops-cluster';
 import { FLUX_NAMESPACE, FluxKustomization } from '../flux/kustomization';
+import { fluxLockdownPatches } from '../flux/lockdown';
 import { OutputFolder } from '../flux/output-folder';
 import { DEFAULT_TALOS_CNI_SETTINGS, TalosCniSettings } from '../talos/cilium-machine-config';
 import { VersionSet } from '../versions/version-set';
@@ -434,6 +435,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
           FluxInstanceSpecComponents.NOTIFICATION_HYPHEN_CONTROLLER,
         ],
         cluster: { type: FluxInstanceSpecClusterType.KUBERNETES, networkPolicy: true },
+        // The multi-tenancy lockdown (decision 0094): the flags Flux documents, as install patches.
+        ...(workload.fluxLockdown ? { kustomize: { patches: fluxLockdownPatches().map((p) => ({ patch: p.patch, target: { ...p.target } })) } } : {}),
         wait: true,
       },
     });

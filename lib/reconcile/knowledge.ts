@@ -489,6 +489,7 @@ export const CHART_RENDERED_KINDS: readonly ChartRenderedKind[] = [
   ...[['controller', 'serviceMonitor', 'forceEnable'], ['node', 'serviceMonitor', 'forceEnable']].map((path) => ({ chart: 'aws-ebs-csi-driver', path, ...SM, source: 'aws-ebs-csi-driver chart values.yaml controller/node.serviceMonitor.forceEnable ("Enables the ServiceMonitor resource even if the prometheus-operator CRDs are not installed")' })),
   { chart: 'longhorn', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'longhorn chart values.yaml metrics.serviceMonitor.enabled' },
   { chart: 'oauth2-proxy', path: ['metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'oauth2-proxy chart values.yaml metrics.serviceMonitor.enabled' },
+  ...['server', 'worker'].map((c) => ({ chart: 'authentik', path: [c, 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: `authentik chart 2026.8.0 values.yaml ${c}.metrics.serviceMonitor.enabled ("enable a prometheus ServiceMonitor")` })),
   ...['admissionController', 'backgroundController', 'cleanupController', 'reportsController'].map((c) => ({ chart: 'kyverno', path: [c, 'serviceMonitor', 'enabled'], ...SM, source: `kyverno chart 3.9.0 values.yaml ${c}.serviceMonitor.enabled ("Create a \`ServiceMonitor\` to collect Prometheus metrics")` })),
   { chart: 'traefik', path: ['metrics', 'prometheus', 'serviceMonitor', 'enabled'], ...SM, source: 'traefik chart values.yaml metrics.prometheus.serviceMonitor.enabled ("Enable optional CR for Prometheus Operator")' },
   { chart: 'ingress-nginx', path: ['controller', 'metrics', 'serviceMonitor', 'enabled'], ...SM, source: 'ingress-nginx chart values.yaml controller.metrics.serviceMonitor.enabled (with controller.metrics.enabled)' },
@@ -647,6 +648,27 @@ export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
     objects: (v, hr) => [{ group: '', kind: 'Service', name: helmFullname(v, hr, 'oauth2-proxy'), namespace: releaseNamespace(hr) }],
     source:
       'oauth2-proxy chart templates/deployment.yaml: config.existingSecret replaces the chart-made Secret (client-id, client-secret, cookie-secret); templates/service.yaml: Service `oauth2-proxy.fullname` (the release name when it contains the chart name)',
+  },
+  // identity (issue 15, h-tenancy; decision 0095)
+  {
+    chart: 'authentik',
+    references: (v, ns) => [
+      ...secret(stringField(field(v, 'authentik', 'existingSecret'), 'secretName'), ns, 'values authentik.existingSecret.secretName'),
+      ...list(field(v, 'global', 'envFrom')).flatMap((e) => secret(stringField(field(e, 'secretRef'), 'name'), ns, 'values global.envFrom.secretRef')),
+      ...list(field(v, 'global', 'env'))
+        // the PostgreSQL subchart's own Secret is rendered by the same release (objects below)
+        .filter((e) => !(field(v, 'postgresql', 'enabled') === true && stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name') === 'authentik-postgresql'))
+        .flatMap((e) => secret(stringField(field(e, 'valueFrom', 'secretKeyRef'), 'name'), ns, 'values global.env.valueFrom.secretKeyRef')),
+      ...(Array.isArray(field(v, 'blueprints', 'configMaps')) ? (field(v, 'blueprints', 'configMaps') as unknown[]) : [])
+        .filter((n): n is string => typeof n === 'string')
+        .map((name) => ({ group: '', kind: 'ConfigMap', name, namespace: ns, field: 'values blueprints.configMaps' })),
+    ],
+    objects: (v, hr) => [
+      { group: '', kind: 'Service', name: `${helmFullname(v, hr, 'authentik')}-server`, namespace: releaseNamespace(hr) },
+      ...(field(v, 'postgresql', 'enabled') === true ? [{ group: '', kind: 'Secret', name: `${helmFullname(v, hr, 'authentik')}-postgresql`, namespace: releaseNamespace(hr) }] : []),
+    ],
+    source:
+      'authentik chart (goauthentik/helm charts/authentik 2026.8.0): the server Service `<fullname>-server`; authentik.existingSecret, global.env/envFrom and blueprints.configMaps are read by server and worker; with postgresql.enabled the Bitnami subchart renders Secret `<release>-postgresql` (key `password`, generated at install)',
   },
   {
     chart: 'cluster-api-operator',

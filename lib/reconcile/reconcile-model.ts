@@ -295,7 +295,11 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
       } else {
         const url = normalizeUrl(stringField(field(srcObj, 'spec'), 'url'));
         upstream = UPSTREAM_RELEASES.find((u) => normalizeUrl(u.url) === url && u.path.replace(/^\.\//, '') === path.replace(/^\.\//, ''));
-        if (!upstream) unknownContent = `source ${stringField(src, 'kind') ?? 'GitRepository'} ${srcNs}/${srcName} (${url || 'not in the fleet'}) path ${path} is no upstream release the model knows (lib/reconcile/knowledge.ts UPSTREAM_RELEASES)`;
+        // A tenant's own Kustomization (decision 0093): its content is the tenant's, unknown to the
+        // fleet by design; the lockdown and the tenant's RBAC confine it to the tenant's namespaces.
+        const tenant = isJsonObject(field(o, 'metadata', 'labels')) ? stringField(field(o, 'metadata', 'labels'), 'toolkit.fluxcd.io/tenant') : undefined;
+        const tenantContent = tenant !== undefined && stringField(field(o, 'spec'), 'serviceAccountName') !== undefined && srcNs === meta(o).namespace;
+        if (!upstream && !tenantContent) unknownContent = `source ${stringField(src, 'kind') ?? 'GitRepository'} ${srcNs}/${srcName} (${url || 'not in the fleet'}) path ${path} is no upstream release the model knows (lib/reconcile/knowledge.ts UPSTREAM_RELEASES)`;
       }
       const wait = field(o, 'spec', 'wait') === true;
       const checks = Array.isArray(field(o, 'spec', 'healthChecks')) ? (field(o, 'spec', 'healthChecks') as unknown[]).filter(isJsonObject) : [];

@@ -27,18 +27,25 @@ export const HELM_VALUES_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   // l.10 "# cloudConfigSecretName", l.15 "# enableDynamicReloading", l.19 "#imageTag", and under
   // `cloudNodeManager:` l.59 "#imageTag" (spec pack ccm-azure/chart/extra-keys.json).
   'cloud-provider-azure': ['/cloudControllerManager/cloudConfigSecretName', '/cloudControllerManager/enableDynamicReloading', '/cloudControllerManager/imageTag', '/cloudNodeManager/imageTag'],
-  // telemetry (issue 14, h-logs). grafana 12.11.1 values.yaml l.959-1003: `grafana.ini:` is rendered
-  // section by section into grafana.ini (templates/_config.tpl); its other sections are documented
-  // as comments there ("# auth.github:", "# auth.ldap:", "# server: root_url:"); every grafana.ini
-  // section/key of Grafana 13.2 is valid below it.
-  grafana: ['/grafana.ini/server/root_url', '/grafana.ini/analytics/reporting_enabled', '/grafana.ini/users', '/grafana.ini/auth', '/grafana.ini/auth.basic', '/grafana.ini/auth.proxy'],
   // opentelemetry-collector 0.170.0 values.yaml l.745-748: "podDisruptionBudget: enabled: false
   // #   minAvailable: 2 #   maxUnavailable: 1".
   'opentelemetry-collector': ['/podDisruptionBudget/minAvailable'],
 };
 
-/** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`. */
+/**
+ * Values that are free-form maps rendered verbatim by the chart: values.yaml declares the key (as a
+ * map with a few example entries), and anything below it is valid. Keyed by chart; JSON pointers.
+ */
+export const HELM_VALUES_OPEN_MAPS: Readonly<Record<string, readonly string[]>> = {
+  // grafana 12.11.1 values.yaml l.959-1003: `grafana.ini:` is rendered section by section into
+  // grafana.ini (templates/_config.tpl); its other sections are documented as comments there
+  // ("# auth.github:", "# auth.ldap:"); every grafana.ini section and key of Grafana is valid below it.
+  grafana: ['/grafana.ini'],
+};
+
+/** Whether `path` (a JSON pointer into the values) is allow-listed for `chart`, or lies below one of its open maps. */
 export function isAllowlistedValuePath(chart: string, path: string): boolean {
   const entries = HELM_VALUES_ALLOWLIST[chart] ?? [];
-  return entries.some((entry) => path === entry || path.startsWith(`${entry}/`));
+  if (entries.some((entry) => path === entry || path.startsWith(`${entry}/`))) return true;
+  return (HELM_VALUES_OPEN_MAPS[chart] ?? []).some((map) => path.startsWith(`${map}/`));
 }

@@ -3,7 +3,7 @@ export * from './schema-registry';
 export * from './manifest-validator';
 export * from './helm-values';
 export { coalesceHelmValues, mergeFluxValues } from './helm-merge';
-export { HELM_VALUES_ALLOWLIST, isAllowlistedValuePath } from './helm-values-allowlist';
+export { HELM_VALUES_ALLOWLIST, HELM_VALUES_OPEN_MAPS, isAllowlistedValuePath } from './helm-values-allowlist';
 export type { SchemaError } from './schema-errors';
 export * from './validate-objects';
 export * from './fleet';

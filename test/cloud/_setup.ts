@@ -6,7 +6,7 @@ import { WorkloadClusterBootstrap } from '../../lib/management';
 /** A management cluster and one workload cluster (cheap: no TalosCluster). */
 export function setup(workloadName = 'prod-aws'): { fleet: Fleet; mgmt: GitOpsCluster; workload: GitOpsCluster } {
   const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git', secretName: 'flux-system' } });
-  return { fleet, mgmt: fleet.addCluster('mgmt', { name: 'mgmt' }), workload: fleet.addCluster(workloadName, { name: workloadName }) };
+  return { fleet, mgmt: fleet.addCluster('mgmt', { name: 'mgmt', fluxLockdown: false /* bootstraps read flux-system sources (decision 0094) */ }), workload: fleet.addCluster(workloadName, { name: workloadName }) };
 }
 
 /** Bootstraps `workload` from `mgmt` with `ccm`. */

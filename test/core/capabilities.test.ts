@@ -27,6 +27,8 @@ describe('FluxApp createNamespace', () => {
     const app = new FluxApp(cluster.controllers, 'cni', { chart: { name: 'x', version: '1.0.0', repository: 'https://charts.example.com' }, namespace: 'kube-system', createNamespace: false });
     expect(app.namespaceObject).toBeUndefined();
     expect(fleet.manifests().filter((m) => m.object.kind === 'Namespace')).toEqual([]);
-    expect(manifest(fleet, 'test/releases/cni/helmrelease-cni.yaml').metadata.namespace).toBe('kube-system');
+    // the release lives in flux-system (decision 0094) and installs into kube-system
+    expect(manifest(fleet, 'test/releases/cni/helmrelease-cni.yaml').metadata.namespace).toBe('flux-system');
+    expect(manifest(fleet, 'test/releases/cni/helmrelease-cni.yaml').spec.targetNamespace).toBe('kube-system');
   });
 });

@@ -33,7 +33,8 @@ describe('FluxApp', () => {
     const configMap = manifest(fleet, 'test/releases/demo/configmap-demo-values.yaml');
     expect(release.spec.values).toBeUndefined();
     expect(release.spec.valuesFrom).toEqual([{ kind: 'ConfigMap', name: 'demo-values', valuesKey: 'values.yaml' }]);
-    expect(configMap.metadata).toEqual({ name: 'demo-values', namespace: 'demo' });
+    // next to its HelmRelease in flux-system (decision 0094): valuesFrom reads the release's own namespace
+    expect(configMap.metadata).toEqual({ name: 'demo-values', namespace: 'flux-system' });
     expect(parse(configMap.data['values.yaml'])).toEqual({ replicaCount: 2, image: { tag: 'x' } });
   });
 
@@ -51,8 +52,10 @@ describe('FluxApp', () => {
     new FluxApp(cluster.controllers, 'demo', { chart: CHART, namespace: 'demo-system' });
     expect(manifest(fleet, 'test/controllers/kustomization-demo.yaml').spec).toMatchObject({
       path: './dist/test/releases/demo',
-      healthChecks: [{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'demo', namespace: 'demo-system' }],
+      // the HelmRelease lives in flux-system (decision 0094); it installs into demo-system
+      healthChecks: [{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'demo', namespace: 'flux-system' }],
     });
+    expect(manifest(fleet, 'test/releases/demo/helmrelease-demo.yaml').spec.targetNamespace).toBe('demo-system');
   });
 
   test('enforces the restricted Pod Security level unless told otherwise', () => {

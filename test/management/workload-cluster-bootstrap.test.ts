@@ -15,7 +15,7 @@ import { TEST_CERT_PEM } from '../secrets/_keys';
 
 function setup(): { fleet: Fleet; mgmt: GitOpsCluster; prod: GitOpsCluster } {
   const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git', secretName: 'flux-system' } });
-  return { fleet, mgmt: fleet.addCluster('mgmt', { name: 'mgmt' }), prod: fleet.addCluster('prod-aws', { name: 'prod-aws' }) };
+  return { fleet, mgmt: fleet.addCluster('mgmt', { name: 'mgmt', fluxLockdown: false /* bootstraps read flux-system sources (decision 0094) */ }), prod: fleet.addCluster('prod-aws', { name: 'prod-aws' }) };
 }
 
 function file(fleet: Fleet, path: string): any {

@@ -19,6 +19,8 @@ type Obj = Record<string, any>;
  */
 const ALLOWLIST: Readonly<Record<string, string>> = {
   'chart prometheus-operator-crds': 'none: the CRDs only',
+  'chart headlamp': 'none: the pinned Headlamp chart serves no metrics endpoint (values.yaml has only the UI\'s Prometheus plugin settings)',
+  'upstream ./deploy/dev-gcp': 'none: the sample tenant\'s own content (stacks/tenancy.ts); a tenant adds its own monitors',
   'chart kyverno-policies': 'none: ValidatingPolicy objects for Kyverno (the engine\'s own controllers are scraped)',
   'chart ceph-csi-drivers': 'none: Driver/OperatorConfig objects for ceph-csi-operator (the CSI pods are the operator\'s); the chart has no monitor value',
   'chart cluster-api-operator': 'gap: the chart has no metrics/monitor value (values.yaml); the operator\'s manager serves secured metrics the chart exposes no port name for',

@@ -39,7 +39,9 @@ describe('CiliumNetworking', () => {
     const { fleet } = build();
     // THEN
     const release = manifest(fleet, 'test/releases/cilium/helmrelease-cilium.yaml');
-    expect(release.metadata).toMatchObject({ name: 'cilium', namespace: 'kube-system' });
+    // the release lives in flux-system (decision 0094) and installs into kube-system
+    expect(release.metadata).toMatchObject({ name: 'cilium', namespace: 'flux-system' });
+    expect(release.spec).toMatchObject({ targetNamespace: 'kube-system', storageNamespace: 'kube-system' });
     expect(release.spec.chart.spec).toMatchObject({ chart: 'cilium', version: CILIUM_CHART.version });
     expect(fleet.manifests().filter((m) => (m.object as { kind: string }).kind === 'Namespace')).toEqual([]);
     expect(manifestsByFile(fleet)).toMatchSnapshot();

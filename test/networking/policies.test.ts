@@ -175,7 +175,9 @@ describe('Tetragon', () => {
     const { fleet, cilium } = withCilium();
     cilium.addTetragonBaseline();
     const release = manifest(fleet, 'test/releases/tetragon/helmrelease-tetragon.yaml');
-    expect(release.metadata.namespace).toBe('kube-system');
+    // the release lives in flux-system (decision 0094) and installs into kube-system
+    expect(release.metadata.namespace).toBe('flux-system');
+    expect(release.spec.targetNamespace).toBe('kube-system');
     expect(manifest(fleet, 'test/controllers/kustomization-tetragon.yaml').spec.dependsOn).toEqual([{ name: 'cilium', namespace: 'flux-system' }]);
     const files = fleet.manifests().map((m) => m.file).filter((f) => f.includes('tracingpolicy'));
     expect(files).toEqual([

@@ -21,7 +21,9 @@ describe('Tetragon', () => {
     // THEN
     expect(cilium.tetragon).toBeDefined();
     const release = manifest(fleet, 'test/releases/tetragon/helmrelease-tetragon.yaml');
-    expect(release.metadata).toMatchObject({ name: 'tetragon', namespace: 'kube-system' });
+    // the release lives in flux-system (decision 0094) and installs into kube-system
+    expect(release.metadata).toMatchObject({ name: 'tetragon', namespace: 'flux-system' });
+    expect(release.spec).toMatchObject({ targetNamespace: 'kube-system', storageNamespace: 'kube-system' });
     expect(files.some((m) => m.object.kind === 'Namespace')).toBe(false);
     expect(manifest(fleet, 'test/controllers/kustomization-tetragon.yaml').spec.dependsOn).toContainEqual({ name: 'cilium', namespace: 'flux-system' });
   });

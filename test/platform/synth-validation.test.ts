@@ -98,7 +98,7 @@ describe('synth-time validation of a broken fleet (one synth, every problem repo
   test('says what is allowed next to an unknown value key, with the closest match', () => {
     expect(problem(ErrorCode.INVALID_HELM_VALUES, /releay/)?.message).toMatch(/; did you mean "relay"\? allowed here: .*\brelay\b/);
     expect(problem(ErrorCode.INVALID_HELM_VALUES, /enabledd/)?.message).toMatch(/; did you mean "enabled"\? allowed here: .*\benabled\b/);
-    expect(problem(ErrorCode.INVALID_HELM_VALUES, /replicaCountt/)?.message).toMatch(/\(set in ConfigMap sealed\/sealed-values key values.yaml\); allowed here: additionalNamespaces, .*\(59 keys\)$/);
+    expect(problem(ErrorCode.INVALID_HELM_VALUES, /replicaCountt/)?.message).toMatch(/\(set in ConfigMap flux-system\/sealed-values key values.yaml\); allowed here: additionalNamespaces, .*\(59 keys\)$/);
   });
 
   test('validates objects of a registered CRD, and fails their unknown fields', () => {

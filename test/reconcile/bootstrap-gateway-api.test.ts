@@ -8,7 +8,7 @@ import { reconcileFleet } from '../../lib/reconcile';
 
 function setup(withMgmtCrds: boolean): { fleet: Fleet; mgmt: GitOpsCluster; prod: GitOpsCluster } {
   const fleet = new Fleet({ source: { url: 'ssh://git@example.com/fleet.git' } });
-  const mgmt = fleet.addCluster('mgmt', { name: 'mgmt' });
+  const mgmt = fleet.addCluster('mgmt', { name: 'mgmt', fluxLockdown: false /* bootstraps read flux-system sources (decision 0094) */ });
   const prod = fleet.addCluster('prod', { name: 'prod' });
   if (withMgmtCrds) new GatewayApiCrds(mgmt.crds, 'GatewayApi');
   new GatewayApiCrds(prod.crds, 'GatewayApi');

@@ -29,7 +29,10 @@ describe('External Secrets on the reference fleet', () => {
     for (const b of baselines) {
       const c = b.cluster.name;
       expect(file(c, 'releases/external-secrets/helmrelease-external-secrets.yaml')?.spec.chart.spec).toMatchObject({ chart: 'external-secrets', version: '2.9.0' });
-      expect(file(c, `configs/clustersecretstore-${FLEET_STORE}.yaml`)?.spec.conditions).toEqual([{ namespaces: ['oauth2-proxy-hubbleui', 'oauth2-proxy-storageui', 'velero', 'monitoring'] }]);
+      // (Headlamp's SSO proxy on every cluster, authentik on mgmt: stacks/identity.ts)
+      expect(file(c, `configs/clustersecretstore-${FLEET_STORE}.yaml`)?.spec.conditions).toEqual([
+        { namespaces: ['oauth2-proxy-hubbleui', 'oauth2-proxy-storageui', 'velero', 'monitoring', 'oauth2-proxy-headlamp', ...(c === 'mgmt' ? ['authentik'] : [])] },
+      ]);
       // the ExternalSecret is applied with oauth2-proxy (its release folder): the Secret exists before oauth2-proxy is Ready
       const es = file(c, `releases/oauth2-proxy-hubbleui/externalsecret-${OAUTH2_PROXY_CREDENTIALS}.yaml`);
       expect(es?.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: FLEET_STORE });

@@ -37,7 +37,9 @@ describe('Sealed Secrets in the reference fleet', () => {
   test('every cluster runs the controller in its controllers layer, with its sealing key as the one declared root', () => {
     for (const { name } of REFERENCE_CLUSTERS) {
       // THEN the HelmRelease is applied by its own Kustomization in the controllers layer
-      expect(find(`${name}/releases/sealed-secrets/helmrelease-sealed-secrets.yaml`).metadata).toEqual({ name: 'sealed-secrets', namespace: 'kube-system' });
+      // (the release lives in flux-system, decision 0094, and installs into kube-system)
+      expect(find(`${name}/releases/sealed-secrets/helmrelease-sealed-secrets.yaml`).metadata).toEqual({ name: 'sealed-secrets', namespace: 'flux-system' });
+      expect(find(`${name}/releases/sealed-secrets/helmrelease-sealed-secrets.yaml`).spec.targetNamespace).toBe('kube-system');
       expect(find(`${name}/controllers/kustomization-sealed-secrets.yaml`).spec.path).toBe(`./dist/${name}/releases/sealed-secrets`);
       // AND the sealing key Secret is declared, not temporary
       const cluster = fleet.clusters.find((c) => c.name === name)!;

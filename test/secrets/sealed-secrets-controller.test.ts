@@ -36,7 +36,9 @@ describe('SealedSecretsController', () => {
     const controller = new SealedSecretsController(cluster.controllers, 'SealedSecrets');
     // THEN the release is sealed-secrets 2.18.5 in kube-system, kubeseal's names, the BYO key, key renewal off
     const hr = manifest(fleet, 'test/releases/sealed-secrets/helmrelease-sealed-secrets.yaml');
-    expect(hr.metadata).toEqual({ name: 'sealed-secrets', namespace: 'kube-system' });
+    // (the release lives in flux-system, decision 0094, and installs into kube-system)
+    expect(hr.metadata).toEqual({ name: 'sealed-secrets', namespace: 'flux-system' });
+    expect(hr.spec).toMatchObject({ targetNamespace: 'kube-system', storageNamespace: 'kube-system' });
     expect(hr.spec.chart.spec).toMatchObject({ chart: 'sealed-secrets', version: '2.18.5', sourceRef: { kind: 'HelmRepository', name: 'sealed-secrets' } });
     const values = valuesOf(fleet);
     expect(values).toMatchObject({ fullnameOverride: 'sealed-secrets-controller', secretName: 'sealed-secrets-key', keyrenewperiod: '0' });

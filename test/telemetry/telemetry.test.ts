@@ -33,7 +33,8 @@ import { LOKI_BUCKETS } from '../../stacks/telemetry';
 type Fleet = Parameters<typeof manifest>[0];
 const valuesOf = (fleet: Fleet, release: string, ns: string): Record<string, any> => {
   const cm = manifest(fleet, `test/releases/${release}/configmap-${release}-values.yaml`);
-  expect(cm.metadata.namespace).toBe(ns);
+  // the release installs into its namespace (its HelmRelease and values live in flux-system under the Flux lockdown)
+  expect(manifest(fleet, `test/releases/${release}/helmrelease-${release}.yaml`).spec.targetNamespace).toBe(ns);
   return parse(cm.data['values.yaml']);
 };
 const LOKI_S3_SECRET = SecretReference.fromSealedSecret('loki-s3', 'loki', undefined, ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);

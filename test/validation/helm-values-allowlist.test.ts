@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { HELM_VALUES_ALLOWLIST, isAllowlistedValuePath } from '../../lib/validation/helm-values-allowlist';
+import { HELM_VALUES_ALLOWLIST, HELM_VALUES_OPEN_MAPS, isAllowlistedValuePath } from '../../lib/validation/helm-values-allowlist';
 
 describe('isAllowlistedValuePath', () => {
   test('allows the entry and everything below it, for its chart only', () => {
@@ -18,7 +18,7 @@ describe('isAllowlistedValuePath', () => {
     // GIVEN
     const entries = Object.values(HELM_VALUES_ALLOWLIST).flat();
     // THEN
-    expect(entries.length).toBeLessThanOrEqual(10);
+    expect(entries.length).toBeLessThanOrEqual(12);
     for (const e of entries) expect(e).toMatch(/^(\/[A-Za-z0-9_.-]+)+$/);
   });
 
@@ -36,6 +36,28 @@ describe('isAllowlistedValuePath', () => {
         const key = entry.split('/').pop() as string;
         // THEN the key appears commented out (`# key:`), as the allowlist comment says
         expect(text).toMatch(new RegExp(`^\\s*#\\s*${key}:`, 'm'));
+      }
+    }
+  });
+
+  test('every open map is a map key of the pinned values.yaml, and only what is below it is open', () => {
+    // GIVEN grafana's open grafana.ini map
+    expect(isAllowlistedValuePath('grafana', '/grafana.ini/auth.proxy/enabled')).toBe(true);
+    expect(isAllowlistedValuePath('grafana', '/grafana.ini')).toBe(false);
+    expect(isAllowlistedValuePath('grafana', '/grafana.inix/a')).toBe(false);
+    expect(isAllowlistedValuePath('loki', '/grafana.ini/a')).toBe(false);
+    const mirror = process.env.INFRAFLUX_UPSTREAM_MIRROR ?? '/work/shared/upstream';
+    for (const [chart, maps] of Object.entries(HELM_VALUES_OPEN_MAPS)) {
+      let text: string;
+      try {
+        text = readFileSync(join(mirror, chart, 'chart', 'values.yaml'), 'utf8');
+      } catch {
+        continue;
+      }
+      for (const m of maps) {
+        const key = m.split('/').pop() as string;
+        // THEN the key is declared (uncommented) with a nested block
+        expect(text).toMatch(new RegExp(`^\\s*${key.replace('.', '\\.')}:\\s*\\n\\s+\\S`, 'm'));
       }
     }
   });

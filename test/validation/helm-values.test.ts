@@ -263,6 +263,6 @@ describe('validateChartValues: pinned defaults of real charts validate', () => {
       expect(cache.lock.charts[chart]).toBeDefined();
       for (const path of paths) expect(path).toMatch(/^\//);
     }
-    expect(Object.values(HELM_VALUES_ALLOWLIST).flat().length).toBeLessThanOrEqual(10);
+    expect(Object.values(HELM_VALUES_ALLOWLIST).flat().length).toBeLessThanOrEqual(12);
   });
 });

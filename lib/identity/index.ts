@@ -1,0 +1,2 @@
+export * from './authentik';
+export * from './dex';
