@@ -286,3 +286,7 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+
+// cli support, rename guard (issue 17, decisions 0110-0114)
+export { IDENTITY_KINDS, NAMES_MANIFEST_FILE, RenameGuard, recordNames, recordedNameKey } from './platform/rename-guard';
+export type { RecordedName } from './platform/rename-guard';

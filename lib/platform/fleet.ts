@@ -5,6 +5,7 @@ import { ErrorCode, InfraFluxError, type InfraFluxProblem, validateWithCodes } f
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
 import { reconcileFleet } from '../reconcile/check';
+import { NAMES_MANIFEST_FILE, readNamesManifest, recordNames, RenameGuard, renderNamesManifest } from './rename-guard';
 import { FleetValidation, FleetValidationProps, Validation } from './validation';
 
 /** A synthesized manifest: where it goes and what it is. */
@@ -116,7 +117,36 @@ export class Fleet extends App {
     const files = this.renderManifests(manifests);
     // Reconcile check (docs/reconcile.md): replay every cluster from empty; any violation fails synth.
     for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
+    for (const [file, text] of this.renderNames(manifests)) files.set(file, text);
     return files;
+  }
+
+  /**
+   * The rename guard's record (decision 0111): `<cluster>/.names.json` with the names of the
+   * cluster's stateful and identity-bearing objects.
+   */
+  private renderNames(manifests: readonly SynthesizedManifest[]): Map<string, string> {
+    return new Map(
+      this.clusters.map((c) => [
+        `${c.name}/${NAMES_MANIFEST_FILE}`,
+        renderNamesManifest(c.name, recordNames(manifests.filter((m) => m.file.startsWith(`${c.name}/`)).map((m) => m.object))),
+      ]),
+    );
+  }
+
+  /**
+   * Compares each cluster's names with the record in the output folder being replaced: a recorded
+   * name that disappears without a declaration fails synth (RENAME_UNDECLARED). A fresh folder passes.
+   */
+  private checkRenames(outdir: string, manifests: readonly SynthesizedManifest[]): void {
+    const problems: InfraFluxProblem[] = [];
+    for (const c of this.clusters) {
+      const previous = readNamesManifest(outdir, c.name);
+      if (!previous) continue;
+      const current = recordNames(manifests.filter((m) => m.file.startsWith(`${c.name}/`)).map((m) => m.object));
+      problems.push(...RenameGuard.check(c, c.name, previous, current));
+    }
+    this.throwIfAny(problems, 'the rename guard found');
   }
 
   /**
@@ -190,6 +220,9 @@ export class Fleet extends App {
     // Reconcile check (docs/reconcile.md) before anything is written; adds each cluster's README.md.
     for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
     const target = resolve(outdir);
+    // Rename guard: against the record of the folder this synth replaces, before anything is written.
+    this.checkRenames(target, manifests);
+    for (const [file, text] of this.renderNames(manifests)) files.set(file, text);
     const tmp = join(dirname(target), `.dist-tmp-${process.pid}-${basename(target)}`);
     rmSync(tmp, { recursive: true, force: true });
     try {
@@ -206,8 +239,8 @@ export class Fleet extends App {
     renameSync(tmp, target);
     rmSync(old, { recursive: true, force: true });
     const exempted = manifests.filter((m) => m.exemption !== undefined).map((m) => ({ file: m.file, constructPath: m.constructPath, reason: m.exemption as string }));
-    // Manifests only: the generated README.md files are not objects.
-    return { files: [...files.keys()].filter((f) => !f.endsWith('.md')).length, exempted };
+    // Manifests only: the generated README.md and .names.json files are not objects.
+    return { files: [...files.keys()].filter((f) => !f.endsWith('.md') && !f.endsWith(NAMES_MANIFEST_FILE)).length, exempted };
   }
 }
 
