@@ -40,6 +40,8 @@ const ALLOWED = {
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
+  // the `infraflux` command (issue 17): reads dist/ trees with the harness, the model and the rename guard's record
+  cli: ['core', 'upstream', 'validation', 'reconcile', 'platform'],
 };
 
 /** Subpath entry points inside a folder → the lib folders they re-export (besides their own). */
