@@ -14,13 +14,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Yaml } from 'cdk8s';
-import { CertManager, Fleet, GatewayApiCrds, InternalCaIssuer, Podinfo } from '../lib';
+import { CertManager, Fleet, FluxSharding, GatewayApiCrds, InternalCaIssuer, Podinfo } from '../lib';
 
-export function scaleFleet(clusters: number): Fleet {
+/** `clusters` baseline clusters; `sharding` on each (the 100-cluster test fleet of decision 0114). */
+export function scaleFleet(clusters: number, sharding?: FluxSharding): Fleet {
   const fleet = new Fleet({ source: { url: 'https://github.com/example/fleet.git', branch: 'main' } });
   for (let i = 0; i < clusters; i++) {
     const name = `c${String(i).padStart(4, '0')}`;
-    const cluster = fleet.addCluster(name, { name });
+    const cluster = fleet.addCluster(name, { name, ...(sharding ? { sharding } : {}) });
     const gatewayApi = new GatewayApiCrds(cluster.crds, 'GatewayApi');
     const certManager = new CertManager(cluster.controllers, 'CertManager', { gatewayApi });
     const issuer = new InternalCaIssuer(cluster.configs, 'InternalCa', { certManager });
@@ -33,10 +34,10 @@ function ms(t0: number): number {
   return performance.now() - t0;
 }
 
-function run(clusters: number, print = true): void {
+function run(clusters: number, print = true, sharding?: FluxSharding): void {
   global.gc?.();
   let t = performance.now();
-  const fleet = scaleFleet(clusters);
+  const fleet = scaleFleet(clusters, sharding);
   const build = ms(t);
   t = performance.now();
   const manifests = fleet.manifests();
@@ -57,7 +58,7 @@ function run(clusters: number, print = true): void {
   const cell = (v: number) => `${(v / clusters).toFixed(1).padStart(7)}`;
   if (!print) return;
   console.log(
-    `| ${String(clusters).padStart(5)} | ${String(manifests.length).padStart(6)} | ${cell(build)} | ${cell(render)} | ${cell(reconcile)} | ${cell(write)} | ${cell(total)} | ${(total / 1000).toFixed(1).padStart(7)} | ${heap.toFixed(0).padStart(6)} |`,
+    `| ${`${clusters}${sharding ? ' sharded' : ''}`.padStart(5)} | ${String(manifests.length).padStart(6)} | ${cell(build)} | ${cell(render)} | ${cell(reconcile)} | ${cell(write)} | ${cell(total)} | ${(total / 1000).toFixed(1).padStart(7)} | ${heap.toFixed(0).padStart(6)} |`,
   );
 }
 
@@ -66,3 +67,5 @@ console.log('| clusters | objects | build ms/cluster | render + schema ms/cluste
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 run(1, false); // warm-up, not printed: the schema registry and chart values load once per process
 for (const n of sizes.length > 0 ? sizes : [1, 10, 100, 1000]) run(n);
+// The sharding option on a 100-cluster test fleet (two shards per cluster); the reference fleet stays unsharded.
+if (sizes.length === 0) run(100, true, FluxSharding.byLabel(2));

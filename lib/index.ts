@@ -290,3 +290,5 @@ export type {
 // cli support, rename guard (issue 17, decisions 0110-0114)
 export { IDENTITY_KINDS, NAMES_MANIFEST_FILE, RenameGuard, recordNames, recordedNameKey } from './platform/rename-guard';
 export type { RecordedName } from './platform/rename-guard';
+export { FluxSharding, HELM_RELEASES_PER_MINUTE_AT_CONCURRENCY_10, SHARD_LABEL, sizeFlux } from './flux/sharding';
+export type { FluxLoad, FluxSizing } from './flux/sharding';

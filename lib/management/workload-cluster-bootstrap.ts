@@ -435,6 +435,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
         ],
         cluster: { type: FluxInstanceSpecClusterType.KUBERNETES, networkPolicy: true },
         wait: true,
+        // Sharding and controller concurrency of the workload (decision 0114); {} when unsharded.
+        ...workload.sharding.instanceSpec(),
       },
     });
     const common = {

@@ -4,6 +4,7 @@ import { ApiObject, App, Yaml } from 'cdk8s';
 import { ErrorCode, InfraFluxError, type InfraFluxProblem, validateWithCodes } from '../core/errors';
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
+import { SHARD_LABEL } from '../flux/sharding';
 import { reconcileFleet } from '../reconcile/check';
 import { NAMES_MANIFEST_FILE, readNamesManifest, recordNames, RenameGuard, renderNamesManifest } from './rename-guard';
 import { FleetValidation, FleetValidationProps, Validation } from './validation';
@@ -91,7 +92,7 @@ export class Fleet extends App {
     const byFile = new Map<string, string>();
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
       const folder = OutputFolder.of(obj).folder;
-      const json = obj.toJson() as Record<string, unknown> & { kind: string; metadata: { name: string } };
+      const json = shardLabelled(obj, obj.toJson() as Record<string, unknown> & { kind: string; metadata: { name: string } });
       const file = `${folder}/${json.kind.toLowerCase()}-${json.metadata.name}.yaml`;
       const other = byFile.get(file);
       if (other) {
@@ -242,6 +243,20 @@ export class Fleet extends App {
     // Manifests only: the generated README.md and .names.json files are not objects.
     return { files: [...files.keys()].filter((f) => !f.endsWith('.md') && !f.endsWith(NAMES_MANIFEST_FILE)).length, exempted };
   }
+}
+
+/**
+ * On a sharded cluster (decision 0114), an app's Kustomization (path `.../releases/<app>`) and its
+ * HelmRelease carry the shard label of the app's name; the root, the layers and the sources stay
+ * with the main controllers.
+ */
+function shardLabelled<T extends { kind: string; metadata: { name: string; labels?: Record<string, string> } }>(obj: ApiObject, json: T): T {
+  const sharding = GitOpsCluster.find(obj)?.sharding;
+  if (!sharding?.enabled) return json;
+  const path = String((json as { spec?: { path?: unknown } }).spec?.path ?? '');
+  const isApp = (json.kind === 'Kustomization' && /\/releases\/[^/]+$/.test(path)) || json.kind === 'HelmRelease';
+  const shard = isApp ? sharding.shardOf(json.metadata.name) : undefined;
+  return shard ? { ...json, metadata: { ...json.metadata, labels: { ...json.metadata.labels, [SHARD_LABEL]: shard } } } : json;
 }
 
 function problem(code: ErrorCode, scope: ApiObject | GitOpsCluster, message: string): InfraFluxProblem {
