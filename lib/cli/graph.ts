@@ -95,11 +95,12 @@ function kLabel(n: ClusterModel['kustomizations'][number]): string {
   return `${n.id}${n.target !== n.cluster ? ` → ${n.target}` : ''}\\nwave ${n.wave ?? '-'}`;
 }
 
-/** Mermaid flowchart of one cluster's Kustomizations (an edge points from a dependency to its dependant). */
+/** Mermaid flowchart of one cluster's Kustomizations: solid edges from a dependency to its dependant, dotted from the Kustomization that applies another. */
 export function fluxMermaid(c: ClusterModel): string {
   const nodes = [...c.kustomizations].sort((a, b) => a.id.localeCompare(b.id));
   const lines = ['flowchart TD'];
   for (const n of nodes) lines.push(`  ${id(n.id)}["${kLabel(n).replace('\\n', '<br/>')}"]`);
+  for (const n of nodes) if (n.parent) lines.push(`  ${id(n.parent.id)} -.->|applies| ${id(n.id)}`);
   for (const n of nodes) for (const d of [...n.dependsOn].sort()) lines.push(`  ${id(d)} --> ${id(n.id)}`);
   return lines.join('\n');
 }
@@ -109,6 +110,7 @@ export function fluxDot(c: ClusterModel): string {
   const nodes = [...c.kustomizations].sort((a, b) => a.id.localeCompare(b.id));
   const lines = [`digraph "${c.name}" {`, '  rankdir=TB;', '  node [shape=box, fontname="Helvetica"];'];
   for (const n of nodes) lines.push(`  ${id(n.id)} [label="${kLabel(n)}"];`);
+  for (const n of nodes) if (n.parent) lines.push(`  ${id(n.parent.id)} -> ${id(n.id)} [style=dotted, label="applies"];`);
   for (const n of nodes) for (const d of [...n.dependsOn].sort()) lines.push(`  ${id(d)} -> ${id(n.id)};`);
   const waves = new Map<number, string[]>();
   for (const n of nodes) if (n.wave !== undefined) waves.set(n.wave, [...(waves.get(n.wave) ?? []), id(n.id)]);
