@@ -22,7 +22,7 @@ if (!(process.env.NODE_OPTIONS ?? '').includes(TSX)) {
 }
 
 module.exports = {
-  runner: 'jest-light-runner/child-process',
+  runner: '<rootDir>/test/support/light-runner.mjs',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
