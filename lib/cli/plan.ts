@@ -160,11 +160,19 @@ function identityLosses(cluster: string, base: ReconcileClusterInput | undefined
   const nowKeys = new Set(now.map(recordedNameKey));
   const wasKeys = new Set(was.map(recordedNameKey));
   const added = now.filter((n) => !wasKeys.has(recordedNameKey(n)));
+  const paired = new Set<RecordedName>();
+  // Same kind (and claim template) added in the same cluster: most likely the same object renamed.
+  // Prefer the one that kept its name (a namespace move) or its namespace (a rename); each new name pairs once.
+  const twinOf = (n: RecordedName): RecordedName | undefined => {
+    const candidates = added.filter((a) => !paired.has(a) && a.kind === n.kind && a.volumeClaimTemplate === n.volumeClaimTemplate);
+    const best = candidates.find((a) => a.name === n.name) ?? candidates.find((a) => a.namespace === n.namespace) ?? candidates[0];
+    if (best) paired.add(best);
+    return best;
+  };
   return was
     .filter((n) => !nowKeys.has(recordedNameKey(n)))
     .map((n: RecordedName): DangerousChange => {
-      // Same kind (and claim template) added in the same cluster: most likely the same object renamed.
-      const twin = added.find((a) => a.kind === n.kind && (a.volumeClaimTemplate === undefined) === (n.volumeClaimTemplate === undefined));
+      const twin = twinOf(n);
       const why = IDENTITY_KINDS.get(n.kind) ?? 'it carries identity or data';
       return twin
         ? { cluster, kind: 'identity-renamed', message: `${recordedNameKey(n)} is renamed to ${recordedNameKey(twin)}: Flux deletes the old object and creates a new one (${why})` }
