@@ -99,6 +99,23 @@ describe('infraflux plan', () => {
     expect(io.stdout.join('\n')).toContain('infraflux plan: HEAD~1 -> dist');
     expect(io.stdout.join('\n')).toContain('[identity-renamed] Namespace web is renamed to Namespace webapp');
     expect(code).toBe(1);
+    // WHEN the base is synthesized in a temporary git worktree instead (here the "synth" keeps the checked-out dist/)
+    const io2 = captureIo(repo);
+    expect(await runCli(['plan', '--base', 'HEAD~1', '--synth-cmd', 'true'], io2)).toBe(1);
+    // THEN the same plan, and the worktree is gone
+    expect(io2.stdout).toEqual(io.stdout);
+    expect(git('worktree', 'list').toString().trim().split('\n')).toHaveLength(1);
+  });
+
+  test('pairs each lost name with at most one new name', async () => {
+    // GIVEN two Namespaces renamed at once
+    const base = { ...cleanTree(), 'c/apps/namespace-api.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: api}\n' };
+    const head = { ...cleanTree(), 'c/apps/namespace-api2.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: api2}\n', 'c/apps/namespace-web2.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web2}\n' };
+    delete (head as Tree)['c/apps/namespace-web.yaml'];
+    const { out } = await plan(base, head, '--acknowledge');
+    // THEN each old name is paired once
+    expect(out).toContain('Namespace api is renamed to Namespace api2');
+    expect(out).toContain('Namespace web is renamed to Namespace web2');
   });
 
   test('fails with usage exit 2 without a base', async () => {
