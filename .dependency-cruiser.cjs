@@ -39,6 +39,7 @@ const ALLOWED = {
   management: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'talos', 'versions', 'cluster', 'networking', 'cloud'],
   apps: ['core', 'flux', 'gateway-api', 'secrets', 'certs', 'edge', 'networking'],
   backup: ['core', 'flux', 'secrets'],
+  crossplane: ['core', 'flux', 'secrets', 'validation'],
   terraform: ['core', 'talos', 'versions', 'upstream'],
   // the `infraflux` command (issue 17): reads dist/ trees with the harness, the model and the rename guard's record
   cli: ['core', 'upstream', 'validation', 'reconcile', 'platform'],

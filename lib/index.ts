@@ -231,6 +231,8 @@ export type { BackupScheduleProps } from './backup/backup-schedule';
 export { CronSchedule } from './backup/cron-schedule';
 export { VeleroBackup, VeleroCredentials } from './backup/velero-backup';
 export type { VeleroBackupProps } from './backup/velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './backup/velero-restore';
+export type { VeleroRestoreProps } from './backup/velero-restore';
 // storage (issue 13)
 export {
   CEPH_DASHBOARD_SERVICE,
@@ -286,6 +288,8 @@ export type {
   SnapshotControllerProps,
   StorageClassOptions,
 } from './storage';
+// crossplane (issue 13 point 4, decisions 0073-0075): optional, off on every reference cluster
+export * from './crossplane';
 
 // cli support, rename guard (issue 17, decisions 0110-0114)
 export { IDENTITY_KINDS, NAMES_MANIFEST_FILE, RenameGuard, recordNames, recordedNameKey } from './platform/rename-guard';

@@ -11,6 +11,8 @@ import { App } from 'cdktf';
 import { BackupPlan, MANAGEMENT_EXCLUDED_RESOURCES } from '../lib/backup/backup-schedule';
 import { VELERO_CREDENTIALS_KEY, VeleroBackup, VeleroCredentials } from '../lib/backup/velero-backup';
 import { BackupStorageTarget } from '../lib/core/backup-storage-target';
+import { VELERO_SNAPSHOT_CLASS_LABEL } from '../lib/core/storage-names';
+import { ClusterStorage } from '../lib/storage';
 import { addFleetBackupStorage } from './backup-storage';
 import { MANAGEMENT_CLUSTER, type Baseline } from './config';
 import type { ClusterExternalSecrets } from './external-secrets';
@@ -22,18 +24,16 @@ export const VELERO_CREDENTIALS_SECRET = 'velero-credentials';
 const PRODUCTION = new Set([MANAGEMENT_CLUSTER, 'prod-aws', 'prod-azure']);
 
 /**
- * CSI drivers whose VolumeSnapshotClass carries `velero.io/csi-volumesnapshot-class: "true"` on
- * each cluster (the classes are the storage constructs'): their volumes are snapshotted and the
- * data moved to the bucket; every other volume is backed up with kopia.
+ * CSI drivers whose VolumeSnapshotClass (the cluster's {@link ClusterStorage}, one per driver)
+ * carries `velero.io/csi-volumesnapshot-class: "true"`: their volumes are snapshotted and the data
+ * moved to the bucket; every other volume is backed up with kopia. One source of truth: the
+ * storage constructs' snapshot classes.
  */
-const CSI_SNAPSHOT_DRIVERS: Readonly<Record<string, readonly string[]>> = {
-  mgmt: ['rook-ceph.rbd.csi.ceph.com', 'rook-ceph.cephfs.csi.ceph.com'],
-  'prod-aws': ['ebs.csi.aws.com'],
-  'prod-azure': ['disk.csi.azure.com'],
-  'dev-gcp': ['pd.csi.storage.gke.io'],
-  'dev-proxmox': ['rook-ceph.rbd.csi.ceph.com', 'rook-ceph.cephfs.csi.ceph.com'],
-  'edge-metal3': ['rook-ceph.rbd.csi.ceph.com', 'rook-ceph.cephfs.csi.ceph.com'],
-};
+export function veleroSnapshotDrivers(storage: ClusterStorage): string[] {
+  return Object.entries(storage.snapshotClasses)
+    .filter(([, vsc]) => vsc.metadata.getLabel(VELERO_SNAPSHOT_CLASS_LABEL) === 'true')
+    .map(([driver]) => driver);
+}
 
 let targets: Readonly<Record<string, BackupStorageTarget>> | undefined;
 
@@ -54,7 +54,7 @@ export function fleetBackupTargets(): Readonly<Record<string, BackupStorageTarge
 }
 
 /** Velero on one cluster of the reference fleet. */
-export function addBackup(baseline: Baseline, secrets: ClusterExternalSecrets): VeleroBackup {
+export function addBackup(baseline: Baseline, secrets: ClusterExternalSecrets, storage: ClusterStorage): VeleroBackup {
   const { cluster } = baseline;
   const target = fleetBackupTargets()[cluster.name];
   if (!target) throw new Error(`[${cluster.node.path}] has no Velero bucket in stacks/backup-storage.ts`);
@@ -63,7 +63,7 @@ export function addBackup(baseline: Baseline, secrets: ClusterExternalSecrets): 
     // The backend secret Terraform writes (prod-aws), else the store's naming of velero-credentials.
     credentials: VeleroCredentials.deliveredBy((velero) => secrets.deliver(velero, 'Credentials', VELERO_CREDENTIALS_SECRET, [VELERO_CREDENTIALS_KEY], target.credentials.backendSecretName)),
     plan: PRODUCTION.has(cluster.name) ? BackupPlan.production() : BackupPlan.development(),
-    csiSnapshotDrivers: CSI_SNAPSHOT_DRIVERS[cluster.name] ?? [],
+    csiSnapshotDrivers: veleroSnapshotDrivers(storage),
     excludedResources: cluster.name === MANAGEMENT_CLUSTER ? MANAGEMENT_EXCLUDED_RESOURCES : [],
   });
 }

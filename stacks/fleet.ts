@@ -8,6 +8,7 @@ import { CertManager, Fleet, GatewayApiCrds, GitOpsCluster, InternalCaIssuer, Po
 import { addCloudControllerManagers } from './cloud';
 import { addWorkloadClusters } from './clusters';
 import { addBackup } from './backup';
+import { addCrossplane, REFERENCE_CROSSPLANE } from './crossplane';
 import { addEdge } from './edge';
 import { addExternalSecrets } from './external-secrets';
 import { addStorage } from './storage';
@@ -56,7 +57,6 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
     // Runtime secrets (the EXTERNAL route, decision 0062): the operator and the cluster's store;
     // the edge's SSO proxies get their credentials from it.
     const secrets = addExternalSecrets(baseline);
-    addBackup(baseline, secrets);
     const edge = addEdge(baseline, {
       zone: FLEET_DOMAIN,
       dnsZone: FLEET_DNS_ZONE,
@@ -66,7 +66,10 @@ export function buildReferenceFleet(outdir = 'dist'): Fleet {
       ciliumController: c,
       ssoCredentials: secrets.ssoCredentials,
     });
-    addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    const storage = addStorage(baseline, { edge, zone: FLEET_DOMAIN, trustedProxyCidrs: [c.podCidr, ...c.nodeCidrs], ssoCredentials: secrets.ssoCredentials });
+    // Velero snapshots the volumes of the drivers whose snapshot classes the storage labels for it.
+    addBackup(baseline, secrets, storage);
+    addCrossplane(baseline, { enabled: REFERENCE_CROSSPLANE[baseline.cluster.name] ?? false });
   }
   const management = addManagement(mgmt);
   // Each workload cluster's CIDRs and Talos CNI settings come from its CiliumNetworking.

@@ -14,3 +14,5 @@ export {
   VeleroCredentials,
 } from './velero-backup';
 export type { VeleroBackupProps } from './velero-backup';
+export { ExistingResourcePolicy, RestoreSource, VeleroRestore } from './velero-restore';
+export type { VeleroRestoreProps } from './velero-restore';

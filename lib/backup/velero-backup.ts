@@ -18,7 +18,7 @@ import { LayerName } from '../flux/gitops-cluster';
 import { ReconcileTiming } from '../flux/kustomization';
 import { PodSecurityLevel } from '../flux/pod-security';
 import { SecretReference } from '../secrets/secret-reference';
-import { BackupContentKind, BackupPlan, renderSchedule } from './backup-schedule';
+import { ALWAYS_EXCLUDED_RESOURCES, BackupContentKind, BackupPlan, renderSchedule } from './backup-schedule';
 
 /** The Velero server image: v1.18.2, newer than the chart's default v1.18.1, same CRDs (velero/NOTES.md). */
 export const VELERO_IMAGE = { repository: 'docker.io/velero/velero', tag: 'v1.18.2' } as const;
@@ -42,8 +42,8 @@ export const VELERO_BSL_NAME = 'default';
 export const VELERO_CREDENTIALS_KEY = 'cloud';
 /** `configMaps` key of the volume policy; the chart names the ConfigMap `velero-<key>`. */
 const VOLUME_POLICY_KEY = 'volume-policy';
-/** The label a VolumeSnapshotClass needs for Velero's CSI snapshots to use it. */
-export const VELERO_SNAPSHOT_CLASS_LABEL = 'velero.io/csi-volumesnapshot-class';
+/** The label a VolumeSnapshotClass needs for Velero's CSI snapshots to use it (defined once, in lib/core/storage-names.ts). */
+export { VELERO_SNAPSHOT_CLASS_LABEL } from '../core/storage-names';
 
 /** How the credentials Secret (key `cloud`) reaches Velero's namespace (see the static factories). */
 export class VeleroCredentials {
@@ -154,6 +154,11 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
   public readonly scheduleNames: readonly string[];
   /** The plan the schedules come from. */
   public readonly plan: BackupPlan;
+  /**
+   * Resources every backup leaves out: {@link ALWAYS_EXCLUDED_RESOURCES} plus `excludedResources`
+   * (a restore leaves out the same, see `VeleroRestore`).
+   */
+  public readonly excludedResources: readonly string[];
 
   public constructor(scope: Construct, id: string, props: VeleroBackupProps) {
     super(scope, id);
@@ -170,6 +175,7 @@ export class VeleroBackup extends ChartBackedConstruct<VeleroValues> {
     for (const r of excluded) {
       if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(r)) invalidProp(this, `excludedResources entry "${r}" is not a resource name like machines.cluster.x-k8s.io`);
     }
+    this.excludedResources = [...new Set([...ALWAYS_EXCLUDED_RESOURCES, ...excluded])];
     // Keys derived from the target, the plan and the credentials: set through the props, not values.
     const user = (props.values ?? {}) as Record<string, unknown>;
     const configuration = (user.configuration ?? {}) as Record<string, unknown>;

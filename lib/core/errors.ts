@@ -139,6 +139,20 @@ export enum ErrorCode {
   RENAME_UNDECLARED = 'INFRAFLUX_RENAME_UNDECLARED',
   /** `dist/<cluster>/.names.json` is not the JSON the rename guard writes. */
   NAMES_MANIFEST_MALFORMED = 'INFRAFLUX_NAMES_MANIFEST_MALFORMED',
+
+  // crossplane and restore (issue 13 point 4 and backup gaps; h-crossplane, decisions 0073-0075)
+  /** A Crossplane object (package, XRD, Composition, XR) is on a cluster that does not run the Crossplane it names. */
+  CROSSPLANE_NOT_INSTALLED = 'INFRAFLUX_CROSSPLANE_NOT_INSTALLED',
+  /** A Composition or a composite resource (XR) names an XRD that is not defined on its cluster. */
+  CROSSPLANE_XRD_NOT_ON_CLUSTER = 'INFRAFLUX_CROSSPLANE_XRD_NOT_ON_CLUSTER',
+  /** A composite resource (XR) of an API that has no Composition on its cluster: Crossplane would never compose it. */
+  CROSSPLANE_NO_COMPOSITION = 'INFRAFLUX_CROSSPLANE_NO_COMPOSITION',
+  /** A Crossplane package is not fully qualified with an exact tag (v2 has no default registry; no ranges, no `latest`). */
+  CROSSPLANE_INVALID_PACKAGE = 'INFRAFLUX_CROSSPLANE_INVALID_PACKAGE',
+  /** A composite resource's spec does not fit its XRD's schema (a required field missing, an unknown field, a wrong type). */
+  CROSSPLANE_XR_SPEC = 'INFRAFLUX_CROSSPLANE_XR_SPEC',
+  /** A Velero restore names no source, two sources, or a schedule its backup plan does not have. */
+  BACKUP_RESTORE_SOURCE = 'INFRAFLUX_BACKUP_RESTORE_SOURCE',
 }
 
 /**

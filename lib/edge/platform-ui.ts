@@ -5,6 +5,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Cidr } from '../core/cidr';
 import { invalidProp } from '../core/errors';
+import { CEPH_DASHBOARD_SERVICE } from '../core/storage-names';
 import { ChartBackedConstruct, FluxApp, IFluxApp } from '../flux/flux-app';
 import { GitOpsCluster } from '../flux/gitops-cluster';
 import { GatewayStack, ISsoGuard, RouteOptions } from './gateway-stack';
@@ -189,8 +190,11 @@ export function exposeAuthentik(stack: GatewayStack, options: Omit<RouteOptions,
 export class StorageUi {
   /** Longhorn's UI (`longhorn-system/longhorn-frontend:80`). */
   public static readonly LONGHORN: ServiceReference = { namespace: 'longhorn-system', name: 'longhorn-frontend', port: 80 };
-  /** Rook-Ceph's mgr dashboard (`rook-ceph/rook-ceph-mgr-dashboard:7000`, plain HTTP mode). */
-  public static readonly CEPH_DASHBOARD: ServiceReference = { namespace: 'rook-ceph', name: 'rook-ceph-mgr-dashboard', port: 7000 };
+  /**
+   * Rook-Ceph's mgr dashboard (`rook-ceph/rook-ceph-mgr-dashboard:7000`, plain HTTP mode): the same
+   * object as `CEPH_DASHBOARD_SERVICE` (lib/core/storage-names.ts, one definition).
+   */
+  public static readonly CEPH_DASHBOARD: ServiceReference = CEPH_DASHBOARD_SERVICE;
 }
 
 /** Exposes a storage UI (e.g. {@link StorageUi.LONGHORN}) behind SSO. */

@@ -322,6 +322,120 @@ export function chartNameOf(hr: JsonObject, ociUrlOf: (name: string, namespace: 
   return url?.split('/').filter((s) => s.length > 0).pop();
 }
 
+// --- crossplane (issue 13 point 4, h-crossplane; docs/crossplane.md, decision 0074) ---------
+/**
+ * The kinds a Crossplane provider package serves once it is Healthy, by package repository. The
+ * spec pack pins no provider package, so this lists only what the fleet relies on: the family
+ * provider's ProviderConfig kinds (the member providers' managed resources are composed at runtime,
+ * never applied by Flux).
+ */
+export const CROSSPLANE_PROVIDER_KINDS: Readonly<Record<string, readonly { group: string; kind: string }[]>> = {
+  // crossplane-contrib/provider-upjet-aws v2.0.0: the family package installs the shared
+  // aws.m.upbound.io (namespaced MRs) and aws.upbound.io (legacy) ProviderConfig CRDs.
+  'xpkg.crossplane.io/crossplane-contrib/provider-family-aws': ['ClusterProviderConfig', 'ProviderConfig', 'ProviderConfigUsage', 'ClusterProviderConfigUsage']
+    .map((kind) => ({ group: 'aws.m.upbound.io', kind }))
+    .concat(['ProviderConfig', 'ProviderConfigUsage'].map((kind) => ({ group: 'aws.upbound.io', kind }))),
+};
+
+/** Chart knowledge of Crossplane (spread into {@link CHART_KNOWLEDGE}). */
+const CROSSPLANE_CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
+  {
+    chart: 'crossplane',
+    crds: 'crossplane/crds/',
+    source:
+      'crossplane chart 2.3.4 (crossplane/NOTES.md "The CRDs are not installed by Helm"): the chart has no CRD templates; the pod\'s init container `crossplane core init` applies the core CRDs of cluster/crds (v2.3.4) before the Deployment becomes available, so they are served once the HelmRelease is Ready',
+  },
+];
+
+/** Controller knowledge of Crossplane (spread into {@link CONTROLLER_KNOWLEDGE}). */
+const CROSSPLANE_KNOWLEDGE: readonly ControllerKnowledge[] = [
+  {
+    id: 'crossplane/Provider',
+    group: 'pkg.crossplane.io',
+    kind: 'Provider',
+    description: 'needs the DeploymentRuntimeConfig spec.runtimeConfigRef names; once Healthy, its package\'s kinds are served (CROSSPLANE_PROVIDER_KINDS)',
+    source:
+      'https://docs.crossplane.io/latest/packages/providers/ (runtimeConfigRef, Installed/Healthy conditions; a provider installs its CRDs when its revision is active); pinned CRD crossplane/crds/pkg.crossplane.io_providers.yaml',
+    references: (o) => {
+      const name = stringField(field(o, 'spec', 'runtimeConfigRef'), 'name');
+      return name ? [{ group: 'pkg.crossplane.io', kind: 'DeploymentRuntimeConfig', name, field: 'spec.runtimeConfigRef.name', isClass: true }] : [];
+    },
+    providesOnceReady: (o) => {
+      const pkg = stringField(field(o, 'spec'), 'package') ?? '';
+      const repository = pkg.replace(/[:@][^/]*$/, '');
+      return (CROSSPLANE_PROVIDER_KINDS[repository] ?? []).map((k) => ({ group: k.group, kind: k.kind, served: true }));
+    },
+  },
+  {
+    id: 'crossplane/CompositeResourceDefinition',
+    group: 'apiextensions.crossplane.io',
+    kind: 'CompositeResourceDefinition',
+    description: 'once Established, Crossplane serves the XR kind (spec.group, spec.names.kind) and, for a LegacyCluster XRD with claimNames, the claim kind',
+    source: 'https://docs.crossplane.io/latest/composition/composite-resource-definitions/ (Crossplane creates the XR CRD; condition Established); pinned CRD crossplane/crds/apiextensions.crossplane.io_compositeresourcedefinitions.yaml (v2 scope Namespaced|Cluster|LegacyCluster, claims only for LegacyCluster)',
+    providesOnceReady: (o) => {
+      const group = stringField(field(o, 'spec'), 'group');
+      const kind = stringField(field(o, 'spec', 'names'), 'kind');
+      const claim = stringField(field(o, 'spec', 'claimNames'), 'kind');
+      if (!group || !kind) return [];
+      return [{ group, kind, served: true }, ...(claim ? [{ group, kind: claim, served: true }] : [])];
+    },
+  },
+  {
+    id: 'crossplane/Composition',
+    group: 'apiextensions.crossplane.io',
+    kind: 'Composition',
+    description: 'each pipeline step runs the Function spec.pipeline[].functionRef.name: it must exist when an XR is composed (eventual)',
+    source: 'https://docs.crossplane.io/latest/composition/compositions/ (mode Pipeline, functionRef); pinned CRD crossplane/crds/apiextensions.crossplane.io_compositions.yaml',
+    references: (o) =>
+      list(field(o, 'spec', 'pipeline')).flatMap((s) => {
+        const name = stringField(field(s, 'functionRef'), 'name');
+        return name ? [{ group: 'pkg.crossplane.io', kind: 'Function', name, field: 'spec.pipeline.functionRef.name', eventual: true }] : [];
+      }),
+  },
+  {
+    id: 'crossplane/ProviderConfig',
+    group: '*',
+    kind: '*ProviderConfig',
+    description: 'a provider\'s (Cluster)ProviderConfig with credentials source Secret reads spec.credentials.secretRef (namespace, name, key) when a managed resource is reconciled: it must exist eventually',
+    source: 'crossplane-runtime CommonCredentialSelectors (source Secret, secretRef namespace/name/key): https://docs.crossplane.io/latest/get-started/get-started-with-managed-resources/ (ClusterProviderConfig aws.m.upbound.io/v1beta1)',
+    references: (o) => {
+      const creds = field(o, 'spec', 'credentials');
+      if (stringField(creds, 'source') !== 'Secret') return [];
+      const ref = field(creds, 'secretRef');
+      const name = stringField(ref, 'name');
+      const namespace = stringField(ref, 'namespace') ?? meta(o).namespace;
+      return name ? [{ group: '', kind: 'Secret', name, ...(namespace ? { namespace } : {}), field: 'spec.credentials.secretRef', eventual: true }] : [];
+    },
+  },
+  {
+    id: 'crossplane/composite-connection-secret',
+    group: '*',
+    kind: '*',
+    description: 'a composite resource (XR) annotated infraflux.io/connection-secret: once Ready, its Composition has written that Secret in the XR\'s namespace (a composed managed resource\'s writeConnectionSecretToRef)',
+    source:
+      'Crossplane v2 XRs have no writeConnectionSecretToRef (crossplane/NOTES.md: connection-secret keys are LegacyCluster-only); namespaced managed resources write spec.writeConnectionSecretToRef.name in their own namespace, the XR\'s (https://docs.crossplane.io/latest/managed-resources/managed-resources/#writeconnectionsecrettoref); InfraFlux\'s CompositeResource records the name its Composition patches',
+    providesOnceReady: (o) => {
+      const annotations = field(o, 'metadata', 'annotations');
+      const name = stringField(annotations, 'infraflux.io/connection-secret');
+      const namespace = meta(o).namespace;
+      return name && namespace ? [{ group: '', kind: 'Secret', name, namespace }] : [];
+    },
+  },
+  // Velero restores (issue 13 backup gaps, same helper): lib/backup/velero-restore.ts
+  {
+    id: 'velero/Restore',
+    group: 'velero.io',
+    kind: 'Restore',
+    description: 'a restore from the latest backup of spec.scheduleName needs that Schedule in its namespace when it runs (eventual: the chart creates it)',
+    source: 'https://velero.io/docs/v1.18/api-types/restore/ (scheduleName: restore from the most recent completed backup of the schedule); pinned CRD velero/crds/velero.io_restores.yaml',
+    references: (o) => {
+      const schedule = stringField(field(o, 'spec'), 'scheduleName');
+      const ns = meta(o).namespace;
+      return schedule ? [{ group: 'velero.io', kind: 'Schedule', name: schedule, ...(ns ? { namespace: ns } : {}), field: 'spec.scheduleName', eventual: true }] : [];
+    },
+  },
+];
+
 /** What a pinned chart brings once its release is Ready, beyond its CRDs. */
 export interface ChartKnowledge {
   readonly chart: string;
@@ -336,6 +450,7 @@ export interface ChartKnowledge {
 }
 
 export const CHART_KNOWLEDGE: readonly ChartKnowledge[] = [
+  ...CROSSPLANE_CHART_KNOWLEDGE,
   {
     chart: 'cert-manager',
     crds: 'cert-manager/crds/',
@@ -509,6 +624,7 @@ function helmFullname(values: JsonObject, hr: JsonObject, chart: string): string
 
 /** The controller knowledge table. */
 export const CONTROLLER_KNOWLEDGE: readonly ControllerKnowledge[] = [
+  ...CROSSPLANE_KNOWLEDGE,
   {
     id: 'flux/Kustomization',
     group: 'kustomize.toolkit.fluxcd.io',
@@ -1002,7 +1118,10 @@ function kindMatches(pattern: string, kind: string): boolean {
 export function knowledgeFor(o: JsonObject): ControllerKnowledge[] {
   const group = groupOf(stringField(o, 'apiVersion'));
   const kind = stringField(o, 'kind') ?? '';
-  return CONTROLLER_KNOWLEDGE.filter((k) => (k.group === '*' || k.group === group) && kindMatches(k.kind, kind));
+  const matching = CONTROLLER_KNOWLEDGE.filter((k) => (k.group === '*' || k.group === group) && kindMatches(k.kind, kind));
+  // Most specific first (an exact group and kind before wildcards), in declaration order otherwise.
+  const wildcards = (k: ControllerKnowledge): number => (k.group === '*' ? 1 : 0) + (k.kind === '*' ? 1 : 0);
+  return matching.map((k, i) => ({ k, i })).sort((a, b) => wildcards(a.k) - wildcards(b.k) || a.i - b.i).map(({ k }) => k);
 }
 
 const crdCache = new Map<string, CrdInfo[]>();

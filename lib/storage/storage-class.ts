@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { VolumeSnapshotClass, VolumeSnapshotClassDeletionPolicy } from '../../imports/external-snapshotter-snapshot.storage.k8s.io';
 import { addCodedValidation, ErrorCode, InfraFluxError, validateDnsSubdomain } from '../core/errors';
 import { GitOpsCluster } from '../flux/gitops-cluster';
+import { VELERO_SNAPSHOT_CLASS_LABEL } from '../core/storage-names';
 
 /**
  * The annotation that makes a StorageClass the cluster default (PVCs without `storageClassName`).
@@ -10,12 +11,8 @@ import { GitOpsCluster } from '../flux/gitops-cluster';
  */
 export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 
-/**
- * The label Velero's CSI snapshot support looks for: per CSI driver, the VolumeSnapshotClass with
- * this label is the one Velero uses.
- * @see https://velero.io/docs/main/csi/#implementation-choices
- */
-export const VELERO_SNAPSHOT_CLASS_LABEL = 'velero.io/csi-volumesnapshot-class';
+/** The label Velero's CSI snapshot support looks for (defined once, in lib/core/storage-names.ts). */
+export { VELERO_SNAPSHOT_CLASS_LABEL } from '../core/storage-names';
 
 /**
  * When a volume is bound and provisioned.

@@ -11,9 +11,10 @@ import { PodSecurityLevel } from '../../flux/pod-security';
 import { ISnapshotController } from '../snapshot-controller';
 import { ReclaimPolicy, VolumeBindingMode } from '../storage-class';
 import { InstalledBackend } from './_strategy';
+import { CEPH_DASHBOARD_SERVICE, ROOK_NAMESPACE } from '../../core/storage-names';
 
 /** The namespace of the operator, the CephCluster and the CSI drivers (the driver names are derived from it). */
-export const ROOK_NAMESPACE = 'rook-ceph';
+export { ROOK_NAMESPACE } from '../../core/storage-names';
 /** Ceph RBD (block) CSI driver name: `<operator namespace>.rbd.csi.ceph.com` (Rook's recommended ceph-csi-drivers values). */
 export const CEPH_RBD_CSI_DRIVER = `${ROOK_NAMESPACE}.rbd.csi.ceph.com`;
 /** CephFS CSI driver name. */
@@ -22,8 +23,8 @@ export const CEPH_FS_CSI_DRIVER = `${ROOK_NAMESPACE}.cephfs.csi.ceph.com`;
 export const CEPH_IMAGE = 'quay.io/ceph/ceph:v20.2.4';
 /** The CephFilesystem InfraFlux creates (ReadWriteMany volumes). */
 export const CEPH_FILESYSTEM = 'ceph-filesystem';
-/** The mgr dashboard Service the operator creates with `dashboard.enabled` (plain HTTP, port 7000). */
-export const CEPH_DASHBOARD_SERVICE: ServiceReference = { namespace: ROOK_NAMESPACE, name: 'rook-ceph-mgr-dashboard', port: 7000 };
+/** The mgr dashboard Service the operator creates with `dashboard.enabled` (plain HTTP, port 7000); defined once, in lib/core/storage-names.ts. */
+export { CEPH_DASHBOARD_SERVICE };
 
 export interface RookCephProps {
   /**
