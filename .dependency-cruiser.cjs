@@ -50,6 +50,8 @@ const ALLOWED = {
   terraform: ['core', 'talos', 'versions', 'upstream'],
   // policy (issue 15): the engine and baselines; offline-check.ts reads the upstream cache
   policy: ['core', 'flux', 'upstream', 'validation'],
+  // the `infraflux` command (issue 17): reads dist/ trees with the harness, the model and the rename guard's record
+  cli: ['core', 'upstream', 'validation', 'reconcile', 'platform'],
 };
 
 /** Subpath entry points inside a folder → the lib folders they re-export (besides their own). */

@@ -421,3 +421,8 @@ export type { FluxInstallPatch } from './flux/lockdown';
 export { PLATFORM_HELM_SERVICE_ACCOUNT, PLATFORM_KUSTOMIZE_SERVICE_ACCOUNT } from './flux/kustomization';
 export { Authentik, clientSecretEnv, Dex, DEX_IMAGE_TAG, fleetSsoClients } from './identity';
 export type { AuthentikProps, DexProps, OidcClient } from './identity';
+// cli support, rename guard (issue 17, decisions 0110-0114)
+export { IDENTITY_KINDS, NAMES_MANIFEST_FILE, RenameGuard, recordNames, recordedNameKey } from './platform/rename-guard';
+export type { RecordedName } from './platform/rename-guard';
+export { FluxSharding, HELM_RELEASES_PER_MINUTE_AT_CONCURRENCY_10, SHARD_LABEL, sizeFlux } from './flux/sharding';
+export type { FluxLoad, FluxSizing } from './flux/sharding';

@@ -49,6 +49,9 @@ if [ ! -e node_modules/infraflux/build/schemas/pack.json.gz ]; then
   ENV_ARGS+=("INFRAFLUX_UPSTREAM_LOCK=$ROOT/upstream.lock.json" "INFRAFLUX_UPSTREAM_CACHE=$ROOT/.upstream-cache")
 fi
 env "${ENV_ARGS[@]}" CONSUMER_DIST_DIR="$ROOT/dist" node check.cjs
+# The package's bin from the tarball (decision 0110): the reference dist/ validates clean.
+env "${ENV_ARGS[@]}" npx --no-install infraflux validate "$ROOT/dist" >/dev/null
+echo "consumer: npx infraflux validate dist: exit 0"
 
 BYTES="$(du -sb node_modules | cut -f1)"
 LIMIT=$((1200 * 1000 * 1000 / 5))

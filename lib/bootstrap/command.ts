@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** Environment variables as a process sees them (`process.env`'s shape, without Node's global namespace in the public API). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
  * One command line as the orchestrator runs it: a program from PATH and its arguments (never a
  * shell string, so nothing is re-parsed), optional stdin and the file its stdout is written to.
@@ -74,7 +77,7 @@ export function cmd(program: string, args: readonly string[], extra: Pick<Comman
  * @param env the environment of every command
  * @default env - process.env
  */
-export function spawnExec(env: NodeJS.ProcessEnv = process.env): Exec {
+export function spawnExec(env: Environment = process.env): Exec {
   return {
     run(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
       return new Promise((resolve) => {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promises as dns } from 'node:dns';
 import { ErrorCode, InfraFluxError } from '../core/errors';
-import { cmd, Exec, formatCommand } from './command';
+import { cmd, Environment, Exec, formatCommand } from './command';
 import { BootstrapVia } from './provider';
 import { BootstrapTarget, externalInputKey } from './target';
 import { BootstrapTools, ToolRequirement, toolVersion, VersionConstraint } from './tools';
@@ -20,7 +20,7 @@ export interface PreflightProblem {
 export interface PreflightContext {
   readonly exec: Exec;
   /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: Environment;
   /** The nameservers of a zone. @default node:dns resolveNs */
   readonly resolveNs?: (zone: string) => Promise<string[]>;
   /** Free bytes of the file system holding `path`. @default fs.statfsSync */

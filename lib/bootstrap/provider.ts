@@ -1,5 +1,5 @@
 import { CapiProvider } from '../management/providers';
-import { Command, cmd } from './command';
+import { Command, cmd, Environment } from './command';
 import { ToolRequirement, VersionConstraint } from './tools';
 
 /** One environment variable a provider needs, and how the user gets its value. */
@@ -17,7 +17,7 @@ interface BootstrapProviderProps {
   readonly credentials: readonly CredentialVariable[];
   readonly cli?: ToolRequirement;
   /** A read-only call through the provider's CLI that proves the credentials work. */
-  readonly credentialCheck: (env: NodeJS.ProcessEnv) => Command;
+  readonly credentialCheck: (env: Environment) => Command;
   readonly credentialDocs: string;
   readonly terraform: boolean;
 }
@@ -141,7 +141,7 @@ export class BootstrapProvider {
   public readonly credentialDocs: string;
   /** Whether `--via terraform` is available (the repo has a CDKTF stack for it). */
   public readonly supportsTerraform: boolean;
-  private readonly check: (env: NodeJS.ProcessEnv) => Command;
+  private readonly check: (env: Environment) => Command;
 
   private constructor(props: BootstrapProviderProps) {
     this.name = props.name;
@@ -155,7 +155,7 @@ export class BootstrapProvider {
   }
 
   /** The read-only call that proves the credentials in `env` are usable. */
-  public credentialCheck(env: NodeJS.ProcessEnv): Command {
+  public credentialCheck(env: Environment): Command {
     return this.check(env);
   }
 

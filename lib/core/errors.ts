@@ -134,6 +134,11 @@ export enum ErrorCode {
   BACKUP_BUCKET_UNKNOWN = 'INFRAFLUX_BACKUP_BUCKET_UNKNOWN',
   /** Velero's credentials do not fit its storage target's credential model (a Secret for a workload identity, or none for a credentials file). */
   BACKUP_CREDENTIALS_MISMATCH = 'INFRAFLUX_BACKUP_CREDENTIALS_MISMATCH',
+  // cli, rename guard, sharding (issue 17, decisions 0110-0114)
+  /** A name recorded in `dist/<cluster>/.names.json` (a stateful or identity-bearing object) disappeared without `RenameGuard.renamedFrom()`/`retire()`. */
+  RENAME_UNDECLARED = 'INFRAFLUX_RENAME_UNDECLARED',
+  /** `dist/<cluster>/.names.json` is not the JSON the rename guard writes. */
+  NAMES_MANIFEST_MALFORMED = 'INFRAFLUX_NAMES_MANIFEST_MALFORMED',
 
   // telemetry: logs, traces, Grafana (issue 14, h-logs; decisions 0085-0087)
   /** A log or trace store's storage does not fit its sizing (several replicas on a filesystem volume). */

@@ -1,3 +1,4 @@
+import { FluxSharding } from './sharding';
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GitRepository } from '../../imports/flux-source.toolkit.fluxcd.io';
@@ -88,6 +89,12 @@ export interface GitOpsClusterProps {
    * @see https://fluxcd.io/flux/installation/configuration/multitenancy/
    */
   readonly fluxLockdown?: boolean;
+  /**
+   * Flux controller sharding (decision 0114): app Kustomizations and HelmReleases get the shard
+   * label, the FluxInstance of a cluster Cluster API bootstraps gets `spec.sharding`.
+   * @default FluxSharding.none()
+   */
+  readonly sharding?: FluxSharding;
 }
 
 /**
@@ -109,6 +116,8 @@ export class GitOpsCluster extends Construct {
   }
 
   public readonly name: string;
+  /** How this cluster's Flux controllers are sharded. */
+  public readonly sharding: FluxSharding;
   /** `dist/<name>/flux-system`: applied by the root Kustomization. */
   public readonly fluxSystem: OutputFolder;
   public readonly rootKustomization: FluxKustomization;
@@ -130,6 +139,7 @@ export class GitOpsCluster extends Construct {
   public constructor(scope: Construct, id: string, props: GitOpsClusterProps) {
     super(scope, id);
     this.name = validateDnsLabel(this, 'cluster name', props.name);
+    this.sharding = props.sharding ?? FluxSharding.none();
     hostOwners(this);
     this.sourcePath = `${(props.distPath ?? './dist').replace(/\/$/, '')}/${this.name}`;
     this.fluxSystem = new OutputFolder(this, 'FluxSystem', `${this.name}/${FLUX_NAMESPACE}`);

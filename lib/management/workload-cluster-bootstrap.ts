@@ -438,6 +438,8 @@ export class WorkloadClusterBootstrap extends Construct implements IFluxUnit {
         // The multi-tenancy lockdown (decision 0094): the flags Flux documents, as install patches.
         ...(workload.fluxLockdown ? { kustomize: { patches: fluxLockdownPatches().map((p) => ({ patch: p.patch, target: { ...p.target } })) } } : {}),
         wait: true,
+        // Sharding and controller concurrency of the workload (decision 0114); {} when unsharded.
+        ...workload.sharding.instanceSpec(),
       },
     });
     const common = {

@@ -4,7 +4,9 @@ import { ApiObject, App, Yaml } from 'cdk8s';
 import { ErrorCode, InfraFluxError, type InfraFluxProblem, validateWithCodes } from '../core/errors';
 import { GitOpsCluster, GitOpsClusterProps, GitSourceProps } from '../flux/gitops-cluster';
 import { OutputFolder } from '../flux/output-folder';
+import { SHARD_LABEL } from '../flux/sharding';
 import { reconcileFleet } from '../reconcile/check';
+import { NAMES_MANIFEST_FILE, readNamesManifest, recordNames, RenameGuard, renderNamesManifest } from './rename-guard';
 import { FleetValidation, FleetValidationProps, Validation } from './validation';
 
 /** A synthesized manifest: where it goes and what it is. */
@@ -90,7 +92,7 @@ export class Fleet extends App {
     const byFile = new Map<string, string>();
     for (const obj of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
       const folder = OutputFolder.of(obj).folder;
-      const json = obj.toJson() as Record<string, unknown> & { kind: string; metadata: { name: string } };
+      const json = shardLabelled(obj, obj.toJson() as Record<string, unknown> & { kind: string; metadata: { name: string } });
       const file = `${folder}/${json.kind.toLowerCase()}-${json.metadata.name}.yaml`;
       const other = byFile.get(file);
       if (other) {
@@ -116,7 +118,33 @@ export class Fleet extends App {
     const files = this.renderManifests(manifests);
     // Reconcile check (docs/reconcile.md): replay every cluster from empty; any violation fails synth.
     for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
+    for (const [file, text] of this.renderNames(manifests)) files.set(file, text);
     return files;
+  }
+
+  /**
+   * The rename guard's record (decision 0111): `<cluster>/.names.json` with the names of the
+   * cluster's stateful and identity-bearing objects.
+   */
+  private renderNames(manifests: readonly SynthesizedManifest[]): Map<string, string> {
+    const byCluster = manifestsByCluster(manifests);
+    return new Map(this.clusters.map((c) => [`${c.name}/${NAMES_MANIFEST_FILE}`, renderNamesManifest(c.name, recordNames((byCluster.get(c.name) ?? []).map((m) => m.object)))]));
+  }
+
+  /**
+   * Compares each cluster's names with the record in the output folder being replaced: a recorded
+   * name that disappears without a declaration fails synth (RENAME_UNDECLARED). A fresh folder passes.
+   */
+  private checkRenames(outdir: string, manifests: readonly SynthesizedManifest[]): void {
+    const problems: InfraFluxProblem[] = [];
+    const byCluster = manifestsByCluster(manifests);
+    for (const c of this.clusters) {
+      const previous = readNamesManifest(outdir, c.name);
+      if (!previous) continue;
+      const current = recordNames((byCluster.get(c.name) ?? []).map((m) => m.object));
+      problems.push(...RenameGuard.check(c, c.name, previous, current));
+    }
+    this.throwIfAny(problems, 'the rename guard found');
   }
 
   /**
@@ -124,8 +152,9 @@ export class Fleet extends App {
    * inputs; throws one error listing every violation, else returns each cluster's README.md.
    */
   public checkReconcile(manifests: readonly SynthesizedManifest[] = this.manifests()): ReadonlyMap<string, string> {
+    const byCluster = manifestsByCluster(manifests);
     const report = reconcileFleet(
-      this.clusters.map((c) => ({ name: c.name, manifests: manifests.filter((m) => m.file.startsWith(`${c.name}/`)), externalInputs: c.externalInputs, secretUses: c.secretUses })),
+      this.clusters.map((c) => ({ name: c.name, manifests: byCluster.get(c.name) ?? [], externalInputs: c.externalInputs, secretUses: c.secretUses })),
     );
     this.throwIfAny(
       report.violations.map((v) => {
@@ -190,6 +219,9 @@ export class Fleet extends App {
     // Reconcile check (docs/reconcile.md) before anything is written; adds each cluster's README.md.
     for (const [file, text] of this.checkReconcile(manifests)) files.set(file, text);
     const target = resolve(outdir);
+    // Rename guard: against the record of the folder this synth replaces, before anything is written.
+    this.checkRenames(target, manifests);
+    for (const [file, text] of this.renderNames(manifests)) files.set(file, text);
     const tmp = join(dirname(target), `.dist-tmp-${process.pid}-${basename(target)}`);
     rmSync(tmp, { recursive: true, force: true });
     try {
@@ -206,9 +238,35 @@ export class Fleet extends App {
     renameSync(tmp, target);
     rmSync(old, { recursive: true, force: true });
     const exempted = manifests.filter((m) => m.exemption !== undefined).map((m) => ({ file: m.file, constructPath: m.constructPath, reason: m.exemption as string }));
-    // Manifests only: the generated README.md files are not objects.
-    return { files: [...files.keys()].filter((f) => !f.endsWith('.md')).length, exempted };
+    // Manifests only: the generated README.md and .names.json files are not objects.
+    return { files: [...files.keys()].filter((f) => !f.endsWith('.md') && !f.endsWith(NAMES_MANIFEST_FILE)).length, exempted };
   }
+}
+
+/**
+ * On a sharded cluster (decision 0114), an app's Kustomization (path `.../releases/<app>`) and its
+ * HelmRelease carry the shard label of the app's name; the root, the layers and the sources stay
+ * with the main controllers.
+ */
+function shardLabelled<T extends { kind: string; metadata: { name: string; labels?: Record<string, string> } }>(obj: ApiObject, json: T): T {
+  const sharding = GitOpsCluster.find(obj)?.sharding;
+  if (!sharding?.enabled) return json;
+  const path = String((json as { spec?: { path?: unknown } }).spec?.path ?? '');
+  const isApp = (json.kind === 'Kustomization' && /\/releases\/[^/]+$/.test(path)) || json.kind === 'HelmRelease';
+  const shard = isApp ? sharding.shardOf(json.metadata.name) : undefined;
+  return shard ? { ...json, metadata: { ...json.metadata, labels: { ...json.metadata.labels, [SHARD_LABEL]: shard } } } : json;
+}
+
+/** Manifests by cluster folder (the first path segment), in order: one pass instead of one filter per cluster. */
+function manifestsByCluster(manifests: readonly SynthesizedManifest[]): Map<string, SynthesizedManifest[]> {
+  const out = new Map<string, SynthesizedManifest[]>();
+  for (const m of manifests) {
+    const c = m.file.slice(0, m.file.indexOf('/'));
+    const list = out.get(c);
+    if (list) list.push(m);
+    else out.set(c, [m]);
+  }
+  return out;
 }
 
 function problem(code: ErrorCode, scope: ApiObject | GitOpsCluster, message: string): InfraFluxProblem {

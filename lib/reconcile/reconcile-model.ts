@@ -183,7 +183,7 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     return found;
   };
   const findCertManagerNamespace = (cluster: string): string => {
-    const hr = all.find((m) => m.cluster === cluster && stringField(m.object, 'kind') === 'HelmRelease' && stringField(field(m.object, 'spec', 'chart', 'spec'), 'chart') === 'cert-manager');
+    const hr = (byCluster.get(cluster)?.manifests ?? []).find((m) => stringField(m.object, 'kind') === 'HelmRelease' && stringField(field(m.object, 'spec', 'chart', 'spec'), 'chart') === 'cert-manager');
     return (hr && (stringField(field(hr.object, 'spec'), 'targetNamespace') ?? meta(hr.object).namespace)) ?? 'cert-manager';
   };
 
@@ -265,6 +265,18 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
     model.providers.set(key, list);
   };
 
+  // Every folder of every file → the files below it, in fleet order.
+  const underFolder = new Map<string, typeof all>();
+  for (const x of all) {
+    const segs = x.file.split('/');
+    for (let i = 1; i < segs.length; i++) {
+      const dir = segs.slice(0, i).join('/');
+      const list = underFolder.get(dir);
+      if (list) list.push(x);
+      else underFolder.set(dir, [x]);
+    }
+  }
+
   // Kustomization nodes of every cluster.
   const nodesByCluster = new Map<string, KustomizationNode[]>();
   const covered = new Set<string>();
@@ -285,8 +297,10 @@ export function buildReconcileModel(inputs: readonly ReconcileClusterInput[], op
       if (isFleetRepo) {
         const rel = relativePath(path, names);
         if (rel) {
-          for (const x of all) {
-            if (x.file.startsWith(`${rel}/`) && /\.ya?ml$/.test(x.file)) {
+          // Files below the path, in fleet order (an index by folder: a scan of the whole fleet per
+          // Kustomization made the model quadratic in the number of clusters).
+          for (const x of underFolder.get(rel) ?? []) {
+            if (/\.ya?ml$/.test(x.file)) {
               applied.push({ file: x.file, object: x.object, target, ...(x.constructPath ? { constructPath: x.constructPath } : {}) });
               covered.add(x.file);
             }
