@@ -122,7 +122,11 @@ export interface PlatformUiRouteOptions extends Omit<RouteOptions, 'backends' | 
   readonly sso: ISsoGuard;
 }
 
-function requireSso(stack: GatewayStack, ui: string, sso: ISsoGuard | undefined): ISsoGuard {
+/**
+ * The SSO guard a platform UI is exposed behind: refused when absent or not restricted to identity-provider
+ * groups (every platform UI uses this one check).
+ */
+export function requireSso(stack: GatewayStack, ui: string, sso: ISsoGuard | undefined): ISsoGuard {
   if (!sso) invalidProp(stack, `${ui} must not be exposed without SSO; pass sso (e.g. new OAuth2ProxySso(...))`);
   if (sso.allowedGroups.length === 0) {
     invalidProp(stack, `${ui} must be restricted to identity-provider groups; give the SSO guard allowedGroups (e.g. ['platform-admins'])`);

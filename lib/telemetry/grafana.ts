@@ -15,7 +15,7 @@ import { Cidr } from '../core/cidr';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { ServiceReference } from '../core/service-reference';
 import { GatewayStack } from '../edge/gateway-stack';
-import { PlatformUiRouteOptions } from '../edge/platform-ui';
+import { PlatformUiRouteOptions, requireSso } from '../edge/platform-ui';
 import { GRAFANA_COMMUNITY_REPOSITORY } from './_repository';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
@@ -276,9 +276,8 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
  * an SSO guard restricted to identity-provider groups.
  */
 export function exposeGrafana(stack: GatewayStack, grafana: Grafana, options: PlatformUiRouteOptions): ApiObject {
-  if (!options.sso) invalidProp(stack, 'Grafana must not be exposed without SSO; pass sso (e.g. new OAuth2ProxySso(...))');
-  if (options.sso.allowedGroups.length === 0) invalidProp(stack, 'Grafana must be restricted to identity-provider groups; give the SSO guard allowedGroups (e.g. [\'platform-admins\'])');
+  const sso = requireSso(stack, 'Grafana', options.sso);
   // OAuth2ProxySso names the proxy's release and namespace after the route id: oauth2-proxy-grafana.
   grafana.allowIngressFrom('oauth2-proxy-grafana');
-  return stack.exposeService('Grafana', grafana.service, options);
+  return stack.exposeService('Grafana', grafana.service, { ...options, sso });
 }
