@@ -5,6 +5,7 @@
  * What no store can provide (the store's own trust or credential) is declared as a root external
  * input with the command that provides it.
  */
+import { OAuth2ProxySso } from '../lib/edge/platform-ui';
 import { IFluxApp } from '../lib/flux/flux-app';
 import { GitOpsCluster } from '../lib/flux/gitops-cluster';
 import { SecretReference } from '../lib/secrets/secret-reference';
@@ -24,7 +25,7 @@ import { STORAGE_SSO_NAMESPACE } from './storage';
 /** Name of each cluster's ClusterSecretStore. */
 export const FLEET_STORE = 'fleet-secrets';
 /** Namespace of the oauth2-proxy in front of Hubble UI (stacks/edge.ts, `OAuth2ProxySso`). */
-export const HUBBLE_SSO_NAMESPACE = 'oauth2-proxy-hubbleui';
+export const HUBBLE_SSO_NAMESPACE = OAuth2ProxySso.namespaceFor('HubbleUi');
 /** The Secret oauth2-proxy reads (`config.existingSecret`), keys client-id, client-secret, cookie-secret. */
 export const OAUTH2_PROXY_CREDENTIALS = 'oauth2-proxy-credentials';
 

@@ -15,7 +15,7 @@ import { ClusterSecretStore } from '../lib/secrets/secret-store';
 import { FLEET_DOMAIN } from './config';
 
 /** Namespace of the oauth2-proxy in front of Headlamp (`OAuth2ProxySso` names it after the route id). */
-export const HEADLAMP_SSO_NAMESPACE = 'oauth2-proxy-headlamp';
+export const HEADLAMP_SSO_NAMESPACE = OAuth2ProxySso.namespaceFor('Headlamp');
 
 /**
  * Headlamp (the maintained successor of the Kubernetes Dashboard) on a cluster, without its

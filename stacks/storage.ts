@@ -18,7 +18,7 @@ import { ClusterStorage, StorageBackend, StoragePlatform } from '../lib/storage'
 import { FLEET_DOMAIN, type Baseline } from './config';
 
 /** Namespace of the oauth2-proxy in front of the storage UI (`OAuth2ProxySso` names it after the route id `StorageUi`). */
-export const STORAGE_SSO_NAMESPACE = 'oauth2-proxy-storageui';
+export const STORAGE_SSO_NAMESPACE = OAuth2ProxySso.namespaceFor('StorageUi');
 
 /**
  * The Azure Disk driver reads the same azure.json as the Azure cloud provider: Secret

@@ -60,6 +60,11 @@ export interface OAuth2ProxySsoProps {
  * @see https://oauth2-proxy.github.io/oauth2-proxy/
  */
 export class OAuth2ProxySso implements ISsoGuard {
+  /** The release and namespace of the proxy that guards the route `routeId` (e.g. `HubbleUi` → `oauth2-proxy-hubbleui`). */
+  public static namespaceFor(routeId: string): string {
+    return `oauth2-proxy-${routeId.toLowerCase()}`;
+  }
+
   public readonly allowedGroups: readonly string[];
   public constructor(private readonly props: OAuth2ProxySsoProps) {
     this.allowedGroups = [...(props.allowedGroups ?? [])];
@@ -76,7 +81,7 @@ export class OAuth2ProxySso implements ISsoGuard {
       if (g.trim() === '' || g.includes(',')) invalidProp(stack, `SSO allowedGroups entry "${g}" must be a non-empty group name without ','`);
     }
     const cluster = GitOpsCluster.of(stack);
-    const name = `oauth2-proxy-${id.toLowerCase()}`;
+    const name = OAuth2ProxySso.namespaceFor(id);
     const extraArgs: Record<string, string> = {
       provider: 'oidc',
       'oidc-issuer-url': this.props.issuerUrl,

@@ -15,7 +15,7 @@ import { Cidr } from '../core/cidr';
 import { ErrorCode, InfraFluxError, invalidProp, validateDnsLabel, validateDnsSubdomain } from '../core/errors';
 import { ServiceReference } from '../core/service-reference';
 import { GatewayStack } from '../edge/gateway-stack';
-import { PlatformUiRouteOptions, requireSso } from '../edge/platform-ui';
+import { OAuth2ProxySso, PlatformUiRouteOptions, requireSso } from '../edge/platform-ui';
 import { GRAFANA_COMMUNITY_REPOSITORY } from './_repository';
 import { ChartBackedConstruct } from '../flux/flux-app';
 import { LayerName } from '../flux/gitops-cluster';
@@ -277,7 +277,7 @@ export class Grafana extends ChartBackedConstruct<GrafanaValues> {
  */
 export function exposeGrafana(stack: GatewayStack, grafana: Grafana, options: PlatformUiRouteOptions): ApiObject {
   const sso = requireSso(stack, 'Grafana', options.sso);
-  // OAuth2ProxySso names the proxy's release and namespace after the route id: oauth2-proxy-grafana.
-  grafana.allowIngressFrom('oauth2-proxy-grafana');
+  // The proxy's namespace follows the route id (OAuth2ProxySso.namespaceFor).
+  grafana.allowIngressFrom(OAuth2ProxySso.namespaceFor('Grafana'));
   return stack.exposeService('Grafana', grafana.service, { ...options, sso });
 }
